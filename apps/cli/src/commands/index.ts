@@ -1,0 +1,4 @@
+import type { Command } from '../command';
+
+/** Every subcommand, in the order `movielens --help` lists them. One line per command file. */
+export const commands: Command[] = [];

@@ -1,0 +1,2 @@
+// Public API of analytics/ (filled in by its module).
+export {};

@@ -1,0 +1,2 @@
+// Public API of evaluation/ (filled in by its module).
+export {};

@@ -1,0 +1,2 @@
+// Public API of factorization/ (filled in by its module).
+export {};

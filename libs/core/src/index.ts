@@ -1,0 +1,13 @@
+/**
+ * @movielens/core: the pure domain. No Redis, no process.env, no clock: callers pass them in.
+ */
+export * from './errors';
+export * from './movielens/index';
+export * from './synthetic/index';
+export * from './sparse/index';
+export * from './linalg/index';
+export * from './factorization/index';
+export * from './similarity/index';
+export * from './recommend/index';
+export * from './analytics/index';
+export * from './evaluation/index';

@@ -1,0 +1,2 @@
+// Public API of linalg/ (filled in by its module).
+export {};

@@ -1,0 +1,1 @@
+export type { FileKind, Movie, RatingTable, Release, User } from './types';

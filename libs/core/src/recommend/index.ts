@@ -1,0 +1,2 @@
+// Public API of recommend/ (filled in by its module).
+export {};

@@ -1,0 +1,2 @@
+// Public API of similarity/ (filled in by its module).
+export {};

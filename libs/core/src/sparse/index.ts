@@ -1,0 +1,2 @@
+// Public API of sparse/ (filled in by its module).
+export {};

@@ -1,0 +1,2 @@
+// Public API of synthetic/ (filled in by its module).
+export {};

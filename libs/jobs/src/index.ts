@@ -1,0 +1,2 @@
+/** @movielens/jobs: queue names, job payload schemas and queue helpers. */
+export { bullPrefix, QueueName } from './queues';

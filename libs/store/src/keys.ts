@@ -1,0 +1,105 @@
+/**
+ * Every Redis key this system writes is built here, and only here.
+ *
+ * Layout (P = configurable prefix, default `ml`). A `{...}` part is a Redis Cluster hash
+ * tag: keys with the same tag live in one slot, so a pipeline or script over them stays on
+ * one node. Big data is split over several tags (ratings chunks, model shards) so a cluster
+ * spreads it; nothing ever needs keys from two tags in one command.
+ *
+ *   P:dataset:current                      string  id of the dataset version being served
+ *   P:dataset:versions                     zset    dataset version -> created (ms)
+ *   P:{d:<ver>}:meta                       string  JSON DatasetMeta (counts, chunk count, content hashes)
+ *   P:{d:<ver>}:movies                     hash    movieId -> JSON Movie
+ *   P:{d:<ver>}:users                      hash    userId -> JSON User
+ *   P:{d:<ver>/<c>}:ratings                string  packed ratings chunk c (see core/movielens packing)
+ *
+ *   P:{u:<id>}:meta                        string  JSON upload manifest (files, sizes, sha256); TTL
+ *   P:{u:<id>}:file:<n>:<k>                string  bytes of uploaded file n, chunk k; TTL
+ *
+ *   P:model:current                        string  id of the model version being served
+ *   P:model:versions                       zset    model version -> created (ms)
+ *   P:{m:<ver>}:meta                       string  JSON ModelMeta
+ *   P:{m:<ver>}:<table>                    string/hash  whole-model tables (factors, movie stats, analytics)
+ *   P:{m:<ver>/<s>}:<table>                hash    sharded tables: similar movies, user recommendations
+ *
+ *   P:lock:<name>                          string  short-lived locks (token value, PX expiry)
+ *   P:events                               pub/sub channel: `dataset <ver>` / `model <ver>` switches
+ */
+
+/** Builds the keys of one deployment (one prefix). */
+export class KeySchema {
+  /**
+   * @param prefix - prefix of every key; letters, digits, `_ . -` (default `ml`)
+   */
+  constructor(readonly prefix = 'ml') {
+    if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new Error(`invalid key prefix: ${prefix}`);
+  }
+
+  // ---- datasets -------------------------------------------------------------------------
+  /** Pointer to the current dataset version. */
+  datasetCurrent(): string {
+    return `${this.prefix}:dataset:current`;
+  }
+  /** Sorted set of dataset versions by creation time. */
+  datasetVersions(): string {
+    return `${this.prefix}:dataset:versions`;
+  }
+  /** JSON metadata of one dataset version. */
+  datasetMeta(ver: string): string {
+    return `${this.prefix}:{d:${ver}}:meta`;
+  }
+  /** Hash movieId -> JSON Movie of one dataset version. */
+  datasetMovies(ver: string): string {
+    return `${this.prefix}:{d:${ver}}:movies`;
+  }
+  /** Hash userId -> JSON User of one dataset version. */
+  datasetUsers(ver: string): string {
+    return `${this.prefix}:{d:${ver}}:users`;
+  }
+  /** Packed ratings chunk `chunk` of one dataset version (its own slot). */
+  datasetRatingsChunk(ver: string, chunk: number): string {
+    return `${this.prefix}:{d:${ver}/${chunk}}:ratings`;
+  }
+
+  // ---- uploads --------------------------------------------------------------------------
+  /** Manifest of an upload (file names, sizes, hashes, chunk counts). */
+  uploadMeta(id: string): string {
+    return `${this.prefix}:{u:${id}}:meta`;
+  }
+  /** Chunk `chunk` of file `file` of an upload. */
+  uploadChunk(id: string, file: number, chunk: number): string {
+    return `${this.prefix}:{u:${id}}:file:${file}:${chunk}`;
+  }
+
+  // ---- models ---------------------------------------------------------------------------
+  /** Pointer to the model version being served. */
+  modelCurrent(): string {
+    return `${this.prefix}:model:current`;
+  }
+  /** Sorted set of model versions by creation time. */
+  modelVersions(): string {
+    return `${this.prefix}:model:versions`;
+  }
+  /** JSON metadata of one model version. */
+  modelMeta(ver: string): string {
+    return `${this.prefix}:{m:${ver}}:meta`;
+  }
+  /** A whole-model table, e.g. `factors:V`, `movie-stats`, `analytics:gender-gap`. */
+  modelTable(ver: string, table: string): string {
+    return `${this.prefix}:{m:${ver}}:${table}`;
+  }
+  /** Shard `shard` of a sharded model table, e.g. `similar`, `recs`. */
+  modelShard(ver: string, table: string, shard: number): string {
+    return `${this.prefix}:{m:${ver}/${shard}}:${table}`;
+  }
+
+  // ---- coordination ---------------------------------------------------------------------
+  /** A named lock. */
+  lock(name: string): string {
+    return `${this.prefix}:lock:${name}`;
+  }
+  /** Pub/sub channel announcing pointer switches. */
+  events(): string {
+    return `${this.prefix}:events`;
+  }
+}

@@ -1,0 +1,3 @@
+import { projectTestConfig } from './src/vitest.config';
+
+export default projectTestConfig('test-support');

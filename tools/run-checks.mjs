@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// `npm test`: builds (type-checks), lints and tests every project through Nx, then sums the
+// per-project Vitest JSON reports into one closing line: `N passed, N failed, N skipped`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const reports = join(process.cwd(), 'reports', 'vitest');
+rmSync(reports, { recursive: true, force: true });
+
+const targets = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['build', 'lint', 'test'];
+const nx = spawnSync('npx', ['nx', 'run-many', '-t', ...targets, '--outputStyle=stream', '--nxBail=false'], {
+  stdio: 'inherit',
+  env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+});
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const rows = [];
+if (existsSync(reports)) {
+  for (const file of readdirSync(reports).filter((f) => f.endsWith('.json')).sort()) {
+    const report = JSON.parse(readFileSync(join(reports, file), 'utf8'));
+    const p = report.numPassedTests ?? 0;
+    const f = (report.numFailedTests ?? 0) + (report.numRuntimeErrorTestSuites ?? 0);
+    const s = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    passed += p;
+    failed += f;
+    skipped += s;
+    rows.push(`  ${file.replace(/\.json$/, '').padEnd(16)} ${String(p).padStart(4)} passed ${String(f).padStart(3)} failed ${String(s).padStart(3)} skipped`);
+  }
+}
+console.log('\nTests by project:');
+console.log(rows.length > 0 ? rows.join('\n') : '  (no test reports: a build or lint step failed before the tests ran)');
+const ok = nx.status === 0 && failed === 0;
+if (nx.status !== 0) console.log(`\nnx run-many exited with ${nx.status ?? nx.signal}: see the failing target above.`);
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(ok ? 0 : 1);
