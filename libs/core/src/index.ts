@@ -2,6 +2,7 @@
  * @movielens/core: the pure domain. No Redis, no process.env, no clock: callers pass them in.
  */
 export * from './errors';
+export { Random } from './random';
 export * from './movielens/index';
 export * from './synthetic/index';
 export * from './sparse/index';
