@@ -1,0 +1,55 @@
+import type { Queue } from 'bullmq';
+import { z } from 'zod';
+
+/** Parameters of a model build. Defaults reproduce the original notebook's method. */
+export const rebuildParamsSchema = z.object({
+  /** Number of SVD factors. Default 50. */
+  k: z.number().int().min(1).max(500).default(50),
+  /** Similar movies kept per movie. Default 50. */
+  topK: z.number().int().min(1).max(1000).default(50),
+  /** Recommendations kept per user. Default 100. */
+  recsN: z.number().int().min(1).max(1000).default(100),
+  /** Leave out movies with fewer ratings from similarity lists; 0 = off (the original method). Default 0. */
+  minCount: z.number().int().min(0).default(0),
+});
+
+/** Parameters of a model build, with defaults applied. */
+export type RebuildParams = z.infer<typeof rebuildParamsSchema>;
+
+/** Payload of a `rebuild` job. */
+export const rebuildJobSchema = z.object({
+  /** Who asked: an ingest that produced a new dataset, the CLI, or the API. */
+  trigger: z.enum(['ingest', 'cli', 'api']),
+  /** Dataset version that prompted the build; the build always uses the current dataset. */
+  datasetVersion: z.string().optional(),
+  /** Overrides of the default parameters. */
+  params: rebuildParamsSchema.partial().default({}),
+});
+
+/** Payload of a `rebuild` job. */
+export type RebuildJobData = z.input<typeof rebuildJobSchema>;
+
+/** Options of {@link requestRebuild}. */
+export interface RequestRebuildOptions {
+  /**
+   * Debounce window in ms: requests within it collapse into one job (the newest payload
+   * wins), so a burst of uploads leads to a single rebuild. Default 2000; 0 runs at once.
+   */
+  debounceMs?: number;
+}
+
+/**
+ * Enqueues a rebuild, collapsing bursts: BullMQ deduplication in debounce mode keeps one
+ * delayed job per window and replaces its payload with the newest request.
+ */
+export async function requestRebuild(queue: Queue, data: RebuildJobData, options: RequestRebuildOptions = {}) {
+  const payload = rebuildJobSchema.parse(data);
+  const debounceMs = options.debounceMs ?? 2000;
+  return queue.add('rebuild', payload, {
+    ...(debounceMs > 0 ? { delay: debounceMs, deduplication: { id: 'rebuild', ttl: debounceMs, extend: true, replace: true } } : {}),
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { count: 100 },
+    removeOnFail: { count: 100 },
+  });
+}
