@@ -8,16 +8,20 @@
  *
  *   P:dataset:current                      string  id of the dataset version being served
  *   P:dataset:versions                     zset    dataset version -> created (ms)
+ *   P:dataset:staging                      hash    version being written -> JSON {owner, chunkBound, startedAt};
+ *                                                  lets a retry or a later ingest delete what a crash left
  *   P:{d:<ver>}:meta                       string  JSON DatasetMeta (counts, chunk count, content hashes)
  *   P:{d:<ver>}:movies                     hash    movieId -> JSON Movie
  *   P:{d:<ver>}:users                      hash    userId -> JSON User
  *   P:{d:<ver>/<c>}:ratings                string  packed ratings chunk c (see core/movielens packing)
  *
- *   P:{u:<id>}:meta                        string  JSON upload manifest (files, sizes, sha256); TTL
+ *   P:{u:<id>}:meta                        hash    upload manifest: created, nfiles, file:<n> -> JSON
+ *                                                  {name, size, sha256, chunks}; TTL
  *   P:{u:<id>}:file:<n>:<k>                string  bytes of uploaded file n, chunk k; TTL
  *
  *   P:model:current                        string  id of the model version being served
  *   P:model:versions                       zset    model version -> created (ms)
+ *   P:model:staging                        hash    model version being built -> started (ms); swept if abandoned
  *   P:{m:<ver>}:meta                       string  JSON ModelMeta
  *   P:{m:<ver>}:<table>                    string/hash  whole-model tables (factors, movie stats, analytics)
  *   P:{m:<ver>/<s>}:<table>                hash    sharded tables: similar movies, user recommendations
@@ -43,6 +47,10 @@ export class KeySchema {
   /** Sorted set of dataset versions by creation time. */
   datasetVersions(): string {
     return `${this.prefix}:dataset:versions`;
+  }
+  /** Hash of dataset versions being staged (not yet current) -> JSON staging record. */
+  datasetStaging(): string {
+    return `${this.prefix}:dataset:staging`;
   }
   /** JSON metadata of one dataset version. */
   datasetMeta(ver: string): string {
@@ -79,6 +87,10 @@ export class KeySchema {
   /** Sorted set of model versions by creation time. */
   modelVersions(): string {
     return `${this.prefix}:model:versions`;
+  }
+  /** Hash of model versions being built (version -> start ms): what to sweep after a crashed rebuild. */
+  modelStaging(): string {
+    return `${this.prefix}:model:staging`;
   }
   /** JSON metadata of one model version. */
   modelMeta(ver: string): string {

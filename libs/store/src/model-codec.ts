@@ -1,0 +1,91 @@
+/**
+ * Binary encodings of model tables in Redis. Numeric tables are stored as the raw bytes of
+ * typed arrays (little-endian, the byte order of every platform Node runs on), so a read is
+ * one GET and one copy, with no parsing.
+ *
+ *   scored list   Int32 ids[n] | Float32 scores[n]            (8n bytes; one similar list / one user's recs)
+ *   column table  Uint32 headerLength | JSON header | columns   (header: [{ name, type, length }], columns 8-byte aligned)
+ */
+
+/** A numeric column of a {@link ColumnTable}. */
+export type NumericColumn = Int32Array | Float32Array | Float64Array | Uint32Array;
+
+/** A table of named, equally indexed numeric columns, e.g. per-movie statistics by dense movie index. */
+export type ColumnTable = Record<string, NumericColumn>;
+
+/** One entry of a similar-movies list or a recommendation list. */
+export interface ScoredMovie {
+  /** MovieLens movie id. */
+  movieId: number;
+  /** Cosine similarity (similar lists) or predicted rating in stars (recommendations). */
+  score: number;
+}
+
+const COLUMN_TYPES = { Int32Array, Float32Array, Float64Array, Uint32Array } as const;
+type ColumnType = keyof typeof COLUMN_TYPES;
+
+/** Copies `buf` into a fresh ArrayBuffer: Redis replies are not aligned for typed-array views. */
+function aligned(buf: Buffer, start = 0, end = buf.length): ArrayBuffer {
+  const out = new ArrayBuffer(end - start);
+  new Uint8Array(out).set(buf.subarray(start, end));
+  return out;
+}
+
+/** Bytes of a typed array (a view, no copy). */
+export function bytesOf(array: NumericColumn): Buffer {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/**
+ * Packs a scored list: ids then scores. The ids are MovieLens ids, not
+ * dense indices, so a reader needs nothing else to decode a list.
+ */
+export function packScoredList(ids: Int32Array, scores: Float32Array): Buffer {
+  const n = ids.length;
+  const out = Buffer.allocUnsafe(8 * n);
+  Buffer.from(ids.buffer, ids.byteOffset, 4 * n).copy(out, 0);
+  Buffer.from(scores.buffer, scores.byteOffset, 4 * n).copy(out, 4 * n);
+  return out;
+}
+
+/** Decodes a list packed by {@link packScoredList}, best first as stored. */
+export function unpackScoredList(buf: Buffer): ScoredMovie[] {
+  const n = buf.length / 8;
+  const ids = new Int32Array(aligned(buf, 0, 4 * n));
+  const scores = new Float32Array(aligned(buf, 4 * n, 8 * n));
+  const out: ScoredMovie[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = { movieId: ids[i], score: scores[i] };
+  return out;
+}
+
+/** Packs a column table (see the layout in this file's header). */
+export function packColumns(table: ColumnTable): Buffer {
+  const header: { name: string; type: ColumnType; length: number; offset: number }[] = [];
+  let offset = 0;
+  for (const [name, column] of Object.entries(table)) {
+    header.push({ name, type: column.constructor.name as ColumnType, length: column.length, offset });
+    offset += Math.ceil(column.byteLength / 8) * 8;
+  }
+  const json = Buffer.from(JSON.stringify(header));
+  const base = Math.ceil((4 + json.length) / 8) * 8;
+  const out = Buffer.alloc(base + offset);
+  out.writeUInt32LE(json.length, 0);
+  json.copy(out, 4);
+  for (const [i, column] of Object.values(table).entries()) bytesOf(column).copy(out, base + header[i].offset);
+  return out;
+}
+
+/** Decodes a table packed by {@link packColumns}. */
+export function unpackColumns(buf: Buffer): ColumnTable {
+  const length = buf.readUInt32LE(0);
+  const header = JSON.parse(buf.subarray(4, 4 + length).toString()) as { name: string; type: ColumnType; length: number; offset: number }[];
+  const base = Math.ceil((4 + length) / 8) * 8;
+  const table: ColumnTable = {};
+  for (const col of header) {
+    const Ctor = COLUMN_TYPES[col.type];
+    if (Ctor === undefined) throw new Error(`unknown column type ${col.type} in a model table`);
+    const start = base + col.offset;
+    table[col.name] = new Ctor(aligned(buf, start, start + col.length * Ctor.BYTES_PER_ELEMENT));
+  }
+  return table;
+}
