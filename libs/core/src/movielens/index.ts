@@ -1,2 +1,33 @@
 export type { FileKind, Movie, RatingTable, Release, User } from './types';
 export { allocateRatingTable, chunkCount, concatPackedRatings, packedCount, packRatings, unpackRatings, unpackRatingsInto, PACKED_BYTES_PER_RATING, PACKED_HEADER_BYTES, PACKED_LAYOUT_VERSION } from './packing';
+export {
+  AGE_GROUP_LABELS,
+  AGE_GROUPS_ML1M,
+  ageCodeOfYears,
+  ageGroupLabel,
+  GENRES_ML100K,
+  GENRES_ML1M,
+  isOnScale,
+  OCCUPATIONS_ML100K,
+  OCCUPATIONS_ML1M,
+  RATING_SCALES,
+  releaseName,
+} from './codes';
+export type { RatingScale } from './codes';
+export { baseName, CSV_MOVIES_HEADER, CSV_RATINGS_HEADER, detectFile, detectFiles } from './detect';
+export type { DetectedFile } from './detect';
+export { MAX_KEPT_ISSUES } from './issues';
+export { BINARY_REASON, MAX_LINE_BYTES, UTF16_REASON } from './line-splitter';
+export type { ParserOptions, ParseSummary, StreamParser } from './parser-options';
+export { createRatingsParser } from './ratings.parser';
+export type { RatingsResult } from './ratings.parser';
+export { createMoviesParser, NO_GENRES } from './movies.parser';
+export type { MoviesResult } from './movies.parser';
+export { createUsersParser } from './users.parser';
+export type { UsersResult } from './users.parser';
+export { DETECT_HEAD_BYTES, parseFile, parseStream } from './parse-file';
+export type { ChunkSource, ParsedFile } from './parse-file';
+export { deduplicate, mergeRatings, RatingTableBuilder } from './rating-table';
+export type { Deduplicated, DuplicatePair } from './rating-table';
+export { csvField, encodeText, formatMovieLine, formatRatingLine, formatUserLine, headerLine } from './serialize';
+export { joinTitle, splitTitle } from './title';

@@ -1,0 +1,33 @@
+import type { LineIssue } from '../errors';
+import type { DetectedFile } from './detect';
+
+/** Options shared by the three streaming parsers. */
+export interface ParserOptions {
+  /** The file being parsed, from detectFile(): decides the format. */
+  file: DetectedFile;
+  /**
+   * Bad lines tolerated: they are skipped and listed in the result. One more throws InputError
+   * at once (fail fast). Default 0: any bad line rejects the file.
+   */
+  maxErrors?: number;
+  /** Movie ids of the movies file, when known: a rating of another movie is a bad line. */
+  knownMovies?: ReadonlySet<number>;
+  /** User ids of the users file, when known: a rating by another user is a bad line. */
+  knownUsers?: ReadonlySet<number>;
+}
+
+/** A push-style streaming parser: feed chunks as they arrive, then call end() once. */
+export interface StreamParser<R> {
+  /** Parses as many whole lines as the chunk completes. Throws InputError past maxErrors. */
+  push(chunk: Uint8Array): void;
+  /** Parses the last line and returns the result. Throws InputError for an empty file. */
+  end(): R;
+}
+
+/** Fields every parse result has. */
+export interface ParseSummary {
+  /** Lines read, including a header and blank lines (= number of the last line). */
+  lines: number;
+  /** The bad lines that were skipped (at most MAX_KEPT_ISSUES kept; all counted). */
+  skipped: LineIssue[];
+}
