@@ -1,2 +1,4 @@
-// Public API of linalg/ (filled in by its module).
-export {};
+export { multiplyBlocks, transposeDense } from './dense';
+export type { SmallSvd } from './jacobi-svd';
+export { jacobiSvd } from './jacobi-svd';
+export { orthonormalizeColumns } from './qr';

@@ -1,2 +1,4 @@
-// Public API of sparse/ (filled in by its module).
-export {};
+export type { CsrMatrix } from './csr';
+export { frobeniusNormSquared, multiplyDense, transpose } from './csr';
+export type { RatingMatrix } from './rating-matrix';
+export { buildRatingMatrix } from './rating-matrix';

@@ -1,0 +1,68 @@
+/**
+ * Compressed sparse row (CSR) matrices on typed arrays, and the two products the SVD needs.
+ *
+ * Row `i` holds the entries `indptr[i] .. indptr[i+1]-1` of `indices` (column indices, ascending
+ * within a row) and `values`. A CSC matrix is the CSR of the transpose, so `transpose()` also
+ * serves as the CSR -> CSC conversion.
+ */
+export interface CsrMatrix {
+  /** Number of rows. */
+  rows: number;
+  /** Number of columns. */
+  cols: number;
+  /** Row pointers, length `rows + 1`; `indptr[rows]` is the number of stored entries. */
+  indptr: Int32Array;
+  /** Column index of each stored entry, ascending within each row. */
+  indices: Int32Array;
+  /** Value of each stored entry. */
+  values: Float64Array;
+}
+
+/**
+ * The transpose as a new CSR matrix (equivalently: the CSC form of `a`). O(nnz + rows + cols).
+ * Column indices of the result come out ascending because rows of `a` are visited in order.
+ */
+export function transpose(a: CsrMatrix): CsrMatrix {
+  const nnz = a.indptr[a.rows];
+  const indptr = new Int32Array(a.cols + 1);
+  for (let p = 0; p < nnz; p++) indptr[a.indices[p] + 1]++;
+  for (let j = 0; j < a.cols; j++) indptr[j + 1] += indptr[j];
+  const next = indptr.slice(0, a.cols);
+  const indices = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  for (let i = 0; i < a.rows; i++) {
+    for (let p = a.indptr[i], end = a.indptr[i + 1]; p < end; p++) {
+      const q = next[a.indices[p]]++;
+      indices[q] = i;
+      values[q] = a.values[p];
+    }
+  }
+  return { rows: a.cols, cols: a.rows, indptr, indices, values };
+}
+
+/**
+ * `out = a * x` where `x` is a dense `a.cols x width` block and `out` a dense `a.rows x width`
+ * block, both row-major. Row-major blocks make the inner loop a contiguous axpy over `width`
+ * entries, which is what keeps the sparse-times-block product fast in JS. `out` is overwritten;
+ * nothing is allocated.
+ */
+export function multiplyDense(a: CsrMatrix, x: Float64Array, width: number, out: Float64Array): void {
+  const { indptr, indices, values } = a;
+  for (let i = 0; i < a.rows; i++) {
+    const o = i * width;
+    for (let c = 0; c < width; c++) out[o + c] = 0;
+    for (let p = indptr[i], end = indptr[i + 1]; p < end; p++) {
+      const v = values[p];
+      const xo = indices[p] * width;
+      for (let c = 0; c < width; c++) out[o + c] += v * x[xo + c];
+    }
+  }
+}
+
+/** Squared Frobenius norm: the sum of squares of the stored values. */
+export function frobeniusNormSquared(a: CsrMatrix): number {
+  let s = 0;
+  const nnz = a.indptr[a.rows];
+  for (let p = 0; p < nnz; p++) s += a.values[p] * a.values[p];
+  return s;
+}
