@@ -8,3 +8,8 @@ export { ModelWriter } from './model-writer';
 export type { PublishOptions } from './model-writer';
 export { bytesOf, packColumns, packScoredList, unpackColumns, unpackScoredList } from './model-codec';
 export type { ColumnTable, NumericColumn, ScoredMovie } from './model-codec';
+export { DatasetStore } from './dataset.store';
+export type { LoadProgress } from './dataset.store';
+export { DatasetWriter, DEFAULT_CHUNK_SIZE } from './dataset.writer';
+export type { StagingRecord } from './dataset.writer';
+export type { DatasetMeta, DatasetVersionInfo, IngestFileReport, IngestReport } from './dataset.meta';

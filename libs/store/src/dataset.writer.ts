@@ -1,0 +1,172 @@
+import { chunkCount, packRatings, type Movie, type RatingTable, type User } from '@movielens/core';
+import type { RedisClient } from './connection';
+import type { DatasetMeta } from './dataset.meta';
+import type { KeySchema } from './keys';
+
+/** Fields per HSET command: bounds one command's size (~100 KB of JSON). */
+const FIELDS_PER_HSET = 1000;
+/** Ratings chunks written at once (each ~1.6 MiB at the default chunk size). */
+const CHUNKS_IN_FLIGHT = 4;
+
+/** Default ratings per chunk: 131,072 ratings = 1.6 MiB packed, a cheap single GET. */
+export const DEFAULT_CHUNK_SIZE = 131_072;
+
+/** What the staging hash records about a version being written. */
+export interface StagingRecord {
+  /** Who writes it (e.g. `ingest:<jobId>`), so a retry of the same job can find its leftovers. */
+  owner: string;
+  /** Upper bound of chunk indexes that may have been written (cleanup deletes 0..bound-1). */
+  chunkBound: number;
+  /** Start time, ms since the epoch. */
+  startedAt: number;
+}
+
+/**
+ * Compare-and-set of the current pointer: switch to ARGV[2] only if it still holds ARGV[1]
+ * ('' = no current version). One key, so it is valid in a Redis Cluster.
+ */
+const SWITCH_SCRIPT = `
+local cur = redis.call('GET', KEYS[1])
+if (cur == false and ARGV[1] == '') or cur == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2])
+  return 1
+end
+return 0`;
+
+/**
+ * Write side of the datasets. A version is written under its own keys while registered in
+ * `dataset:staging`, and becomes visible only through {@link commit}'s pointer switch, so a
+ * crash at any point leaves the current dataset intact and the staged keys findable.
+ */
+export class DatasetWriter {
+  /**
+   * @param chunkSize - ratings per packed chunk; default {@link DEFAULT_CHUNK_SIZE}
+   */
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: KeySchema,
+    readonly chunkSize = DEFAULT_CHUNK_SIZE,
+  ) {}
+
+  /** Registers `ver` as staging before anything of it is written. */
+  async begin(ver: string, record: StagingRecord): Promise<void> {
+    await this.redis.hset(this.keys.datasetStaging(), ver, JSON.stringify(record));
+  }
+
+  /** Versions registered as staging (written, or left behind by a crash). */
+  async staging(): Promise<Map<string, StagingRecord>> {
+    const hash = await this.redis.hgetall(this.keys.datasetStaging());
+    return new Map(Object.entries(hash).map(([ver, json]) => [ver, JSON.parse(json) as StagingRecord]));
+  }
+
+  /**
+   * Writes the ratings as packed chunks (`chunkSize` each, in table order); returns the
+   * chunk count. Each chunk is its own key (own cluster slot), written by a plain SET.
+   * @param onChunk - called after each written chunk with (chunks done, chunks total)
+   */
+  async writeRatings(ver: string, table: RatingTable, onChunk?: (done: number, total: number) => void): Promise<number> {
+    const chunks = chunkCount(table.length, this.chunkSize);
+    let done = 0;
+    for (let first = 0; first < chunks; first += CHUNKS_IN_FLIGHT) {
+      const pending: Promise<unknown>[] = [];
+      for (let c = first; c < Math.min(chunks, first + CHUNKS_IN_FLIGHT); c++) {
+        const packed = packRatings(table, c * this.chunkSize, Math.min(table.length, (c + 1) * this.chunkSize));
+        pending.push(this.redis.set(this.keys.datasetRatingsChunk(ver, c), Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength)));
+      }
+      await Promise.all(pending);
+      done += pending.length;
+      onChunk?.(done, chunks);
+    }
+    return chunks;
+  }
+
+  /** Writes movies into the version's movies hash (id -> JSON), pipelined HSETs. */
+  async writeMovies(ver: string, movies: Iterable<Movie>): Promise<void> {
+    await this.writeHash(this.keys.datasetMovies(ver), movies);
+  }
+
+  /** Writes users into the version's users hash (id -> JSON), pipelined HSETs. */
+  async writeUsers(ver: string, users: Iterable<User>): Promise<void> {
+    await this.writeHash(this.keys.datasetUsers(ver), users);
+  }
+
+  /** Writes the version's meta; the last write before {@link commit}. */
+  async writeMeta(meta: DatasetMeta): Promise<void> {
+    await this.redis.set(this.keys.datasetMeta(meta.version), JSON.stringify(meta));
+  }
+
+  /**
+   * Makes `ver` current if the current pointer still equals `expected` (null = none);
+   * returns false, changing nothing, when another ingest switched it meanwhile. On success
+   * the version is listed, unregistered from staging and announced on the events channel.
+   * @param createdAt - the version's creation time (its score in `dataset:versions`), ms
+   */
+  async commit(ver: string, expected: string | null, createdAt: number): Promise<boolean> {
+    const switched = await this.redis.eval(SWITCH_SCRIPT, 1, this.keys.datasetCurrent(), expected ?? '', ver);
+    if (switched !== 1) return false;
+    // After the switch: a crash here leaves a current version missing from the list, which
+    // the next ingest repairs (see `ensureListed`); never a listed version that is not complete.
+    await this.redis.zadd(this.keys.datasetVersions(), createdAt, ver);
+    await this.redis.hdel(this.keys.datasetStaging(), ver);
+    await this.redis.publish(this.keys.events(), `dataset ${ver}`);
+    return true;
+  }
+
+  /** Adds `ver` to the version list if a crash after its switch left it out. */
+  async ensureListed(ver: string, createdAt: number): Promise<void> {
+    await this.redis.zadd(this.keys.datasetVersions(), 'NX', createdAt, ver);
+  }
+
+  /**
+   * Deletes every key a staged (uncommitted) version may have: meta, movies, users and
+   * chunks 0..chunkBound-1 (from its staging record), then unregisters it. Idempotent.
+   */
+  async discard(ver: string): Promise<void> {
+    const json = await this.redis.hget(this.keys.datasetStaging(), ver);
+    const bound = json === null ? 0 : (JSON.parse(json) as StagingRecord).chunkBound;
+    await this.deleteVersionKeys(ver, bound);
+    await this.redis.hdel(this.keys.datasetStaging(), ver);
+  }
+
+  /**
+   * Deletes listed versions beyond the current one and the `keepPrevious` newest others;
+   * returns the deleted ids. Readers still loading a deleted version get NotFoundError.
+   * @param keepPrevious - previous versions kept for rollback and in-flight readers; default 2
+   */
+  async prune(keepPrevious = 2): Promise<string[]> {
+    const current = await this.redis.get(this.keys.datasetCurrent());
+    const newestFirst = await this.redis.zrange(this.keys.datasetVersions(), 0, -1, 'REV');
+    const doomed = newestFirst.filter((v) => v !== current).slice(keepPrevious);
+    for (const ver of doomed) {
+      const json = await this.redis.get(this.keys.datasetMeta(ver));
+      const chunks = json === null ? 0 : (JSON.parse(json) as DatasetMeta).chunks;
+      await this.deleteVersionKeys(ver, chunks);
+      await this.redis.zrem(this.keys.datasetVersions(), ver);
+    }
+    return doomed;
+  }
+
+  /** Unlinks a version's keys. Chunk keys sit in different slots: one UNLINK each, sent together. */
+  private async deleteVersionKeys(ver: string, chunks: number): Promise<void> {
+    const pending: Promise<number>[] = [this.redis.unlink(this.keys.datasetMeta(ver), this.keys.datasetMovies(ver), this.keys.datasetUsers(ver))];
+    for (let c = 0; c < chunks; c++) pending.push(this.redis.unlink(this.keys.datasetRatingsChunk(ver, c)));
+    await Promise.all(pending);
+  }
+
+  /** HSETs `FIELDS_PER_HSET` entities per command into one hash (one slot), as one pipeline. */
+  private async writeHash(key: string, rows: Iterable<{ id: number }>): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    let args: string[] = [];
+    for (const row of rows) {
+      args.push(String(row.id), JSON.stringify(row));
+      if (args.length >= 2 * FIELDS_PER_HSET) {
+        pipeline.hset(key, ...args);
+        args = [];
+      }
+    }
+    if (args.length > 0) pipeline.hset(key, ...args);
+    if (pipeline.length === 0) return;
+    const results = await pipeline.exec();
+    for (const [err] of results ?? []) if (err) throw err;
+  }
+}
