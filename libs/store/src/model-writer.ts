@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KeySchema } from './keys';
 import type { RedisClient } from './connection';
-import { ModelStore, ModelTable, type ModelMeta, type TableStamp } from './model.store';
+import { ModelStore, ModelTable, shardOf, type ModelMeta, type TableStamp } from './model.store';
 
 /** Fields written per HSET call when filling a shard: bounds the size of one Redis command. */
 const FIELDS_PER_HSET = 512;
@@ -47,22 +47,31 @@ export class ModelWriter {
   }
 
   /**
-   * Writes shard `shard` of a sharded table: field `ids[i]` -> `values[i]`. Pipelined in
-   * batches; a retried shard job overwrites the same fields, so the write is idempotent.
+   * Writes one part (a block of rows computed by one shard job) of a sharded table: field
+   * `ids[i]` -> `values[i]` goes to hash shard `ids[i] % shards`. Pipelined in batches; a
+   * retried part overwrites the same fields, so the write is idempotent. The part's stamp is
+   * recorded as `<table>#<part>`.
    */
-  async putShard(ver: string, table: string, shard: number, ids: ArrayLike<number>, values: Buffer[]): Promise<TableStamp> {
-    const key = this.keys.modelShard(ver, table, shard);
-    await this.redis.sadd(this.keys.modelTable(ver, ModelTable.manifest), `${table}/${shard}`);
+  async putRows(ver: string, table: string, part: number, ids: ArrayLike<number>, values: Buffer[], shards: number): Promise<TableStamp> {
+    const byShard = new Map<number, (string | Buffer)[]>();
+    for (let i = 0; i < values.length; i++) {
+      const shard = shardOf(ids[i], shards);
+      let args = byShard.get(shard);
+      if (args === undefined) byShard.set(shard, (args = []));
+      args.push(String(ids[i]), values[i]);
+    }
+    if (byShard.size > 0) {
+      await this.redis.sadd(this.keys.modelTable(ver, ModelTable.manifest), ...[...byShard.keys()].map((s) => `${table}/${s}`));
+    }
     const pipeline = this.redis.pipeline();
-    for (let start = 0; start < values.length; start += FIELDS_PER_HSET) {
-      const args: (string | Buffer)[] = [];
-      for (let i = start; i < Math.min(values.length, start + FIELDS_PER_HSET); i++) args.push(String(ids[i]), values[i]);
-      pipeline.hset(key, ...args);
+    for (const [shard, args] of byShard) {
+      const key = this.keys.modelShard(ver, table, shard);
+      for (let start = 0; start < args.length; start += 2 * FIELDS_PER_HSET) pipeline.hset(key, ...args.slice(start, start + 2 * FIELDS_PER_HSET));
     }
     const results = await pipeline.exec();
     for (const [err] of results ?? []) if (err) throw err;
     const stamp = stampOf(values);
-    await this.redis.hset(this.keys.modelTable(ver, ModelTable.stamps), `${table}/${shard}`, JSON.stringify(stamp));
+    await this.redis.hset(this.keys.modelTable(ver, ModelTable.stamps), `${table}#${part}`, JSON.stringify(stamp));
     return stamp;
   }
 
@@ -92,29 +101,29 @@ export class ModelWriter {
     return full;
   }
 
-  /** Stamps by table; shards of one table are combined into one stamp (digest of shard digests in shard order). */
+  /** Stamps by table; the parts of a sharded table are combined into one stamp (digest of part digests in part order). */
   private async collectStamps(ver: string): Promise<Record<string, TableStamp>> {
     const raw = await this.redis.hgetall(this.keys.modelTable(ver, ModelTable.stamps));
     const tables: Record<string, TableStamp> = {};
-    const shards = new Map<string, { shard: number; stamp: TableStamp }[]>();
+    const parts = new Map<string, { part: number; stamp: TableStamp }[]>();
     for (const [name, json] of Object.entries(raw)) {
       const stamp = JSON.parse(json) as TableStamp;
-      const slash = name.lastIndexOf('/');
-      if (slash < 0) {
+      const hashMark = name.lastIndexOf('#');
+      if (hashMark < 0) {
         tables[name] = stamp;
         continue;
       }
-      const table = name.slice(0, slash);
-      shards.set(table, [...(shards.get(table) ?? []), { shard: Number(name.slice(slash + 1)), stamp }]);
+      const table = name.slice(0, hashMark);
+      parts.set(table, [...(parts.get(table) ?? []), { part: Number(name.slice(hashMark + 1)), stamp }]);
     }
-    for (const [table, parts] of shards) {
-      parts.sort((a, b) => a.shard - b.shard);
+    for (const [table, list] of parts) {
+      list.sort((a, b) => a.part - b.part);
       const hash = createHash('sha1');
-      for (const p of parts) hash.update(p.stamp.digest);
+      for (const p of list) hash.update(p.stamp.digest);
       tables[table] = {
         digest: hash.digest('hex'),
-        updatedAt: Math.max(...parts.map((p) => p.stamp.updatedAt)),
-        bytes: parts.reduce((s, p) => s + p.stamp.bytes, 0),
+        updatedAt: Math.max(...list.map((p) => p.stamp.updatedAt)),
+        bytes: list.reduce((s, p) => s + p.stamp.bytes, 0),
       };
     }
     return tables;

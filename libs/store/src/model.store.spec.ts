@@ -33,9 +33,9 @@ async function buildVersion(ver: string, createdAt: number): Promise<ModelMeta> 
   await writer.putTable(ver, 'factors', packColumns({ movieIds: Int32Array.of(1, 2, 3), V: new Float32Array([1, 0, 0, 1, 0.5, 0.5]), S: Float64Array.of(3, 1) }));
   await writer.putTable(ver, 'staging:vectors', Buffer.from('scratch'));
   await writer.putTable(ver, 'analytics:top-rated', JSON.stringify([{ movieId: 1 }]));
-  await writer.putShard(ver, 'similar', 0, [2], [packScoredList(Int32Array.of(3, 1), Float32Array.of(0.9, 0.1))]);
-  await writer.putShard(ver, 'similar', 1, [1, 3], [packScoredList(Int32Array.of(3), Float32Array.of(0.7)), packScoredList(new Int32Array(0), new Float32Array(0))]);
-  await writer.putShard(ver, 'recs', 0, [10], [packScoredList(Int32Array.of(2), Float32Array.of(4.5))]);
+  await writer.putRows(ver, 'similar', 0, [1, 2], [packScoredList(Int32Array.of(3), Float32Array.of(0.7)), packScoredList(Int32Array.of(3, 1), Float32Array.of(0.9, 0.1))], 2);
+  await writer.putRows(ver, 'similar', 1, [3], [packScoredList(new Int32Array(0), new Float32Array(0))], 2);
+  await writer.putRows(ver, 'recs', 0, [10], [packScoredList(Int32Array.of(2), Float32Array.of(4.5))], 2);
   return writer.publish(
     { id: ver, datasetVersion: 'd1', params: { k: 2 }, timings: { total: 1 }, singularValues: [3, 1], explainedVariance: 0.9, counts: { users: 2, movies: 3, ratings: 5 }, shards: 2, k: 2, host: 'h', createdAt, analytics: ['top-rated'] },
     { dropTables: ['staging:vectors'] },
@@ -103,7 +103,7 @@ describe('ModelStore / ModelWriter', () => {
     await buildVersion('v1', 1000);
     await writer.begin('dead', 2000);
     await writer.putTable('dead', 'factors', packColumns({ S: Float64Array.of(1) }));
-    await writer.putShard('dead', 'similar', 3, [3], [packScoredList(Int32Array.of(1), Float32Array.of(1))]);
+    await writer.putRows('dead', 'similar', 0, [3], [packScoredList(Int32Array.of(1), Float32Array.of(1))], 4);
     await writer.begin('live', 3000);
     await writer.putTable('live', 'factors', packColumns({ S: Float64Array.of(1) }));
     expect(await store.sweepStaging('live')).toEqual(['dead']);

@@ -74,10 +74,15 @@ export const ModelTable = {
   recs: 'recs',
   /** Set of every table key suffix written for the version, written before the table: what to delete. */
   manifest: 'manifest',
-  /** Hash of shard stamps, `<table>/<shard>` -> JSON TableStamp. */
+  /** Hash of table stamps: `<table>` or `<table>#<part>` (one per shard job) -> JSON TableStamp. */
   stamps: 'stamps',
   analytics: (name: string) => `analytics:${name}`,
 } as const;
+
+/** The hash shard of a movie or user id in a sharded table of `shards` shards. */
+export function shardOf(id: number, shards: number): number {
+  return ((id % shards) + shards) % shards;
+}
 
 /**
  * Read side of the model store, used by the API and the CLI, plus version administration
@@ -238,8 +243,7 @@ export class ModelStore {
   private async scoredList(ver: string, table: string, id: number): Promise<ScoredMovie[] | null> {
     const meta = await this.meta(ver);
     if (meta === null) throw new Error(`model version ${ver} does not exist`);
-    const shard = ((id % meta.shards) + meta.shards) % meta.shards;
-    const buf = await this.redis.hgetBuffer(this.keys.modelShard(ver, table, shard), String(id));
+    const buf = await this.redis.hgetBuffer(this.keys.modelShard(ver, table, shardOf(id, meta.shards)), String(id));
     return buf === null ? null : unpackScoredList(buf);
   }
 
