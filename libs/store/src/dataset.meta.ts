@@ -38,7 +38,7 @@ export interface IngestReport {
   skipped: LineIssue[];
   skippedTotal: number;
   /** Repeated (user, movie) pairs inside the upload: the last one wins. */
-  duplicates: { count: number; examples: string[] };
+  duplicates: { count: number; examples: LineIssue[] };
   /** Append mode: ratings that replaced an earlier rating of the same user and movie. */
   overwritten: number;
   /** Wall time of the ingest, ms. */

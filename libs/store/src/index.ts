@@ -13,3 +13,5 @@ export type { LoadProgress } from './dataset.store';
 export { DatasetWriter, DEFAULT_CHUNK_SIZE } from './dataset.writer';
 export type { StagingRecord } from './dataset.writer';
 export type { DatasetMeta, DatasetVersionInfo, IngestFileReport, IngestReport } from './dataset.meta';
+export { UploadStore } from './upload.store';
+export type { UploadedFile, UploadManifest, UploadStoreOptions } from './upload.store';
