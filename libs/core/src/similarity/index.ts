@@ -1,2 +1,2 @@
-// Public API of similarity/ (filled in by its module).
-export {};
+export type { TopKSimilar, TopKSimilarOptions } from './top-k-similar';
+export { movieVectors, topKSimilar } from './top-k-similar';
