@@ -2,3 +2,7 @@
 export { bullPrefix, QueueName } from './queues';
 export { rebuildJobSchema, rebuildParamsSchema, requestRebuild } from './rebuild.job';
 export type { RebuildJobData, RebuildParams, RequestRebuildOptions } from './rebuild.job';
+export { enqueueIngest, INGEST_JOB_OPTIONS, ingestJobSchema, ingestReportSchema } from './ingest.job';
+export type { IngestJobData, IngestJobResult, IngestProgress } from './ingest.job';
+export { createQueue, createQueueEvents, createWorker, hasActiveWorkers, runInProcess } from './queue.factory';
+export type { QueueConnection, RunInProcessOptions, WorkerFactoryOptions } from './queue.factory';
