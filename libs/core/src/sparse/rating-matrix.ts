@@ -17,6 +17,8 @@ export interface RatingMatrix {
   userMeans: Float64Array;
   /** Number of ratings of each movie, by dense movie index. */
   movieCounts: Int32Array;
+  /** Mean of all ratings (stars); the baseline of folded-in users who only list liked movies. */
+  globalMean: number;
 }
 
 /**
@@ -64,7 +66,11 @@ export function buildRatingMatrix(table: RatingTable): RatingMatrix {
     byMovie[c + 1] += byMovie[c];
   }
   const userMeans = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) userMeans[r] = sums[r] / rowCounts[r];
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    userMeans[r] = sums[r] / rowCounts[r];
+    total += sums[r];
+  }
 
   const next = byMovie.slice(0, cols);
   const users = new Int32Array(n);
@@ -75,7 +81,7 @@ export function buildRatingMatrix(table: RatingTable): RatingMatrix {
     values[q] = table.ratings[t] - userMeans[rowOf[t]];
   }
   const matrix = transpose({ rows: cols, cols: rows, indptr: byMovie, indices: users, values });
-  return { matrix, userIds, movieIds, userMeans, movieCounts };
+  return { matrix, userIds, movieIds, userMeans, movieCounts, globalMean: n > 0 ? total / n : Number.NaN };
 }
 
 /** Sorted distinct values of the first `n` entries. */
