@@ -143,6 +143,8 @@ export class LineSplitter {
       return;
     }
     this.onLine(buf, start, end, this.line);
+    // A quoted line break belongs to the record but still counts as a line of the file.
+    if (this.quoted) this.line += countByte(buf, LF, start, end);
   }
 
   private skipLine(): void {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { deduplicate, mergeRatings, RatingTableBuilder } from './rating-table';
+import type { RatingTable } from './types';
+
+function table(rows: [number, number, number, number][]): RatingTable {
+  const b = new RatingTableBuilder(2);
+  rows.forEach(([u, m, r, t], i) => b.add(u, m, r, t, i + 1));
+  return b.table();
+}
+
+const rows = (t: RatingTable) => Array.from({ length: t.length }, (_, i) => [t.users[i], t.movies[i], t.ratings[i], t.timestamps[i]]);
+
+describe('mergeRatings', () => {
+  it('appends new ratings and lets a re-rating overwrite the earlier one', () => {
+    const base = table([
+      [1, 10, 3, 100],
+      [1, 11, 4, 101],
+      [2, 10, 5, 102],
+    ]);
+    const delta = table([
+      [1, 10, 1, 200],
+      [3, 12, 2, 201],
+    ]);
+    const { table: merged, overwritten } = mergeRatings(base, delta);
+    expect(overwritten).toBe(1);
+    expect(rows(merged)).toEqual([
+      [1, 11, 4, 101],
+      [2, 10, 5, 102],
+      [1, 10, 1, 200],
+      [3, 12, 2, 201],
+    ]);
+  });
+
+  it('returns the base unchanged in content when the delta is empty', () => {
+    const base = table([[1, 10, 3, 100]]);
+    const { table: merged, overwritten } = mergeRatings(base, table([]));
+    expect(overwritten).toBe(0);
+    expect(rows(merged)).toEqual([[1, 10, 3, 100]]);
+  });
+});
+
+describe('deduplicate', () => {
+  it('handles huge sparse ids through the map fallback', () => {
+    const t = table([
+      [2_000_000_000, 1_999_999_999, 3, 1],
+      [5, 1_999_999_999, 4, 2],
+      [2_000_000_000, 1_999_999_999, 5, 3],
+    ]);
+    const d = deduplicate(t);
+    expect(d.count).toBe(1);
+    expect(d.examples).toEqual([{ dropped: 0, kept: 2 }]);
+    expect(rows(d.table)).toEqual([
+      [5, 1_999_999_999, 4, 2],
+      [2_000_000_000, 1_999_999_999, 5, 3],
+    ]);
+  });
+});
