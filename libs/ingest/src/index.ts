@@ -1,1 +1,8 @@
-export {};
+/** @movielens/ingest: the ingest pipeline (staged upload -> new dataset version) and its job processor. */
+export { runIngest } from './ingest.pipeline';
+export type { IngestDeps, IngestRequest, ProgressHook } from './ingest.pipeline';
+export { createIngestProcessor, versionIdOf } from './ingest.processor';
+export type { IngestProcessorDeps } from './ingest.processor';
+export { assembleDataset } from './dataset-assembly';
+export type { AssembledDataset, BaseDataset, Delta } from './dataset-assembly';
+export { contentHash } from './staged-input';
