@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import cors from 'cors';
+import express, { type Express, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { AppDeps } from './deps';
+import { requireApiKey } from './middleware/auth';
+import { HttpError, errorHandler, notFoundHandler } from './middleware/errors';
+import { createMetrics, type ApiMetrics } from './middleware/metrics';
+import { analyticsRouter } from './routes/analytics.router';
+import { datasetsRouter } from './routes/datasets.router';
+import { jobsRouter } from './routes/jobs.router';
+import { modelsRouter } from './routes/models.router';
+import { moviesRouter } from './routes/movies.router';
+import { opsRouter } from './routes/ops.router';
+import { recommendationsRouter } from './routes/recommendations.router';
+import { usersRouter } from './routes/users.router';
+
+/** Prefix of every resource route. */
+export const API_PREFIX = '/api/v1';
+
+/** The Express app and its metrics registry (exposed so tests can read what was recorded). */
+export interface CreatedApp {
+  app: Express;
+  metrics: ApiMetrics;
+}
+
+/** Bull Board for the three queues, mounted by the caller behind the API key. */
+function bullBoard({ queues }: AppDeps): RequestHandler {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath('/admin/queues');
+  createBullBoard({
+    queues: [new BullMQAdapter(queues.ingest), new BullMQAdapter(queues.rebuild), new BullMQAdapter(queues.rebuildShard)],
+    // @bull-board/express 9.10.1 pins its own @bull-board/api 9.10.1 beside our 9.10.2: the
+    // same interface in two declaration files, so TypeScript needs the cast; runtime is the same.
+    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+  });
+  return serverAdapter.getRouter() as RequestHandler;
+}
+
+/**
+ * Builds the HTTP app without listening (tests drive it with supertest). Order: metrics,
+ * admin UI (before helmet: its page needs its own scripts), security headers and CORS,
+ * resource routers under `/api/v1`, root ops routes, the web page, then the JSON 404 and the
+ * one error handler.
+ */
+export function createApp(deps: AppDeps): CreatedApp {
+  const { settings, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  // Model answers carry their own version-based ETag; Express's body hashing would only cost time.
+  app.set('etag', false);
+  const metrics = createMetrics(deps.queues);
+  app.use(metrics.middleware);
+
+  const apiKey = requireApiKey(settings.apiKey);
+  const writeLimit = rateLimit({
+    windowMs: settings.writeRateWindowMs,
+    limit: settings.writeRateLimit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) =>
+      next(new HttpError(429, 'RATE_LIMITED', `Too many write requests: at most ${settings.writeRateLimit} per ${Math.round(settings.writeRateWindowMs / 1000)} s. Retry later.`)),
+  });
+  const guard: RequestHandler[] = [writeLimit, apiKey];
+
+  app.use('/admin/queues', ...guard, bullBoard(deps));
+
+  app.use(helmet());
+  app.use(cors({ origin: settings.corsOrigins.includes('*') ? true : settings.corsOrigins, methods: ['GET', 'POST'], exposedHeaders: ['ETag', 'X-Model-Version'] }));
+  app.use(express.json({ limit: '256kb' }));
+
+  const api = express.Router();
+  api.use(datasetsRouter(deps, guard));
+  api.use(jobsRouter(deps));
+  api.use(modelsRouter(deps, guard));
+  api.use(moviesRouter(deps));
+  api.use(usersRouter(deps));
+  api.use(recommendationsRouter(deps));
+  api.use(analyticsRouter(deps));
+  app.use(API_PREFIX, api);
+  app.use(opsRouter(deps, metrics));
+
+  if (existsSync(settings.webDir)) app.use('/', express.static(settings.webDir, { index: 'index.html', maxAge: '1h' }));
+  else logger.debug({ webDir: settings.webDir }, 'no built web page; / is not served');
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return { app, metrics };
+}

@@ -1,0 +1,48 @@
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { envSchema } from '@movielens/config';
+import type { ApiSettings } from './deps';
+
+/** An unset variable and an empty one mean the same: not configured. */
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
+/** Environment of the API process: the shared variables plus the HTTP ones. */
+export const apiEnvSchema = envSchema.extend({
+  /** TCP port. Default 3000. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface to bind. Default all (`0.0.0.0`). */
+  HOST: z.string().default('0.0.0.0'),
+  /** Key for write and admin endpoints (>= 12 characters). Unset: those endpoints answer 403. */
+  API_KEY: optionalString.pipe(z.string().min(12, 'use at least 12 characters').optional()),
+  /** Comma-separated allowed CORS origins, `*` for any. Default: none (same origin only). */
+  CORS_ORIGINS: z.string().default(''),
+  /** Largest upload, bytes. Default 1 GiB. */
+  UPLOAD_LIMIT_BYTES: z.coerce.number().int().positive().default(2 ** 30),
+  /** Where uploaded zips are spooled. Default the OS temp dir. */
+  UPLOAD_TMP_DIR: z.string().default(tmpdir()),
+  /** Write requests per client per window. Default 30. */
+  WRITE_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+  /** Rate-limit window, ms. Default 60,000. */
+  WRITE_RATE_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
+  /** Longest wait for in-flight requests on SIGTERM, ms. Default 10,000. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Built web page served at `/`. Default `src/web/dist` of this app. */
+  WEB_DIR: z.string().default(fileURLToPath(new URL('./web/dist', import.meta.url))),
+});
+
+/** Parsed API configuration. */
+export type ApiConfig = z.infer<typeof apiEnvSchema>;
+
+/** The HTTP settings `createApp` needs, from the parsed configuration. */
+export function apiSettings(config: ApiConfig): ApiSettings {
+  return {
+    apiKey: config.API_KEY,
+    corsOrigins: config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    uploadLimitBytes: config.UPLOAD_LIMIT_BYTES,
+    writeRateLimit: config.WRITE_RATE_LIMIT,
+    writeRateWindowMs: config.WRITE_RATE_WINDOW_MS,
+    tmpDir: config.UPLOAD_TMP_DIR,
+    webDir: config.WEB_DIR,
+  };
+}

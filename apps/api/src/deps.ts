@@ -1,0 +1,43 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from '@movielens/config';
+import type { KeySchema, RedisClient } from '@movielens/store';
+import type { DatasetReader, ModelReader, UploadSink } from './services/ports';
+import type { ReadModel } from './services/read-model';
+
+/** The BullMQ queues the API enqueues into and reports on. */
+export interface ApiQueues {
+  ingest: Queue;
+  rebuild: Queue;
+  rebuildShard: Queue;
+}
+
+/** Settings of the HTTP layer (parsed from the environment by main.ts). */
+export interface ApiSettings {
+  /** Key required by write and admin endpoints; undefined disables them (403). */
+  apiKey: string | undefined;
+  /** Allowed CORS origins; empty = same-origin only, `['*']` = any. */
+  corsOrigins: string[];
+  /** Largest accepted upload, bytes. Default 1 GiB. */
+  uploadLimitBytes: number;
+  /** Write requests allowed per client per window. Default 30. */
+  writeRateLimit: number;
+  /** Rate-limit window, ms. Default 60,000. */
+  writeRateWindowMs: number;
+  /** Directory where uploaded zips are spooled (zip needs random access). Default os.tmpdir(). */
+  tmpDir: string;
+  /** Folder of the built web page, served at `/` when it exists. */
+  webDir: string;
+}
+
+/** Everything `createApp` wires together; main.ts builds it, tests build it on the test Redis. */
+export interface AppDeps {
+  redis: RedisClient;
+  keys: KeySchema;
+  models: ModelReader;
+  datasets: DatasetReader;
+  uploads: UploadSink;
+  queues: ApiQueues;
+  readModel: ReadModel;
+  settings: ApiSettings;
+  logger: Logger;
+}

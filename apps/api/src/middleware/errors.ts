@@ -1,0 +1,95 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { InputError, MovieLensError, NotFoundError, NotReadyError, formatIssue } from '@movielens/core';
+import type { Logger } from '@movielens/config';
+
+/** An error that already knows its HTTP status and stable code. */
+export class HttpError extends Error {
+  constructor(
+    /** HTTP status, e.g. 400. */
+    readonly status: number,
+    /** Stable machine-readable code, e.g. `BAD_REQUEST`. */
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'HttpError';
+  }
+}
+
+/** The message every model-backed endpoint returns before the first model exists. */
+export const NO_MODEL_MESSAGE =
+  'No model has been built yet. Upload a dataset (POST /api/v1/datasets) or run `npx movielens rebuild`.';
+
+/** 503 NOT_READY: no model has been built yet. */
+export function notReady(): HttpError {
+  return new HttpError(503, 'NOT_READY', NO_MODEL_MESSAGE);
+}
+
+/** 503 UNAVAILABLE: Redis cannot be reached. */
+export function unavailable(cause?: unknown): HttpError {
+  return new HttpError(503, 'UNAVAILABLE', 'Redis is unreachable; the API will recover by itself when it returns. Retry shortly.', { cause });
+}
+
+/** 404 NOT_FOUND naming what was missing. */
+export function notFound(message: string): HttpError {
+  return new HttpError(404, 'NOT_FOUND', message);
+}
+
+/** Error bodies have one shape everywhere: `{ error: { code, message } }` (plus `issues` for bad files). */
+export interface ErrorBody {
+  error: { code: string; message: string; issues?: string[] };
+}
+
+/** True for the errors ioredis raises when the server is unreachable or a command timed out. */
+function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const name = err.name;
+  const msg = err.message;
+  return (
+    name === 'MaxRetriesPerRequestError' ||
+    msg.includes('Connection is closed') ||
+    msg.includes("Stream isn't writeable") ||
+    msg.includes('Command timed out') ||
+    msg.includes('ECONNREFUSED') ||
+    msg.includes('enableOfflineQueue')
+  );
+}
+
+/** Maps an error of any kind to a status and a body; never exposes a stack or a server path. */
+export function toHttp(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof HttpError) return { status: err.status, body: { error: { code: err.code, message: err.message } } };
+  if (err instanceof InputError) {
+    const issues = err.issues.slice(0, 20).map(formatIssue);
+    return { status: 400, body: { error: { code: err.code, message: err.message, ...(issues.length > 0 ? { issues } : {}) } } };
+  }
+  if (err instanceof NotFoundError) return { status: 404, body: { error: { code: err.code, message: err.message } } };
+  if (err instanceof NotReadyError) return { status: 503, body: { error: { code: 'NOT_READY', message: NO_MODEL_MESSAGE } } };
+  if (err instanceof MovieLensError) return { status: 500, body: { error: { code: err.code, message: err.message } } };
+  if (isRedisUnavailable(err)) return toHttp(unavailable(err));
+  // body-parser / express errors carry a status and an `expose` flag for safe messages.
+  const e = err as { status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown; message?: unknown };
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
+  if (status === 413) return { status, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large.' } } };
+  if (status >= 400 && status < 500 && e.expose === true && typeof e.message === 'string') {
+    return { status, body: { error: { code: 'BAD_REQUEST', message: e.type === 'entity.parse.failed' ? 'Request body is not valid JSON.' : e.message } } };
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal server error.' } } };
+}
+
+/** The one error handler: typed errors to statuses, everything else to a bare 500 (logged). */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const { status, body } = toHttp(err);
+    // An error answer is not the cached resource: never let it carry the resource's validator.
+    res.removeHeader('ETag');
+    if (status >= 500 && body.error.code !== 'UNAVAILABLE' && body.error.code !== 'NOT_READY') logger.error({ err, path: req.path }, 'request failed');
+    res.status(status).json(body);
+  };
+}
+
+/** JSON 404 for every route nobody handled. */
+export const notFoundHandler: RequestHandler = (req, res) => {
+  res.status(404).json({ error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${req.path}` } } satisfies ErrorBody);
+};

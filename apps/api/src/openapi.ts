@@ -1,0 +1,218 @@
+/**
+ * The OpenAPI 3.1 description of the API, served at /openapi.json, and a plain HTML page
+ * rendered from it at /docs (no CDN, no script: works offline and behind strict CSP).
+ */
+
+type Schema = Record<string, unknown>;
+
+const int = (description: string, extra: Schema = {}): Schema => ({ type: 'integer', description, ...extra });
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+
+/** A query or path parameter. */
+function param(name: string, where: 'path' | 'query', schema: Schema, description: string) {
+  return { name, in: where, required: where === 'path', schema, description };
+}
+
+const idParam = (what: string) => param('id', 'path', int(`${what} id`, { minimum: 1 }), `MovieLens ${what} id`);
+const kParam = param('k', 'query', int('list length', { minimum: 1, maximum: 100, default: 10 }), 'How many entries to return (1..100, default 10)');
+const limitParam = param('limit', 'query', int('max entries', { minimum: 1, maximum: 100, default: 20 }), 'Maximum entries returned');
+const minRatings = (def: number) => param('minRatings', 'query', int('minimum ratings', { minimum: 1, default: def }), `Only movies with at least this many ratings (default ${def})`);
+
+const errors = {
+  '400': { description: 'Invalid parameter or body; the message names the field and the reason', content: { 'application/json': { schema: ref('Error') } } },
+  '404': { description: 'Unknown id', content: { 'application/json': { schema: ref('Error') } } },
+  '503': { description: 'NOT_READY (no model yet) or UNAVAILABLE (Redis unreachable)', content: { 'application/json': { schema: ref('Error') } } },
+};
+const writeErrors = {
+  ...errors,
+  '401': { description: 'No API key sent', content: { 'application/json': { schema: ref('Error') } } },
+  '403': { description: 'Wrong API key, or the server has no API_KEY configured', content: { 'application/json': { schema: ref('Error') } } },
+  '429': { description: 'Write rate limit exceeded' },
+};
+
+const json = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+
+/** A model-backed read: carries X-Model-Version and an ETag; 304 on If-None-Match. */
+function modelRead(summary: string, parameters: unknown[], schema: Schema, tag: string) {
+  return {
+    get: {
+      tags: [tag],
+      summary,
+      parameters,
+      responses: {
+        '200': { ...json(schema), headers: { 'X-Model-Version': { schema: { type: 'string' } }, ETag: { schema: { type: 'string' } } } },
+        '304': { description: 'Not modified (If-None-Match matched the current model version)' },
+        ...errors,
+      },
+    },
+  };
+}
+
+const analyticsPaths = {
+  '/api/v1/analytics/top-rated': modelRead('Highest mean rating', [minRatings(100), limitParam], ref('MovieRanking'), 'analytics'),
+  '/api/v1/analytics/most-rated': modelRead('Most ratings', [limitParam], ref('MovieRanking'), 'analytics'),
+  '/api/v1/analytics/gender-gap': modelRead(
+    'Largest difference between women and men',
+    [param('direction', 'query', { type: 'string', enum: ['women', 'men'], default: 'women' }, 'Which gender prefers the movie'), param('minPerGender', 'query', int('minimum ratings per gender', { default: 50 }), 'Minimum ratings from each gender'), limitParam],
+    ref('MovieRanking'),
+    'analytics',
+  ),
+  '/api/v1/analytics/divisive': modelRead('Largest rating standard deviation', [minRatings(100), limitParam], ref('MovieRanking'), 'analytics'),
+  '/api/v1/analytics/distribution': modelRead('Histogram of all ratings', [], { type: 'object' }, 'analytics'),
+  '/api/v1/analytics/by-age': modelRead('Ratings by age group', [], { type: 'object' }, 'analytics'),
+  '/api/v1/analytics/by-occupation': modelRead('Ratings by occupation', [], { type: 'object' }, 'analytics'),
+  '/api/v1/analytics/by-genre': modelRead('Ratings by genre', [], { type: 'object' }, 'analytics'),
+};
+
+/** The OpenAPI document. */
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'MovieLens recommendations API',
+    version: '1.0.0',
+    description:
+      'Similar movies, recommendations and analytics served from the current model in Redis. Write endpoints need the API key (X-API-Key or Authorization: Bearer). Errors are `{ error: { code, message } }`.',
+  },
+  components: {
+    securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' }, bearer: { type: 'http', scheme: 'bearer' } },
+    schemas: {
+      Error: { type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } } },
+      Movie: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' }, year: { type: ['integer', 'null'] }, genres: { type: 'array', items: { type: 'string' } } } },
+      Similar: {
+        type: 'object',
+        properties: {
+          movieId: { type: 'integer' },
+          model: { type: 'string' },
+          similar: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, title: { type: 'string' }, score: { type: 'number' }, count: { type: 'integer' } } } },
+        },
+      },
+      Recommendations: {
+        type: 'object',
+        properties: {
+          userId: { type: 'integer' },
+          model: { type: 'string' },
+          recommendations: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, title: { type: 'string' }, score: { type: 'number' } } } },
+        },
+      },
+      MovieRanking: { type: 'object', properties: { model: { type: 'string' }, movies: { type: 'array', items: { type: 'object' } } } },
+      Job: { type: 'object', properties: { id: { type: 'string' }, state: { type: 'string' }, progress: {}, result: {}, failedReason: { type: ['string', 'null'] } } },
+      Accepted: { type: 'object', properties: { jobId: { type: 'string' }, uploadId: { type: 'string' } } },
+    },
+  },
+  paths: {
+    '/api/v1/datasets': {
+      post: {
+        tags: ['datasets'],
+        summary: 'Upload MovieLens files (ratings, movies, users) or a release .zip; starts an ingest job',
+        security: [{ apiKey: [] }, { bearer: [] }],
+        requestBody: {
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                properties: {
+                  files: { type: 'array', items: { type: 'string', format: 'binary' } },
+                  mode: { type: 'string', enum: ['replace', 'append'], default: 'replace' },
+                  maxErrors: { type: 'integer', minimum: 0, default: 0 },
+                },
+              },
+            },
+          },
+        },
+        responses: { '202': json(ref('Accepted'), 'Accepted: follow jobId at /api/v1/jobs/{id}'), '413': { description: 'Upload larger than the limit' }, ...writeErrors },
+      },
+    },
+    '/api/v1/jobs': { get: { tags: ['jobs'], summary: 'Recent ingest and rebuild jobs', parameters: [limitParam], responses: { '200': json({ type: 'object' }) } } },
+    '/api/v1/jobs/{id}': {
+      get: { tags: ['jobs'], summary: 'One job (queue-qualified id, e.g. ingest:12)', parameters: [param('id', 'path', { type: 'string' }, 'e.g. ingest:12 or rebuild:5')], responses: { '200': json(ref('Job')), ...errors } },
+    },
+    '/api/v1/models': { get: { tags: ['models'], summary: 'Model versions with parameters and metrics', responses: { '200': json({ type: 'object' }) } } },
+    '/api/v1/models/rebuild': {
+      post: {
+        tags: ['models'],
+        summary: 'Build a new model from the current dataset',
+        security: [{ apiKey: [] }, { bearer: [] }],
+        requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { params: { type: 'object', properties: { k: { type: 'integer' }, topK: { type: 'integer' }, recsN: { type: 'integer' }, minCount: { type: 'integer' } } } } } } } },
+        responses: { '202': json(ref('Accepted')), ...writeErrors },
+      },
+    },
+    '/api/v1/models/{version}/activate': {
+      post: {
+        tags: ['models'],
+        summary: 'Serve an earlier (or later) published version: rollback',
+        security: [{ apiKey: [] }, { bearer: [] }],
+        parameters: [param('version', 'path', { type: 'string' }, 'Model version id')],
+        responses: { '200': json({ type: 'object' }), ...writeErrors },
+      },
+    },
+    '/api/v1/movies': modelRead(
+      'Search movies by title (case- and accent-insensitive) and genre',
+      [param('query', 'query', { type: 'string' }, 'Part of the title'), param('genre', 'query', { type: 'string' }, 'Genre name'), param('page', 'query', int('page', { default: 1 }), '1-based page'), limitParam],
+      { type: 'object', properties: { total: { type: 'integer' }, movies: { type: 'array', items: ref('Movie') } } },
+      'movies',
+    ),
+    '/api/v1/movies/{id}': modelRead('A movie with its rating statistics (mean, count, histogram)', [idParam('movie')], { type: 'object' }, 'movies'),
+    '/api/v1/movies/{id}/similar': modelRead('Most similar movies (cosine of SVD factors)', [idParam('movie'), kParam], ref('Similar'), 'movies'),
+    '/api/v1/users/{id}': modelRead('A user: demographics, rating count and mean', [idParam('user')], { type: 'object' }, 'users'),
+    '/api/v1/users/{id}/recommendations': modelRead('Precomputed recommendations of a known user', [idParam('user'), kParam], ref('Recommendations'), 'users'),
+    '/api/v1/recommendations': {
+      post: {
+        tags: ['users'],
+        summary: 'Recommendations for an anonymous user from ratings or liked movies (folding-in, no rebuild)',
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                oneOf: [
+                  { type: 'object', required: ['ratings'], properties: { ratings: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, rating: { type: 'number', minimum: 0.5, maximum: 5 } } } }, k: { type: 'integer' } } },
+                  { type: 'object', required: ['liked'], properties: { liked: { type: 'array', items: { type: 'integer' } }, k: { type: 'integer' } } },
+                ],
+              },
+            },
+          },
+        },
+        responses: { '200': json({ type: 'object' }), ...errors },
+      },
+    },
+    ...analyticsPaths,
+    '/healthz': { get: { tags: ['ops'], summary: 'The process is up', responses: { '200': json({ type: 'object' }) } } },
+    '/readyz': { get: { tags: ['ops'], summary: 'Redis reachable and a model loaded', responses: { '200': json({ type: 'object' }), '503': json({ type: 'object' }, 'Not ready, with the reason') } } },
+    '/metrics': { get: { tags: ['ops'], summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain exposition format' } } } },
+    '/admin/queues': { get: { tags: ['ops'], summary: 'Bull Board for the ingest, rebuild and rebuild-shard queues (API key)', responses: { '200': { description: 'HTML' } } } },
+  },
+};
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+interface Operation {
+  summary?: string;
+  parameters?: { name: string; in: string; description: string }[];
+  security?: unknown[];
+  responses?: Record<string, { description?: string }>;
+}
+
+/** Renders the document as one static HTML page: every path, method, parameter and status. */
+export function renderDocs(doc: typeof openApiDocument): string {
+  const sections: string[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, raw] of Object.entries(item as Record<string, Operation>)) {
+      const op = raw;
+      const params = (op.parameters ?? []).map((p) => `<li><code>${escapeHtml(p.name)}</code> (${p.in}): ${escapeHtml(p.description)}</li>`).join('');
+      const statuses = Object.entries(op.responses ?? {})
+        .map(([code, r]) => `<li><code>${code}</code> ${escapeHtml(r.description ?? '')}</li>`)
+        .join('');
+      sections.push(
+        `<section><h2><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code>${op.security ? ' <small>(API key)</small>' : ''}</h2>` +
+          `<p>${escapeHtml(op.summary ?? '')}</p>${params ? `<h3>Parameters</h3><ul>${params}</ul>` : ''}<h3>Responses</h3><ul>${statuses}</ul></section>`,
+      );
+    }
+  }
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(doc.info.title)}</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222}section{border-top:1px solid #ddd;padding:.5em 0}
+h2{font-size:1.1em}.m{display:inline-block;min-width:4em;padding:0 .4em;border-radius:3px;color:#fff;font-size:.85em;text-align:center}
+.get{background:#2b7bb9}.post{background:#2f9e44}code{background:#f4f4f4;padding:0 .2em}</style></head>
+<body><h1>${escapeHtml(doc.info.title)}</h1><p>${escapeHtml(doc.info.description)}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a></p>
+${sections.join('\n')}</body></html>`;
+}

@@ -1,0 +1,39 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { enqueueIngest } from '@movielens/jobs';
+import type { AppDeps } from '../deps';
+import { HttpError } from '../middleware/errors';
+import { receiveUpload } from '../services/upload-receiver';
+
+const uploadFields = z.object({
+  mode: z.enum(['replace', 'append']).default('replace'),
+  maxErrors: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/**
+ * `POST /datasets`: a multipart upload of MovieLens files (or a release .zip) streamed into
+ * Redis, then an ingest job. Answers 202 with the job to follow.
+ * @param guard - API key check and write rate limit, applied before the body is read
+ */
+export function datasetsRouter({ uploads, queues, settings }: AppDeps, guard: RequestHandler[]): Router {
+  const router = Router();
+  router.post('/datasets', ...guard, async (req, res) => {
+    if (!req.is('multipart/form-data')) {
+      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the files as multipart/form-data (fields: files, mode=replace|append, maxErrors).');
+    }
+    const received = await receiveUpload(req, uploads, { limitBytes: settings.uploadLimitBytes, tmpDir: settings.tmpDir });
+    const fields = uploadFields.safeParse(received.fields);
+    if (!fields.success || received.files.length === 0) {
+      await uploads.delete(received.uploadId);
+      const reason = fields.success
+        ? received.skipped.length > 0
+          ? `files: no MovieLens ratings/movies/users file found (skipped ${received.skipped.slice(0, 5).join(', ')})`
+          : 'files: no file was uploaded'
+        : fields.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw new HttpError(400, 'BAD_REQUEST', reason);
+    }
+    const job = await enqueueIngest(queues.ingest, { uploadId: received.uploadId, ...fields.data });
+    res.status(202).json({ jobId: `ingest:${job.id}`, uploadId: received.uploadId, files: received.files, skipped: received.skipped, mode: fields.data.mode });
+  });
+  return router;
+}

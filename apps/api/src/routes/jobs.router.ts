@@ -1,0 +1,63 @@
+import type { Job, Queue } from 'bullmq';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../deps';
+import { notFound, unavailable } from '../middleware/errors';
+import { parseInput } from '../middleware/validate';
+
+const jobParams = z.object({
+  id: z.string().regex(/^(ingest|rebuild|rebuild-shard):[A-Za-z0-9_.:-]{1,100}$/, 'expected <queue>:<id>, queue one of ingest, rebuild, rebuild-shard (e.g. ingest:12)'),
+});
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  queue: z.enum(['ingest', 'rebuild', 'rebuild-shard']).optional(),
+});
+
+/** A job as the API shows it: queue-qualified id, state, progress, result or failure. */
+async function describeJob(queueName: string, job: Job) {
+  return {
+    id: `${queueName}:${job.id}`,
+    queue: queueName,
+    name: job.name,
+    state: await job.getState(),
+    progress: job.progress,
+    data: job.data as unknown,
+    result: (job.returnvalue ?? null) as unknown,
+    failedReason: job.failedReason ?? null,
+    attemptsMade: job.attemptsMade,
+    createdAt: new Date(job.timestamp).toISOString(),
+    processedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,
+    finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+  };
+}
+
+/** `/jobs`: the state of ingest and rebuild jobs. */
+export function jobsRouter({ queues, readModel }: AppDeps): Router {
+  const router = Router();
+  const byName: Record<string, Queue> = { ingest: queues.ingest, rebuild: queues.rebuild, 'rebuild-shard': queues.rebuildShard };
+
+  router.get('/jobs/:id', async (req, res) => {
+    const { id } = parseInput(jobParams, req, 'params');
+    if (!readModel.redisReady()) throw unavailable();
+    const colon = id.indexOf(':');
+    const queueName = id.slice(0, colon);
+    const job = await byName[queueName].getJob(id.slice(colon + 1));
+    if (job === undefined || job === null) throw notFound(`Job ${id} does not exist (or was removed after completion).`);
+    res.json(await describeJob(queueName, job));
+  });
+
+  router.get('/jobs', async (req, res) => {
+    const { limit, queue } = parseInput(listQuery, req, 'query');
+    if (!readModel.redisReady()) throw unavailable();
+    const names = queue === undefined ? ['ingest', 'rebuild'] : [queue];
+    const all: { queueName: string; job: Job }[] = [];
+    for (const name of names) {
+      const jobs = await byName[name].getJobs(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'], 0, limit - 1);
+      for (const job of jobs) if (job) all.push({ queueName: name, job });
+    }
+    all.sort((a, b) => b.job.timestamp - a.job.timestamp);
+    res.json({ jobs: await Promise.all(all.slice(0, limit).map(({ queueName, job }) => describeJob(queueName, job))) });
+  });
+
+  return router;
+}

@@ -1,0 +1,76 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../deps';
+import { sendModelAnswer } from '../middleware/cache';
+import { notFound } from '../middleware/errors';
+import { parseInput } from '../middleware/validate';
+import type { ModelSnapshot } from '../services/model-snapshot';
+import { foldText } from '../services/text';
+
+/** `:id` of a movie or user: a positive integer. */
+export const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+
+/** `?k=`: list length, 1..100, default 10. */
+export const kQuery = z.object({ k: z.coerce.number().int().min(1).max(100).default(10) });
+
+const searchQuery = z.object({
+  query: z.string().trim().max(200).optional(),
+  genre: z.string().trim().max(50).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** Ratings count and mean of a movie from the stats table, or null when it has no ratings. */
+export async function movieRatingStats(snap: ModelSnapshot, movieId: number) {
+  const { table, rowOf } = await snap.stats();
+  const row = rowOf.get(movieId);
+  if (row === undefined) return null;
+  const histogram = table.histogram === undefined ? null : Array.from(table.histogram.subarray(row * 5, row * 5 + 5));
+  return { count: table.counts[row], mean: table.means[row], histogram };
+}
+
+/** `/movies`: search, one movie with its rating statistics, similar movies. */
+export function moviesRouter({ readModel, models }: AppDeps): Router {
+  const router = Router();
+
+  router.get('/movies', async (req, res) => {
+    const q = parseInput(searchQuery, req, 'query');
+    const snap = await readModel.current();
+    const resource = `movies:${q.query ?? ''}:${q.genre ?? ''}:${q.page}:${q.limit}`;
+    await sendModelAnswer(req, res, snap, resource, async () => {
+      const needle = q.query ? foldText(q.query) : undefined;
+      const genre = q.genre ? q.genre.toLowerCase() : undefined;
+      const hits = snap.catalogue.filter(
+        (e) => (needle === undefined || e.folded.includes(needle)) && (genre === undefined || e.movie.genres.some((g) => g.toLowerCase() === genre)),
+      );
+      const start = (q.page - 1) * q.limit;
+      return { model: snap.version, page: q.page, limit: q.limit, total: hits.length, movies: hits.slice(start, start + q.limit).map((e) => e.movie) };
+    });
+  });
+
+  router.get('/movies/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req, 'params');
+    const snap = await readModel.current();
+    const movie = snap.movies.get(id);
+    if (movie === undefined) throw notFound(`Movie ${id} does not exist.`);
+    await sendModelAnswer(req, res, snap, `movie:${id}`, async () => ({ model: snap.version, movie, stats: await movieRatingStats(snap, id) }));
+  });
+
+  router.get('/movies/:id/similar', async (req, res) => {
+    const { id } = parseInput(idParams, req, 'params');
+    const { k } = parseInput(kQuery, req, 'query');
+    const snap = await readModel.current();
+    await sendModelAnswer(req, res, snap, `similar:${id}:${k}`, async () => {
+      const list = await models.similar(snap.version, id);
+      if (list === null) throw notFound(snap.movies.has(id) ? `Movie ${id} is not in model ${snap.version} (no ratings).` : `Movie ${id} does not exist.`);
+      const { table, rowOf } = await snap.stats();
+      const similar = list.slice(0, k).map(({ movieId, score }) => {
+        const row = rowOf.get(movieId);
+        return { movieId, title: snap.title(movieId), score, count: row === undefined ? 0 : table.counts[row] };
+      });
+      return { movieId: id, model: snap.version, similar };
+    });
+  });
+
+  return router;
+}

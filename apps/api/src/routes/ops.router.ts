@@ -1,0 +1,49 @@
+import { Router } from 'express';
+import type { AppDeps } from '../deps';
+import type { ApiMetrics } from '../middleware/metrics';
+import { openApiDocument, renderDocs } from '../openapi';
+
+/** Races a promise against a timer, so a probe never hangs on a dead connection. */
+function within<T>(ms: number, p: Promise<T>): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+}
+
+/** Root routes outside the API prefix: probes, metrics, the OpenAPI document and its page. */
+export function opsRouter({ redis, readModel }: AppDeps, metrics: ApiMetrics): Router {
+  const router = Router();
+
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+  });
+
+  router.get('/readyz', async (_req, res) => {
+    try {
+      await within(1000, redis.ping());
+    } catch (err) {
+      res.status(503).json({ status: 'unready', reason: `Redis is unreachable: ${(err as Error).message}` });
+      return;
+    }
+    const version = await within(1000, readModel.refresh()).catch(() => null);
+    if (version === null) {
+      res.status(503).json({ status: 'unready', reason: 'No model has been built yet (upload a dataset or run `npx movielens rebuild`).' });
+      return;
+    }
+    res.json({ status: 'ready', model: version });
+  });
+
+  router.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
+  });
+
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+
+  const docsPage = renderDocs(openApiDocument);
+  router.get('/docs', (_req, res) => {
+    res.type('html').send(docsPage);
+  });
+
+  return router;
+}

@@ -1,0 +1,124 @@
+import type { FoldInFactors, Movie } from '@movielens/core';
+import type { ColumnTable, ModelFactors, ModelMeta } from '@movielens/store';
+import { Lru } from './lru';
+import type { ModelReader } from './ports';
+import { foldText } from './text';
+
+/** A catalogue entry with its folded title, so search never re-normalizes per request. */
+export interface CatalogueEntry {
+  movie: Movie;
+  /** `foldText(title)`. */
+  folded: string;
+}
+
+/** Per-movie statistics with a row index by movie id. */
+export interface StatsIndex {
+  /** The stored columns (`movieIds`, `counts`, `means`, ...), by dense movie index. */
+  table: ColumnTable;
+  /** Dense row of each movie id. */
+  rowOf: Map<number, number>;
+}
+
+/**
+ * Everything the API keeps in process for one model version: the movie catalogue (titles
+ * for every answer), lazily loaded stats, factors and user means, and an LRU of serialized
+ * answers. A new model version gets a new snapshot, so nothing stale survives a switch.
+ */
+export class ModelSnapshot {
+  /** Movies by id. */
+  readonly movies = new Map<number, Movie>();
+  /** Movies sorted by id with folded titles, for search. */
+  readonly catalogue: CatalogueEntry[];
+  /** Serialized answers keyed by resource (e.g. `similar:1:10`). */
+  readonly answers: Lru<string, Buffer>;
+  private readonly computed = new Map<string, Promise<unknown>>();
+
+  constructor(
+    /** Parameters, metrics and table stamps of the version. */
+    readonly meta: ModelMeta,
+    movies: Movie[],
+    private readonly models: ModelReader,
+    /** Serialized answers kept per version. */
+    cacheEntries: number,
+  ) {
+    for (const m of movies) this.movies.set(m.id, m);
+    this.catalogue = movies.map((movie) => ({ movie, folded: foldText(movie.title) })).sort((a, b) => a.movie.id - b.movie.id);
+    this.answers = new Lru(cacheEntries);
+  }
+
+  /** Model version id. */
+  get version(): string {
+    return this.meta.id;
+  }
+
+  /** Title of a movie, or null when the catalogue lacks it. */
+  title(movieId: number): string | null {
+    return this.movies.get(movieId)?.title ?? null;
+  }
+
+  /** Per-movie statistics, loaded from Redis once per version. */
+  stats(): Promise<StatsIndex> {
+    return this.memo('stats', async () => {
+      const table = await this.models.movieStats(this.version);
+      const ids = table.movieIds;
+      const rowOf = new Map<number, number>();
+      for (let i = 0; i < ids.length; i++) rowOf.set(ids[i], i);
+      return { table, rowOf };
+    });
+  }
+
+  /** SVD factors, loaded once per version (for folding in anonymous users). */
+  factors(): Promise<ModelFactors> {
+    return this.memo('factors', () => this.models.factors(this.version));
+  }
+
+  /**
+   * The factors in the shape `foldIn` takes: V widened to Float64 once per version, and the
+   * global mean rating, which the model does not store, derived from the per-movie stats
+   * as sum(count x mean) / sum(count).
+   */
+  foldInFactors(): Promise<FoldInFactors> {
+    return this.memo('fold-in', async () => {
+      const [f, { table }] = await Promise.all([this.factors(), this.stats()]);
+      let sum = 0;
+      let n = 0;
+      for (let i = 0; i < table.counts.length; i++) {
+        sum += table.counts[i] * table.means[i];
+        n += table.counts[i];
+      }
+      return { movieIds: f.movieIds, k: f.k, V: Float64Array.from(f.V), S: f.S, globalMean: n > 0 ? sum / n : 3 };
+    });
+  }
+
+  /** Mean rating and dense index of each user, loaded once per version. */
+  userMeans(): Promise<Map<number, number>> {
+    return this.memo('users', async () => {
+      const { userIds, userMeans } = await this.models.users(this.version);
+      const out = new Map<number, number>();
+      for (let i = 0; i < userIds.length; i++) out.set(userIds[i], userMeans[i]);
+      return out;
+    });
+  }
+
+  /**
+   * Number of ratings of a user, or null when the model does not record per-user counts
+   * (the model's `users` table holds ids and means only).
+   */
+  async userRatingCount(_userId: number): Promise<number | null> {
+    return null;
+  }
+
+  /**
+   * A value derived from this version's tables, computed once (tables, rankings). A failed
+   * computation is forgotten so the next request retries it.
+   */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    let p = this.computed.get(key) as Promise<T> | undefined;
+    if (p === undefined) {
+      p = compute();
+      this.computed.set(key, p);
+      p.catch(() => this.computed.delete(key));
+    }
+    return p;
+  }
+}

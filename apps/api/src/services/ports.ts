@@ -1,0 +1,23 @@
+/**
+ * What the API needs from the stores, as narrow views of the @movielens/store classes.
+ * Routes depend on these picks, not on whole stores, so what the API reads is visible here.
+ */
+import type { Movie, User } from '@movielens/core';
+import type { ModelStore, UploadStore } from '@movielens/store';
+
+/** Reads model versions: pointer, metadata, sharded lists (one HGET each), whole tables. */
+export type ModelReader = Pick<
+  ModelStore,
+  'currentVersion' | 'meta' | 'listVersions' | 'similar' | 'recommendations' | 'factors' | 'users' | 'movieStats' | 'analytics' | 'activate'
+>;
+
+/** Reads dataset versions: the catalogue (once per model version) and single users. */
+export interface DatasetReader {
+  /** Every movie of a version, by ascending id. */
+  loadMovies(ver: string): Promise<Movie[]>;
+  /** One user of a version, or null when absent. */
+  getUser(ver: string, id: number): Promise<User | null>;
+}
+
+/** Stages uploaded files in Redis for the ingest worker. */
+export type UploadSink = Pick<UploadStore, 'create' | 'stageFile' | 'delete'>;

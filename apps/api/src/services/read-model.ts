@@ -1,0 +1,123 @@
+import type { Logger } from '@movielens/config';
+import type { KeySchema, RedisClient } from '@movielens/store';
+import { notReady, unavailable } from '../middleware/errors';
+import { ModelSnapshot } from './model-snapshot';
+import type { DatasetReader, ModelReader } from './ports';
+
+/** Options of {@link ReadModel}. */
+export interface ReadModelOptions {
+  /** Fallback poll of the current model pointer, in ms, for missed pub/sub messages. Default 2000. */
+  pollMs?: number;
+  /** Serialized answers kept per model version. Default 20,000. */
+  cacheEntries?: number;
+}
+
+/**
+ * The API's in-process view of the served model. It knows the current model version
+ * without asking Redis on every request: a subscriber on `keys.events()` hears `model <ver>`
+ * switches at once, and a slow poll catches anything missed (e.g. while Redis was down).
+ * When the version changes the old {@link ModelSnapshot}, with its caches, is dropped.
+ */
+export class ReadModel {
+  private version: string | null = null;
+  private snapshot: Promise<ModelSnapshot> | null = null;
+  private snapshotVersion: string | null = null;
+  private subscriber: RedisClient | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly pollMs: number;
+  private readonly cacheEntries: number;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: KeySchema,
+    private readonly models: ModelReader,
+    private readonly datasets: DatasetReader,
+    private readonly logger: Logger,
+    options: ReadModelOptions = {},
+  ) {
+    this.pollMs = options.pollMs ?? 2000;
+    this.cacheEntries = options.cacheEntries ?? 20_000;
+  }
+
+  /** Subscribes to model switches and starts the fallback poll. Idempotent. */
+  start(): void {
+    if (this.subscriber !== null) return;
+    const sub = this.redis.duplicate();
+    this.subscriber = sub;
+    sub.on('error', () => undefined); // connection errors are handled by the main client's 503s
+    sub.on('message', (_channel: string, message: string) => {
+      const [kind, ver] = message.split(' ');
+      if (kind === 'model' && ver) this.switchTo(ver);
+    });
+    // Subscribe once connected (the API's clients have no offline queue); ioredis re-subscribes after reconnects.
+    sub.once('ready', () => {
+      sub.subscribe(this.keys.events()).catch((err: unknown) => this.logger.warn({ err }, 'cannot subscribe to model events; polling only'));
+    });
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), this.pollMs);
+    this.timer.unref();
+  }
+
+  /** Stops the subscriber and the poll. */
+  async stop(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    const sub = this.subscriber;
+    this.subscriber = null;
+    if (sub !== null) await sub.quit().catch(() => sub.disconnect());
+  }
+
+  /** True when the main Redis connection is usable; checked before any work so outages answer 503 at once. */
+  redisReady(): boolean {
+    return this.redis.status === 'ready';
+  }
+
+  /** Re-reads the current model pointer from Redis; returns the version (null before the first model). */
+  async refresh(): Promise<string | null> {
+    const ver = await this.models.currentVersion();
+    if (ver !== this.version) this.switchTo(ver);
+    return ver;
+  }
+
+  /**
+   * The snapshot of the served model. Throws 503 UNAVAILABLE when Redis is down and
+   * 503 NOT_READY before the first model. Costs no Redis round trip once loaded.
+   */
+  async current(): Promise<ModelSnapshot> {
+    if (!this.redisReady()) throw unavailable();
+    if (this.version === null) await this.refresh();
+    const ver = this.version;
+    if (ver === null) throw notReady();
+    if (this.snapshot === null || this.snapshotVersion !== ver) {
+      this.snapshotVersion = ver;
+      const loading = this.load(ver);
+      this.snapshot = loading;
+      loading.catch(() => {
+        if (this.snapshot === loading) {
+          this.snapshot = null;
+          this.snapshotVersion = null;
+        }
+      });
+    }
+    return this.snapshot;
+  }
+
+  /** Current version as last seen (no Redis access); null before the first model. */
+  knownVersion(): string | null {
+    return this.version;
+  }
+
+  private switchTo(ver: string | null): void {
+    if (ver === this.version) return;
+    this.logger.info({ from: this.version, to: ver }, 'serving model version');
+    this.version = ver;
+    this.snapshot = null;
+    this.snapshotVersion = null;
+  }
+
+  private async load(ver: string): Promise<ModelSnapshot> {
+    const meta = await this.models.meta(ver);
+    if (meta === null) throw notReady();
+    const movies = await this.datasets.loadMovies(meta.datasetVersion);
+    return new ModelSnapshot(meta, movies, this.models, this.cacheEntries);
+  }
+}
