@@ -2,6 +2,10 @@
 export { bullPrefix, QueueName } from './queues';
 export { rebuildJobSchema, rebuildParamsSchema, requestRebuild } from './rebuild.job';
 export type { RebuildJobData, RebuildParams, RequestRebuildOptions } from './rebuild.job';
+export { rebuildStepSchema } from './rebuild.job';
+export type { RebuildStep } from './rebuild.job';
+export { rebuildShardJobSchema, ShardTable } from './rebuild-shard.job';
+export type { RebuildShardJobData, RebuildShardResult } from './rebuild-shard.job';
 export { enqueueIngest, INGEST_JOB_OPTIONS, ingestJobSchema, ingestReportSchema } from './ingest.job';
 export type { IngestJobData, IngestJobResult, IngestProgress } from './ingest.job';
 export { createQueue, createQueueEvents, createWorker, hasActiveWorkers, runInProcess } from './queue.factory';

@@ -11,6 +11,12 @@ export const rebuildParamsSchema = z.object({
   recsN: z.number().int().min(1).max(1000).default(100),
   /** Leave out movies with fewer ratings from similarity lists; 0 = off (the original method). Default 0. */
   minCount: z.number().int().min(0).default(0),
+  /** Seed of the randomized SVD sketch: the same dataset and params give the same model. Default 42. */
+  seed: z.number().int().default(42),
+  /** Hash shards of the `similar` and `recs` tables (id modulo shards). Default 16. */
+  shards: z.number().int().min(1).max(1024).default(16),
+  /** Shard jobs per table (row blocks any compute worker may take). Default 8. */
+  parts: z.number().int().min(1).max(256).default(8),
 });
 
 /** Parameters of a model build, with defaults applied. */
@@ -28,6 +34,19 @@ export const rebuildJobSchema = z.object({
 
 /** Payload of a `rebuild` job. */
 export type RebuildJobData = z.input<typeof rebuildJobSchema>;
+
+/**
+ * Where a running rebuild job is, kept in its data (BullMQ "process step jobs"): `build`
+ * until its shard jobs are added, `children` while they run, `done` after publishing.
+ */
+export const rebuildStepSchema = z.object({
+  step: z.enum(['build', 'children', 'done']).default('build'),
+  /** Model version being built (set in the `build` step). */
+  modelVersion: z.string().optional(),
+});
+
+/** The step state of a running rebuild job. */
+export type RebuildStep = z.infer<typeof rebuildStepSchema>;
 
 /** Options of {@link requestRebuild}. */
 export interface RequestRebuildOptions {

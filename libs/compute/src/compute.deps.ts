@@ -1,0 +1,22 @@
+import type { FlowProducer, Queue } from 'bullmq';
+import type { Logger } from '@movielens/config';
+import type { KeySchema, RedisClient } from '@movielens/store';
+import type { ComputeThread } from './thread/compute-thread';
+
+/** What the rebuild processors need; built once per process by `startComputeWorkers`. */
+export interface ComputeDeps {
+  /** Redis client of the stores (datasets, models). */
+  redis: RedisClient;
+  keys: KeySchema;
+  /** BullMQ prefix (see `bullPrefix`). */
+  bullPrefix: string;
+  /** The rebuild queue (the rebuild lock looks up the state of the job holding it). */
+  rebuildQueue: Queue;
+  /** Adds the shard jobs of a rebuild. */
+  flow: FlowProducer;
+  /** Runs the CPU-heavy steps off the main thread. */
+  thread: ComputeThread;
+  logger: Logger;
+  /** Older model versions kept for rollback. Default 2. */
+  keepVersions?: number;
+}

@@ -1,0 +1,67 @@
+import { hostname } from 'node:os';
+import type { Job } from 'bullmq';
+import { QueueName, rebuildShardJobSchema, type RebuildShardJobData, type RebuildShardResult } from '@movielens/jobs';
+import { ModelTable, ModelWriter, packScoredList } from '@movielens/store';
+import type { ComputeDeps } from './compute.deps';
+import { loadStagedFactors, loadStagedUsers, type StagedFactors } from './staging';
+import type { ListBlock } from './thread/tasks';
+
+/**
+ * Packs a block of ranked lists (dense indices, -1 padded) as MovieLens ids and scores,
+ * one Buffer per row.
+ */
+export function packBlock(block: ListBlock, rows: number, movieIds: Int32Array): Buffer[] {
+  const out: Buffer[] = new Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const base = r * block.width;
+    let len = 0;
+    while (len < block.width && block.ids[base + len] >= 0) len++;
+    const ids = new Int32Array(len);
+    for (let i = 0; i < len; i++) ids[i] = movieIds[block.ids[base + i]];
+    out[r] = packScoredList(ids, block.scores.subarray(base, base + len));
+  }
+  return out;
+}
+
+/**
+ * The processor of `rebuild-shard` jobs: one block of similar-movie rows or of user
+ * recommendations of a version being built. Inputs come from the version's staged tables
+ * (movie factors cached per version in this process); results go to the version's hash
+ * shards. Any number of compute-worker processes can share these jobs.
+ */
+export function createRebuildShardProcessor(deps: ComputeDeps) {
+  const writer = new ModelWriter(deps.redis, deps.keys);
+  let cache: { ver: string; factors: Promise<StagedFactors> } | null = null;
+
+  return async function processShard(job: Job<RebuildShardJobData, RebuildShardResult>): Promise<RebuildShardResult> {
+    const started = performance.now();
+    const data = rebuildShardJobSchema.parse(job.data);
+    const ver = data.modelVersion;
+    const log = deps.logger.child({ jobId: job.id, queue: QueueName.rebuildShard, modelVersion: ver, table: data.table, part: data.part });
+    if (cache?.ver !== ver) cache = { ver, factors: loadStagedFactors(writer, ver) };
+    let factors: StagedFactors;
+    try {
+      factors = await cache.factors;
+    } catch (err) {
+      cache = null;
+      throw err;
+    }
+
+    let ids: ArrayLike<number>;
+    let lists: Buffer[];
+    if (data.table === 'similar') {
+      const block = await deps.thread.run({ kind: 'similar', vectors: factors.vectors, k: factors.k, counts: factors.counts, n: data.n, minCount: data.minCount, rowStart: data.rowStart, rowEnd: data.rowEnd });
+      ids = factors.movieIds.subarray(data.rowStart, data.rowEnd);
+      lists = packBlock(block, data.rowEnd - data.rowStart, factors.movieIds);
+    } else {
+      const users = await loadStagedUsers(writer, ver, data.part);
+      const block = await deps.thread.run({ kind: 'recommend', U: users.U, means: users.means, indptr: users.indptr, indices: users.indices, vectors: factors.vectors, k: factors.k, n: data.n }, [users.U.buffer as ArrayBuffer, users.indptr.buffer as ArrayBuffer, users.indices.buffer as ArrayBuffer]);
+      ids = users.userIds;
+      lists = packBlock(block, users.userIds.length, factors.movieIds);
+    }
+    await writer.putRows(ver, data.table === 'similar' ? ModelTable.similar : ModelTable.recs, data.part, ids, lists, data.shards);
+    const ms = performance.now() - started;
+    log.info({ rows: lists.length, ms: Math.round(ms) }, 'shard written');
+    return { table: data.table, part: data.part, rows: lists.length, host: hostname(), pid: process.pid, ms };
+  };
+}

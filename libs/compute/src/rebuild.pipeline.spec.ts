@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
+import { KeySchema, ModelStore } from '@movielens/store';
+import { deleteKeysMatching, testPrefix, testRedisClient } from '@movielens/test-support';
+import { bullConnection, seedDataset, startInProcessWorkers, syntheticDataset } from '../test/fixtures';
+import { REBUILD_STAGES, type RebuildProgress, type RebuildResult } from './rebuild.processor';
+import { factorize, runTask, type ListBlock } from './thread/tasks';
+import type { ComputeWorkers } from './compute-workers';
+
+let redis: Redis;
+let connection: Redis;
+let prefix: string;
+let keys: KeySchema;
+let models: ModelStore;
+let queue: Queue;
+let events: QueueEvents;
+let workers: ComputeWorkers;
+
+beforeEach(async () => {
+  redis = testRedisClient();
+  connection = bullConnection();
+  prefix = testPrefix('compute');
+  keys = new KeySchema(prefix);
+  models = new ModelStore(redis, keys);
+  queue = new Queue(QueueName.rebuild, { connection, prefix: bullPrefix(prefix) });
+  events = new QueueEvents(QueueName.rebuild, { connection: connection.duplicate(), prefix: bullPrefix(prefix) });
+  await events.waitUntilReady();
+  workers = startInProcessWorkers(redis, connection, prefix);
+});
+
+afterEach(async () => {
+  await workers.close();
+  await events.close();
+  await queue.close();
+  await deleteKeysMatching(redis, prefix);
+  await Promise.all([redis.quit(), connection.quit()]);
+});
+
+/** Requests a rebuild and waits for its result. */
+async function rebuild(params: Record<string, number> = {}): Promise<RebuildResult> {
+  const job = await requestRebuild(queue, { trigger: 'cli', params }, { debounceMs: 0 });
+  return (await job.waitUntilFinished(events, 60_000)) as RebuildResult;
+}
+
+describe('rebuild pipeline', () => {
+  it('publishes a version whose similar lists and recommendations equal the direct computation', async () => {
+    const data = syntheticDataset();
+    await seedDataset(redis, keys, 'd1', data);
+    const stages: string[] = [];
+    events.on('progress', ({ data: p }) => stages.push((p as RebuildProgress).stage));
+    const result = await rebuild({ k: 5, topK: 10, recsN: 8, parts: 3, shards: 4 });
+
+    expect(result.noop).toBe(false);
+    expect(await models.currentVersion()).toBe(result.modelVersion);
+    const firstSeen = [...new Set(stages)];
+    expect(firstSeen).toEqual([...REBUILD_STAGES]);
+
+    // Reference: the same tasks run inline on the same ratings, whole table at once.
+    const f = factorize({ kind: 'factorize', ratings: data.ratings, k: 5, seed: 42 });
+    const sim = runTask({ kind: 'similar', vectors: f.vectors, k: f.k, counts: f.movieCounts, n: 10, minCount: 0, rowStart: 0, rowEnd: f.movieIds.length }).result as ListBlock;
+    for (let r = 0; r < f.movieIds.length; r++) {
+      const got = await models.similar(result.modelVersion, f.movieIds[r]);
+      const want = [...sim.ids.subarray(r * 10, r * 10 + 10)].map((i) => f.movieIds[i]);
+      expect(got!.map((s) => s.movieId)).toEqual(want);
+      // Scores are stored as Float32: 1e-6 relative is float32 rounding (2^-24 ~ 6e-8) with margin.
+      got!.forEach((s, i) => expect(s.score).toBeCloseTo(sim.scores[r * 10 + i], 6));
+    }
+    const recs = runTask({ kind: 'recommend', U: f.U, means: f.userMeans, indptr: f.indptr, indices: f.indices, vectors: f.vectors, k: f.k, n: 8 }).result as ListBlock;
+    for (let u = 0; u < f.userIds.length; u++) {
+      const got = await models.recommendations(result.modelVersion, f.userIds[u]);
+      expect(got!.map((s) => s.movieId)).toEqual([...recs.ids.subarray(u * 8, u * 8 + 8)].map((i) => f.movieIds[i]));
+    }
+    expect(await models.similar(result.modelVersion, 1)).toBeNull();
+    expect(await models.recommendations(result.modelVersion, 10_000)).toBeNull();
+
+    const meta = (await models.meta(result.modelVersion))!;
+    expect(meta.datasetVersion).toBe('d1');
+    expect(meta.counts).toEqual({ users: 90, movies: 60, ratings: data.ratings.length });
+    expect(meta.k).toBe(5);
+    expect(meta.singularValues).toHaveLength(5);
+    expect(meta.singularValues[0]).toBeCloseTo(f.S[0], 9);
+    expect(meta.explainedVariance).toBeGreaterThan(0);
+    expect(meta.shards).toBe(4);
+    expect(meta.params).toMatchObject({ k: 5, topK: 10, recsN: 8, parts: 3, shards: 4, seed: 42 });
+    for (const stage of ['load', 'matrix', 'svd', 'analytics', 'shards', 'publish', 'total']) expect(meta.timings[stage]).toBeGreaterThanOrEqual(0);
+    for (const table of ['factors', 'users', 'movie-stats', 'similar', 'recs']) expect(meta.tables[table].digest).toMatch(/^[0-9a-f]{40}$/);
+    expect(Object.keys(meta.tables).some((t) => t.startsWith('staging'))).toBe(false);
+    expect(meta.host).toBeTruthy();
+    const factors = await models.factors(result.modelVersion);
+    expect(factors.V).toHaveLength(60 * 5);
+    expect((await models.movieStats(result.modelVersion)).movieIds).toHaveLength(60);
+  });
+
+  it('is a no-op when the current model already has this dataset and these params', async () => {
+    await seedDataset(redis, keys, 'd1');
+    const first = await rebuild({ k: 4, parts: 2 });
+    const second = await rebuild({ k: 4, parts: 2 });
+    expect(second).toMatchObject({ noop: true, modelVersion: first.modelVersion });
+    expect((await models.listVersions()).map((v) => v.id)).toEqual([first.modelVersion]);
+  });
+
+  it('fails without retry and with a clear message when no dataset was ingested', async () => {
+    const job = await requestRebuild(queue, { trigger: 'cli' }, { debounceMs: 0 });
+    await expect(job.waitUntilFinished(events, 60_000)).rejects.toThrow(/no dataset has been ingested/);
+    const failed = await queue.getJob(job.id!);
+    expect(failed?.attemptsMade).toBe(1);
+    expect(await models.currentVersion()).toBeNull();
+  });
+});

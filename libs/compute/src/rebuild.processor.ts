@@ -1,0 +1,255 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
+import { InputError } from '@movielens/core';
+import { QueueName, rebuildJobSchema, rebuildParamsSchema, rebuildStepSchema, type RebuildJobData, type RebuildParams, type RebuildShardJobData, type RebuildShardResult, type RebuildStep } from '@movielens/jobs';
+import { DatasetStore, ModelStore, ModelTable, ModelWriter, packColumns, type ModelMeta } from '@movielens/store';
+import type { ComputeDeps } from './compute.deps';
+import { RebuildLock } from './rebuild-lock';
+import { rowBlocks, stageInputs } from './staging';
+
+/** Stages of a rebuild, in the order their progress is first reported. */
+export const REBUILD_STAGES = ['load', 'matrix', 'svd', 'similarity', 'recommendations', 'analytics', 'publish'] as const;
+
+/** A rebuild stage. */
+export type RebuildStage = (typeof REBUILD_STAGES)[number];
+
+/** Progress payload of a rebuild job (`job.progress`). */
+export interface RebuildProgress {
+  stage: RebuildStage;
+  /** 0..100 within the stage. */
+  percent: number;
+}
+
+/** Return value of a rebuild job. */
+export interface RebuildResult {
+  /** The model version now served: the new one, or the current one when the build was a no-op. */
+  modelVersion: string;
+  /** True when the current model already had this dataset version and these params. */
+  noop: boolean;
+  datasetVersion: string;
+  /** Stage timings, ms (empty for a no-op). */
+  timings: Record<string, number>;
+  singularValues: number[];
+  explainedVariance: number;
+  /** Host/pid of each worker that ran shard jobs, with the number of jobs. */
+  shardWorkers: { host: string; pid: number; jobs: number }[];
+}
+
+/** What the `build` step leaves in job data for the `children` step. */
+interface BuildState {
+  createdAt: number;
+  datasetVersion: string;
+  params: RebuildParams;
+  timings: Record<string, number>;
+  singularValues: number[];
+  explainedVariance: number;
+  k: number;
+  counts: ModelMeta['counts'];
+  analytics: string[];
+  staged: string[];
+  startedMs: number;
+}
+
+type RebuildJob = Job<RebuildJobData & Partial<RebuildStep> & { build?: BuildState }, RebuildResult>;
+
+/** A fresh model version id, ordered by time. */
+function newVersionId(now: number): string {
+  return `m${now}-${randomBytes(2).toString('hex')}`;
+}
+
+/** True when two parameter sets describe the same build. */
+function sameParams(a: Record<string, number>, b: Record<string, number>): boolean {
+  const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...names].every((n) => a[n] === b[n]);
+}
+
+/**
+ * The processor of `rebuild` jobs (BullMQ step job). Step `build`: take the rebuild lock,
+ * sweep abandoned builds, load the current dataset, factorize it (compute thread), write the
+ * factors and the shard jobs' inputs, add one shard job per block of rows, compute the
+ * analytics, then wait for the shard jobs. Step `children`: publish (pointer switch) and
+ * prune old versions. Bad input fails without retry; anything else is retried.
+ */
+export function createRebuildProcessor(deps: ComputeDeps) {
+  const datasets = new DatasetStore(deps.redis, deps.keys);
+  const models = new ModelStore(deps.redis, deps.keys);
+  const writer = new ModelWriter(deps.redis, deps.keys);
+  const lock = new RebuildLock(deps.redis, deps.keys, deps.rebuildQueue);
+
+  return async function processRebuild(job: RebuildJob, token?: string): Promise<RebuildResult> {
+    if (token === undefined || job.id === undefined) throw new Error('rebuild jobs need a worker token and a job id');
+    const log = deps.logger.child({ jobId: job.id, queue: QueueName.rebuild });
+    if (!(await lock.acquire(job.id))) {
+      // Another rebuild is running: look again shortly. It may publish exactly what we would
+      // build, and then this job becomes a no-op.
+      await job.moveToDelayed(Date.now() + 1000, token);
+      throw new DelayedError();
+    }
+    const { step, modelVersion } = rebuildStepSchema.parse(job.data);
+    try {
+      if (step === 'children' && modelVersion && job.data.build) return await publishStep(job, modelVersion, job.data.build, log);
+      return await buildStep(job, token, log);
+    } catch (err) {
+      if (err instanceof WaitingChildrenError) throw err;
+      const ver = rebuildStepSchema.parse(job.data).modelVersion;
+      const final = err instanceof InputError || err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      log.error({ err, modelVersion: ver, final }, 'rebuild failed');
+      if (final) {
+        if (ver) await models.deleteVersion(ver).catch(() => undefined);
+        await lock.release(job.id);
+      }
+      if (err instanceof InputError) throw new UnrecoverableError(err.message);
+      throw err;
+    }
+  };
+
+  async function buildStep(job: RebuildJob, token: string, log: ComputeDeps['logger']): Promise<RebuildResult> {
+    const startedMs = performance.now();
+    const payload = rebuildJobSchema.parse(job.data);
+    const params = rebuildParamsSchema.parse(payload.params);
+    const swept = await models.sweepStaging();
+    if (swept.length) log.info({ swept }, 'swept abandoned model builds');
+
+    const datasetVersion = await datasets.currentVersion();
+    if (datasetVersion === null) throw new InputError('no dataset has been ingested yet: run `movielens ingest <dir>` first');
+    const current = await models.currentVersion();
+    const currentMeta = current ? await models.meta(current) : null;
+    if (current && currentMeta && currentMeta.datasetVersion === datasetVersion && sameParams(currentMeta.params, params)) {
+      log.info({ modelVersion: current, datasetVersion }, 'model is up to date: nothing to rebuild');
+      await lock.release(job.id!);
+      return { modelVersion: current, noop: true, datasetVersion, timings: {}, singularValues: currentMeta.singularValues, explainedVariance: currentMeta.explainedVariance, shardWorkers: [] };
+    }
+
+    const createdAt = Date.now();
+    const ver = newVersionId(createdAt);
+    const vlog = log.child({ modelVersion: ver, datasetVersion });
+    await writer.begin(ver, createdAt);
+    await job.updateData({ ...job.data, step: 'build', modelVersion: ver });
+    const timings: Record<string, number> = {};
+    const progress = (stage: RebuildStage, percent: number) => job.updateProgress({ stage, percent } satisfies RebuildProgress);
+
+    let t = performance.now();
+    await progress('load', 0);
+    const ratings = await datasets.loadRatings(datasetVersion);
+    if (ratings.length === 0) throw new InputError(`dataset ${datasetVersion} has no ratings: nothing to build`);
+    const [movies, users] = await Promise.all([datasets.loadMovies(datasetVersion), datasets.loadUsers(datasetVersion)]);
+    timings.load = performance.now() - t;
+    vlog.info({ ratings: ratings.length, ms: Math.round(timings.load) }, 'dataset loaded');
+
+    await progress('matrix', 0);
+    const f = await deps.thread.run({ kind: 'factorize', ratings, k: params.k, seed: params.seed });
+    timings.matrix = f.timings.matrix;
+    timings.svd = f.timings.svd;
+    await progress('svd', 100);
+    vlog.info({ k: f.k, iterations: f.iterations, explainedVariance: f.explainedVariance, ms: Math.round(f.timings.svd) }, 'svd done');
+
+    t = performance.now();
+    await writer.putTable(ver, ModelTable.factors, packColumns({ movieIds: f.movieIds, V: Float32Array.from(f.V), S: f.S }));
+    await writer.putTable(ver, ModelTable.users, packColumns({ userIds: f.userIds, userMeans: Float32Array.from(f.userMeans) }));
+    const movieBlocks = rowBlocks(f.movieIds.length, params.parts);
+    const userBlocks = rowBlocks(f.userIds.length, params.parts);
+    const staged = await stageInputs(writer, ver, f, userBlocks);
+    timings.stage = performance.now() - t;
+
+    const child = (table: 'similar' | 'recs', b: { part: number; start: number; end: number }, n: number): RebuildShardJobData => ({
+      modelVersion: ver,
+      table,
+      part: b.part,
+      rowStart: b.start,
+      rowEnd: b.end,
+      shards: params.shards,
+      n,
+      minCount: table === 'similar' ? params.minCount : 0,
+    });
+    const children = [...movieBlocks.map((b) => child('similar', b, params.topK)), ...userBlocks.map((b) => child('recs', b, params.recsN))];
+    await deps.flow.addBulk(
+      children.map((data) => ({
+        name: `${data.table}-${data.part}`,
+        queueName: QueueName.rebuildShard,
+        prefix: deps.bullPrefix,
+        data,
+        opts: {
+          parent: { id: job.id!, queue: job.queueQualifiedName },
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 500 },
+          failParentOnFailure: true,
+          removeOnComplete: true,
+          removeOnFail: { count: 100 },
+        },
+      })),
+    );
+    await progress('similarity', 0);
+    await progress('recommendations', 0);
+    vlog.info({ shardJobs: children.length }, 'shard jobs added');
+
+    t = performance.now();
+    await progress('analytics', 0);
+    const a = await deps.thread.run({ kind: 'analytics', ratings, movies, users });
+    await writer.putTable(ver, ModelTable.movieStats, packColumns(a.stats));
+    for (const [name, table] of Object.entries(a.tables)) await writer.putTable(ver, ModelTable.analytics(name), JSON.stringify(table));
+    timings.analytics = performance.now() - t;
+
+    const build: BuildState = {
+      createdAt,
+      datasetVersion,
+      params,
+      timings,
+      singularValues: [...f.S],
+      explainedVariance: f.explainedVariance,
+      k: f.k,
+      counts: { users: f.userIds.length, movies: f.movieIds.length, ratings: ratings.length },
+      analytics: Object.keys(a.tables),
+      staged,
+      startedMs: Date.now() - (performance.now() - startedMs),
+    };
+    await job.updateData({ ...job.data, step: 'children', modelVersion: ver, build });
+    t = performance.now();
+    if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+    return publishStep(job, ver, build, vlog);
+  }
+
+  async function publishStep(job: RebuildJob, ver: string, build: BuildState, log: ComputeDeps['logger']): Promise<RebuildResult> {
+    const vlog = log.child({ modelVersion: ver });
+    const shardResults = Object.values(await job.getChildrenValues<RebuildShardResult>()).filter((r) => r && r.table);
+    // Shard wall time: from the end of the build step to now (the workers ran in parallel).
+    const shardsMs = Date.now() - (build.startedMs + Object.values(build.timings).reduce((s, v) => s + v, 0));
+    await job.updateProgress({ stage: 'similarity', percent: 100 });
+    await job.updateProgress({ stage: 'recommendations', percent: 100 });
+    await job.updateProgress({ stage: 'publish', percent: 0 });
+    const t = performance.now();
+    const timings: Record<string, number> = { ...build.timings, shards: Math.max(0, shardsMs) };
+    const meta = await writer.publish(
+      {
+        id: ver,
+        datasetVersion: build.datasetVersion,
+        params: build.params,
+        timings,
+        singularValues: build.singularValues,
+        explainedVariance: build.explainedVariance,
+        counts: build.counts,
+        shards: build.params.shards,
+        k: build.k,
+        host: hostname(),
+        createdAt: build.createdAt,
+        analytics: build.analytics,
+      },
+      { dropTables: build.staged, keep: deps.keepVersions ?? 2 },
+    );
+    timings.publish = performance.now() - t;
+    timings.total = Date.now() - build.startedMs;
+    await deps.redis.set(deps.keys.modelMeta(ver), JSON.stringify({ ...meta, timings }));
+    await job.updateData({ ...job.data, step: 'done', modelVersion: ver });
+    await lock.release(job.id!);
+    await job.updateProgress({ stage: 'publish', percent: 100 });
+    const workers = new Map<string, { host: string; pid: number; jobs: number }>();
+    for (const r of shardResults) {
+      const key = `${r.host}:${r.pid}`;
+      const w = workers.get(key) ?? { host: r.host, pid: r.pid, jobs: 0 };
+      w.jobs++;
+      workers.set(key, w);
+    }
+    vlog.info({ timings, shardJobs: shardResults.length, workers: workers.size }, 'model published');
+    return { modelVersion: ver, noop: false, datasetVersion: build.datasetVersion, timings, singularValues: build.singularValues, explainedVariance: build.explainedVariance, shardWorkers: [...workers.values()] };
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Tables a rebuild writes for its own shard jobs, under the new version's keys (so a crashed
+ * build's leftovers are swept with the version), and dropped before publishing.
+ *
+ *   staging:factors         { movieIds Int32, counts Int32, vectors Float64 (movies x k) }
+ *   staging:users:<part>    { userIds Int32, means Float64, U Float64 (block x k), indptr Int32, indices Int32 }
+ */
+import { packColumns, unpackColumns, type ModelWriter } from '@movielens/store';
+import type { Factorization } from './thread/tasks';
+
+/** Name of the staged movie factors. */
+export const STAGED_FACTORS = 'staging:factors';
+
+/** Name of the staged user block of recommendation part `part`. */
+export function stagedUsers(part: number): string {
+  return `staging:users:${part}`;
+}
+
+/** A contiguous block of dense rows [start, end). */
+export interface RowBlock {
+  part: number;
+  start: number;
+  end: number;
+}
+
+/** Splits `rows` rows into at most `parts` contiguous blocks of near-equal size (none empty). */
+export function rowBlocks(rows: number, parts: number): RowBlock[] {
+  const n = Math.max(1, Math.min(parts, rows));
+  const blocks: RowBlock[] = [];
+  for (let p = 0; p < n; p++) blocks.push({ part: p, start: Math.floor((p * rows) / n), end: Math.floor(((p + 1) * rows) / n) });
+  return blocks.filter((b) => b.end > b.start);
+}
+
+/** Inputs of a similar-movies part (same for every part of a version). */
+export interface StagedFactors {
+  movieIds: Int32Array;
+  counts: Int32Array;
+  /** In a SharedArrayBuffer: handed to the compute thread without a copy. */
+  vectors: Float64Array;
+  k: number;
+}
+
+/** Inputs of a recommendations part. */
+export interface StagedUsers {
+  userIds: Int32Array;
+  means: Float64Array;
+  U: Float64Array;
+  indptr: Int32Array;
+  indices: Int32Array;
+}
+
+/** Writes the shard jobs' inputs; returns the staged table names. */
+export async function stageInputs(writer: ModelWriter, ver: string, f: Factorization, userBlocks: RowBlock[]): Promise<string[]> {
+  await writer.putTable(ver, STAGED_FACTORS, packColumns({ movieIds: f.movieIds, counts: f.movieCounts, vectors: f.vectors }));
+  const names = [STAGED_FACTORS];
+  for (const b of userBlocks) {
+    const first = f.indptr[b.start];
+    const last = f.indptr[b.end];
+    const indptr = new Int32Array(b.end - b.start + 1);
+    for (let r = b.start; r <= b.end; r++) indptr[r - b.start] = f.indptr[r] - first;
+    const table = {
+      userIds: f.userIds.subarray(b.start, b.end),
+      means: f.userMeans.subarray(b.start, b.end),
+      U: f.U.subarray(b.start * f.k, b.end * f.k),
+      indptr,
+      indices: f.indices.subarray(first, last),
+    };
+    await writer.putTable(ver, stagedUsers(b.part), packColumns(table));
+    names.push(stagedUsers(b.part));
+  }
+  return names;
+}
+
+/** Reads the staged movie factors; the vectors are copied into shared memory. */
+export async function loadStagedFactors(writer: ModelWriter, ver: string): Promise<StagedFactors> {
+  const buf = await writer.getTable(ver, STAGED_FACTORS);
+  if (buf === null) throw new Error(`model version ${ver}: staged factors are missing (build abandoned or swept?)`);
+  const t = unpackColumns(buf);
+  const movieIds = t.movieIds as Int32Array;
+  const vectors = new Float64Array(new SharedArrayBuffer(t.vectors.byteLength));
+  vectors.set(t.vectors);
+  return { movieIds, counts: t.counts as Int32Array, vectors, k: movieIds.length ? vectors.length / movieIds.length : 0 };
+}
+
+/** Reads the staged users of one recommendations part. */
+export async function loadStagedUsers(writer: ModelWriter, ver: string, part: number): Promise<StagedUsers> {
+  const buf = await writer.getTable(ver, stagedUsers(part));
+  if (buf === null) throw new Error(`model version ${ver}: staged users of part ${part} are missing (build abandoned or swept?)`);
+  const t = unpackColumns(buf);
+  return { userIds: t.userIds as Int32Array, means: t.means as Float64Array, U: t.U as Float64Array, indptr: t.indptr as Int32Array, indices: t.indices as Int32Array };
+}

@@ -1,0 +1,136 @@
+/**
+ * The CPU-heavy steps of a rebuild as self-contained tasks on typed arrays, run in the
+ * compute thread (compute-thread.ts). Each returns its result and the buffers to transfer
+ * back. Tasks take and return dense indices; mapping to MovieLens ids happens in the caller.
+ */
+import { buildRatingMatrix, truncatedSvd, InputError, type Movie, type RatingTable, type User } from '@movielens/core';
+import { computeAnalytics, type AnalyticsTables } from './analytics.task';
+import { movieVectors, recommendUsers, topKSimilar } from './interim-math';
+
+/** Matrix + SVD of a rating table. */
+export interface FactorizeTask {
+  kind: 'factorize';
+  ratings: RatingTable;
+  /** Factors requested. */
+  k: number;
+  /** Seed of the randomized SVD. */
+  seed: number;
+}
+
+/** Everything the later steps need from the matrix and the SVD (dense indices throughout). */
+export interface Factorization {
+  userIds: Int32Array;
+  movieIds: Int32Array;
+  userMeans: Float64Array;
+  movieCounts: Int32Array;
+  /** Rated pattern of each user: CSR row pointers and movie indices (to exclude rated movies). */
+  indptr: Int32Array;
+  indices: Int32Array;
+  /** Factors actually computed. */
+  k: number;
+  /** users x k, row-major. */
+  U: Float64Array;
+  S: Float64Array;
+  /** movies x k, row-major. */
+  V: Float64Array;
+  /** V * diag(S), movies x k: similarity is the cosine of these rows. */
+  vectors: Float64Array;
+  iterations: number;
+  explainedVariance: number;
+  /** Time of the matrix and SVD steps, ms. */
+  timings: { matrix: number; svd: number };
+}
+
+/** Similar-movie lists of a block of movie rows. */
+export interface SimilarTask {
+  kind: 'similar';
+  vectors: Float64Array;
+  k: number;
+  counts: Int32Array;
+  /** List length. */
+  n: number;
+  minCount: number;
+  rowStart: number;
+  rowEnd: number;
+}
+
+/** Recommendation lists of a block of users. */
+export interface RecommendTask {
+  kind: 'recommend';
+  /** The block's rows of U, users x k. */
+  U: Float64Array;
+  means: Float64Array;
+  /** The block's rated pattern (row pointers rebased to 0). */
+  indptr: Int32Array;
+  indices: Int32Array;
+  vectors: Float64Array;
+  k: number;
+  n: number;
+}
+
+/** A block of ranked lists: row r holds `width` dense indices (-1 padded) and their scores. */
+export interface ListBlock {
+  ids: Int32Array;
+  scores: Float32Array;
+  width: number;
+}
+
+/** Per-movie statistics and the analytics tables. */
+export interface AnalyticsTask {
+  kind: 'analytics';
+  ratings: RatingTable;
+  movies: Movie[];
+  users: User[];
+}
+
+/** Any task. */
+export type ComputeTask = FactorizeTask | SimilarTask | RecommendTask | AnalyticsTask;
+
+/** The result type of a task. */
+export type TaskResult<T extends ComputeTask> = T extends FactorizeTask ? Factorization : T extends AnalyticsTask ? AnalyticsTables : ListBlock;
+
+/** Runs a task (in the thread, or inline in tests). */
+export function runTask(task: ComputeTask): { result: unknown; transfer: ArrayBuffer[] } {
+  switch (task.kind) {
+    case 'factorize': {
+      const f = factorize(task);
+      return { result: f, transfer: [f.U, f.V, f.vectors, f.indptr, f.indices, f.userIds, f.movieIds, f.userMeans, f.movieCounts].map((a) => a.buffer as ArrayBuffer) };
+    }
+    case 'similar': {
+      const { neighbours, scores } = topKSimilar(task.vectors, task.k, task);
+      return { result: { ids: neighbours, scores, width: task.n }, transfer: [neighbours.buffer, scores.buffer] };
+    }
+    case 'recommend': {
+      const { items, scores } = recommendUsers(task);
+      return { result: { ids: items, scores, width: task.n }, transfer: [items.buffer, scores.buffer] };
+    }
+    case 'analytics':
+      return { result: computeAnalytics(task.ratings, task.movies, task.users), transfer: [] };
+  }
+}
+
+/** Builds the centered matrix and its truncated SVD. */
+export function factorize(task: FactorizeTask): Factorization {
+  if (task.ratings.length === 0) throw new InputError('the dataset has no ratings: nothing to factorize');
+  const t0 = performance.now();
+  const m = buildRatingMatrix(task.ratings);
+  const t1 = performance.now();
+  const svd = truncatedSvd(m.matrix, { k: task.k, seed: task.seed });
+  const t2 = performance.now();
+  return {
+    userIds: m.userIds,
+    movieIds: m.movieIds,
+    userMeans: m.userMeans,
+    movieCounts: m.movieCounts,
+    indptr: m.matrix.indptr,
+    indices: m.matrix.indices,
+    k: svd.k,
+    U: svd.U,
+    S: svd.S,
+    V: svd.V,
+    vectors: movieVectors(svd.V, svd.S, svd.k),
+    iterations: svd.iterations,
+    explainedVariance: svd.explainedVariance,
+    timings: { matrix: t1 - t0, svd: t2 - t1 },
+  };
+}

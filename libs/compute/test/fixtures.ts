@@ -1,0 +1,87 @@
+/**
+ * Test fixtures of the compute tests: a small synthetic dataset with low-rank structure
+ * (so similar lists have clear winners, few ties), written to Redis as a committed dataset
+ * version with DatasetWriter, and helpers to run compute workers against it.
+ */
+import { Redis } from 'ioredis';
+import { allocateRatingTable, Random, type Movie, type RatingTable, type User } from '@movielens/core';
+import { bullPrefix } from '@movielens/jobs';
+import { DatasetWriter, KeySchema, type DatasetMeta } from '@movielens/store';
+import { createLogger } from '@movielens/config';
+import { testRedisUrl } from '@movielens/test-support';
+import type {} from '@movielens/test-support/global-setup';
+import { startComputeWorkers, type ComputeWorkers } from '../src/index';
+
+/** Shape of a synthetic dataset. */
+export interface SyntheticShape {
+  users: number;
+  movies: number;
+  /** Ratings per user. */
+  perUser: number;
+  seed: number;
+}
+
+/** Ratings from 3 latent tastes plus noise, 1..5 stars; every movie id is multiplied by 3 to keep ids sparse. */
+export function syntheticDataset(shape: SyntheticShape = { users: 90, movies: 60, perUser: 25, seed: 7 }): { ratings: RatingTable; movies: Movie[]; users: User[] } {
+  const random = new Random(shape.seed);
+  const f = 3;
+  const pu = Array.from({ length: shape.users * f }, () => random.gaussian());
+  const qm = Array.from({ length: shape.movies * f }, () => random.gaussian());
+  const table = allocateRatingTable(shape.users * shape.perUser);
+  let n = 0;
+  for (let u = 0; u < shape.users; u++) {
+    const order = random.shuffle(Int32Array.from({ length: shape.movies }, (_, i) => i));
+    for (let j = 0; j < shape.perUser; j++) {
+      const m = order[j];
+      let s = 3;
+      for (let c = 0; c < f; c++) s += 0.8 * pu[u * f + c] * qm[m * f + c];
+      s += 0.3 * random.gaussian();
+      table.users[n] = u + 1;
+      table.movies[n] = 3 * (m + 1);
+      table.ratings[n] = Math.min(5, Math.max(1, Math.round(s)));
+      table.timestamps[n] = 978_300_000 + n;
+      n++;
+    }
+  }
+  table.length = n;
+  const genres = ['Action', 'Comedy', 'Drama'];
+  const movies: Movie[] = Array.from({ length: shape.movies }, (_, m) => ({ id: 3 * (m + 1), title: `Movie ${m + 1}`, year: 1990 + (m % 10), genres: [genres[m % 3]] }));
+  const users: User[] = Array.from({ length: shape.users }, (_, u) => ({ id: u + 1, gender: u % 2 ? 'F' : 'M', age: 25, ageGroup: '25-34', occupation: 'programmer', zip: '00000' }));
+  return { ratings: table, movies, users };
+}
+
+/** Writes a dataset as the current version `ver` (chunks of 500 ratings, so loads span several chunks). */
+export async function seedDataset(redis: Redis, keys: KeySchema, ver: string, data = syntheticDataset()): Promise<void> {
+  const writer = new DatasetWriter(redis, keys, 500);
+  await writer.begin(ver, { owner: 'test', chunkBound: Math.ceil(data.ratings.length / 500), startedAt: 0 });
+  const chunks = await writer.writeRatings(ver, data.ratings);
+  await writer.writeMovies(ver, data.movies);
+  await writer.writeUsers(ver, data.users);
+  const meta: DatasetMeta = {
+    version: ver,
+    parent: null,
+    createdAt: Date.now(),
+    release: 'ml-1m',
+    ratingScale: { min: 1, max: 5, step: 1 },
+    counts: { ratings: data.ratings.length, users: data.users.length, movies: data.movies.length, ratedUsers: data.users.length, ratedMovies: data.movies.length },
+    chunks,
+    chunkSize: 500,
+    hasMovieInfo: true,
+    hasUserInfo: true,
+    contentHash: ver,
+    report: { mode: 'replace', unchanged: false, datasetVersion: ver, parentVersion: null, files: [], read: { ratings: data.ratings.length, movies: 0, users: 0 }, skipped: [], skippedTotal: 0, duplicates: { count: 0, examples: [] }, overwritten: 0, durationMs: 1 },
+  };
+  await writer.writeMeta(meta);
+  const current = await redis.get(keys.datasetCurrent());
+  if (!(await writer.commit(ver, current, meta.createdAt))) throw new Error('could not commit the test dataset');
+}
+
+/** A BullMQ connection on the test Redis (BullMQ wants maxRetriesPerRequest null). */
+export function bullConnection(): Redis {
+  return new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+}
+
+/** Starts compute workers of prefix `prefix` in this process. */
+export function startInProcessWorkers(redis: Redis, connection: Redis, prefix: string, keepVersions = 2): ComputeWorkers {
+  return startComputeWorkers({ redis, connection, keys: new KeySchema(prefix), bullPrefix: bullPrefix(prefix), logger: createLogger('compute-test', 'silent'), keepVersions });
+}
