@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import type { IngestJobResult } from '@movielens/jobs';
 import type { Redis } from 'ioredis';
 import { InputError } from '@movielens/core';
 import { deleteKeysMatching, testPrefix, testRedisClient } from '@movielens/test-support';
 // Brings the `redisUrl` ProvidedContext type that test-support's inject() relies on.
 import type {} from '@movielens/test-support/global-setup';
-import { DatasetStore, KeySchema } from '@movielens/store';
+import { DatasetStore, KeySchema, type IngestReport } from '@movielens/store';
 import { runIngest, type IngestRequest } from './ingest.pipeline';
 import { moviesDat, ratingsDat, snapshot, stageUpload, usersDat, type FileSet } from './ingest.fixtures';
 
@@ -80,5 +81,11 @@ describe('runIngest', () => {
     expect(versions).toEqual(made.slice(1).reverse());
     expect(await redis.keys(`${prefix}:{d:${made[0]}}*`)).toEqual([]);
     expect(await redis.keys(`${prefix}:{d:${made[0]}/*`)).toEqual([]);
+  });
+});
+
+describe('report type', () => {
+  it('is exactly the ingest job result validated by ingestReportSchema', () => {
+    expectTypeOf<IngestReport>().toEqualTypeOf<IngestJobResult>();
   });
 });
