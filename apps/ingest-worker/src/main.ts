@@ -1,0 +1,46 @@
+/**
+ * The ingest worker process: parses config, wires Redis, the ingest queue's Worker and the
+ * rebuild queue, and closes them on SIGTERM/SIGINT. The job itself lives in @movielens/ingest
+ * (createIngestProcessor), so the CLI can run the very same processor in-process.
+ */
+import { z } from 'zod';
+import { createLogger, envSchema, loadConfig } from '@movielens/config';
+import { createIngestProcessor } from '@movielens/ingest';
+import { createQueue, createWorker, QueueName } from '@movielens/jobs';
+import { createRedis, KeySchema } from '@movielens/store';
+
+const config = loadConfig(
+  envSchema.extend({
+    /** Ingest jobs processed at once by this process. Default 1 (an ingest is CPU-bound). */
+    INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+    /** Debounce of the rebuild requested after each ingest, ms. Default 2000. */
+    REBUILD_DEBOUNCE_MS: z.coerce.number().int().min(0).default(2000),
+  }),
+);
+const logger = createLogger('ingest-worker', config.LOG_LEVEL);
+const cluster = config.REDIS_CLUSTER;
+// BullMQ blocks on its connection (no request timeout); the pipeline's own connection keeps
+// the default retries so a Redis outage fails the attempt, which BullMQ then retries.
+const bull = createRedis(config.REDIS_URL, { cluster, maxRetriesPerRequest: null, name: 'ingest-worker:bull' });
+const redis = createRedis(config.REDIS_URL, { cluster, name: 'ingest-worker' });
+const keyPrefix = config.KEY_PREFIX;
+const rebuildQueue = createQueue(QueueName.rebuild, { connection: bull, keyPrefix });
+const processor = createIngestProcessor({ redis, keys: new KeySchema(keyPrefix), rebuildQueue, rebuildDebounceMs: config.REBUILD_DEBOUNCE_MS, logger });
+const worker = createWorker(QueueName.ingest, processor, { connection: bull, keyPrefix, concurrency: config.INGEST_CONCURRENCY });
+
+worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade }, `ingest failed: ${err.message}`));
+worker.on('error', (err) => logger.error({ err }, 'worker error'));
+await worker.waitUntilReady();
+logger.info({ queue: QueueName.ingest, concurrency: config.INGEST_CONCURRENCY }, 'ingest worker ready');
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  logger.info({ signal }, 'closing: finishing the current job');
+  await worker.close();
+  await rebuildQueue.close();
+  await Promise.all([bull.quit(), redis.quit()]);
+  logger.info('closed');
+}
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal));
