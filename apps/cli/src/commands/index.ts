@@ -1,4 +1,7 @@
 import type { Command } from '../command';
+import { generateCommand } from './generate.command';
 
 /** Every subcommand, in the order `movielens --help` lists them. One line per command file. */
-export const commands: Command[] = [];
+export const commands: Command[] = [
+  generateCommand,
+];
