@@ -1,24 +1,40 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { rankMovies, type RankOptions } from '@movielens/core';
 import type { AppDeps } from '../deps';
 import { sendModelAnswer } from '../middleware/cache';
 import { notFound } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
-import { rankByColumn, rankGenderGap } from '../services/rankings';
+import type { ModelSnapshot } from '../services/model-snapshot';
+import { hasColumns } from '../services/movie-stats.adapter';
 
 const limit = z.coerce.number().int().min(1).max(100).default(20);
-const minRatingsQuery = z.object({ minRatings: z.coerce.number().int().min(1).max(1_000_000).default(100), limit });
+const count = z.coerce.number().int().min(1).max(1_000_000);
+const minRatingsQuery = z.object({ minRatings: count.default(100), limit });
 const limitQuery = z.object({ limit });
-const genderGapQuery = z.object({
-  direction: z.enum(['women', 'men']).default('women'),
-  minPerGender: z.coerce.number().int().min(1).max(1_000_000).default(50),
-  limit,
-});
+const genderGapQuery = z.object({ direction: z.enum(['women', 'men']).default('women'), minPerGender: count.default(50), limit });
 
-/** Precomputed tables served as stored (JSON written by the rebuild's analytics step). */
-const STORED_TABLES = ['distribution', 'by-age', 'by-occupation', 'by-genre'] as const;
+/**
+ * Group tables served as stored by the rebuild. Each is looked up under its own name first,
+ * then as a field of a combined `groups` table (core `GroupAnalytics`).
+ */
+const STORED_TABLES = { distribution: 'distribution', 'by-age': 'byAgeGroup', 'by-occupation': 'byOccupation', 'by-genre': 'byGenre', 'by-gender': 'byGender' } as const;
 
-/** `/analytics/*`: rankings computed at request time from the model's movie stats, and stored tables. */
+/** Ranks with core `rankMovies` on the version's stats and adds titles and means. */
+async function ranking(snap: ModelSnapshot, options: RankOptions, needs: string[]) {
+  const { raw, table } = await snap.stats();
+  if (!hasColumns(raw, ...needs)) throw notFound(`Model ${snap.version} has no ${needs.join('/')} statistics per movie; rebuild it with the current compute worker.`);
+  return rankMovies(table, options).map((r) => ({
+    movieId: r.movieId,
+    title: snap.title(r.movieId),
+    value: r.value,
+    count: r.count,
+    mean: table.mean[r.index],
+    ...(options.by === 'gap' ? { meanWomen: table.femaleMean[r.index], meanMen: table.maleMean[r.index] } : {}),
+  }));
+}
+
+/** `/analytics/*`: rankings computed at request time from the model's movie stats, and stored group tables. */
 export function analyticsRouter({ readModel, models }: AppDeps): Router {
   const router = Router();
 
@@ -27,8 +43,9 @@ export function analyticsRouter({ readModel, models }: AppDeps): Router {
     const snap = await readModel.current();
     await sendModelAnswer(req, res, snap, `top-rated:${q.minRatings}:${q.limit}`, async () => ({
       model: snap.version,
+      by: 'mean',
       minRatings: q.minRatings,
-      movies: rankByColumn(snap, (await snap.stats()).table, { by: 'means', minCount: q.minRatings, limit: q.limit }),
+      movies: await ranking(snap, { by: 'mean', minCount: q.minRatings, limit: q.limit }, ['count', 'mean']),
     }));
   });
 
@@ -37,37 +54,47 @@ export function analyticsRouter({ readModel, models }: AppDeps): Router {
     const snap = await readModel.current();
     await sendModelAnswer(req, res, snap, `most-rated:${q.limit}`, async () => ({
       model: snap.version,
-      movies: rankByColumn(snap, (await snap.stats()).table, { by: 'counts', minCount: 1, limit: q.limit }),
+      by: 'count',
+      movies: await ranking(snap, { by: 'count', minCount: 1, limit: q.limit }, ['count', 'mean']),
     }));
   });
 
   router.get('/analytics/divisive', async (req, res) => {
     const q = parseInput(minRatingsQuery, req, 'query');
     const snap = await readModel.current();
-    await sendModelAnswer(req, res, snap, `divisive:${q.minRatings}:${q.limit}`, async () => {
-      const { table } = await snap.stats();
-      if (table.stds === undefined) throw notFound(`Model ${snap.version} has no rating spread per movie (stds); rebuild with a newer compute worker.`);
-      return { model: snap.version, minRatings: q.minRatings, movies: rankByColumn(snap, table, { by: 'stds', minCount: q.minRatings, limit: q.limit }) };
-    });
+    await sendModelAnswer(req, res, snap, `divisive:${q.minRatings}:${q.limit}`, async () => ({
+      model: snap.version,
+      by: 'std',
+      minRatings: q.minRatings,
+      movies: await ranking(snap, { by: 'std', minCount: q.minRatings, limit: q.limit }, ['count', 'mean', 'std']),
+    }));
   });
 
   router.get('/analytics/gender-gap', async (req, res) => {
     const q = parseInput(genderGapQuery, req, 'query');
     const snap = await readModel.current();
-    await sendModelAnswer(req, res, snap, `gender-gap:${q.direction}:${q.minPerGender}:${q.limit}`, async () => {
-      const { table } = await snap.stats();
-      if (table.meansF === undefined || table.meansM === undefined || table.countsF === undefined || table.countsM === undefined) {
-        throw notFound(`Model ${snap.version} has no per-gender statistics (the dataset may lack users).`);
-      }
-      return { model: snap.version, direction: q.direction, minPerGender: q.minPerGender, movies: rankGenderGap(snap, table, q) };
-    });
+    await sendModelAnswer(req, res, snap, `gender-gap:${q.direction}:${q.minPerGender}:${q.limit}`, async () => ({
+      model: snap.version,
+      by: 'gap (women mean - men mean)',
+      direction: q.direction,
+      minPerGender: q.minPerGender,
+      movies: await ranking(
+        snap,
+        { by: 'gap', minCount: q.minPerGender, direction: q.direction === 'women' ? 'desc' : 'asc', limit: q.limit },
+        ['count', 'mean', 'femaleCount', 'femaleMean', 'maleCount', 'maleMean'],
+      ),
+    }));
   });
 
-  for (const name of STORED_TABLES) {
+  for (const [name, field] of Object.entries(STORED_TABLES)) {
     router.get(`/analytics/${name}`, async (req, res) => {
       const snap = await readModel.current();
       await sendModelAnswer(req, res, snap, `analytics:${name}`, async () => {
-        const data = await models.analytics(snap.version, name);
+        let data = await models.analytics(snap.version, name);
+        if (data === null) {
+          const groups = (await snap.memo('groups', () => models.analytics(snap.version, 'groups'))) as Record<string, unknown> | null;
+          data = groups?.[field] ?? null;
+        }
         if (data === null) throw notFound(`Model ${snap.version} has no ${name} table.`);
         return { model: snap.version, [name]: data };
       });

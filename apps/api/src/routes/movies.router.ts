@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { HISTOGRAM_BINS, HISTOGRAM_STARS } from '@movielens/core';
 import type { AppDeps } from '../deps';
 import { sendModelAnswer } from '../middleware/cache';
 import { notFound } from '../middleware/errors';
@@ -20,13 +21,14 @@ const searchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-/** Ratings count and mean of a movie from the stats table, or null when it has no ratings. */
+/** Rating statistics of a movie (count, mean, std, per-half-star histogram); null when the model has no row for it. */
 export async function movieRatingStats(snap: ModelSnapshot, movieId: number) {
-  const { table, rowOf } = await snap.stats();
+  const { raw, table, rowOf } = await snap.stats();
   const row = rowOf.get(movieId);
   if (row === undefined) return null;
-  const histogram = table.histogram === undefined ? null : Array.from(table.histogram.subarray(row * 5, row * 5 + 5));
-  return { count: table.counts[row], mean: table.means[row], histogram };
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  const histogram = raw.histogram === undefined ? null : HISTOGRAM_STARS.map((stars, b) => ({ stars, count: table.histogram[row * HISTOGRAM_BINS + b] }));
+  return { count: table.count[row], mean: finite(table.mean[row]), std: finite(table.std[row]), histogram };
 }
 
 /** `/movies`: search, one movie with its rating statistics, similar movies. */
@@ -66,7 +68,7 @@ export function moviesRouter({ readModel, models }: AppDeps): Router {
       const { table, rowOf } = await snap.stats();
       const similar = list.slice(0, k).map(({ movieId, score }) => {
         const row = rowOf.get(movieId);
-        return { movieId, title: snap.title(movieId), score, count: row === undefined ? 0 : table.counts[row] };
+        return { movieId, title: snap.title(movieId), score, count: row === undefined ? 0 : table.count[row] };
       });
       return { movieId: id, model: snap.version, similar };
     });

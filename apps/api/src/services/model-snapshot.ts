@@ -1,6 +1,7 @@
-import type { FoldInFactors, Movie } from '@movielens/core';
+import type { FoldInFactors, Movie, MovieStats } from '@movielens/core';
 import type { ColumnTable, ModelFactors, ModelMeta } from '@movielens/store';
 import { Lru } from './lru';
+import { toMovieStats } from './movie-stats.adapter';
 import type { ModelReader } from './ports';
 import { foldText } from './text';
 
@@ -13,9 +14,11 @@ export interface CatalogueEntry {
 
 /** Per-movie statistics with a row index by movie id. */
 export interface StatsIndex {
-  /** The stored columns (`movieIds`, `counts`, `means`, ...), by dense movie index. */
-  table: ColumnTable;
-  /** Dense row of each movie id. */
+  /** The stored columns, as stored (to check which exist). */
+  raw: ColumnTable;
+  /** The columns in the core `MovieStats` shape. */
+  table: MovieStats;
+  /** Row of each movie id. */
   rowOf: Map<number, number>;
 }
 
@@ -59,11 +62,11 @@ export class ModelSnapshot {
   /** Per-movie statistics, loaded from Redis once per version. */
   stats(): Promise<StatsIndex> {
     return this.memo('stats', async () => {
-      const table = await this.models.movieStats(this.version);
-      const ids = table.movieIds;
+      const raw = await this.models.movieStats(this.version);
+      const table = toMovieStats(raw);
       const rowOf = new Map<number, number>();
-      for (let i = 0; i < ids.length; i++) rowOf.set(ids[i], i);
-      return { table, rowOf };
+      for (let i = 0; i < table.movieIds.length; i++) rowOf.set(table.movieIds[i], i);
+      return { raw, table, rowOf };
     });
   }
 
@@ -82,9 +85,10 @@ export class ModelSnapshot {
       const [f, { table }] = await Promise.all([this.factors(), this.stats()]);
       let sum = 0;
       let n = 0;
-      for (let i = 0; i < table.counts.length; i++) {
-        sum += table.counts[i] * table.means[i];
-        n += table.counts[i];
+      for (let i = 0; i < table.count.length; i++) {
+        if (table.count[i] === 0) continue;
+        sum += table.count[i] * table.mean[i];
+        n += table.count[i];
       }
       return { movieIds: f.movieIds, k: f.k, V: Float64Array.from(f.V), S: f.S, globalMean: n > 0 ? sum / n : 3 };
     });

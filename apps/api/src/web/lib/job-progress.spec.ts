@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { findRebuildJob, ingestOutcome, ingestProgress, ingestShare, isFinished, rebuildProgress, toJobStatus } from './job-progress';
+
+describe('toJobStatus', () => {
+  it('reads a numeric progress as a percent', () => {
+    expect(toJobStatus({ id: 'rebuild:1', state: 'active', progress: 37 })).toMatchObject({ id: 'rebuild:1', percent: 37, stage: null });
+  });
+
+  it('reads { stage, percent } progress', () => {
+    expect(toJobStatus({ id: 'rebuild:1', state: 'active', progress: { stage: 'factorize', percent: 55 } })).toMatchObject({ stage: 'factorize', percent: 55 });
+  });
+
+  it("reads the ingest's { phase, done, total } byte progress", () => {
+    expect(toJobStatus({ id: 'ingest:3', state: 'active', progress: { phase: 'parse', done: 250, total: 1000 } })).toMatchObject({ stage: 'parse', percent: 25 });
+  });
+
+  it('clamps percents and shows a completed job as 100% whatever it last reported', () => {
+    expect(toJobStatus({ state: 'active', progress: 140 }).percent).toBe(100);
+    expect(toJobStatus({ state: 'completed', progress: 12 }).percent).toBe(100);
+    expect(toJobStatus({ state: 'active', progress: { phase: 'parse', done: 1, total: 0 } }).percent).toBe(0);
+  });
+
+  it('keeps the failure reason', () => {
+    expect(toJobStatus({ state: 'failed', failedReason: 'ratings.dat line 3: rating 9 out of range' }).failedReason).toBe('ratings.dat line 3: rating 9 out of range');
+  });
+});
+
+describe('upload progress', () => {
+  it('gives the ingest the first part of the bar and the rebuild the rest', () => {
+    expect(ingestProgress(toJobStatus({ state: 'active', progress: 50 })).percent).toBe(ingestShare / 2);
+    expect(rebuildProgress(toJobStatus({ state: 'active', progress: 50 })).percent).toBe(ingestShare + (100 - ingestShare) / 2);
+    expect(rebuildProgress(toJobStatus({ state: 'active', progress: 50 }), 100).percent).toBe(50);
+  });
+
+  it('finishes on a completed rebuild or any failure, with the reason shown', () => {
+    const done = rebuildProgress(toJobStatus({ state: 'completed' }));
+    expect(done).toMatchObject({ phase: 'done', percent: 100 });
+    const failed = ingestProgress(toJobStatus({ state: 'failed', failedReason: 'bad line' }));
+    expect(failed.phase).toBe('failed');
+    expect(failed.message).toContain('bad line');
+    expect(isFinished(done) && isFinished(failed)).toBe(true);
+    expect(isFinished(ingestProgress(toJobStatus({ state: 'active' })))).toBe(false);
+  });
+
+  it('says a queued job is queued', () => {
+    expect(ingestProgress(toJobStatus({ state: 'waiting' })).message).toMatch(/queued/);
+    expect(rebuildProgress(toJobStatus({ state: 'delayed' })).message).toMatch(/queued/);
+  });
+});
+
+describe('following the rebuild of an ingest', () => {
+  it('reads the dataset version and whether anything changed', () => {
+    expect(ingestOutcome({ datasetVersion: 'd7', unchanged: false })).toEqual({ datasetVersion: 'd7', unchanged: false });
+    expect(ingestOutcome(null)).toEqual({ datasetVersion: null, unchanged: false });
+  });
+
+  it('picks the newest rebuild job for that dataset version', () => {
+    const jobs = {
+      jobs: [
+        { id: 'rebuild:1', data: { datasetVersion: 'd6' }, createdAt: '2026-11-25T10:00:00.000Z' },
+        { id: 'rebuild:2', data: { datasetVersion: 'd7' }, createdAt: '2026-11-25T11:00:00.000Z' },
+        { id: 'rebuild:3', data: { datasetVersion: 'd7' }, createdAt: '2026-11-25T12:00:00.000Z' },
+      ],
+    };
+    expect(findRebuildJob(jobs, 'd7')).toBe('rebuild:3');
+    expect(findRebuildJob(jobs, 'd8')).toBeNull();
+    expect(findRebuildJob({}, 'd7')).toBeNull();
+  });
+});

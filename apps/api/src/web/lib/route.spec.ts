@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { Route } from './route';
+import { chartIds, formatHash, parseHash, sectionOf } from './route';
+
+describe('parseHash', () => {
+  it('reads an empty hash and #/ as the search page', () => {
+    expect(parseHash('')).toEqual({ name: 'search', query: '' });
+    expect(parseHash('#/')).toEqual({ name: 'search', query: '' });
+  });
+
+  it('reads the search query, decoded', () => {
+    expect(parseHash('#/search?q=am%C3%A9lie+2')).toEqual({ name: 'search', query: 'amélie 2' });
+  });
+
+  it('reads movie and user ids', () => {
+    expect(parseHash('#/movie/42')).toEqual({ name: 'movie', id: 42 });
+    expect(parseHash('#/user/7')).toEqual({ name: 'user', id: 7 });
+    expect(parseHash('#/user')).toEqual({ name: 'user', id: null });
+  });
+
+  it('rejects ids that are not positive integers', () => {
+    expect(parseHash('#/movie/0').name).toBe('not-found');
+    expect(parseHash('#/movie/-3').name).toBe('not-found');
+    expect(parseHash('#/movie/1.5').name).toBe('not-found');
+    expect(parseHash('#/movie/abc').name).toBe('not-found');
+    expect(parseHash('#/movie/99999999999').name).toBe('not-found');
+  });
+
+  it('opens the first chart for #/analytics and refuses unknown charts', () => {
+    expect(parseHash('#/analytics')).toEqual({ name: 'analytics', chart: 'top-rated' });
+    expect(parseHash('#/analytics/by-genre')).toEqual({ name: 'analytics', chart: 'by-genre' });
+    expect(parseHash('#/analytics/nope')).toEqual({ name: 'not-found', path: '/analytics/nope' });
+  });
+
+  it('reports unknown paths as not found instead of redirecting', () => {
+    expect(parseHash('#/somewhere/else')).toEqual({ name: 'not-found', path: '/somewhere/else' });
+  });
+});
+
+describe('formatHash', () => {
+  const routes: Route[] = [
+    { name: 'search', query: '' },
+    { name: 'search', query: 'star wars & co' },
+    { name: 'movie', id: 1 },
+    { name: 'user', id: null },
+    { name: 'user', id: 943 },
+    { name: 'rate' },
+    { name: 'admin' },
+    ...chartIds.map((chart): Route => ({ name: 'analytics', chart })),
+  ];
+
+  it('round-trips every valid route through parseHash', () => {
+    for (const route of routes) expect(parseHash(formatHash(route))).toEqual(route);
+  });
+
+  it('maps each route to its navigation section', () => {
+    expect(sectionOf({ name: 'movie', id: 3 })).toBe('#/');
+    expect(sectionOf({ name: 'analytics', chart: 'divisive' })).toBe('#/analytics');
+    expect(sectionOf({ name: 'not-found', path: '/x' })).toBeNull();
+  });
+});

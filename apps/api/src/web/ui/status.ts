@@ -1,0 +1,24 @@
+/** Designed loading, empty and error states: a view never goes blank while it waits or fails. */
+import { describeError } from '../lib/api-client';
+import { h } from './dom';
+
+/** A loading placeholder; `aria-busy` lets assistive tech know content is coming. */
+export function loading(label = 'Loading…'): HTMLElement {
+  return h('div', { class: 'state state-loading', role: 'status', 'aria-busy': 'true' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), label);
+}
+
+/** An empty result, with a hint of what to do next. */
+export function empty(title: string, hint?: string): HTMLElement {
+  return h('div', { class: 'state state-empty', role: 'status' }, h('strong', {}, title), hint === undefined ? null : h('p', {}, hint));
+}
+
+/** An error with the user-facing explanation and an optional retry button. */
+export function failure(error: unknown, retry?: () => void): HTMLElement {
+  return h(
+    'div',
+    { class: 'state state-error', role: 'alert' },
+    h('strong', {}, 'Something went wrong'),
+    h('p', {}, describeError(error)),
+    retry === undefined ? null : h('button', { type: 'button', class: 'button secondary', onclick: () => retry() }, 'Try again'),
+  );
+}

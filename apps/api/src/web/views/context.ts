@@ -1,0 +1,70 @@
+/** What every view gets from the app shell, and the load-then-render pattern they share. */
+import type { ApiClient } from '../lib/api-client';
+import { replaceChildren } from '../ui/dom';
+import { failure, loading } from '../ui/status';
+
+/** What the footer shows and "surprise me" draws from: the served model and dataset size (null = unknown). */
+export interface ServiceInfo {
+  model: string | null;
+  movies: number | null;
+  users: number | null;
+  ratings: number | null;
+}
+
+/** Per-view services. `signal` aborts when the user navigates away: views check it before touching the DOM. */
+export interface ViewContext {
+  api: ApiClient;
+  /** The view's container (inside `<main>`). */
+  root: HTMLElement;
+  signal: AbortSignal;
+  /** Registers cleanup (timers, charts) run when the view is left. */
+  onCleanup: (fn: () => void) => void;
+  /** Reads a message to screen-reader users through the page's polite live region. */
+  announce: (message: string) => void;
+  /** The last known service info, or null before it loaded. */
+  info: () => ServiceInfo | null;
+  /** Sets the document title (the app name is appended). */
+  setTitle: (title: string) => void;
+}
+
+/**
+ * Shows a loading state in `target`, runs `task`, then `render`s its result there, or an
+ * error with a retry button. Nothing is drawn once `signal` (default: the view's) aborts,
+ * so a superseded request never overwrites a newer answer.
+ */
+export async function load<T>(
+  ctx: ViewContext,
+  target: HTMLElement,
+  task: () => Promise<T>,
+  render: (value: T) => void,
+  label?: string,
+  signal: AbortSignal = ctx.signal,
+): Promise<void> {
+  replaceChildren(target, loading(label));
+  target.setAttribute('aria-busy', 'true');
+  try {
+    const value = await task();
+    if (signal.aborted) return;
+    replaceChildren(target);
+    render(value);
+  } catch (error) {
+    if (signal.aborted) return;
+    replaceChildren(target, failure(error, () => void load(ctx, target, task, render, label, signal)));
+  } finally {
+    target.removeAttribute('aria-busy');
+  }
+}
+
+/**
+ * For requests that replace each other (search as you type, redraw on a slider): each call
+ * aborts the previous request and returns the signal for the next, so a slower, older
+ * answer can never overwrite a newer one. The signals also abort when the view is left.
+ */
+export function supersedingSignal(ctx: Pick<ViewContext, 'signal'>): () => AbortSignal {
+  let current: AbortController | null = null;
+  return () => {
+    current?.abort();
+    current = new AbortController();
+    return AbortSignal.any([ctx.signal, current.signal]);
+  };
+}

@@ -1,0 +1,88 @@
+/** One movie: year, genres, rating statistics with a histogram, and its similar movies. */
+import type { MovieAnswer, SimilarAnswer } from '../lib/api-types';
+import { formatCount, formatRating, formatScore, pluralize, titleWithYear } from '../lib/format';
+import { barChart } from '../ui/chart';
+import { h } from '../ui/dom';
+import { empty } from '../ui/status';
+import type { ViewContext } from './context';
+import { load } from './context';
+import { lastSearchHash, movieLink } from './search.view';
+
+/** How many similar movies to show. */
+const similarK = 20;
+
+function statsPanel(ctx: ViewContext, answer: MovieAnswer): HTMLElement {
+  const stats = answer.stats;
+  if (stats === null || stats.count === 0) return empty('No ratings yet for this movie.');
+  const figure = h(
+    'dl',
+    { class: 'stat-row' },
+    h('div', { class: 'stat' }, h('dt', {}, 'Mean rating'), h('dd', { class: 'stat-value' }, formatRating(stats.mean), h('span', { class: 'stat-unit' }, ' / 5'))),
+    h('div', { class: 'stat' }, h('dt', {}, 'Ratings'), h('dd', { class: 'stat-value' }, formatCount(stats.count))),
+  );
+  if (stats.histogram === null) return figure;
+  const chart = barChart({
+    title: 'How people rated it',
+    labels: stats.histogram.map((_, i) => `${i + 1} ★`),
+    series: [{ label: 'Ratings', values: stats.histogram }],
+    valueAxis: 'Number of ratings',
+    format: formatCount,
+  });
+  ctx.onCleanup(chart.destroy);
+  return h('div', {}, figure, chart.element);
+}
+
+function similarList(answer: SimilarAnswer): HTMLElement {
+  if (answer.similar.length === 0) return empty('No similar movies.', 'The model found no neighbours for this movie (too few ratings).');
+  return h(
+    'ol',
+    { class: 'ranked-list', id: 'similar-list' },
+    answer.similar.map((s) =>
+      h(
+        'li',
+        {},
+        movieLink({ id: s.movieId, title: s.title }),
+        h(
+          'span',
+          { class: 'score', title: 'Cosine similarity of the two movies in the model (1 = same taste profile)' },
+          h('meter', { min: -1, max: 1, value: s.score, 'aria-hidden': 'true' }),
+          `similarity ${formatScore(s.score)}`,
+          s.count === null ? null : h('span', { class: 'muted' }, ` · ${pluralize(s.count, 'rating')}`),
+        ),
+      ),
+    ),
+  );
+}
+
+/** Renders the movie page. */
+export function movieView(ctx: ViewContext, id: number): void {
+  const header = h('div', { class: 'page-head' }, h('h1', {}, `Movie ${id}`));
+  const stats = h('section', { class: 'card', 'aria-labelledby': 'stats-h' });
+  const similarBody = h('div', { 'aria-live': 'polite' });
+  const similar = h('section', { class: 'card', 'aria-labelledby': 'similar-h' }, h('h2', { id: 'similar-h' }, 'Similar movies'), similarBody);
+  ctx.root.append(h('p', {}, h('a', { href: lastSearchHash(), class: 'back-link' }, '← Back to search')), header, h('div', { class: 'grid-2' }, stats, similar));
+
+  void load(
+    ctx,
+    stats,
+    () => ctx.api.get<MovieAnswer>(`/movies/${id}`, undefined, ctx.signal),
+    (answer) => {
+      const title = titleWithYear(answer.movie.title, answer.movie.year);
+      ctx.setTitle(title);
+      header.replaceChildren(
+        h('h1', {}, title),
+        h('ul', { class: 'chips', 'aria-label': 'Genres' }, answer.movie.genres.map((g) => h('li', { class: 'chip' }, g))),
+      );
+      stats.append(h('h2', { id: 'stats-h' }, 'Ratings'), statsPanel(ctx, answer));
+      ctx.announce(`${title}: mean rating ${formatRating(answer.stats?.mean)} from ${pluralize(answer.stats?.count ?? 0, 'rating')}`);
+    },
+    'Loading the movie…',
+  );
+  void load(
+    ctx,
+    similarBody,
+    () => ctx.api.get<SimilarAnswer>(`/movies/${id}/similar`, { k: similarK }, ctx.signal),
+    (answer) => similarBody.append(similarList(answer)),
+    'Finding similar movies…',
+  );
+}

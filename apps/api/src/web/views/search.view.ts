@@ -1,0 +1,50 @@
+/** Explore: search movies by title as you type; each result opens the movie. */
+import { formatHash } from '../lib/route';
+import { titleWithYear } from '../lib/format';
+import { h } from '../ui/dom';
+import { movieSearch } from '../ui/movie-search';
+import type { ViewContext } from './context';
+
+let lastSearch = '#/';
+
+/** The hash of the last search typed, so "back to search" finds the same results. */
+export function lastSearchHash(): string {
+  return lastSearch;
+}
+
+/** A link to a movie, with its genres underneath. */
+export function movieLink(movie: { id: number; title: string; year?: number | null; genres?: string[] }): HTMLElement {
+  return h(
+    'a',
+    { class: 'movie-link', href: formatHash({ name: 'movie', id: movie.id }) },
+    h('span', { class: 'movie-title' }, titleWithYear(movie.title, movie.year)),
+    movie.genres !== undefined && movie.genres.length > 0 ? h('span', { class: 'movie-genres' }, movie.genres.join(' · ')) : null,
+  );
+}
+
+/** Renders the search page; the query is kept in the URL so back returns to the same results. */
+export function searchView(ctx: ViewContext, query: string): void {
+  ctx.setTitle('Explore movies');
+  const search = movieSearch(ctx, {
+    id: 'movie-query',
+    label: 'Search movies by title',
+    initialQuery: query,
+    renderItem: movieLink,
+    onQuery: (q) => {
+      // replaceState: typing must not add one history entry per keystroke.
+      const hash = formatHash({ name: 'search', query: q.trim() });
+      lastSearch = hash;
+      if (location.hash !== hash && !(hash === '#/' && location.hash === '')) history.replaceState(null, '', hash);
+    },
+    idle: () =>
+      h(
+        'div',
+        { class: 'state state-empty' },
+        h('strong', {}, 'Type a title to start exploring.'),
+        h('p', {}, 'Open a movie to see its ratings and similar movies, then follow the similar movies wherever they lead.'),
+      ),
+  });
+  ctx.root.append(h('h1', {}, 'Explore movies'), h('section', { class: 'card' }, search));
+  const input = ctx.root.querySelector<HTMLInputElement>('#movie-query');
+  if (input !== null && query === '') input.focus();
+}
