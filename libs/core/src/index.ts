@@ -12,3 +12,4 @@ export * from './similarity/index';
 export * from './recommend/index';
 export * from './analytics/index';
 export * from './evaluation/index';
+export * from './sequence/index';

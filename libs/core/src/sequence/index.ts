@@ -1,0 +1,12 @@
+// Public API of sequence/: the next-movie LSTM (training, weights, inference).
+export { lstmLayout } from './layout';
+export type { LstmLayout, LstmShape } from './layout';
+export { initLstmWeights, serializeLstm, deserializeLstm } from './model';
+export type { LstmHeader, LstmModel, SerializedLstm } from './model';
+export { LstmPredictor, topK } from './predictor';
+export type { NextMovies } from './predictor';
+export { buildUserSequences } from './sequences';
+export type { UserSequences } from './sequences';
+export { PopularitySampler } from './sampler';
+export { trainLstm } from './train';
+export type { LstmTrainOptions } from './train';

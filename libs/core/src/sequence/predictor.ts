@@ -1,0 +1,120 @@
+import { denseIndex } from './sequences';
+import { lstmLayout, type LstmLayout } from './layout';
+import { dot, LstmCell } from './lstm-cell';
+import type { LstmModel } from './model';
+
+/** Top-k next movies: parallel arrays, best first. */
+export interface NextMovies {
+  movieIds: Int32Array;
+  scores: Float32Array;
+}
+
+/**
+ * Inference: runs the LSTM over a history and scores every movie as
+ * h_T . outEmb[m] + outBias[m] (the final hidden state against the output embeddings).
+ * Scratch buffers are allocated once per predictor, so a call allocates only its result.
+ * Not thread-safe: use one predictor per thread (they can share the model).
+ */
+export class LstmPredictor {
+  readonly model: LstmModel;
+  private readonly layout: LstmLayout;
+  private readonly cell: LstmCell;
+  private readonly index: Map<number, number>;
+  private readonly h: Float32Array;
+  private readonly c: Float32Array;
+  private readonly gates: Float32Array;
+  private readonly tanhC: Float32Array;
+  private readonly scratchScores: Float32Array;
+  private readonly seen: Uint8Array;
+
+  constructor(model: LstmModel) {
+    this.model = model;
+    this.layout = lstmLayout(model.shape);
+    const { embeddingDim: d, hidden: h, numMovies: m } = model.shape;
+    this.cell = new LstmCell(d, h);
+    this.index = denseIndex(model.movieIds);
+    this.h = new Float32Array(2 * h);
+    this.c = new Float32Array(2 * h);
+    this.gates = new Float32Array(4 * h);
+    this.tanhC = new Float32Array(h);
+    this.scratchScores = new Float32Array(m);
+    this.seen = new Uint8Array(m);
+  }
+
+  /** Dense index of a movie id, or undefined when the model never saw it. */
+  indexOf(movieId: number): number | undefined {
+    return this.index.get(movieId);
+  }
+
+  /**
+   * Scores every movie after the dense-index history `items[from..to)` into `out`
+   * (length numMovies). Used by the evaluation, which works on dense indices.
+   */
+  scoreDense(items: ArrayLike<number>, from: number, to: number, out: Float32Array): void {
+    const L = this.layout;
+    const w = this.model.weights;
+    const { embeddingDim: d, hidden: hd, numMovies } = this.model.shape;
+    const { h, c } = this;
+    h.fill(0);
+    c.fill(0);
+    // Ping-pong between the two halves of h and c instead of copying.
+    let cur = 0;
+    for (let p = from; p < to; p++) {
+      const nxt = hd - cur;
+      this.cell.forward(w, L.w, w, L.b, w, L.inEmb + items[p] * d, h, cur, c, cur,
+        this.gates, 0, c, nxt, this.tanhC, 0, h, nxt);
+      cur = nxt;
+    }
+    for (let m = 0; m < numMovies; m++) {
+      out[m] = w[L.outBias + m] + dot(w, L.outEmb + m * hd, h, cur, hd);
+    }
+  }
+
+  /**
+   * The k best next movies after `history` (movie ids, oldest first), excluding the movies
+   * in the history. Ids the model does not know are skipped. k defaults to 10.
+   */
+  recommend(history: ArrayLike<number>, k = 10): NextMovies {
+    const dense: number[] = [];
+    for (let i = 0; i < history.length; i++) {
+      const m = this.index.get(history[i]);
+      if (m !== undefined) dense.push(m);
+    }
+    const scores = this.scratchScores;
+    this.scoreDense(dense, 0, dense.length, scores);
+    for (const m of dense) this.seen[m] = 1;
+    const top = topK(scores, this.seen, k);
+    for (const m of dense) this.seen[m] = 0;
+    const movieIds = new Int32Array(top.length);
+    const out = new Float32Array(top.length);
+    for (let i = 0; i < top.length; i++) {
+      movieIds[i] = this.model.movieIds[top[i]];
+      out[i] = scores[top[i]];
+    }
+    return { movieIds, scores: out };
+  }
+}
+
+/**
+ * Indices of the k largest scores whose `excluded` flag is 0, best first (ties: lower index
+ * first). Keeps a small sorted buffer: O(n k) worst case, ~O(n) for k = 10.
+ */
+export function topK(scores: Float32Array, excluded: Uint8Array, k: number): Int32Array {
+  const idx = new Int32Array(k);
+  const val = new Float64Array(k);
+  let size = 0;
+  for (let m = 0; m < scores.length; m++) {
+    if (excluded[m] !== 0) continue;
+    const s = scores[m];
+    if (size === k && s <= val[k - 1]) continue;
+    let pos = size < k ? size++ : k - 1;
+    while (pos > 0 && val[pos - 1] < s) {
+      val[pos] = val[pos - 1];
+      idx[pos] = idx[pos - 1];
+      pos--;
+    }
+    val[pos] = s;
+    idx[pos] = m;
+  }
+  return idx.slice(0, size);
+}

@@ -1,0 +1,169 @@
+import { Worker } from 'node:worker_threads';
+import type { RatingTable } from '../movielens/types';
+import { Random } from '../random';
+import { lstmLayout, type LstmShape } from './layout';
+import { initLstmWeights, type LstmModel } from './model';
+import { PopularitySampler } from './sampler';
+import { buildUserSequences } from './sequences';
+import { trainShard, type ShardResult } from './train-shard';
+import type { WorkerSetup } from './train-protocol';
+import { LstmTrainer, type LstmStepOptions } from './trainer';
+
+/** Options of trainLstm; every field has a default. */
+export interface LstmTrainOptions {
+  /** Input movie embedding size; default 64. */
+  embeddingDim?: number;
+  /** LSTM hidden size (= output embedding size); default 64. */
+  hidden?: number;
+  /** Passes over all users; default 8. */
+  epochs?: number;
+  /** Truncated-BPTT window in steps; default 32. */
+  window?: number;
+  /** Windows per Adam update; default 4. */
+  batchWindows?: number;
+  /** Sampled negatives per window; default 128. */
+  negatives?: number;
+  /** Popularity exponent of the negative sampler; default 0.75. */
+  alpha?: number;
+  /** Initial Adam step size, decayed linearly to 10% over the epochs; default 0.003. */
+  learningRate?: number;
+  /** Gradient clipping norm (per mini-batch mean gradient); default 5. */
+  clipNorm?: number;
+  /** L2 penalty on touched embedding rows; default 1e-5. */
+  l2?: number;
+  /** Train on each user's last N ratings only (0 = all); default 0. */
+  maxSequence?: number;
+  /** Seed of initialisation, user order and sampling; default 42. */
+  seed?: number;
+  /**
+   * Worker threads (Hogwild over shared weights); default 1 = in this thread, which is
+   * bit-reproducible for a seed. With >1 threads results vary slightly run to run.
+   */
+  threads?: number;
+  /** Called after each epoch with the mean training loss per step (nats). */
+  onEpoch?: (epoch: number, meanLoss: number) => void;
+}
+
+/**
+ * Trains the next-movie LSTM on every user's time-ordered ratings (all of them are
+ * training data: split beforehand for evaluation). Resolves to a model whose weights are
+ * a plain (unshared) Float32Array, ready for serializeLstm.
+ *
+ * Threads: with `threads > 1` it starts node:worker_threads running train.worker.ts
+ * (through tsx, see startWorker). The weights and Adam moments live in SharedArrayBuffers;
+ * no I/O happens.
+ */
+export async function trainLstm(table: RatingTable, options: LstmTrainOptions = {}): Promise<LstmModel> {
+  const seqs = buildUserSequences(table);
+  const shape: LstmShape = {
+    numMovies: seqs.movieIds.length,
+    embeddingDim: options.embeddingDim ?? 64,
+    hidden: options.hidden ?? 64,
+  };
+  const step: LstmStepOptions = {
+    window: options.window ?? 32,
+    batchWindows: options.batchWindows ?? 4,
+    negatives: options.negatives ?? 128,
+    learningRate: options.learningRate ?? 0.003,
+    clipNorm: options.clipNorm ?? 5,
+    l2: options.l2 ?? 1e-5,
+  };
+  const epochs = options.epochs ?? 8;
+  const alpha = options.alpha ?? 0.75;
+  const seed = options.seed ?? 42;
+  const threads = Math.max(1, options.threads ?? 1);
+  const maxSequence = options.maxSequence ?? 0;
+  const random = new Random(seed);
+  const size = lstmLayout(shape).size;
+  const shared = (floats: number) => new Float32Array(new SharedArrayBuffer(floats * 4));
+  const buffers = { params: shared(size), adamM: shared(size), adamV: shared(size) };
+  initLstmWeights(shape, random, buffers.params);
+  const counts = new Int32Array(new SharedArrayBuffer(shape.numMovies * 4));
+  for (let p = 0; p < seqs.items.length; p++) counts[seqs.items[p]]++;
+  const numUsers = seqs.userIds.length;
+  const order = new Int32Array(new SharedArrayBuffer(numUsers * 4));
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const items = toShared(seqs.items);
+  const offsets = toShared(seqs.offsets);
+
+  let runEpoch: (learningRate: number) => Promise<ShardResult[]>;
+  let close = async (): Promise<void> => {};
+  if (threads === 1) {
+    const trainer = new LstmTrainer(shape, buffers, new PopularitySampler(counts, alpha), new Random(seed + 1), step);
+    runEpoch = async (learningRate) => {
+      trainer.setLearningRate(learningRate);
+      return [trainShard(trainer, items, offsets, order, counter, maxSequence)];
+    };
+  } else {
+    const workers: Worker[] = [];
+    for (let w = 0; w < threads; w++) {
+      const setup: WorkerSetup = {
+        shape, step, alpha, seed: seed + 1 + w, maxSequence,
+        params: buffers.params.buffer as SharedArrayBuffer,
+        adamM: buffers.adamM.buffer as SharedArrayBuffer,
+        adamV: buffers.adamV.buffer as SharedArrayBuffer,
+        counts: counts.buffer as SharedArrayBuffer,
+        items: items.buffer as SharedArrayBuffer,
+        offsets: offsets.buffer as SharedArrayBuffer,
+        order: order.buffer as SharedArrayBuffer,
+        counter: counter.buffer as SharedArrayBuffer,
+      };
+      workers.push(startWorker(setup));
+    }
+    runEpoch = (learningRate) => Promise.all(workers.map((worker) => oneEpoch(worker, learningRate)));
+    close = async () => {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    };
+  }
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      for (let u = 0; u < numUsers; u++) order[u] = u;
+      random.shuffle(order);
+      Atomics.store(counter, 0, 0);
+      const rate = step.learningRate * (1 - (0.9 * epoch) / Math.max(1, epochs - 1));
+      const results = await runEpoch(rate);
+      const loss = results.reduce((s, r) => s + r.loss, 0);
+      const steps = results.reduce((s, r) => s + r.steps, 0);
+      options.onEpoch?.(epoch, steps > 0 ? loss / steps : 0);
+    }
+  } finally {
+    await close();
+  }
+  return { shape, movieIds: seqs.movieIds, weights: Float32Array.from(buffers.params) };
+}
+
+function oneEpoch(worker: Worker, learningRate: number): Promise<ShardResult> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => {
+      worker.off('message', onMessage);
+      reject(err);
+    };
+    const onMessage = (result: ShardResult) => {
+      worker.off('error', onError);
+      resolve(result);
+    };
+    worker.once('message', onMessage);
+    worker.once('error', onError);
+    worker.postMessage({ learningRate });
+  });
+}
+
+function toShared(array: Int32Array): Int32Array {
+  const out = new Int32Array(new SharedArrayBuffer(array.length * 4));
+  out.set(array);
+  return out;
+}
+
+/**
+ * Starts a training worker on train.worker.ts. Under Node 20 a worker started on a .ts file
+ * does NOT get the parent's `--import tsx` hooks (it fails with "Unknown file extension
+ * .ts", measured with Node 20.20), so a tiny ES module bootstrap registers tsx in the worker
+ * first and then imports the entry. When this file runs as compiled .js, the .js sibling is
+ * loaded directly.
+ */
+function startWorker(setup: WorkerSetup): Worker {
+  const entry = new URL(import.meta.url.endsWith('.ts') ? './train.worker.ts' : './train.worker.js', import.meta.url);
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData: setup });
+  const bootstrap = `import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(entry.href)});`;
+  return new Worker(bootstrap, { eval: true, workerData: setup });
+}
