@@ -50,12 +50,12 @@ export function createRebuildShardProcessor(deps: ComputeDeps) {
     let ids: ArrayLike<number>;
     let lists: Buffer[];
     if (data.table === 'similar') {
-      const block = await deps.thread.run({ kind: 'similar', vectors: factors.vectors, k: factors.k, counts: factors.counts, n: data.n, minCount: data.minCount, rowStart: data.rowStart, rowEnd: data.rowEnd });
+      const block = await deps.thread.run({ kind: 'similar', V: factors.V, S: factors.S, k: factors.k, counts: factors.counts, n: data.n, minCount: data.minCount, rowStart: data.rowStart, rowEnd: data.rowEnd });
       ids = factors.movieIds.subarray(data.rowStart, data.rowEnd);
       lists = packBlock(block, data.rowEnd - data.rowStart, factors.movieIds);
     } else {
       const users = await loadStagedUsers(writer, ver, data.part);
-      const block = await deps.thread.run({ kind: 'recommend', U: users.U, means: users.means, indptr: users.indptr, indices: users.indices, vectors: factors.vectors, k: factors.k, n: data.n }, [users.U.buffer as ArrayBuffer, users.indptr.buffer as ArrayBuffer, users.indices.buffer as ArrayBuffer]);
+      const block = await deps.thread.run({ kind: 'recommend', U: users.U, means: users.means, indptr: users.indptr, indices: users.indices, V: factors.V, S: factors.S, k: factors.k, n: data.n }, [users.U.buffer as ArrayBuffer, users.indptr.buffer as ArrayBuffer, users.indices.buffer as ArrayBuffer]);
       ids = users.userIds;
       lists = packBlock(block, users.userIds.length, factors.movieIds);
     }

@@ -6,7 +6,7 @@ import { KeySchema, ModelStore } from '@movielens/store';
 import { deleteKeysMatching, testPrefix, testRedisClient } from '@movielens/test-support';
 import { bullConnection, seedDataset, startInProcessWorkers, syntheticDataset } from '../test/fixtures';
 import { REBUILD_STAGES, type RebuildProgress, type RebuildResult } from './rebuild.processor';
-import { factorize, runTask, type ListBlock } from './thread/tasks';
+import { buildRatingMatrix, movieVectors, recommendUsers, topKSimilar, truncatedSvd } from '@movielens/core';
 import type { ComputeWorkers } from './compute-workers';
 
 let redis: Redis;
@@ -57,20 +57,22 @@ describe('rebuild pipeline', () => {
     const firstSeen = [...new Set(stages)];
     expect(firstSeen).toEqual([...REBUILD_STAGES]);
 
-    // Reference: the same tasks run inline on the same ratings, whole table at once.
-    const f = factorize({ kind: 'factorize', ratings: data.ratings, k: 5, seed: 42 });
-    const sim = runTask({ kind: 'similar', vectors: f.vectors, k: f.k, counts: f.movieCounts, n: 10, minCount: 0, rowStart: 0, rowEnd: f.movieIds.length }).result as ListBlock;
-    for (let r = 0; r < f.movieIds.length; r++) {
-      const got = await models.similar(result.modelVersion, f.movieIds[r]);
-      const want = [...sim.ids.subarray(r * 10, r * 10 + 10)].map((i) => f.movieIds[i]);
+    // Reference: the core functions on the same ratings, whole matrix at once, no sharding.
+    const m = buildRatingMatrix(data.ratings);
+    const f = truncatedSvd(m.matrix, { k: 5, seed: 42 });
+    const sim = topKSimilar(movieVectors(f.V, f.S, f.k), { k: 10 });
+    for (let r = 0; r < m.movieIds.length; r++) {
+      const got = await models.similar(result.modelVersion, m.movieIds[r]);
+      const want = [...sim.neighbours.subarray(r * 10, r * 10 + 10)].map((i) => m.movieIds[i]);
       expect(got!.map((s) => s.movieId)).toEqual(want);
       // Scores are stored as Float32: 1e-6 relative is float32 rounding (2^-24 ~ 6e-8) with margin.
       got!.forEach((s, i) => expect(s.score).toBeCloseTo(sim.scores[r * 10 + i], 6));
     }
-    const recs = runTask({ kind: 'recommend', U: f.U, means: f.userMeans, indptr: f.indptr, indices: f.indices, vectors: f.vectors, k: f.k, n: 8 }).result as ListBlock;
-    for (let u = 0; u < f.userIds.length; u++) {
-      const got = await models.recommendations(result.modelVersion, f.userIds[u]);
-      expect(got!.map((s) => s.movieId)).toEqual([...recs.ids.subarray(u * 8, u * 8 + 8)].map((i) => f.movieIds[i]));
+    const recs = recommendUsers(f, m, { n: 8 });
+    for (let u = 0; u < m.userIds.length; u++) {
+      const got = await models.recommendations(result.modelVersion, m.userIds[u]);
+      expect(got!.map((s) => s.movieId)).toEqual([...recs.movies.subarray(u * 8, u * 8 + 8)].map((i) => m.movieIds[i]));
+      got!.forEach((s, i) => expect(s.score).toBeCloseTo(recs.scores[u * 8 + i], 5));
     }
     expect(await models.similar(result.modelVersion, 1)).toBeNull();
     expect(await models.recommendations(result.modelVersion, 10_000)).toBeNull();

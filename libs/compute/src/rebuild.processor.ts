@@ -186,7 +186,7 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     t = performance.now();
     await progress('analytics', 0);
     const a = await deps.thread.run({ kind: 'analytics', ratings, movies, users });
-    await writer.putTable(ver, ModelTable.movieStats, packColumns(a.stats));
+    await writer.putTable(ver, ModelTable.movieStats, packColumns({ ...a.stats }));
     for (const [name, table] of Object.entries(a.tables)) await writer.putTable(ver, ModelTable.analytics(name), JSON.stringify(table));
     timings.analytics = performance.now() - t;
 

@@ -2,7 +2,7 @@
  * Tables a rebuild writes for its own shard jobs, under the new version's keys (so a crashed
  * build's leftovers are swept with the version), and dropped before publishing.
  *
- *   staging:factors         { movieIds Int32, counts Int32, vectors Float64 (movies x k) }
+ *   staging:factors         { movieIds Int32, counts Int32, V Float64 (movies x k), S Float64 }
  *   staging:users:<part>    { userIds Int32, means Float64, U Float64 (block x k), indptr Int32, indices Int32 }
  */
 import { packColumns, unpackColumns, type ModelWriter } from '@movielens/store';
@@ -35,8 +35,9 @@ export function rowBlocks(rows: number, parts: number): RowBlock[] {
 export interface StagedFactors {
   movieIds: Int32Array;
   counts: Int32Array;
-  /** In a SharedArrayBuffer: handed to the compute thread without a copy. */
-  vectors: Float64Array;
+  /** movies x k, row-major, in a SharedArrayBuffer: handed to the compute thread without a copy. */
+  V: Float64Array;
+  S: Float64Array;
   k: number;
 }
 
@@ -51,7 +52,7 @@ export interface StagedUsers {
 
 /** Writes the shard jobs' inputs; returns the staged table names. */
 export async function stageInputs(writer: ModelWriter, ver: string, f: Factorization, userBlocks: RowBlock[]): Promise<string[]> {
-  await writer.putTable(ver, STAGED_FACTORS, packColumns({ movieIds: f.movieIds, counts: f.movieCounts, vectors: f.vectors }));
+  await writer.putTable(ver, STAGED_FACTORS, packColumns({ movieIds: f.movieIds, counts: f.movieCounts, V: f.V, S: f.S }));
   const names = [STAGED_FACTORS];
   for (const b of userBlocks) {
     const first = f.indptr[b.start];
@@ -71,15 +72,15 @@ export async function stageInputs(writer: ModelWriter, ver: string, f: Factoriza
   return names;
 }
 
-/** Reads the staged movie factors; the vectors are copied into shared memory. */
+/** Reads the staged movie factors; V is copied into shared memory. */
 export async function loadStagedFactors(writer: ModelWriter, ver: string): Promise<StagedFactors> {
   const buf = await writer.getTable(ver, STAGED_FACTORS);
   if (buf === null) throw new Error(`model version ${ver}: staged factors are missing (build abandoned or swept?)`);
   const t = unpackColumns(buf);
   const movieIds = t.movieIds as Int32Array;
-  const vectors = new Float64Array(new SharedArrayBuffer(t.vectors.byteLength));
-  vectors.set(t.vectors);
-  return { movieIds, counts: t.counts as Int32Array, vectors, k: movieIds.length ? vectors.length / movieIds.length : 0 };
+  const V = new Float64Array(new SharedArrayBuffer(t.V.byteLength));
+  V.set(t.V);
+  return { movieIds, counts: t.counts as Int32Array, V, S: t.S as Float64Array, k: t.S.length };
 }
 
 /** Reads the staged users of one recommendations part. */

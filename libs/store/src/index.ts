@@ -3,7 +3,7 @@ export { KeySchema } from './keys';
 export { createRedis } from './connection';
 export type { CreateRedisOptions, RedisClient } from './connection';
 export { ModelStore, ModelTable, shardOf } from './model.store';
-export type { ModelFactors, ModelMeta, ModelVersionInfo, TableStamp } from './model.store';
+export type { ModelFactors, ModelMeta, ModelVersionInfo, MovieStatsTable, TableStamp } from './model.store';
 export { ModelWriter } from './model-writer';
 export type { PublishOptions } from './model-writer';
 export { bytesOf, packColumns, packScoredList, unpackColumns, unpackScoredList } from './model-codec';

@@ -1,3 +1,4 @@
+import type { MovieStats } from '@movielens/core';
 import type { KeySchema } from './keys';
 import type { RedisClient } from './connection';
 import { unpackColumns, unpackScoredList, type ColumnTable, type ScoredMovie } from './model-codec';
@@ -55,6 +56,9 @@ export interface ModelFactors {
   /** Singular values, length k, descending. */
   S: Float64Array;
 }
+
+/** Per-movie statistics as stored: the core `MovieStats` columns. */
+export type MovieStatsTable = ColumnTable & MovieStats;
 
 /** A version in the version list. */
 export interface ModelVersionInfo {
@@ -161,11 +165,12 @@ export class ModelStore {
   }
 
   /**
-   * Per-movie statistics of version `ver` (columns by dense movie index, e.g. `movieIds`,
-   * `counts`, `means`), for ranking at request time.
+   * Per-movie statistics of version `ver`: the columns of core `MovieStats` (`movieIds`,
+   * `count`, `mean`, `std`, `histogram`, per-gender counts and means; one row per movie,
+   * ascending id), ready for `rankMovies` at request time.
    */
-  async movieStats(ver: string): Promise<ColumnTable> {
-    return this.columnTable(ver, ModelTable.movieStats);
+  async movieStats(ver: string): Promise<MovieStatsTable> {
+    return (await this.columnTable(ver, ModelTable.movieStats)) as MovieStatsTable;
   }
 
   /** A precomputed analytics table (JSON) of version `ver`, or null when the version has no table of that name. */

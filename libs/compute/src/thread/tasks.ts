@@ -3,9 +3,20 @@
  * compute thread (compute-thread.ts). Each returns its result and the buffers to transfer
  * back. Tasks take and return dense indices; mapping to MovieLens ids happens in the caller.
  */
-import { buildRatingMatrix, truncatedSvd, InputError, type Movie, type RatingTable, type User } from '@movielens/core';
-import { computeAnalytics, type AnalyticsTables } from './analytics.task';
-import { movieVectors, recommendUsers, topKSimilar } from './interim-math';
+import {
+  buildRatingMatrix,
+  computeGroupAnalytics,
+  computeMovieStats,
+  InputError,
+  movieVectors,
+  recommendUsers,
+  topKSimilar,
+  truncatedSvd,
+  type MovieStats,
+  type Movie,
+  type RatingTable,
+  type User,
+} from '@movielens/core';
 
 /** Matrix + SVD of a rating table. */
 export interface FactorizeTask {
@@ -33,18 +44,18 @@ export interface Factorization {
   S: Float64Array;
   /** movies x k, row-major. */
   V: Float64Array;
-  /** V * diag(S), movies x k: similarity is the cosine of these rows. */
-  vectors: Float64Array;
   iterations: number;
   explainedVariance: number;
   /** Time of the matrix and SVD steps, ms. */
   timings: { matrix: number; svd: number };
 }
 
-/** Similar-movie lists of a block of movie rows. */
+/** Similar-movie lists of a block of movie rows: cosine of the rows of V * diag(S). */
 export interface SimilarTask {
   kind: 'similar';
-  vectors: Float64Array;
+  /** movies x k, row-major. */
+  V: Float64Array;
+  S: Float64Array;
   k: number;
   counts: Int32Array;
   /** List length. */
@@ -63,12 +74,14 @@ export interface RecommendTask {
   /** The block's rated pattern (row pointers rebased to 0). */
   indptr: Int32Array;
   indices: Int32Array;
-  vectors: Float64Array;
+  /** movies x k, row-major. */
+  V: Float64Array;
+  S: Float64Array;
   k: number;
   n: number;
 }
 
-/** A block of ranked lists: row r holds `width` dense indices (-1 padded) and their scores. */
+/** A block of ranked lists: row r holds `width` dense indices (-1 padded; score NaN there) and their scores. */
 export interface ListBlock {
   ids: Int32Array;
   scores: Float32Array;
@@ -83,6 +96,12 @@ export interface AnalyticsTask {
   users: User[];
 }
 
+/** Per-movie statistics (typed columns) and the analytics tables stored as JSON, by name. */
+export interface AnalyticsTables {
+  stats: MovieStats;
+  tables: Record<string, unknown>;
+}
+
 /** Any task. */
 export type ComputeTask = FactorizeTask | SimilarTask | RecommendTask | AnalyticsTask;
 
@@ -94,18 +113,24 @@ export function runTask(task: ComputeTask): { result: unknown; transfer: ArrayBu
   switch (task.kind) {
     case 'factorize': {
       const f = factorize(task);
-      return { result: f, transfer: [f.U, f.V, f.vectors, f.indptr, f.indices, f.userIds, f.movieIds, f.userMeans, f.movieCounts].map((a) => a.buffer as ArrayBuffer) };
+      return { result: f, transfer: [f.U, f.V, f.indptr, f.indices, f.userIds, f.movieIds, f.userMeans, f.movieCounts].map((a) => a.buffer as ArrayBuffer) };
     }
     case 'similar': {
-      const { neighbours, scores } = topKSimilar(task.vectors, task.k, task);
-      return { result: { ids: neighbours, scores, width: task.n }, transfer: [neighbours.buffer, scores.buffer] };
+      const r = topKSimilar(movieVectors(task.V, task.S, task.k), { k: task.n, rowStart: task.rowStart, rowEnd: task.rowEnd, counts: task.counts, minCount: task.minCount });
+      return { result: { ids: r.neighbours, scores: r.scores, width: r.k }, transfer: [r.neighbours.buffer as ArrayBuffer, r.scores.buffer as ArrayBuffer] };
     }
     case 'recommend': {
-      const { items, scores } = recommendUsers(task);
-      return { result: { ids: items, scores, width: task.n }, transfer: [items.buffer, scores.buffer] };
+      const users = task.means.length;
+      const movies = task.V.length / task.k;
+      // The block as a matrix of its own: rows 0..users-1, the rated pattern only (values unused).
+      const matrix = { rows: users, cols: movies, indptr: task.indptr, indices: task.indices, values: new Float64Array(0) };
+      const r = recommendUsers({ k: task.k, U: task.U, S: task.S, V: task.V }, { matrix, userMeans: task.means }, { n: task.n });
+      return { result: { ids: r.movies, scores: r.scores, width: r.n }, transfer: [r.movies.buffer as ArrayBuffer, r.scores.buffer as ArrayBuffer] };
     }
-    case 'analytics':
-      return { result: computeAnalytics(task.ratings, task.movies, task.users), transfer: [] };
+    case 'analytics': {
+      const result = analytics(task);
+      return { result, transfer: [] };
+    }
   }
 }
 
@@ -128,9 +153,28 @@ export function factorize(task: FactorizeTask): Factorization {
     U: svd.U,
     S: svd.S,
     V: svd.V,
-    vectors: movieVectors(svd.V, svd.S, svd.k),
     iterations: svd.iterations,
     explainedVariance: svd.explainedVariance,
     timings: { matrix: t1 - t0, svd: t2 - t1 },
+  };
+}
+
+/**
+ * Per-movie statistics (ranked at request time: top-rated, most-rated, divisive, gender gap)
+ * and the group tables stored as JSON (names as served under /analytics and by the CLI).
+ */
+export function analytics(task: AnalyticsTask): AnalyticsTables {
+  const stats = computeMovieStats(task.ratings, task.movies, task.users);
+  const g = computeGroupAnalytics(task.ratings, task.movies, task.users);
+  return {
+    stats,
+    tables: {
+      summary: { totalRatings: g.totalRatings, globalMean: g.globalMean },
+      distribution: g.distribution,
+      'by-gender': g.byGender,
+      'by-age': g.byAgeGroup,
+      'by-occupation': g.byOccupation,
+      'by-genre': g.byGenre,
+    },
   };
 }
