@@ -89,7 +89,7 @@ export function buildCatalog(plan: Plan, random: Random): Catalog {
       const u = random.next();
       genres = drawGenres(random, u < 0.5 ? 1 : u < 0.82 ? 2 : u < 0.96 ? 3 : 4);
       for (let k = 0; k < LATENT_DIMS; k++) factors[i * LATENT_DIMS + k] = 0.35 * random.gaussian();
-      bias[i] = 0.4 * random.gaussian();
+      bias[i] = 0.55 * random.gaussian();
     }
     baseTitles.push(title);
     genreList.push(...genres);

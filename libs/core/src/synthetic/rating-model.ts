@@ -18,7 +18,7 @@ export type RatingSink = (user: number, movie: number, rating: number, timestamp
 /** Mean rating before rounding (ML-1M's mean is 3.58). */
 const GLOBAL_MEAN = 3.55;
 /** Standard deviation of the unexplained part of a rating, stars. */
-const NOISE = 0.85;
+const NOISE = 0.8;
 /** Chance that the next rating continues the session (else a new session starts). */
 const SESSION_CONTINUES = 0.93;
 /** Mean gap between ratings of one session, and between sessions, seconds. */
