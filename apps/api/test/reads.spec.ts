@@ -101,7 +101,11 @@ describe('GET /users/:id and recommendations', () => {
     expect(res.body.user).toEqual(data.users[1]);
     let sum = 0;
     let n = 0;
-    for (let i = 0; i < data.ratings.length; i++) if (data.ratings.users[i] === 2) (sum += data.ratings.ratings[i]), n++;
+    for (let i = 0; i < data.ratings.length; i++) {
+      if (data.ratings.users[i] !== 2) continue;
+      sum += data.ratings.ratings[i];
+      n++;
+    }
     // Stored as Float32: 1e-6 relative covers float32 rounding of a mean of 1..5 stars.
     expect(res.body.meanRating).toBeCloseTo(sum / n, 5);
   });
@@ -178,7 +182,11 @@ describe('POST /recommendations (folding-in)', () => {
     const stats = computeMovieStats(data.ratings, data.movies, data.users);
     let sum = 0;
     let n = 0;
-    stats.count.forEach((c, i) => c > 0 && ((sum += c * stats.mean[i]), (n += c)));
+    stats.count.forEach((c, i) => {
+      if (c === 0) return;
+      sum += c * stats.mean[i];
+      n += c;
+    });
     const want = foldIn({ movieIds: f.movieIds, k: f.k, V: Float64Array.from(f.V), S: f.S, globalMean: sum / n }, ratings, { n: 5 });
     expect(res.body.model).toBe(version);
     expect(res.body.recommendations.map((r: { movieId: number }) => r.movieId)).toEqual(want.recommendations.map((r) => r.movieId));
