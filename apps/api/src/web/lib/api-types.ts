@@ -1,12 +1,18 @@
 /**
  * Shapes of the `/api/v1` answers the page reads. They mirror the API's routers
  * (`apps/api/src/routes/*.router.ts`); every answer carries the `model` version it came from.
+ * Written out here rather than imported from @movielens/core: the page is a client of the
+ * HTTP contract, and its type-check (DOM, no Node types) must not pull in server code.
  */
 
-import type { Movie, User } from '@movielens/core';
-
-/** A movie as the API sends it (the domain's Movie: id, title, year or null, genres). */
-export type MovieSummary = Movie;
+/** A movie as the API sends it (core's Movie on the wire). */
+export interface MovieSummary {
+  id: number;
+  title: string;
+  /** Null when the title carries none. */
+  year: number | null;
+  genres: string[];
+}
 
 /** `GET /movies` */
 export interface MovieSearchAnswer {
@@ -46,8 +52,16 @@ export interface SimilarAnswer {
   similar: SimilarMovie[];
 }
 
-/** A user's profile (the domain's User); absent demographics are null. */
-export type UserProfile = User;
+/** A user's profile (core's User on the wire); absent demographics are null. */
+export interface UserProfile {
+  id: number;
+  gender: 'F' | 'M' | null;
+  /** Years (ML-100K) or the ML-1M age-group code. */
+  age: number | null;
+  ageGroup: string | null;
+  occupation: string | null;
+  zip: string | null;
+}
 
 /** A movie a user rated, with their stars. */
 export interface UserRatedMovie {

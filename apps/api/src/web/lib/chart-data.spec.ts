@@ -1,50 +1,61 @@
 import { describe, expect, it } from 'vitest';
-import { chartData, labelOf, numberField, rowsOf } from './chart-data';
+import { chartData, distributionBars } from './chart-data';
 
-describe('rowsOf', () => {
-  it('finds the rows of an answer: the array itself or its first array of objects', () => {
-    expect(rowsOf([{ a: 1 }])).toEqual([{ a: 1 }]);
-    expect(rowsOf({ model: 'm1', buckets: [1, 2], movies: [{ id: 1 }] })).toEqual([{ id: 1 }]);
-    expect(rowsOf({ model: 'm1' })).toEqual([]);
-    expect(rowsOf(null)).toEqual([]);
-  });
-});
-
-describe('labels and numbers', () => {
-  it('labels movies by title and year, groups by their own name', () => {
-    expect(labelOf({ movieId: 1, title: 'Toy Story', year: 1995 })).toBe('Toy Story (1995)');
-    expect(labelOf({ genre: 'Drama' })).toBe('Drama');
-    expect(labelOf({ ageGroup: '25-34' })).toBe('25-34');
-  });
-
-  it('reads the first finite number and gives NaN (never 0) when absent', () => {
-    expect(numberField({ meanRating: 4.2 }, ['mean', 'meanRating'])).toBe(4.2);
-    expect(numberField({ mean: null }, ['mean'])).toBeNaN();
-  });
-});
+const ranked = (over: Record<string, number>) => ({ movieId: 1, title: 'A', value: 0, count: 10, mean: 3, ...over });
 
 describe('chartData', () => {
   it('draws top rated as horizontal mean-rating bars on the 1..5 scale', () => {
-    const data = chartData('top-rated', { movies: [{ movieId: 1, title: 'A', year: 1990, mean: 4.5, count: 120 }] });
-    expect(data).toMatchObject({ labels: ['A (1990)'], horizontal: true, kind: 'rating', min: 1, max: 5 });
+    const data = chartData('top-rated', { model: 'm', movies: [ranked({ mean: 4.5, value: 4.5 })] });
+    expect(data).toMatchObject({ labels: ['A'], horizontal: true, kind: 'rating', min: 1, max: 5 });
     expect(data.series[0].values).toEqual([4.5]);
+    expect(data.counts).toEqual([10]);
   });
 
   it('draws most rated as counts', () => {
-    expect(chartData('most-rated', { movies: [{ title: 'A', count: 583 }] }).series[0].values).toEqual([583]);
+    const data = chartData('most-rated', { model: 'm', movies: [ranked({ count: 583, value: 583 })] });
+    expect(data).toMatchObject({ kind: 'count', min: 0 });
+    expect(data.series[0].values).toEqual([583]);
+  });
+
+  it('draws divisive movies by their standard deviation (the ranking value)', () => {
+    expect(chartData('divisive', { model: 'm', movies: [ranked({ value: 1.42 })] }).series[0].values).toEqual([1.42]);
   });
 
   it("draws the gender gap as women's and men's means side by side", () => {
-    const data = chartData('gender-gap', { movies: [{ title: 'A', meanF: 4.1, meanM: 3.2 }] });
+    const data = chartData('gender-gap', { model: 'm', movies: [ranked({ meanWomen: 4.1, meanMen: 3.2, value: 0.9 })] });
     expect(data.series.map((s) => [s.label, s.values[0]])).toEqual([
       ['Women', 4.1],
       ['Men', 3.2],
     ]);
   });
 
-  it('draws the distribution from a star histogram, labelled 1..5 stars', () => {
-    const data = chartData('distribution', { histogram: [6110, 11370, 27145, 34174, 21201] });
-    expect(data.labels).toEqual(['1 ★', '2 ★', '3 ★', '4 ★', '5 ★']);
-    expect(data.series[0].values).toEqual([6110, 11370, 27145, 34174, 21201]);
+  it('draws group tables under their own name, with a missing mean as NaN (no bar), not 0', () => {
+    const answer = { model: 'm', 'by-age': [{ group: '18-24', count: 5, mean: 3.5 }, { group: '56+', count: 0, mean: null }] };
+    const data = chartData('by-age', answer);
+    expect(data.labels).toEqual(['18-24', '56+']);
+    expect(data.series[0].values[0]).toBe(3.5);
+    expect(data.series[0].values[1]).toBeNaN();
+    expect(data.horizontal).toBe(false);
+    expect(data.counts).toEqual([5, 0]);
+    expect(chartData('by-genre', { model: 'm', 'by-genre': [{ group: 'Drama', count: 9, mean: 3.9 }] }).horizontal).toBe(true);
+  });
+
+  it('shows nothing (not a crash) for an answer without rows', () => {
+    expect(chartData('top-rated', { model: 'm' }).labels).toEqual([]);
+    expect(chartData('by-genre', null).labels).toEqual([]);
+  });
+});
+
+describe('distributionBars', () => {
+  const whole = [0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5].map((stars) => ({ stars, count: Number.isInteger(stars) ? stars * 10 : 0 }));
+
+  it('drops the empty half-star bins of a whole-star release', () => {
+    expect(distributionBars(whole).map((b) => b.stars)).toEqual([1, 2, 3, 4, 5]);
+    expect(chartData('distribution', { model: 'm', distribution: whole }).labels).toEqual(['1 ★', '2 ★', '3 ★', '4 ★', '5 ★']);
+  });
+
+  it('keeps every bin when some half star was used', () => {
+    const half = whole.map((b) => (b.stars === 3.5 ? { ...b, count: 1 } : b));
+    expect(distributionBars(half)).toHaveLength(10);
   });
 });

@@ -1,10 +1,17 @@
 /**
- * Turns analytics answers into chart rows. Pure, so the mapping from each endpoint's JSON
- * to what is drawn is unit-tested. Rows are read by field name; a missing number is NaN
- * (drawn as no bar, shown as "–"), never 0.
+ * Turns analytics answers (`GET /api/v1/analytics/*`, see `routes/analytics.router.ts`) into
+ * chart data. Pure, so the mapping from each endpoint's JSON to what is drawn is unit-tested.
+ * A missing number is NaN (drawn as no bar, shown as "–"), never 0.
  */
 import type { ChartId } from './route';
-import { titleWithYear } from './format';
+
+/** A row of a group table (core's GroupStat on the wire): a rater group or a genre. */
+export interface GroupStat {
+  group: string;
+  count: number;
+  /** Stars; null when the group has no ratings. */
+  mean: number | null;
+}
 
 /** One chart's data: category labels and one or more numeric series of the same length. */
 export interface ChartData {
@@ -17,113 +24,95 @@ export interface ChartData {
   max?: number;
   /** Bars along the y axis: for long labels (titles, occupations). */
   horizontal: boolean;
-  /** Whether values are counts (formatted as integers) or ratings (two decimals). */
+  /** Counts are formatted as integers, ratings with two decimals. */
   kind: 'count' | 'rating';
+  /** Rating counts per label, shown in the chart's table (not drawn: another scale); absent when the chart is counts. */
+  counts?: number[];
 }
 
-type Row = Record<string, unknown>;
-
-function isRow(value: unknown): value is Row {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A movie of a ranking (top rated, most rated, divisive, gender gap). `value` is what it is ranked by. */
+export interface RankedRow {
+  movieId: number;
+  title: string;
+  value: number;
+  count: number;
+  mean: number;
+  /** Gender gap only: mean rating given by women and by men. */
+  meanWomen?: number;
+  meanMen?: number;
 }
 
-/** The rows of an answer: the answer itself if it is an array, else its first array-of-objects field. */
-export function rowsOf(answer: unknown): Row[] {
-  if (Array.isArray(answer)) return answer.filter(isRow);
-  if (!isRow(answer)) return [];
-  for (const value of Object.values(answer)) {
-    if (Array.isArray(value) && value.length > 0 && value.every(isRow)) return value;
-  }
-  return [];
+/** Answer of the rankings: `{ model, by, movies }`. */
+export interface RankingAnswer {
+  model: string;
+  movies: RankedRow[];
 }
 
-/** The first finite number among `keys` of `row`, else NaN. */
-export function numberField(row: Row, keys: readonly string[]): number {
-  for (const key of keys) {
-    const value = row[key];
-    if (typeof value === 'number' && Number.isFinite(value)) return value;
-  }
-  return Number.NaN;
+/** One bin of the rating distribution: `stars` is 0.5..5 in half steps. */
+export interface DistributionBin {
+  stars: number;
+  count: number;
 }
 
-/** A row's category label: a movie title (with year), or a genre, age group, occupation, rating. */
-export function labelOf(row: Row): string {
-  if (typeof row.title === 'string') return titleWithYear(row.title, typeof row.year === 'number' ? row.year : null);
-  for (const key of ['label', 'genre', 'ageGroup', 'occupation', 'group', 'name', 'age', 'rating', 'stars']) {
-    const value = row[key];
-    if (typeof value === 'string' || typeof value === 'number') return String(value);
-  }
-  return '?';
+/** The answer of each chart. Group tables come under the chart's own name, e.g. `{ 'by-age': [...] }`. */
+export type AnalyticsAnswer = RankingAnswer | { model: string; distribution: DistributionBin[] } | ({ model: string } & Record<string, GroupStat[]>);
+
+function num(value: number | null | undefined): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : Number.NaN;
 }
 
-const meanKeys = ['mean', 'meanRating', 'avg', 'average'];
-const countKeys = ['count', 'ratings', 'ratingCount', 'n'];
-
-function ratingChart(rows: Row[], label: string, horizontal: boolean): ChartData {
-  return { labels: rows.map(labelOf), series: [{ label, values: rows.map((r) => numberField(r, meanKeys)) }], valueAxis: 'Mean rating (stars)', min: 1, max: 5, horizontal, kind: 'rating' };
+function field<T>(answer: unknown, name: string): T[] {
+  const value = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>)[name] : undefined;
+  return Array.isArray(value) ? (value as T[]) : [];
 }
 
-function countChart(rows: Row[], label: string, horizontal: boolean): ChartData {
-  return { labels: rows.map(labelOf), series: [{ label, values: rows.map((r) => numberField(r, countKeys)) }], valueAxis: 'Number of ratings', min: 0, horizontal, kind: 'count' };
+const meanAxis = { valueAxis: 'Mean rating (stars)', min: 1, max: 5, kind: 'rating' } as const;
+const countAxis = { valueAxis: 'Number of ratings', min: 0, kind: 'count' } as const;
+
+/**
+ * The distribution's bars. Releases rated in whole stars leave every half-star bin empty:
+ * those bins are dropped then, so ML-1M shows five bars, not ten with five empty.
+ */
+export function distributionBars(bins: readonly DistributionBin[]): DistributionBin[] {
+  const halves = bins.filter((b) => !Number.isInteger(b.stars));
+  return halves.every((b) => b.count === 0) ? bins.filter((b) => Number.isInteger(b.stars)) : [...bins];
 }
 
-/** The star histogram of `distribution`: `{ histogram: [n1..n5] }` or rows `{ rating, count }`. */
-function distribution(answer: unknown): ChartData {
-  const histogram = isRow(answer) ? (answer.histogram ?? answer.counts) : undefined;
-  if (Array.isArray(histogram) && histogram.every((n) => typeof n === 'number')) {
-    const values = histogram as number[];
-    return { labels: values.map((_, i) => `${i + 1} ★`), series: [{ label: 'Ratings', values }], valueAxis: 'Number of ratings', min: 0, horizontal: false, kind: 'count' };
-  }
-  const rows = rowsOf(answer);
-  return { ...countChart(rows, 'Ratings', false), labels: rows.map((r) => `${labelOf(r)} ★`) };
-}
-
-/** Women's and men's mean rating per movie, side by side. */
-function genderGap(rows: Row[]): ChartData {
-  return {
-    labels: rows.map(labelOf),
-    series: [
-      { label: 'Women', values: rows.map((r) => numberField(r, ['meanF', 'womenMean', 'female', 'women', 'F'])) },
-      { label: 'Men', values: rows.map((r) => numberField(r, ['meanM', 'menMean', 'male', 'men', 'M'])) },
-    ],
-    valueAxis: 'Mean rating (stars)',
-    min: 1,
-    max: 5,
-    horizontal: true,
-    kind: 'rating',
-  };
+function groups(rows: GroupStat[], horizontal: boolean): ChartData {
+  return { labels: rows.map((r) => r.group), series: [{ label: 'Mean rating', values: rows.map((r) => num(r.mean)) }], horizontal, ...meanAxis, counts: rows.map((r) => num(r.count)) };
 }
 
 /** Chart data for `chart` from its endpoint's answer. */
 export function chartData(chart: ChartId, answer: unknown): ChartData {
-  const rows = rowsOf(answer);
+  const movies = field<RankedRow>(answer, 'movies');
+  const titles = movies.map((m) => m.title);
+  const counts = movies.map((m) => num(m.count));
   switch (chart) {
     case 'top-rated':
-      return ratingChart(rows, 'Mean rating', true);
+      return { labels: titles, series: [{ label: 'Mean rating', values: movies.map((m) => num(m.mean)) }], horizontal: true, ...meanAxis, counts };
     case 'most-rated':
-      return countChart(rows, 'Ratings', true);
+      return { labels: titles, series: [{ label: 'Ratings', values: movies.map((m) => num(m.count)) }], horizontal: true, ...countAxis };
     case 'gender-gap':
-      return genderGap(rows);
-    case 'divisive':
       return {
-        labels: rows.map(labelOf),
-        series: [{ label: 'Standard deviation', values: rows.map((r) => numberField(r, ['std', 'stddev', 'stdev', 'sd', 'deviation'])) }],
-        valueAxis: 'Standard deviation of ratings (stars)',
-        min: 0,
+        labels: titles,
+        series: [
+          { label: 'Women', values: movies.map((m) => num(m.meanWomen)) },
+          { label: 'Men', values: movies.map((m) => num(m.meanMen)) },
+        ],
         horizontal: true,
-        kind: 'rating',
+        ...meanAxis,
+        counts,
       };
-    case 'distribution':
-      return distribution(answer);
+    case 'divisive':
+      return { labels: titles, series: [{ label: 'Standard deviation', values: movies.map((m) => num(m.value)) }], horizontal: true, valueAxis: 'Standard deviation of ratings (stars)', min: 0, kind: 'rating', counts };
+    case 'distribution': {
+      const bins = distributionBars(field<DistributionBin>(answer, 'distribution'));
+      return { labels: bins.map((b) => `${b.stars} ★`), series: [{ label: 'Ratings', values: bins.map((b) => num(b.count)) }], horizontal: false, ...countAxis };
+    }
     case 'by-age':
-      return ratingChart(rows, 'Mean rating', false);
+      return groups(field<GroupStat>(answer, 'by-age'), false);
     case 'by-occupation':
     case 'by-genre':
-      return ratingChart(rows, 'Mean rating', true);
+      return groups(field<GroupStat>(answer, chart), true);
   }
-}
-
-/** Rating counts per row of a grouped chart (age, occupation, genre), when the answer has them. */
-export function countsOf(answer: unknown): number[] {
-  return rowsOf(answer).map((r) => numberField(r, countKeys));
 }

@@ -26,6 +26,8 @@ export interface BarChartSpec {
   /** Keep the caption for screen readers only, when a heading right above already says it. Default false. */
   hideCaption?: boolean;
   labels: string[];
+  /** Heading of the label column in the table; default `Item`. */
+  labelHeading?: string;
   series: Series[];
   /** Horizontal bars: the right choice for long labels such as movie titles. Default false. */
   horizontal?: boolean;
@@ -33,6 +35,8 @@ export interface BarChartSpec {
   valueAxis?: string;
   /** Formats values in the table and tooltips; default `String`. */
   format?: (value: number) => string;
+  /** More columns for the table only (e.g. rating counts beside mean ratings), each with its own format. */
+  columns?: { label: string; values: number[]; format: (value: number) => string }[];
   /** Value axis bounds, e.g. 1..5 for mean ratings. */
   min?: number;
   max?: number;
@@ -46,6 +50,7 @@ export interface DrawnChart {
 
 function dataTable(spec: BarChartSpec): HTMLElement {
   const format = spec.format ?? String;
+  const columns = [...spec.series.map((s) => ({ label: s.label, values: s.values, format })), ...(spec.columns ?? [])];
   return h(
     'details',
     { class: 'chart-table' },
@@ -56,11 +61,11 @@ function dataTable(spec: BarChartSpec): HTMLElement {
       h(
         'table',
         {},
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), spec.series.map((s) => h('th', { scope: 'col' }, s.label)))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, spec.labelHeading ?? 'Item'), columns.map((c) => h('th', { scope: 'col', class: 'num' }, c.label)))),
         h(
           'tbody',
           {},
-          spec.labels.map((label, i) => h('tr', {}, h('th', { scope: 'row' }, label), spec.series.map((s) => h('td', { class: 'num' }, format(s.values[i] ?? Number.NaN))))),
+          spec.labels.map((label, i) => h('tr', {}, h('th', { scope: 'row' }, label), columns.map((c) => h('td', { class: 'num' }, c.format(c.values[i] ?? Number.NaN))))),
         ),
       ),
     ),

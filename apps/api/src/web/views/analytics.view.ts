@@ -8,20 +8,30 @@ import { barChart } from '../ui/chart';
 import { h, replaceChildren } from '../ui/dom';
 import { empty } from '../ui/status';
 import { debounce } from '../lib/debounce';
-import type { ViewContext } from './context';
+import type { ServiceInfo, ViewContext } from './context';
 import { load, supersedingSignal } from './context';
 
-/** Title and one-line explanation of each chart. */
-const charts: Record<ChartId, { title: string; about: string }> = {
-  'top-rated': { title: 'Top rated', about: 'Movies with the highest mean rating among those with at least the chosen number of ratings.' },
-  'most-rated': { title: 'Most rated', about: 'Movies rated by the most people.' },
-  'gender-gap': { title: 'Gender gap', about: 'Movies women and men rate most differently (each with enough ratings from both).' },
-  divisive: { title: 'Most divisive', about: 'Movies whose ratings disagree the most: the highest standard deviation.' },
-  distribution: { title: 'Rating distribution', about: 'How many ratings of each star value the dataset holds.' },
-  'by-age': { title: 'By age group', about: 'Mean rating given by each age group.' },
-  'by-occupation': { title: 'By occupation', about: 'Mean rating given by each occupation.' },
-  'by-genre': { title: 'By genre', about: 'Mean rating of each genre’s movies.' },
+/** Title, one-line explanation and table label heading of each chart. */
+const charts: Record<ChartId, { title: string; about: string; item: string }> = {
+  'top-rated': { title: 'Top rated', about: 'Movies with the highest mean rating among those with at least the chosen number of ratings.', item: 'Movie' },
+  'most-rated': { title: 'Most rated', about: 'Movies rated by the most people.', item: 'Movie' },
+  'gender-gap': { title: 'Gender gap', about: 'Movies women and men rate most differently, each with at least the chosen number of ratings from both.', item: 'Movie' },
+  divisive: { title: 'Most divisive', about: 'Movies whose ratings disagree the most: the highest standard deviation, among those with enough ratings.', item: 'Movie' },
+  distribution: { title: 'Rating distribution', about: 'How many ratings of each star value the dataset holds.', item: 'Stars' },
+  'by-age': { title: 'By age group', about: 'Mean rating given by each age group of raters.', item: 'Age group' },
+  'by-occupation': { title: 'By occupation', about: 'Mean rating given by each occupation of raters.', item: 'Occupation' },
+  'by-genre': { title: 'By genre', about: 'Mean rating of the movies of each genre.', item: 'Genre' },
 };
+
+/**
+ * A starting minimum count that shows something on any dataset: the API's defaults (100
+ * ratings, 50 per gender) suit ML-1M, but leave a small dataset's charts empty. `share` is
+ * the fraction of the mean ratings-per-movie to start from.
+ */
+export function startingMinimum(info: ServiceInfo | null, cap: number, share: number): number {
+  if (info === null || info.ratings === null || info.movies === null || info.movies === 0) return cap;
+  return Math.max(1, Math.min(cap, Math.round((share * info.ratings) / info.movies)));
+}
 
 /** Controls a chart takes, as query parameters; each change redraws the chart. */
 interface Controls {
@@ -40,9 +50,9 @@ function slider(id: string, label: string, min: number, max: number, value: numb
   return { element: h('div', { class: 'control' }, h('label', { for: id, class: 'label' }, label), h('div', { class: 'slider-row' }, input, output)), value: () => Number(input.value) };
 }
 
-function controlsFor(chart: ChartId, redraw: () => void): Controls {
+function controlsFor(chart: ChartId, info: ServiceInfo | null, redraw: () => void): Controls {
   if (chart === 'top-rated' || chart === 'divisive') {
-    const s = slider('min-ratings', 'Minimum number of ratings', 1, 500, chart === 'top-rated' ? 100 : 50, redraw);
+    const s = slider('min-ratings', 'Minimum number of ratings', 1, 500, startingMinimum(info, 100, 1), redraw);
     return { element: s.element, query: () => ({ minRatings: s.value() }) };
   }
   if (chart === 'gender-gap') {
@@ -52,7 +62,7 @@ function controlsFor(chart: ChartId, redraw: () => void): Controls {
       return h('span', { class: 'radio' }, input, h('label', { for: `dir-${d}` }, d === 'women' ? 'Women rate higher' : 'Men rate higher'));
     });
     const fieldset = h('fieldset', { class: 'control segmented' }, h('legend', { class: 'label' }, 'Direction'), radios);
-    const s = slider('min-per-gender', 'Minimum ratings from each gender', 1, 200, 20, redraw);
+    const s = slider('min-per-gender', 'Minimum ratings from each gender', 1, 200, startingMinimum(info, 50, 0.25), redraw);
     return {
       element: h('div', { class: 'controls' }, fieldset, s.element),
       query: () => ({ direction: fieldset.querySelector<HTMLInputElement>('input:checked')?.value ?? 'women', minPerGender: s.value() }),
@@ -90,7 +100,14 @@ export function analyticsView(ctx: ViewContext, chart: ChartId): void {
           ctx.announce(`${meta.title}: nothing to show`);
           return;
         }
-        const drawn = barChart({ title: meta.title, hideCaption: true, ...data, format: data.kind === 'count' ? formatCount : (v) => formatRating(v) });
+        const drawn = barChart({
+          title: meta.title,
+          hideCaption: true,
+          labelHeading: meta.item,
+          ...data,
+          format: data.kind === 'count' ? formatCount : (v) => formatRating(v),
+          columns: data.counts === undefined ? [] : [{ label: 'Ratings', values: data.counts, format: formatCount }],
+        });
         destroy = drawn.destroy;
         body.append(drawn.element);
         ctx.announce(`${meta.title}: ${data.labels.length} rows shown`);
@@ -99,7 +116,7 @@ export function analyticsView(ctx: ViewContext, chart: ChartId): void {
       signal,
     );
   };
-  const controls = controlsFor(chart, draw);
+  const controls = controlsFor(chart, ctx.info(), draw);
 
   ctx.root.append(
     h('h1', {}, 'Analytics'),
