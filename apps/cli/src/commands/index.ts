@@ -1,7 +1,9 @@
 import type { Command } from '../command';
 import { generateCommand } from './generate.command';
+import { serveCommand } from './serve.command';
 
 /** Every subcommand, in the order `movielens --help` lists them. One line per command file. */
 export const commands: Command[] = [
   generateCommand,
+  serveCommand,
 ];

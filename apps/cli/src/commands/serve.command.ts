@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Command, CommandContext } from '../command';
+import { ensureLocalRedis } from '../local-redis';
+
+/**
+ * The API's entry point. Apps never import apps, so the CLI runs it as a child process
+ * (the same `node --import tsx` an operator would run) rather than calling into it.
+ */
+const API_MAIN = fileURLToPath(new URL('../../../api/src/main.ts', import.meta.url));
+
+async function run(ctx: CommandContext): Promise<unknown> {
+  const port = String(ctx.args.values.port ?? '3000');
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new Error(`--port must be a TCP port (0..65535), got '${port}'`);
+  const redisUrl = ctx.redisUrl ?? (await ensureLocalRedis({ log: (line) => (ctx.json ? undefined : console.error(line)) }));
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), API_MAIN], {
+    env: { ...process.env, PORT: port, REDIS_URL: redisUrl },
+    stdio: 'inherit',
+  });
+  // Ctrl-C / SIGTERM go to the API, which drains in-flight requests and exits 0 by itself.
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  const code = await new Promise<number>((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 0 : 1))));
+  process.off('SIGINT', forward);
+  process.off('SIGTERM', forward);
+  if (code !== 0) throw new Error(`the API exited with code ${code}`);
+  return { port: Number(port), redis: redisUrl, exitCode: code };
+}
+
+/** `movielens serve [--port 3000]`: runs the HTTP API (and the web page) in the foreground. */
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run the HTTP API and web page (foreground; Ctrl-C stops it gracefully)',
+  usage: [
+    'Usage: movielens serve [--port 3000] [--redis URL]',
+    '',
+    'Serves /api/v1 (similar movies, recommendations, analytics, uploads), /docs, /metrics and the web page.',
+    'Write endpoints need API_KEY set in the environment; without it they answer 403.',
+  ].join('\n'),
+  options: { port: { type: 'string', short: 'p', default: '3000' } },
+  run,
+};
