@@ -6,7 +6,7 @@ import type { Job } from 'bullmq';
 import { deleteKeysMatching, testPrefix, testRedisUrl } from '@movielens/test-support';
 // Brings the `redisUrl` ProvidedContext type that test-support's inject() relies on.
 import type {} from '@movielens/test-support/global-setup';
-import { createQueue, createQueueEvents, enqueueIngest, QueueName, type IngestJobResult } from '@movielens/jobs';
+import { createQueue, createQueueEvents, enqueueIngest, QueueName, type IngestJobData, type IngestJobResult } from '@movielens/jobs';
 import { DatasetStore, KeySchema, UploadStore } from '@movielens/store';
 
 // The real worker process (main.ts) in a child, driven only through Redis, as in production.
@@ -45,7 +45,7 @@ afterAll(async () => {
 
 describe('ingest-worker process', () => {
   it('processes a burst of 3 queued ingests and requests a single rebuild', async () => {
-    const queue = createQueue<unknown, IngestJobResult>(QueueName.ingest, { connection, keyPrefix: prefix });
+    const queue = createQueue<IngestJobData, IngestJobResult>(QueueName.ingest, { connection, keyPrefix: prefix });
     const events = createQueueEvents(QueueName.ingest, { connection, keyPrefix: prefix });
     await events.waitUntilReady();
     const jobs: Job[] = [];
@@ -67,7 +67,7 @@ describe('ingest-worker process', () => {
   });
 
   it('fails bad input at once (no retry) with the reason, and deletes the upload', async () => {
-    const queue = createQueue(QueueName.ingest, { connection, keyPrefix: prefix });
+    const queue = createQueue<IngestJobData, IngestJobResult>(QueueName.ingest, { connection, keyPrefix: prefix });
     const events = createQueueEvents(QueueName.ingest, { connection, keyPrefix: prefix });
     await events.waitUntilReady();
     const before = await new DatasetStore(connection, keys).currentVersion();

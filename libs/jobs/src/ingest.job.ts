@@ -72,6 +72,6 @@ export const INGEST_JOB_OPTIONS: JobsOptions = {
 };
 
 /** Validates the payload and enqueues an ingest job. */
-export async function enqueueIngest(queue: Queue, data: IngestJobData, options: JobsOptions = {}): Promise<Job> {
+export async function enqueueIngest(queue: Queue<IngestJobData, IngestJobResult>, data: IngestJobData, options: JobsOptions = {}): Promise<Job<IngestJobData, IngestJobResult>> {
   return queue.add('ingest', ingestJobSchema.parse(data), { ...INGEST_JOB_OPTIONS, ...options });
 }

@@ -1,0 +1,162 @@
+import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Queue } from 'bullmq';
+import { InputError, MovieLensError } from '@movielens/core';
+import { createIngestProcessor } from '@movielens/ingest';
+import { createQueue, createQueueEvents, enqueueIngest, hasActiveWorkers, QueueName, runInProcess, type IngestJobData, type IngestJobResult } from '@movielens/jobs';
+import { DatasetStore, UploadStore } from '@movielens/store';
+import type { Command, CommandContext } from '../command';
+import { createProgress, followJobProgress } from '../progress';
+import { connectRedis } from '../redis-connection';
+
+/** File names taken from a folder (the dataset files of each release; splits like u1.base are left out). */
+const DATASET_FILES = ['ratings.dat', 'movies.dat', 'users.dat', 'u.data', 'u.item', 'u.user', 'ratings.csv', 'movies.csv'];
+
+/** The files named on the command line: folders contribute their MovieLens dataset files. */
+export function collectFiles(paths: string[]): string[] {
+  if (paths.length === 0) throw new InputError('name a folder or files to ingest, e.g. `movielens ingest ./ml-100k`');
+  const files: string[] = [];
+  for (const path of paths) {
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch {
+      throw new InputError(`${path}: no such file or folder`, [{ file: basename(path), line: 0, reason: 'no such file or folder' }]);
+    }
+    if (!stat.isDirectory()) {
+      files.push(path);
+      continue;
+    }
+    const found = readdirSync(path).filter((name) => DATASET_FILES.includes(name.toLowerCase()));
+    if (found.length === 0) throw new InputError(`${path}: no MovieLens files in this folder (looked for ${DATASET_FILES.join(', ')})`);
+    files.push(...found.sort().map((name) => join(path, name)));
+  }
+  return files;
+}
+
+/** Passes chunks through, reporting each one's size (a 'data' listener would drain the stream instead). */
+async function* counted(source: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    onBytes(chunk.length);
+    yield chunk;
+  }
+}
+
+/** Parses `--max-errors`. */
+function maxErrorsOf(value: unknown): number {
+  const n = Number(value ?? 0);
+  if (!Number.isInteger(n) || n < 0) throw new InputError(`--max-errors must be a whole number >= 0, got '${String(value)}'`);
+  return n;
+}
+
+/** The `--json` result of a finished ingest. */
+export interface IngestCommandResult {
+  jobId: string;
+  datasetVersion: string;
+  unchanged: boolean;
+  /** Counts of the resulting (current) dataset. */
+  counts: { ratings: number; users: number; movies: number };
+  report: IngestJobResult;
+  /** Where the job ran: a worker process listening on the queue, or this process. */
+  ranBy: 'worker' | 'cli';
+}
+
+async function run(ctx: CommandContext): Promise<unknown> {
+  const mode = String(ctx.args.values.mode ?? 'replace');
+  if (mode !== 'replace' && mode !== 'append') throw new InputError(`--mode must be replace or append, got '${mode}'`);
+  const maxErrors = maxErrorsOf(ctx.args.values['max-errors']);
+  const files = collectFiles(ctx.args.positionals);
+  const conn = await connectRedis(ctx);
+  const queue = createQueue<IngestJobData, IngestJobResult>(QueueName.ingest, { connection: conn.bull, keyPrefix: conn.keyPrefix });
+  const events = createQueueEvents(QueueName.ingest, { connection: conn.bull, keyPrefix: conn.keyPrefix });
+  const rebuildQueue = createQueue(QueueName.rebuild, { connection: conn.bull, keyPrefix: conn.keyPrefix });
+  try {
+    // Stream every file into Redis: a worker on any machine reads it from there.
+    const uploads = new UploadStore(conn.redis, conn.keys);
+    const uploadId = await uploads.create();
+    const total = files.reduce((sum, f) => sum + statSync(f).size, 0);
+    const upload = createProgress(ctx, 'upload');
+    let sent = 0;
+    for (const file of files) {
+      await uploads.stageFile(uploadId, basename(file), counted(createReadStream(file, { highWaterMark: 1 << 20 }), (n) => upload.update((sent += n), total, basename(file))));
+    }
+    upload.stop();
+    ctx.print(`uploaded ${files.length} file(s), ${(total / 1e6).toFixed(1)} MB: ${files.map((f) => basename(f)).join(', ')}`);
+
+    await events.waitUntilReady();
+    const job = await enqueueIngest(queue, { uploadId, mode, maxErrors });
+    if (ctx.args.values['no-wait'] === true) {
+      ctx.print(`queued ingest job ${job.id} (upload ${uploadId}); follow it with \`movielens status\``);
+      return { jobId: job.id, uploadId, queued: true };
+    }
+    const parse = createProgress(ctx, 'ingest');
+    const unfollow = followJobProgress(events, job.id!, parse);
+    const remote = await hasActiveWorkers(queue);
+    let report: IngestJobResult;
+    try {
+      report = remote
+        ? ((await job.waitUntilFinished(events)) as IngestJobResult)
+        : await runInProcess(queue, job, createIngestProcessor({ redis: conn.redis, keys: conn.keys, rebuildQueue }), { connection: conn.bull, keyPrefix: conn.keyPrefix, events });
+    } catch (err) {
+      throw await explainFailure(queue, job.id!, err);
+    } finally {
+      unfollow();
+      parse.stop();
+    }
+    const meta = await new DatasetStore(conn.redis, conn.keys).meta(report.datasetVersion);
+    const counts = meta ? { ratings: meta.counts.ratings, users: meta.counts.users, movies: meta.counts.movies } : { ratings: 0, users: 0, movies: 0 };
+    printSummary(ctx, report, counts);
+    return { jobId: job.id!, datasetVersion: report.datasetVersion, unchanged: report.unchanged, counts, report, ranBy: remote ? 'worker' : 'cli' } satisfies IngestCommandResult;
+  } finally {
+    await Promise.all([events.close(), queue.close(), rebuildQueue.close()]);
+    await conn.close();
+  }
+}
+
+/** A failed job as an error: bad input (failed without retry) becomes InputError with the worker's reason. */
+async function explainFailure(queue: Queue<IngestJobData, IngestJobResult>, jobId: string, err: unknown): Promise<Error> {
+  const job = await queue.getJob(jobId);
+  const reason = job?.failedReason ?? (err instanceof Error ? err.message : String(err));
+  const retriesLeft = job !== undefined && job.attemptsMade < (job.opts.attempts ?? 1);
+  if (retriesLeft) return new InputError(reason);
+  return err instanceof MovieLensError ? err : new Error(`ingest failed after ${job?.attemptsMade ?? '?'} attempt(s): ${reason}`);
+}
+
+function printSummary(ctx: CommandContext, report: IngestJobResult, counts: IngestCommandResult['counts']): void {
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  if (report.unchanged) {
+    ctx.print(`unchanged: these files are already the current dataset (version ${report.datasetVersion})`);
+    return;
+  }
+  ctx.print(`dataset ${report.datasetVersion}: ${fmt(counts.ratings)} ratings, ${fmt(counts.users)} users, ${fmt(counts.movies)} movies (${(report.durationMs / 1000).toFixed(2)} s)`);
+  if (report.overwritten > 0) ctx.print(`  ${fmt(report.overwritten)} earlier ratings replaced by re-ratings`);
+  if (report.duplicates.count > 0) ctx.print(`  ${fmt(report.duplicates.count)} duplicate (user, movie) pairs in the upload: the last one kept`);
+  if (report.skippedTotal > 0) {
+    ctx.print(`  ${fmt(report.skippedTotal)} bad lines skipped (--max-errors):`);
+    for (const s of report.skipped.slice(0, 10)) ctx.print(`    ${s.file}:${s.line}: ${s.reason}`);
+  }
+}
+
+/** `movielens ingest`: upload MovieLens files into Redis and turn them into a new dataset version. */
+export const ingestCommand: Command = {
+  name: 'ingest',
+  summary: 'Upload MovieLens files (ML-100K, ML-1M, CSV) into Redis as a new dataset version',
+  usage: [
+    'Usage: movielens ingest <folder | files...> [--mode replace|append] [--max-errors N] [--no-wait]',
+    '',
+    'Streams the files into Redis and runs an ingest job: on a worker if one is listening,',
+    'otherwise in this process. A folder contributes its dataset files (ratings, movies, users).',
+    '',
+    '  --mode replace   the files are a full dump (default; needs a ratings file)',
+    '  --mode append    merge new ratings/movies/users into the current dataset (re-ratings overwrite)',
+    '  --max-errors N   skip up to N bad lines per file and list them (default 0: reject the upload)',
+    '  --no-wait        queue the job and return at once',
+    '  --json           print the result (counts, dataset version, ingest report) as JSON',
+  ].join('\n'),
+  options: {
+    mode: { type: 'string', default: 'replace' },
+    'max-errors': { type: 'string', default: '0' },
+    'no-wait': { type: 'boolean', default: false },
+  },
+  run,
+};
