@@ -1,6 +1,6 @@
 import { FlowProducer, Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '@movielens/config';
-import { QueueName, rebuildStepSchema } from '@movielens/jobs';
+import { QueueName, rebuildShardJobSchema } from '@movielens/jobs';
 import { ModelStore, type KeySchema, type RedisClient } from '@movielens/store';
 import { createRebuildProcessor } from './rebuild.processor';
 import { createRebuildShardProcessor } from './rebuild-shard.processor';
@@ -20,12 +20,22 @@ export interface ComputeWorkersOptions {
   shardConcurrency?: number;
   /** Older model versions kept for rollback. Default 2. */
   keepVersions?: number;
+  /**
+   * Queues this process takes jobs from. Default both: one process can do a whole rebuild.
+   * A process with only `rebuild-shard` adds compute capacity to the rebuilds of others.
+   */
+  queues?: readonly ComputeQueue[];
 }
+
+/** A queue a compute worker can listen to. */
+export type ComputeQueue = typeof QueueName.rebuild | typeof QueueName.rebuildShard;
 
 /** Running compute workers of one process. */
 export interface ComputeWorkers {
-  rebuild: Worker;
-  shard: Worker;
+  /** Null when this process does not take rebuild jobs. */
+  rebuild: Worker | null;
+  /** Null when this process does not take shard jobs. */
+  shard: Worker | null;
   /** Closes the workers (finishing running jobs), the flow producer, queue and thread. */
   close(): Promise<void>;
 }
@@ -41,28 +51,34 @@ export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWork
   const flow = new FlowProducer({ connection, prefix });
   const rebuildQueue = new Queue(QueueName.rebuild, { connection, prefix });
   const deps = { redis: options.redis, keys: options.keys, bullPrefix: prefix, flow, rebuildQueue, thread, logger, keepVersions: options.keepVersions };
-  const rebuild = new Worker(QueueName.rebuild, createRebuildProcessor(deps), { connection, prefix, concurrency: 1 });
-  const shard = new Worker(QueueName.rebuildShard, createRebuildShardProcessor(deps), { connection, prefix, concurrency: options.shardConcurrency ?? 1 });
+  const queues = options.queues ?? [QueueName.rebuild, QueueName.rebuildShard];
+  const rebuild = queues.includes(QueueName.rebuild) ? new Worker(QueueName.rebuild, createRebuildProcessor(deps), { connection, prefix, concurrency: 1 }) : null;
+  const shard = queues.includes(QueueName.rebuildShard) ? new Worker(QueueName.rebuildShard, createRebuildShardProcessor(deps), { connection, prefix, concurrency: options.shardConcurrency ?? 1 }) : null;
   const models = new ModelStore(options.redis, options.keys);
 
-  // A rebuild that failed for good while waiting for its shards (a shard failed all its
-  // attempts) never runs its processor again: delete its partial version here. The next
-  // rebuild's sweep is the backstop if this process dies first.
-  rebuild.on('failed', (job, err) => {
-    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    const { modelVersion } = rebuildStepSchema.parse(job.data);
-    logger.error({ jobId: job.id, modelVersion, err: err.message }, 'rebuild failed for good');
-    if (modelVersion) void models.deleteVersion(modelVersion).catch(() => undefined);
+  // A shard job that failed for good fails its rebuild (failParentOnFailure), whose processor
+  // then never runs again: delete the partial version here. Later shard jobs of that version
+  // find it gone and fail fast; the next rebuild's sweep is the backstop if this process dies.
+  shard?.on('failed', (job, err) => {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
+    const { modelVersion } = rebuildShardJobSchema.pick({ modelVersion: true }).parse(job.data);
+    logger.warn({ jobId: job.id, modelVersion, final, err: err.message }, 'shard job failed');
+    if (final) void models.deleteVersion(modelVersion).catch(() => undefined);
   });
-  shard.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'shard job failed'));
-  for (const w of [rebuild, shard]) w.on('error', (err) => logger.error({ err }, 'worker error'));
+  for (const w of [rebuild, shard]) w?.on('error', (err) => logger.error({ err }, 'worker error'));
 
   return {
     rebuild,
     shard,
     async close() {
-      await Promise.all([rebuild.close(), shard.close()]);
+      await Promise.all([rebuild?.close(), shard?.close()]);
       await Promise.all([flow.close(), rebuildQueue.close(), thread.close()]);
     },
   };
+}
+
+/** Resolves when this process's workers are connected. */
+export async function computeWorkersReady(workers: ComputeWorkers): Promise<void> {
+  await Promise.all([workers.rebuild?.waitUntilReady(), workers.shard?.waitUntilReady()]);
 }

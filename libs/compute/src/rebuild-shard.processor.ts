@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { QueueName, rebuildShardJobSchema, type RebuildShardJobData, type RebuildShardResult } from '@movielens/jobs';
 import { ModelTable, ModelWriter, packScoredList } from '@movielens/store';
 import type { ComputeDeps } from './compute.deps';
@@ -38,6 +38,8 @@ export function createRebuildShardProcessor(deps: ComputeDeps) {
     const data = rebuildShardJobSchema.parse(job.data);
     const ver = data.modelVersion;
     const log = deps.logger.child({ jobId: job.id, queue: QueueName.rebuildShard, modelVersion: ver, table: data.table, part: data.part });
+    // A version deleted after a failure (or swept) is no longer staged: writing would leak keys.
+    if (!(await deps.redis.hexists(deps.keys.modelStaging(), ver))) throw new UnrecoverableError(`model version ${ver} is no longer being built`);
     if (cache?.ver !== ver) cache = { ver, factors: loadStagedFactors(writer, ver) };
     let factors: StagedFactors;
     try {

@@ -27,7 +27,7 @@ beforeEach(async () => {
   queue = new Queue(QueueName.rebuild, { connection, prefix: bullPrefix(prefix) });
   events = new QueueEvents(QueueName.rebuild, { connection: connection.duplicate(), prefix: bullPrefix(prefix) });
   await events.waitUntilReady();
-  workers = startInProcessWorkers(redis, connection, prefix);
+  workers = await startInProcessWorkers(redis, connection, prefix);
 });
 
 afterEach(async () => {

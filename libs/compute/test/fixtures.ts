@@ -10,7 +10,7 @@ import { DatasetWriter, KeySchema, type DatasetMeta } from '@movielens/store';
 import { createLogger } from '@movielens/config';
 import { testRedisUrl } from '@movielens/test-support';
 import type {} from '@movielens/test-support/global-setup';
-import { startComputeWorkers, type ComputeWorkers } from '../src/index';
+import { computeWorkersReady, startComputeWorkers, type ComputeQueue, type ComputeWorkers } from '../src/index';
 
 /** Shape of a synthetic dataset. */
 export interface SyntheticShape {
@@ -81,7 +81,18 @@ export function bullConnection(): Redis {
   return new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
 }
 
-/** Starts compute workers of prefix `prefix` in this process. */
-export function startInProcessWorkers(redis: Redis, connection: Redis, prefix: string, keepVersions = 2): ComputeWorkers {
-  return startComputeWorkers({ redis, connection, keys: new KeySchema(prefix), bullPrefix: bullPrefix(prefix), logger: createLogger('compute-test', 'silent'), keepVersions });
+/** Starts compute workers of prefix `prefix` in this process (both queues unless `queues` says otherwise). */
+export async function startInProcessWorkers(redis: Redis, connection: Redis, prefix: string, queues?: ComputeQueue[]): Promise<ComputeWorkers> {
+  const workers = startComputeWorkers({ redis, connection, keys: new KeySchema(prefix), bullPrefix: bullPrefix(prefix), logger: createLogger('compute-test', 'silent'), queues });
+  await computeWorkersReady(workers);
+  return workers;
+}
+
+/** Polls `check` every 50 ms until it returns true; throws after `timeoutMs` (default 30 s). */
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

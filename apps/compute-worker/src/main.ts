@@ -1,0 +1,49 @@
+// The compute worker: runs rebuild jobs and their shard jobs. Any number of these processes
+// may run (on any machines sharing the Redis); shard jobs spread over all of them.
+import { z } from 'zod';
+import { createLogger, envSchema, loadConfig } from '@movielens/config';
+import { bullPrefix, QueueName } from '@movielens/jobs';
+import { createRedis, KeySchema } from '@movielens/store';
+import { computeWorkersReady, startComputeWorkers } from '@movielens/compute';
+
+const config = loadConfig(
+  envSchema.extend({
+    /** Shard jobs run at once by this process. Default 1 (one compute thread). */
+    SHARD_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+    /** Older model versions kept for rollback. Default 2. */
+    KEEP_MODEL_VERSIONS: z.coerce.number().int().min(0).max(100).default(2),
+    /** Comma-separated queues to take jobs from: `rebuild`, `rebuild-shard`. Default both. */
+    COMPUTE_QUEUES: z
+      .string()
+      .default('rebuild,rebuild-shard')
+      .transform((s) => s.split(',').map((q) => q.trim()))
+      .pipe(z.array(z.enum([QueueName.rebuild, QueueName.rebuildShard])).min(1)),
+  }),
+);
+const logger = createLogger('compute-worker', config.LOG_LEVEL);
+const redis = createRedis(config.REDIS_URL, { cluster: config.REDIS_CLUSTER, name: 'compute-worker' });
+const connection = createRedis(config.REDIS_URL, { cluster: config.REDIS_CLUSTER, maxRetriesPerRequest: null, name: 'compute-worker-bull' });
+const workers = startComputeWorkers({
+  redis,
+  connection,
+  keys: new KeySchema(config.KEY_PREFIX),
+  bullPrefix: bullPrefix(config.KEY_PREFIX),
+  logger,
+  shardConcurrency: config.SHARD_CONCURRENCY,
+  keepVersions: config.KEEP_MODEL_VERSIONS,
+  queues: config.COMPUTE_QUEUES,
+});
+await computeWorkersReady(workers);
+logger.info({ keyPrefix: config.KEY_PREFIX, queues: config.COMPUTE_QUEUES, shardConcurrency: config.SHARD_CONCURRENCY }, 'compute worker ready');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: finishing running jobs');
+  await workers.close();
+  await Promise.all([redis.quit(), connection.quit()]);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
+import { KeySchema, ModelStore } from '@movielens/store';
+import { deleteKeysMatching, testPrefix, testRedisClient } from '@movielens/test-support';
+import { bullConnection, seedDataset, startInProcessWorkers, waitFor } from '../test/fixtures';
+import type { RebuildResult } from './rebuild.processor';
+import type { ComputeWorkers } from './compute-workers';
+import { STAGED_FACTORS } from './staging';
+
+let redis: Redis;
+let connection: Redis;
+let prefix: string;
+let keys: KeySchema;
+let models: ModelStore;
+let queue: Queue;
+let events: QueueEvents;
+const started: ComputeWorkers[] = [];
+
+beforeEach(async () => {
+  redis = testRedisClient();
+  connection = bullConnection();
+  prefix = testPrefix('versions');
+  keys = new KeySchema(prefix);
+  models = new ModelStore(redis, keys);
+  queue = new Queue(QueueName.rebuild, { connection, prefix: bullPrefix(prefix) });
+  events = new QueueEvents(QueueName.rebuild, { connection: connection.duplicate(), prefix: bullPrefix(prefix) });
+  await events.waitUntilReady();
+  await seedDataset(redis, keys, 'd1');
+});
+
+afterEach(async () => {
+  for (const w of started.splice(0)) await w.close();
+  await events.close();
+  await queue.close();
+  await deleteKeysMatching(redis, prefix);
+  await Promise.all([redis.quit(), connection.quit()]);
+});
+
+async function workers(queues?: (typeof QueueName.rebuild | typeof QueueName.rebuildShard)[]): Promise<ComputeWorkers> {
+  const w = await startInProcessWorkers(redis, connection, prefix, queues);
+  started.push(w);
+  return w;
+}
+
+async function rebuild(params: Record<string, number>): Promise<RebuildResult> {
+  const job = await requestRebuild(queue, { trigger: 'cli', params }, { debounceMs: 0 });
+  return (await job.waitUntilFinished(events, 60_000)) as RebuildResult;
+}
+
+/** Every key of a model version (all its slots). */
+async function keysOf(ver: string): Promise<string[]> {
+  return (await redis.keys(`${prefix}:*`)).filter((k) => k.includes(`{m:${ver}`));
+}
+
+describe('model versions', () => {
+  it('keeps the current and two previous versions, deletes every key of older ones, and rolls back', async () => {
+    await workers();
+    const built: string[] = [];
+    for (const k of [2, 3, 4, 5]) built.push((await rebuild({ k, parts: 2, shards: 3 })).modelVersion);
+    expect((await models.listVersions()).map((v) => v.id)).toEqual(built.slice(1));
+    expect(await keysOf(built[0])).toEqual([]);
+    expect(await models.meta(built[0])).toBeNull();
+
+    await models.activate(built[1]);
+    expect(await models.currentVersion()).toBe(built[1]);
+    expect((await models.meta(built[1]))?.k).toBe(3);
+    expect(await models.similar(built[1], 3)).not.toBeNull();
+  });
+
+  it('a rebuild that fails mid-way leaves the current model serving and deletes its partial keys', async () => {
+    await workers();
+    const good = (await rebuild({ k: 3, parts: 2 })).modelVersion;
+    for (const w of started.splice(0)) await w.close();
+
+    // Only a rebuild worker: the build stops after adding its shard jobs.
+    await workers([QueueName.rebuild]);
+    const job = await requestRebuild(queue, { trigger: 'cli', params: { k: 4, parts: 2 } }, { debounceMs: 0 });
+    await waitFor(async () => (await job.getState()) === 'waiting-children', 'the build to wait for its shards');
+    const ver = (await queue.getJob(job.id!))!.data.modelVersion as string;
+    expect((await keysOf(ver)).length).toBeGreaterThan(0);
+    expect(await models.currentVersion()).toBe(good);
+
+    // The staged inputs vanish: every shard job fails all its attempts, which fails the build.
+    await redis.del(keys.modelTable(ver, STAGED_FACTORS));
+    await workers([QueueName.rebuildShard]);
+    await expect(job.waitUntilFinished(events, 60_000)).rejects.toThrow();
+    await waitFor(async () => (await keysOf(ver)).length === 0, 'the failed version to be deleted');
+    expect(await models.currentVersion()).toBe(good);
+    expect(await models.similar(good, 3)).not.toBeNull();
+
+    // The lock of the failed build is stale: the next rebuild runs.
+    const next = await rebuild({ k: 4, parts: 2 });
+    expect(next.noop).toBe(false);
+    expect(await models.currentVersion()).toBe(next.modelVersion);
+  });
+
+  it('sweeps the keys a dead build left behind at the next rebuild', async () => {
+    await workers();
+    await redis.hset(keys.modelStaging(), 'm1-dead', '1');
+    await redis.sadd(keys.modelTable('m1-dead', 'manifest'), 'factors', 'similar/0');
+    await redis.set(keys.modelTable('m1-dead', 'factors'), 'partial');
+    await redis.hset(keys.modelShard('m1-dead', 'similar', 0), '3', 'partial');
+    await rebuild({ k: 3, parts: 2 });
+    expect(await keysOf('m1-dead')).toEqual([]);
+    expect(await redis.hexists(keys.modelStaging(), 'm1-dead')).toBe(0);
+  });
+
+  it('two rebuilds requested at once produce exactly one new version', async () => {
+    await workers();
+    await workers();
+    const jobs = await Promise.all([1, 2].map(() => requestRebuild(queue, { trigger: 'api', params: { k: 3, parts: 2 } }, { debounceMs: 0 })));
+    const results = (await Promise.all(jobs.map((j) => j.waitUntilFinished(events, 60_000)))) as RebuildResult[];
+    expect(results.filter((r) => !r.noop)).toHaveLength(1);
+    expect(results[0].modelVersion).toBe(results[1].modelVersion);
+    expect((await models.listVersions()).map((v) => v.id)).toEqual([results[0].modelVersion]);
+    expect(await redis.hlen(keys.modelStaging())).toBe(0);
+  });
+});
