@@ -3,13 +3,19 @@ import { generateCommand } from './generate.command';
 import { ingestCommand } from './ingest.command';
 import { statusCommand } from './status.command';
 import { downCommand } from './down.command';
+import { evaluateCommand } from './evaluate.command';
 import { serveCommand } from './serve.command';
+import { upCommand } from './up.command';
+import { clusterCommand } from './cluster.command';
 
 /** Every subcommand, in the order `movielens --help` lists them. One line per command file. */
 export const commands: Command[] = [
+  upCommand,
+  clusterCommand,
   generateCommand,
   ingestCommand,
   statusCommand,
   downCommand,
+  evaluateCommand,
   serveCommand,
 ];

@@ -1,2 +1,12 @@
-// Public API of evaluation/ (filled in by its module).
-export {};
+// Public API of evaluation/: metrics, splits, the compared algorithms and cross-validation.
+export { ErrorAccumulator, rankingScores } from './metrics';
+export type { RankingScores } from './metrics';
+export { kFoldSplits, selectRows } from './folds';
+export type { Split } from './folds';
+export type { Algorithm, FittedModel, TrainingData } from './algorithm';
+export { baseline, globalMean, movieMean, popularity } from './baselines';
+export { PURE_SVD_RANK, mfAlgorithm, pureSvd } from './model-algorithms';
+export { ALGORITHM_NAMES, algorithmsByName, isAlgorithmName } from './registry';
+export type { AlgorithmName } from './registry';
+export { RELEVANT_STARS, TOP_K, crossValidate, evaluateFold, groupTest } from './cross-validate';
+export type { AlgorithmResult, CrossValidateOptions, FoldMetrics, ProgressEvent, TestSet } from './cross-validate';

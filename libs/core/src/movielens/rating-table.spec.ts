@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deduplicate, mergeRatings, RatingTableBuilder } from './rating-table';
 import type { RatingTable } from './types';
@@ -53,5 +54,20 @@ describe('deduplicate', () => {
       [5, 1_999_999_999, 4, 2],
       [2_000_000_000, 1_999_999_999, 5, 3],
     ]);
+  });
+
+  it('matches a naive last-wins reference on random tables, grouped by user or not', () => {
+    const row = fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 5 }));
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 40 }), fc.boolean(), (raw, sortByUser) => {
+        const input = (sortByUser ? [...raw].sort((a, b) => a[0] - b[0]) : raw).map(([u, m, r], i): [number, number, number, number] => [u, m, r, i]);
+        // Reference: keep a row only if no later row has the same (user, movie).
+        const expected = input.filter(([u, m], i) => !input.slice(i + 1).some(([u2, m2]) => u2 === u && m2 === m));
+        const d = deduplicate(table(input));
+        expect(rows(d.table)).toEqual(expected);
+        expect(d.count).toBe(input.length - expected.length);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

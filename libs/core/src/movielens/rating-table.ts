@@ -81,43 +81,65 @@ export interface Deduplicated {
 
 /**
  * Removes earlier ratings of a (user, movie) pair that is rated again later: the last one wins.
- * O(n): a stable counting sort of row indices by user, then per user a stamp array over movie
- * ids finds repeats. Ids are mapped to dense indices, so sparse huge ids cost no memory.
+ * O(n): rows are visited user by user (in file order when the file is grouped by user, as
+ * MovieLens dumps are; else through a stable counting sort), and a stamp array over movie ids
+ * finds repeats within a user. Huge sparse ids go through a Map to dense indices.
  * @param maxExamples - duplicate pairs to describe; default 5
  */
 export function deduplicate(table: RatingTable, maxExamples = 5): Deduplicated {
   const n = table.length;
   const { users, movies } = table;
-  const userIndex = denseIndex(users, n);
-  const movieIndex = denseIndex(movies, n);
-  const start = new Int32Array(userIndex.count + 1);
-  for (let i = 0; i < n; i++) start[userIndex.of[i] + 1]++;
-  for (let u = 0; u < userIndex.count; u++) start[u + 1] += start[u];
-  const fill = start.slice(0, userIndex.count);
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[fill[userIndex.of[i]]++] = i;
-
-  const stamp = new Int32Array(movieIndex.count).fill(-1);
-  const lastRow = new Int32Array(movieIndex.count);
+  let grouped = true;
+  let maxMovie = 0;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && users[i] < users[i - 1]) grouped = false;
+    if (movies[i] > maxMovie) maxMovie = movies[i];
+  }
+  // Movie keys: the id itself when the id range is small enough for a lookup table.
+  const direct = maxMovie <= denseLimit(n);
+  const movieIndex = direct ? null : denseIndex(movies, n);
+  const stamp = new Int32Array(direct ? maxMovie + 1 : (movieIndex?.count ?? 0)).fill(-1);
+  const lastRow = new Int32Array(stamp.length);
   let dropped: Uint8Array | null = null;
   let count = 0;
   const examples: DuplicatePair[] = [];
-  for (let u = 0; u < userIndex.count; u++) {
-    for (let k = start[u]; k < start[u + 1]; k++) {
-      const row = order[k];
-      const m = movieIndex.of[row];
-      if (stamp[m] === u) {
-        dropped ??= new Uint8Array(n);
-        dropped[lastRow[m]] = 1;
-        count++;
-        if (examples.length < maxExamples) examples.push({ dropped: lastRow[m], kept: row });
-      }
-      stamp[m] = u;
-      lastRow[m] = row;
+  // `group` numbers the runs of one user; a stamp equal to the current group is a repeat.
+  const visit = (row: number, group: number): void => {
+    const m = movieIndex === null ? movies[row] : movieIndex.of[row];
+    if (stamp[m] === group) {
+      dropped ??= new Uint8Array(n);
+      dropped[lastRow[m]] = 1;
+      count++;
+      if (examples.length < maxExamples) examples.push({ dropped: lastRow[m], kept: row });
     }
+    stamp[m] = group;
+    lastRow[m] = row;
+  };
+  if (grouped) {
+    let group = 0;
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && users[i] !== users[i - 1]) group++;
+      visit(i, group);
+    }
+  } else {
+    const userIndex = denseIndex(users, n);
+    const start = new Int32Array(userIndex.count + 1);
+    for (let i = 0; i < n; i++) start[userIndex.of[i] + 1]++;
+    for (let u = 0; u < userIndex.count; u++) start[u + 1] += start[u];
+    const fill = start.slice(0, userIndex.count);
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[fill[userIndex.of[i]]++] = i;
+    for (let u = 0; u < userIndex.count; u++) for (let k = start[u]; k < start[u + 1]; k++) visit(order[k], u);
   }
   if (dropped === null) return { table, count: 0, examples };
+  // Examples were found user by user; report them in file order.
+  examples.sort((a, b) => a.kept - b.kept);
   return { table: compact(table, dropped, n - count), count, examples };
+}
+
+/** Largest id for which a direct lookup table (4 bytes per possible id) is used. */
+function denseLimit(n: number): number {
+  return Math.max(1 << 20, 4 * n);
 }
 
 /** Copies the rows not flagged in `dropped`. */
@@ -147,7 +169,7 @@ function denseIndex(ids: Int32Array, n: number): { of: Int32Array; count: number
   for (let i = 0; i < n; i++) if (ids[i] > max) max = ids[i];
   const of = new Int32Array(n);
   let count = 0;
-  if (max <= Math.max(1 << 20, 4 * n)) {
+  if (max <= denseLimit(n)) {
     const lookup = new Int32Array(max + 1).fill(-1);
     for (let i = 0; i < n; i++) {
       const id = ids[i];

@@ -38,6 +38,7 @@ export function createRatingsParser(options: ParserOptions): StreamParser<Rating
   const scaleText = `the ${releaseName(file.release)} scale ${scale.min}..${scale.max} in steps of ${scale.step}`;
   const builder = new RatingTableBuilder();
   const bounds = new Int32Array(8);
+  const values = new Float64Array(4);
   let needHeader = file.release === 'ml-csv';
 
   const onLine = (buf: Uint8Array, start: number, end: number, line: number): void => {
@@ -46,6 +47,20 @@ export function createRatingsParser(options: ParserOptions): StreamParser<Rating
       needHeader = false;
       if (!bytesEqual(buf, start, end, CSV_RATINGS_HEADER)) issues.add(line, `expected the header '${CSV_RATINGS_HEADER}'`);
       return;
+    }
+    // Fast path: one pass over well-formed lines; anything unusual is re-read by the careful
+    // path below, which finds the reason.
+    if (scanLine(buf, start, end, sep, sepLen, values)) {
+      const rating = values[2];
+      const steps = (rating - scale.min) / scale.step;
+      if (rating >= scale.min && rating <= scale.max && steps === Math.floor(steps)) {
+        const user = values[0];
+        const movie = values[1];
+        if (knownMovies !== undefined && !knownMovies.has(movie)) return issues.add(line, `unknown movie ${movie} (not in the movies file)`);
+        if (knownUsers !== undefined && !knownUsers.has(user)) return issues.add(line, `unknown user ${user} (not in the users file)`);
+        builder.add(user, movie, rating, values[3], line);
+        return;
+      }
     }
     // Field boundaries: bounds[2k], bounds[2k+1] = start, end of field k (first 4 only).
     let fields = 0;
@@ -99,4 +114,36 @@ export function createRatingsParser(options: ParserOptions): StreamParser<Rating
       return { table: dedup.table, lines: splitter.line, skipped: issues.kept, duplicates: { count: dedup.count, examples } };
     },
   };
+}
+
+/**
+ * Reads `user SEP movie SEP rating SEP timestamp` in one pass into `out` (rating may be
+ * `d.d`). False for anything else (missing digits, other bytes, out-of-range numbers).
+ */
+function scanLine(buf: Uint8Array, start: number, end: number, sep: number, sepLen: number, out: Float64Array): boolean {
+  let i = start;
+  for (let f = 0; f < 4; f++) {
+    const from = i;
+    let v = 0;
+    let c = 0;
+    while (i < end && (c = buf[i] - 48) >= 0 && c <= 9) {
+      v = v * 10 + c;
+      i++;
+    }
+    const digits = i - from;
+    if (digits === 0 || digits > 10) return false;
+    if (f === 2 && i < end && buf[i] === 46) {
+      // One fractional digit (3.5, 4.0): the only decimals MovieLens writes.
+      const d = buf[i + 1] - 48;
+      if (i + 1 >= end || d < 0 || d > 9) return false;
+      v += d / 10;
+      i += 2;
+    }
+    out[f] = v;
+    if (f < 3) {
+      if (i + sepLen > end || buf[i] !== sep || (sepLen === 2 && buf[i + 1] !== sep)) return false;
+      i += sepLen;
+    }
+  }
+  return i === end && out[0] >= 1 && out[0] <= MAX_ID && out[1] >= 1 && out[1] <= MAX_ID && out[3] <= MAX_TIMESTAMP;
 }
