@@ -52,14 +52,15 @@ describe('truncatedSvd', () => {
   });
 
   it('stops at maxIterations on a flat spectrum and reports that it did not converge', () => {
-    // Pure noise: singular values crowd together, so subspace iteration converges slowly.
+    // Pure noise: singular values crowd together, the hard case for Krylov methods too. A tiny
+    // basis (k + 2) and 5 cycles cannot reach 1e-10; the defaults must, within the cap.
     const { matrix } = buildRatingMatrix(lowRankTable(200, 150, 0.5, 1, 3, 11));
     const capped = truncatedSvd(matrix, { k: 40, oversampling: 2, maxIterations: 5 });
     expect(capped.iterations).toBe(5);
     expect(capped.converged).toBe(false);
     expect(capped.lastChange).toBeGreaterThan(1e-10);
     const full = truncatedSvd(matrix, { k: 40 });
-    expect(full.iterations).toBeLessThanOrEqual(200);
+    expect(full.iterations).toBeLessThanOrEqual(100);
     expect(full.converged).toBe(true);
   });
 

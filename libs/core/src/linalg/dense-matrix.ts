@@ -21,8 +21,13 @@ export function normalizeRows(a: DenseMatrix): DenseMatrix {
 
 /**
  * Dot products of rows `[start, start + count)` of `queries` with every row of `targets`
- * (same `cols`), written row-major into `out` (`count x targets.rows`). The target row is the
- * outer loop so each one is read once per block of queries, while it is in cache.
+ * (same `cols`), written row-major into `out` (`count x targets.rows`).
+ *
+ * Register blocking: four target rows at a time with four independent accumulators, so the
+ * query entry is loaded once per four multiply-adds and the additions do not wait on each
+ * other (a single running sum is bound by floating-point add latency). The four target rows
+ * stay in L1 while the whole query block passes over them. Each dot product is still summed in
+ * index order, so results are bit-identical to a plain loop.
  */
 export function blockDotProducts(
   queries: DenseMatrix,
@@ -35,7 +40,33 @@ export function blockDotProducts(
   const n = targets.rows;
   const q = queries.data;
   const t = targets.data;
-  for (let j = 0; j < n; j++) {
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const t0 = j * dim;
+    const t1 = t0 + dim;
+    const t2 = t1 + dim;
+    const t3 = t2 + dim;
+    for (let b = 0; b < count; b++) {
+      const qo = (start + b) * dim;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let c = 0; c < dim; c++) {
+        const x = q[qo + c];
+        s0 += x * t[t0 + c];
+        s1 += x * t[t1 + c];
+        s2 += x * t[t2 + c];
+        s3 += x * t[t3 + c];
+      }
+      const o = b * n + j;
+      out[o] = s0;
+      out[o + 1] = s1;
+      out[o + 2] = s2;
+      out[o + 3] = s3;
+    }
+  }
+  for (; j < n; j++) {
     const to = j * dim;
     for (let b = 0; b < count; b++) {
       const qo = (start + b) * dim;

@@ -1,7 +1,6 @@
-export { multiplyBlocks, transposeDense } from './dense';
+export { basisTimesSmall, combineBasis, norm, orthogonalizeAgainst, scale } from './basis';
 export type { DenseMatrix } from './dense-matrix';
 export { blockDotProducts, normalizeRows } from './dense-matrix';
 export type { SmallSvd } from './jacobi-svd';
 export { jacobiSvd } from './jacobi-svd';
-export { orthonormalizeColumns } from './qr';
 export { TopN } from './top-n';

@@ -46,7 +46,7 @@ describe.skipIf(table === undefined)('ML-100K against the exact dense SVD', () =
       for (let j = 0; j < cols; j++) V[j * K + c] = svd.rightSingularVectors.get(j, c);
     }
     const S = Float64Array.from(svd.diagonal.slice(0, K));
-    exact = { k: K, U, S, V, iterations: 0, converged: true, lastChange: 0, explainedVariance: Number.NaN };
+    exact = { k: K, U, S, V, iterations: 0, matvecs: 0, converged: true, lastChange: 0, explainedVariance: Number.NaN };
   });
 
   it('finds the top 50 singular values to 1e-6 relative with default options', () => {

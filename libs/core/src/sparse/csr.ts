@@ -1,5 +1,6 @@
 /**
- * Compressed sparse row (CSR) matrices on typed arrays, and the two products the SVD needs.
+ * Compressed sparse row (CSR) matrices on typed arrays, and the matrix-vector product the SVD
+ * applies to A and to its transpose.
  *
  * Row `i` holds the entries `indptr[i] .. indptr[i+1]-1` of `indices` (column indices, ascending
  * within a row) and `values`. A CSC matrix is the CSR of the transpose, so `transpose()` also
@@ -40,29 +41,20 @@ export function transpose(a: CsrMatrix): CsrMatrix {
   return { rows: a.cols, cols: a.rows, indptr, indices, values };
 }
 
-/**
- * `out = a * x` where `x` is a dense `a.cols x width` block and `out` a dense `a.rows x width`
- * block, both row-major. Row-major blocks make the inner loop a contiguous axpy over `width`
- * entries, which is what keeps the sparse-times-block product fast in JS. `out` is overwritten;
- * nothing is allocated.
- */
-export function multiplyDense(a: CsrMatrix, x: Float64Array, width: number, out: Float64Array): void {
-  const { indptr, indices, values } = a;
-  for (let i = 0; i < a.rows; i++) {
-    const o = i * width;
-    for (let c = 0; c < width; c++) out[o + c] = 0;
-    for (let p = indptr[i], end = indptr[i + 1]; p < end; p++) {
-      const v = values[p];
-      const xo = indices[p] * width;
-      for (let c = 0; c < width; c++) out[o + c] += v * x[xo + c];
-    }
-  }
-}
-
 /** Squared Frobenius norm: the sum of squares of the stored values. */
 export function frobeniusNormSquared(a: CsrMatrix): number {
   let s = 0;
   const nnz = a.indptr[a.rows];
   for (let p = 0; p < nnz; p++) s += a.values[p] * a.values[p];
   return s;
+}
+
+/** `out = a * x` for a dense vector `x` (length `a.cols`); `out` (length `a.rows`) is overwritten. */
+export function multiplyVector(a: CsrMatrix, x: Float64Array, out: Float64Array): void {
+  const { indptr, indices, values } = a;
+  for (let i = 0; i < a.rows; i++) {
+    let s = 0;
+    for (let p = indptr[i], end = indptr[i + 1]; p < end; p++) s += values[p] * x[indices[p]];
+    out[i] = s;
+  }
 }

@@ -1,0 +1,121 @@
+/**
+ * Benchmark of the rebuild's numeric steps on an ML-1M-sized synthetic table (6040 users x 3706
+ * movies, ~1M ratings, popularity-skewed, low rank + noise), side by side with scipy's svds.
+ *
+ *   node --import tsx bench/svd.bench.ts [runs=3]
+ *
+ * Prints medians; the Python reference (/usr/bin/python3 with numpy/scipy) runs in the same
+ * invocation on the same matrix, so the ratio is meaningful on a noisy machine.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RatingTable } from '@movielens/core';
+import { buildRatingMatrix, movieVectors, Random, recommendUsers, topKSimilar, truncatedSvd } from '@movielens/core';
+
+const USERS = 6040;
+const MOVIES = 3706;
+const TARGET = 1_000_209;
+const RANK = 20;
+
+/** Users with skewed activity rate movies drawn by a Zipf-like popularity; rating = low rank + noise. */
+function syntheticMl1m(seed: number): RatingTable {
+  const random = new Random(seed);
+  const popularity = Float64Array.from({ length: MOVIES }, (_, j) => 1 / (j + 10) ** 0.9);
+  random.shuffle(popularity);
+  const cumulative = new Float64Array(MOVIES);
+  popularity.reduce((s, p, j) => (cumulative[j] = s + p), 0);
+  const totalWeight = cumulative[MOVIES - 1];
+  const activity = Float64Array.from({ length: USERS }, () => Math.exp(random.gaussian() * 0.9));
+  const activitySum = activity.reduce((s, a) => s + a, 0);
+  const p = Float64Array.from({ length: USERS * RANK }, () => random.gaussian());
+  const q = Float64Array.from({ length: MOVIES * RANK }, () => random.gaussian());
+  const table: RatingTable = {
+    length: 0,
+    users: new Int32Array(TARGET + USERS),
+    movies: new Int32Array(TARGET + USERS),
+    ratings: new Float32Array(TARGET + USERS),
+    timestamps: new Uint32Array(TARGET + USERS),
+  };
+  const seen = new Uint8Array(MOVIES);
+  for (let u = 0; u < USERS; u++) {
+    const count = Math.min(MOVIES >> 1, Math.max(20, Math.round((TARGET * activity[u]) / activitySum)));
+    const chosen: number[] = [];
+    while (chosen.length < count) {
+      const x = random.next() * totalWeight;
+      let lo = 0;
+      let hi = MOVIES - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cumulative[mid] < x) lo = mid + 1;
+        else hi = mid;
+      }
+      if (!seen[lo]) {
+        seen[lo] = 1;
+        chosen.push(lo);
+      }
+    }
+    for (const m of chosen) {
+      seen[m] = 0;
+      if (table.length === table.users.length) break;
+      let s = 3.6 + random.gaussian() * 0.9;
+      for (let f = 0; f < RANK; f++) s += (p[u * RANK + f] * q[m * RANK + f]) / Math.sqrt(RANK);
+      const t = table.length++;
+      table.users[t] = u + 1;
+      table.movies[t] = m + 1;
+      table.ratings[t] = Math.min(5, Math.max(1, Math.round(s)));
+    }
+  }
+  return table;
+}
+
+function time<T>(f: () => T): [T, number] {
+  const start = performance.now();
+  const value = f();
+  return [value, (performance.now() - start) / 1000];
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+const runs = Number(process.argv[2] ?? 3);
+const table = syntheticMl1m(1);
+const seconds: Record<string, number[]> = { build: [], svd: [], similar: [], recommend: [] };
+let last: ReturnType<typeof truncatedSvd> | undefined;
+let ratings: ReturnType<typeof buildRatingMatrix> | undefined;
+for (let run = 0; run < runs; run++) {
+  const [rm, tb] = time(() => buildRatingMatrix(table));
+  const [svd, ts] = time(() => truncatedSvd(rm.matrix, { k: 50 }));
+  const [, tk] = time(() => topKSimilar(movieVectors(svd.V, svd.S, svd.k), { k: 50 }));
+  const [, tr] = time(() => recommendUsers(svd, rm, { n: 100 }));
+  seconds.build.push(tb);
+  seconds.svd.push(ts);
+  seconds.similar.push(tk);
+  seconds.recommend.push(tr);
+  last = svd;
+  ratings = rm;
+}
+const { matrix } = ratings!;
+console.log(`matrix ${matrix.rows} x ${matrix.cols}, ${matrix.indptr[matrix.rows]} ratings; node ${process.version}`);
+console.log(`svd k=50: ${last!.iterations} restart cycles, ${last!.matvecs} matvecs, converged ${last!.converged}, explained variance ${last!.explainedVariance.toFixed(4)}`);
+for (const [step, xs] of Object.entries(seconds)) console.log(`${step.padEnd(10)} median ${median(xs).toFixed(3)} s  (${xs.map((x) => x.toFixed(2)).join(', ')})`);
+
+const dir = mkdtempSync(join(tmpdir(), 'svd-bench-'));
+try {
+  writeFileSync(join(dir, 'shape.json'), JSON.stringify({ rows: matrix.rows, cols: matrix.cols }));
+  writeFileSync(join(dir, 'indptr.bin'), matrix.indptr);
+  writeFileSync(join(dir, 'indices.bin'), matrix.indices);
+  writeFileSync(join(dir, 'values.bin'), matrix.values);
+  const script = fileURLToPath(new URL('./reference/svd_reference.py', import.meta.url));
+  const out = JSON.parse(execFileSync('/usr/bin/python3', [script, dir, '50', String(runs)], { encoding: 'utf8' })) as {
+    seconds: number[];
+    singular_values: number[];
+    scipy: string;
+  };
+  const worst = out.singular_values.reduce((m, s, i) => Math.max(m, Math.abs(s - last!.S[i]) / s), 0);
+  console.log(`scipy ${out.scipy} svds k=50: median ${median(out.seconds).toFixed(3)} s  (${out.seconds.map((x) => x.toFixed(2)).join(', ')})`);
+  console.log(`ratio ours/scipy (svd): ${(median(seconds.svd) / median(out.seconds)).toFixed(2)}; max relative singular value difference ${worst.toExponential(2)}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
