@@ -7,6 +7,10 @@ import { evaluateCommand } from './evaluate.command';
 import { serveCommand } from './serve.command';
 import { upCommand } from './up.command';
 import { clusterCommand } from './cluster.command';
+import { rebuildCommand } from './rebuild.command';
+import { similarCommand } from './similar.command';
+import { recommendCommand } from './recommend.command';
+import { analyticsCommand } from './analytics.command';
 
 /** Every subcommand, in the order `movielens --help` lists them. One line per command file. */
 export const commands: Command[] = [
@@ -18,4 +22,8 @@ export const commands: Command[] = [
   downCommand,
   evaluateCommand,
   serveCommand,
+  rebuildCommand,
+  similarCommand,
+  recommendCommand,
+  analyticsCommand,
 ];

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createQueue, QueueName, requestRebuild } from '@movielens/jobs';
+import { DatasetStore, ModelStore } from '@movielens/store';
+import type { Command, CommandContext } from '../command';
+import { chooseDatasetSource } from '../cluster/dataset-source';
+import { startTopology, untilStopped } from '../cluster/topology';
+import { connectRedis } from '../redis-connection';
+import { positiveInt } from './cluster.command';
+import { generateCommand } from './generate.command';
+import { ingestCommand } from './ingest.command';
+
+/** Runs another command in-process with the given arguments (same Redis, human output). */
+function subcommand(ctx: CommandContext, redisUrl: string, values: Record<string, string | boolean>, positionals: string[]): CommandContext {
+  return { ...ctx, json: false, redisUrl, args: { values: { ...values }, positionals } };
+}
+
+/** Waits until a model is published, printing a line every 15 s; resolves with its version. */
+async function waitForModel(models: ModelStore, log: (line: string) => void): Promise<string> {
+  const started = Date.now();
+  let lastNote = started;
+  for (;;) {
+    const ver = await models.currentVersion();
+    if (ver !== null) return ver;
+    if (Date.now() - lastNote > 15_000) {
+      lastNote = Date.now();
+      log(`up: still building the model (${Math.round((Date.now() - started) / 1000)} s) ...`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** `movielens up`: the whole system locally, with data and a model, until Ctrl-C. */
+export const upCommand: Command = {
+  name: 'up',
+  summary: 'Run the whole system locally: Redis, workers, API; load data and build a model if none',
+  usage: [
+    'Usage: movielens up [folder] [--compute-workers 2] [--port 3000]',
+    '',
+    'Starts a local Redis (unless --redis/REDIS_URL), the API, an ingest worker and compute',
+    'workers. When Redis holds no dataset it ingests, in order of preference: the folder you',
+    'name, ML-1M downloaded from GroupLens (checksums verified), or a synthetic ML-1M-shaped',
+    'set; then it waits for the model and prints where to look. Ctrl-C stops everything.',
+  ].join('\n'),
+  options: {
+    'compute-workers': { type: 'string' },
+    port: { type: 'string' },
+  },
+  async run(ctx) {
+    const log = (line: string) => console.error(line);
+    const conn = await connectRedis(ctx);
+    const datasets = new DatasetStore(conn.redis, conn.keys);
+    const models = new ModelStore(conn.redis, conn.keys);
+    const topology = startTopology({
+      redisUrl: conn.url,
+      keyPrefix: conn.keyPrefix,
+      computeWorkers: positiveInt(ctx, 'compute-workers', 2),
+      port: positiveInt(ctx, 'port', 3000),
+    });
+    const stopped = untilStopped(topology.group);
+    let source = 'existing dataset in Redis';
+    try {
+      const folder = ctx.args.positionals[0];
+      if ((await datasets.currentVersion()) === null || folder !== undefined) {
+        const stateDir = resolve('.movielens');
+        const chosen = await chooseDatasetSource(folder, stateDir, log);
+        source = chosen.note;
+        if (chosen.kind === 'synthetic' && !existsSync(join(chosen.dir, 'ratings.dat'))) {
+          await generateCommand.run(subcommand(ctx, conn.url, { shape: 'ml-1m', out: chosen.dir, seed: '42' }, []));
+        }
+        await ingestCommand.run(subcommand(ctx, conn.url, { mode: 'replace' }, [chosen.dir]));
+      } else if ((await models.currentVersion()) === null) {
+        const queue = createQueue(QueueName.rebuild, { connection: conn.bull, keyPrefix: conn.keyPrefix });
+        await requestRebuild(queue, { trigger: 'cli' }, { debounceMs: 0 });
+        await queue.close();
+      }
+      log('up: waiting for the model (the compute workers are building it) ...');
+      const model = await Promise.race([waitForModel(models, log), stopped.then(() => null)]);
+      if (model !== null) {
+        log('');
+        log(`up: ready. Model ${model} from ${source}.`);
+        log(`up:   web page     ${topology.apiUrl}/`);
+        log(`up:   API docs     ${topology.apiUrl}/docs`);
+        log(`up:   queues       ${topology.apiUrl}/admin/queues (API key ${topology.apiKey})`);
+        log('up: Ctrl-C stops everything (the data stays in Redis; `npx movielens down` stops Redis).');
+      }
+      const reason = await stopped;
+      log(`up: stopping (${reason})`);
+      return { model, source, apiUrl: topology.apiUrl, stopped: reason };
+    } finally {
+      await topology.group.stop();
+      await conn.close();
+    }
+  },
+};
