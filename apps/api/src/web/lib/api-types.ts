@@ -1,3 +1,5 @@
+import type { DistributionBin } from './chart-data';
+
 /**
  * Shapes of the `/api/v1` answers the page reads. They mirror the API's routers
  * (`apps/api/src/routes/*.router.ts`); every answer carries the `model` version it came from.
@@ -23,11 +25,13 @@ export interface MovieSearchAnswer {
   movies: MovieSummary[];
 }
 
-/** Rating statistics of one movie. `histogram[i]` counts ratings of i+1 stars (null when the model has none). */
+/** Rating statistics of one movie: stars 1..5, `std` in stars, a histogram per half star (0.5..5). */
 export interface RatingStats {
   mean: number | null;
   count: number;
-  histogram: number[] | null;
+  std?: number | null;
+  /** Null when the model has no histogram. */
+  histogram: DistributionBin[] | null;
 }
 
 /** `GET /movies/:id` */

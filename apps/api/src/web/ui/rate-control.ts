@@ -24,7 +24,7 @@ export function rateControl(scope: string, movie: { movieId: number; title: stri
   return h(
     'div',
     { class: 'rate-control' },
-    h('fieldset', { class: 'stars', 'data-value': typeof current === 'number' ? current : 0 }, h('legend', { class: 'visually-hidden' }, `Your rating of ${movie.title}`), stars),
+    h('fieldset', { class: 'stars' }, h('legend', { class: 'visually-hidden' }, `Your rating of ${movie.title}`), stars),
     h('button', { type: 'button', id: `${name}-like`, class: liked ? 'button like on' : 'button like', 'aria-pressed': liked ? 'true' : 'false', onclick: () => onChoose({ kind: 'like' }) }, liked ? '♥ Liked' : '♡ Like'),
     removable ? h('button', { type: 'button', id: `${name}-remove`, class: 'button secondary small', 'aria-label': `Remove ${movie.title}`, onclick: () => onChoose({ kind: 'remove' }) }, 'Remove') : null,
   );

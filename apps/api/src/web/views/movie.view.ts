@@ -1,6 +1,7 @@
 /** One movie: year, genres, rating statistics with a histogram, and its similar movies. */
 import type { MovieAnswer, SimilarAnswer } from '../lib/api-types';
 import { formatCount, formatRating, formatScore, pluralize, titleWithYear } from '../lib/format';
+import { distributionBars } from '../lib/chart-data';
 import { barChart } from '../ui/chart';
 import { h } from '../ui/dom';
 import { empty } from '../ui/status';
@@ -19,12 +20,15 @@ function statsPanel(ctx: ViewContext, answer: MovieAnswer): HTMLElement {
     { class: 'stat-row' },
     h('div', { class: 'stat' }, h('dt', {}, 'Mean rating'), h('dd', { class: 'stat-value' }, formatRating(stats.mean), h('span', { class: 'stat-unit' }, ' / 5'))),
     h('div', { class: 'stat' }, h('dt', {}, 'Ratings'), h('dd', { class: 'stat-value' }, formatCount(stats.count))),
+    stats.std === undefined || stats.std === null ? null : h('div', { class: 'stat' }, h('dt', {}, 'Spread (std. dev.)'), h('dd', { class: 'stat-value' }, formatRating(stats.std))),
   );
   if (stats.histogram === null) return figure;
+  const bins = distributionBars(stats.histogram);
   const chart = barChart({
     title: 'How people rated it',
-    labels: stats.histogram.map((_, i) => `${i + 1} ★`),
-    series: [{ label: 'Ratings', values: stats.histogram }],
+    labelHeading: 'Stars',
+    labels: bins.map((b) => `${b.stars} ★`),
+    series: [{ label: 'Ratings', values: bins.map((b) => b.count) }],
     valueAxis: 'Number of ratings',
     format: formatCount,
   });

@@ -42,9 +42,10 @@ function profile(answer: UserAnswer): HTMLElement {
     ['Age', u.ageGroup ?? (u.age === null ? 'Not given' : String(u.age))],
     ['Occupation', u.occupation ?? 'Not given'],
     ['Zip code', u.zip ?? 'Not given'],
-    ['Ratings', formatCount(answer.ratingCount)],
-    ['Mean rating given', answer.meanRating === undefined || answer.meanRating === null ? '–' : `${formatRating(answer.meanRating)} ★`],
   ];
+  // Figures the API may not know are left out rather than shown as a dash.
+  if (answer.ratingCount !== null) rows.push(['Ratings', formatCount(answer.ratingCount)]);
+  if (answer.meanRating !== undefined && answer.meanRating !== null) rows.push(['Mean rating given', `${formatRating(answer.meanRating)} ★`]);
   const genres = answer.favouriteGenres;
   return h(
     'div',

@@ -1,0 +1,246 @@
+/**
+ * The web page in a real browser against the real API: Chromium drives the built page served
+ * by createApp, which reads a model built by the real ingest and compute code from a synthetic
+ * ML-1M-shaped dataset on the test Redis. Every scenario saves a screenshot in `screenshots/`.
+ */
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chartIds } from '../../src/web/lib/route';
+import { launchChromium, screenshot, skipBrowser, watchErrors } from './browser';
+import { apiKey, buildPage, removeDir, startStack, writeSyntheticFiles, type Stack } from './stack';
+
+/** The README's picture: written when missing, or on demand with MOVIELENS_DOCS_SCREENSHOT=1 (it changes with each model version). */
+const docsScreenshot = fileURLToPath(new URL('../../../../docs/screenshot.png', import.meta.url));
+const writeDocsScreenshot = !existsSync(docsScreenshot) || process.env.MOVIELENS_DOCS_SCREENSHOT === '1';
+
+/** Dataset sizes: small enough to build in seconds, big enough for every chart to have rows. */
+const initial = { shape: 'ml-1m', seed: 11, ratings: 8000, users: 150, movies: 120 } as const;
+const uploaded = { shape: 'ml-1m', seed: 12, ratings: 6000, users: 120, movies: 100 } as const;
+
+if (skipBrowser) console.log('SKIPPED: browser tests (MOVIELENS_SKIP_BROWSER=1)');
+
+describe.skipIf(skipBrowser)('the web page in Chromium against the real API', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  const dirs: string[] = [];
+
+  /** The API's answer to `path` (for choosing what to click and checking what is shown). */
+  async function api<T>(path: string): Promise<T> {
+    const res = await fetch(`${stack.baseUrl}api/v1${path}`);
+    expect(res.status, `GET ${path}`).toBe(200);
+    return (await res.json()) as T;
+  }
+
+  async function open(hash: string): Promise<void> {
+    await page.goto(`${stack.baseUrl}${hash}`);
+  }
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    buildPage();
+    stack = await startStack();
+    const files = writeSyntheticFiles(initial);
+    dirs.push(files.dir);
+    await stack.uploadAndWait(files.paths);
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    errors = watchErrors(page);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await stack?.close();
+    for (const dir of dirs) removeDir(dir);
+  });
+
+  it('searches movies by title as you type and opens one with its rating statistics', async () => {
+    const { movies } = await api<{ movies: { movieId: number; title: string; count: number; mean: number }[] }>('/analytics/most-rated?limit=1');
+    const target = movies[0];
+    await open('#/');
+    // Lower case and only the start of the title: search is case- and accent-insensitive.
+    const query = target.title.slice(0, Math.min(8, target.title.length)).toLowerCase();
+    await page.getByLabel('Search movies by title').pressSequentially(query, { delay: 30 });
+    await page.waitForURL((url) => url.hash.startsWith('#/search?q='));
+    const link = page.locator('.result-list a', { hasText: target.title }).first();
+    await link.waitFor();
+    await screenshot(page, '01-search');
+    await link.click();
+
+    await page.waitForURL(`**#/movie/${target.movieId}`);
+    await expect.poll(() => page.locator('h1').textContent()).toContain(target.title);
+    // The mean and count shown are the API's, formatted.
+    const stats = page.locator('.stat-value');
+    await stats.first().waitFor();
+    expect(await stats.nth(0).textContent()).toContain(target.mean.toFixed(2));
+    expect((await stats.nth(1).textContent())?.replace(/,/g, '')).toBe(String(target.count));
+    await page.locator('figure.chart canvas').waitFor();
+    await page.locator('#similar-list li').first().waitFor();
+    await screenshot(page, '02-movie');
+    if (writeDocsScreenshot) {
+      mkdirSync(fileURLToPath(new URL('.', `file://${docsScreenshot}`)), { recursive: true });
+      copyFileSync(await screenshot(page, 'docs-screenshot'), docsScreenshot);
+    }
+  });
+
+  it('follows a similar movie, and back returns to the previous one', async () => {
+    const from = Number(new URL(page.url()).hash.split('/').pop());
+    const { similar } = await api<{ similar: { movieId: number; title: string }[] }>(`/movies/${from}/similar?k=20`);
+    expect(similar.length).toBeGreaterThan(0);
+    const shown = await page.locator('#similar-list li .movie-title').allTextContents();
+    expect(shown).toEqual(similar.map((s) => s.title));
+
+    await page.locator('#similar-list a').first().click();
+    await page.waitForURL(`**#/movie/${similar[0].movieId}`);
+    await expect.poll(() => page.locator('h1').textContent()).toContain(similar[0].title);
+    await page.locator('#similar-list li').first().waitFor();
+    await screenshot(page, '03-similar');
+
+    await page.goBack();
+    await page.waitForURL(`**#/movie/${from}`);
+    await page.goForward();
+    await page.waitForURL(`**#/movie/${similar[0].movieId}`);
+  });
+
+  it("shows a user's profile and recommendations with scores", async () => {
+    const { recommendations } = await api<{ recommendations: { title: string; score: number }[] }>('/users/1/recommendations?k=20');
+    await open('#/user/1');
+    const recs = page.locator('#recommendations .ranked-list li');
+    await recs.first().waitFor();
+    expect(await page.locator('#recommendations .movie-title').allTextContents()).toEqual(recommendations.map((r) => r.title));
+    expect(await recs.first().locator('.score').textContent()).toContain(recommendations[0].score.toFixed(3));
+    await expect.poll(() => page.locator('.facts').textContent()).toMatch(/Gender.*Age.*Occupation/);
+    await screenshot(page, '04-user');
+
+    await page.getByRole('button', { name: 'Surprise me' }).click();
+    await page.waitForURL((url) => /^#\/user\/\d+$/.test(url.hash) && url.hash !== '#/user/1');
+    await page.locator('#recommendations .ranked-list li, #recommendations .state').first().waitFor();
+  });
+
+  it('rates and likes a few movies anonymously and recommends by folding them in', async () => {
+    await context.clearCookies();
+    await open('#/rate');
+    // Strings, not functions: this file is type-checked without the DOM library.
+    await page.evaluate('localStorage.clear()');
+    await page.reload();
+    const { movies } = await api<{ movies: { title: string }[] }>('/analytics/most-rated?limit=3');
+    for (const [i, movie] of movies.entries()) {
+      const search = page.getByLabel('Find a movie you have seen');
+      await search.fill(movie.title);
+      const row = page.locator('.result-list .rate-row', { hasText: movie.title }).first();
+      await row.waitFor();
+      if (i === 2) await row.getByRole('button', { name: /Like/ }).click();
+      else await row.locator('label.star-label').nth(4 - i).click();
+    }
+    const rated = page.locator('.rated-list li');
+    await expect.poll(() => rated.count()).toBe(3);
+    // Five stars, four stars, a like: as chosen.
+    const checked = await page.locator('.rated-list input:checked').all();
+    expect(await Promise.all(checked.map((input) => input.getAttribute('value')))).toEqual(['5', '4']);
+    expect(await page.locator('.rated-list button[aria-pressed="true"]').count()).toBe(1);
+    await page.getByText('Based on 3 movies you rated.').waitFor();
+    const recs = page.locator('.ranked-list li');
+    expect(await recs.count()).toBeGreaterThan(0);
+    // Movies the visitor rated are not recommended back to them.
+    const recommended = await page.locator('.ranked-list .movie-title').allTextContents();
+    for (const movie of movies) expect(recommended).not.toContain(movie.title);
+    await screenshot(page, '05-rate');
+
+    // The list survives a reload (kept in this browser only).
+    await page.reload();
+    await expect.poll(() => page.locator('.rated-list li').count()).toBe(3);
+  });
+
+  it('draws every analytics chart, with its numbers in a table', async () => {
+    for (const chart of chartIds) {
+      await open(`#/analytics/${chart}`);
+      await page.locator('figure.chart canvas').waitFor();
+      const rows = await page.locator('figure.chart tbody tr').count();
+      expect(rows, chart).toBeGreaterThan(0);
+      expect(await page.locator('.tabs a[aria-current="page"]').getAttribute('href')).toBe(`#/analytics/${chart}`);
+      await screenshot(page, `06-analytics-${chart}`);
+    }
+    // The gender gap in the other direction: men's mean above women's in the first row.
+    await open('#/analytics/gender-gap');
+    await page.locator('figure.chart canvas').waitFor();
+    await page.getByLabel('Men rate higher', { exact: true }).check();
+    await expect.poll(async () => {
+      const cells = await page.locator('figure.chart tbody tr').first().locator('td').allTextContents();
+      return Number(cells[1]) > Number(cells[0]);
+    }).toBe(true);
+    await screenshot(page, '06-analytics-gender-gap-men');
+  });
+
+  it('shows a designed error for a movie that does not exist', async () => {
+    await open('#/movie/999999');
+    const alert = page.getByRole('alert').first();
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('does not exist');
+    await screenshot(page, '07-not-found');
+  });
+
+  it('uploads a dataset as admin and follows the progress bar to the end', async () => {
+    const files = writeSyntheticFiles(uploaded);
+    dirs.push(files.dir);
+    const before = await api<{ current: string }>('/models');
+    await open('#/admin');
+    await page.getByLabel('API key').fill(apiKey);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#dataset-files').setInputFiles(files.paths);
+    await page.getByRole('button', { name: 'Upload' }).click();
+
+    const progress = page.locator('#job-progress');
+    const seen = new Set<number>();
+    await expect
+      .poll(
+        async () => {
+          seen.add(Number(await progress.getAttribute('value')));
+          return page.locator('#job-message').textContent();
+        },
+        { timeout: 120_000, interval: 100 },
+      )
+      .toMatch(/^Done/);
+    expect(Number(await progress.getAttribute('value'))).toBe(100);
+    // The bar moved through intermediate values, not straight from 0 to 100.
+    expect([...seen].some((v) => v > 0 && v < 100)).toBe(true);
+
+    const after = await api<{ current: string }>('/models');
+    expect(after.current).not.toBe(before.current);
+    await expect.poll(() => page.locator('#footer-model').textContent()).toBe(after.current);
+    await expect.poll(() => page.locator('table.models tbody tr').count()).toBeGreaterThanOrEqual(2);
+    await screenshot(page, '08-admin-upload');
+  });
+
+  it('rolls back to the previous model version from the admin page', async () => {
+    const { current, versions } = await api<{ current: string; versions: { version: string }[] }>('/models');
+    const previous = versions.find((v) => v.version !== current)!.version;
+    await page.locator('table.models tr', { hasText: previous }).getByRole('button', { name: 'Activate' }).click();
+    await expect.poll(async () => (await api<{ current: string }>('/models')).current).toBe(previous);
+    await expect.poll(() => page.locator('#footer-model').textContent()).toBe(previous);
+    await screenshot(page, '09-admin-rollback');
+  });
+
+  it('fits a phone screen without horizontal scrolling', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    try {
+      const id = Number((await api<{ movies: { movieId: number }[] }>('/analytics/most-rated?limit=1')).movies[0].movieId);
+      await phone.goto(`${stack.baseUrl}#/movie/${id}`);
+      await phone.locator('#similar-list li').first().waitFor();
+      const overflow = Number(await phone.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
+      expect(overflow).toBeLessThanOrEqual(0);
+      await screenshot(phone, '10-phone-movie');
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('raised no script errors in the page', () => {
+    expect(errors).toEqual([]);
+  });
+});
