@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The real command line, as a user runs it. `evaluate` needs no Redis: it reads files only.
+const bin = fileURLToPath(new URL('../../bin/movielens.js', import.meta.url));
+let dir: string;
+
+function cli(...args: string[]) {
+  const out = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'movielens-evaluate-'));
+  // A small synthetic ML-100K-shaped set from the real generator (1,500 ratings).
+  const generated = cli('generate', '--shape', 'ml-100k', '--out', join(dir, 'small'), '--ratings', '1500', '--users', '60', '--movies', '90', '--json');
+  expect(generated.code, generated.stderr).toBe(0);
+  writeFileSync(join(dir, 'u.data'), '1\t1\t5\t881250949\n1\t2\tfive\t881250950\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('movielens evaluate (child process)', () => {
+  it('prints one JSON result row per algorithm with every metric for 2 folds', () => {
+    const out = cli('evaluate', join(dir, 'small'), '--folds', '2', '--json');
+    expect(out.code, out.stderr).toBe(0);
+    const parsed = JSON.parse(out.stdout) as { folds: number; results: Record<string, unknown>[] };
+    expect(parsed.folds).toBe(2);
+    expect(parsed.results.map((r) => r.algorithm)).toEqual(['global-mean', 'movie-mean', 'popularity', 'baseline', 'puresvd', 'mf']);
+    for (const row of parsed.results) {
+      for (const key of ['rmse', 'mae', 'precision@10', 'recall@10', 'ndcg@10', 'coverage', 'fitSeconds']) {
+        expect(typeof row[key], `${String(row.algorithm)} ${key}`).toBe('number');
+      }
+      expect(row.rmse as number).toBeGreaterThan(0);
+      expect(row.rmse as number).toBeLessThan(4);
+    }
+  });
+
+  it('runs only the requested algorithms and prints a table in human mode', () => {
+    const out = cli('evaluate', join(dir, 'small'), '--folds', '2', '--algorithms', 'baseline,popularity');
+    expect(out.code, out.stderr).toBe(0);
+    const lines = out.stdout.trim().split('\n');
+    expect(lines.some((l) => l.startsWith('algorithm') && l.includes('RMSE') && l.includes('NDCG@10'))).toBe(true);
+    expect(lines.filter((l) => /^(baseline|popularity) /.test(l))).toHaveLength(2);
+  });
+
+  it('fails with exit code 1 naming the file, line and reason for a bad ratings line', () => {
+    const out = cli('evaluate', dir, '--folds', '2');
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/u\.data:2/);
+  });
+
+  it('rejects an unknown algorithm and --official without the split files', () => {
+    expect(cli('evaluate', join(dir, 'small'), '--algorithms', 'knn').stderr).toMatch(/unknown algorithm knn/);
+    expect(cli('evaluate', join(dir, 'small'), '--official').stderr).toMatch(/missing u1\.base/);
+  });
+});
