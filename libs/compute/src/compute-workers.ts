@@ -48,6 +48,7 @@ export interface ComputeWorkers {
 export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWorkers {
   const { connection, bullPrefix: prefix, logger } = options;
   const thread = new ComputeThread();
+  thread.start();
   const flow = new FlowProducer({ connection, prefix });
   const rebuildQueue = new Queue(QueueName.rebuild, { connection, prefix });
   const deps = { redis: options.redis, keys: options.keys, bullPrefix: prefix, flow, rebuildQueue, thread, logger, keepVersions: options.keepVersions };

@@ -38,6 +38,14 @@ export class ComputeThread {
     });
   }
 
+  /**
+   * Starts the thread now rather than at the first task: loading tsx and the core module in
+   * the thread takes about a second, which should not count against the first rebuild.
+   */
+  start(): void {
+    this.ensureWorker();
+  }
+
   /** Stops the thread; pending tasks fail. */
   async close(): Promise<void> {
     const worker = this.worker;

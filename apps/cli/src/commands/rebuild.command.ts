@@ -1,0 +1,111 @@
+import { QueueEvents } from 'bullmq';
+import { InputError } from '@movielens/core';
+import { computeWorkersReady, REBUILD_STAGES, startComputeWorkers, type RebuildProgress, type RebuildResult } from '@movielens/compute';
+import { createQueue, hasActiveWorkers, QueueName, rebuildParamsSchema, requestRebuild } from '@movielens/jobs';
+import { bullPrefix } from '@movielens/jobs';
+import { createLogger } from '@movielens/config';
+import type { Command, CommandContext } from '../command';
+import { createProgress } from '../progress';
+import { connectRedis } from '../redis-connection';
+
+/** Parses a whole-number option; undefined when absent. */
+export function intOption(ctx: CommandContext, name: string): number | undefined {
+  const raw = ctx.args.values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new InputError(`--${name} must be a whole number, got '${String(raw)}'`);
+  return n;
+}
+
+/** The `--json` result of `movielens rebuild`. */
+export interface RebuildCommandResult extends RebuildResult {
+  jobId: string;
+  /** Where the rebuild ran: compute worker processes, or this process (none was listening). */
+  ranBy: 'worker' | 'cli';
+}
+
+async function run(ctx: CommandContext): Promise<unknown> {
+  const parsed = rebuildParamsSchema.partial().safeParse({
+    k: intOption(ctx, 'k'),
+    topK: intOption(ctx, 'top-k'),
+    recsN: intOption(ctx, 'recs-n'),
+    minCount: intOption(ctx, 'min-count'),
+    parts: intOption(ctx, 'parts'),
+  });
+  if (!parsed.success) throw new InputError(`bad rebuild option: ${parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; ')}`);
+  const params = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
+  const conn = await connectRedis(ctx);
+  const queue = createQueue(QueueName.rebuild, { connection: conn.bull, keyPrefix: conn.keyPrefix });
+  const events = new QueueEvents(QueueName.rebuild, { connection: conn.bull, prefix: bullPrefix(conn.keyPrefix) });
+  let local: ReturnType<typeof startComputeWorkers> | null = null;
+  try {
+    await events.waitUntilReady();
+    const remote = await hasActiveWorkers(queue);
+    const job = await requestRebuild(queue, { trigger: 'cli', params }, { debounceMs: 0 });
+    if (remote && ctx.args.values.wait !== true) {
+      ctx.print(`queued rebuild job ${job.id}; a compute worker is running it (add --wait to follow it)`);
+      return { jobId: job.id, queued: true };
+    }
+    if (!remote) {
+      // Nobody listens: run the same processors here, both queues, until the job is done.
+      local = startComputeWorkers({ redis: conn.redis, connection: conn.bull, keys: conn.keys, bullPrefix: bullPrefix(conn.keyPrefix), logger: createLogger('cli-rebuild', 'warn') });
+      await computeWorkersReady(local);
+    }
+    const bar = createProgress(ctx, 'rebuild');
+    const listener = ({ jobId, data }: { jobId: string; data: unknown }) => {
+      const p = data as RebuildProgress;
+      const i = REBUILD_STAGES.indexOf(p?.stage);
+      if (jobId === job.id && i >= 0) bar.update(i * 100 + p.percent, REBUILD_STAGES.length * 100, p.stage);
+    };
+    events.on('progress', listener);
+    let result: RebuildResult;
+    try {
+      result = (await job.waitUntilFinished(events)) as RebuildResult;
+    } finally {
+      events.off('progress', listener);
+      bar.stop();
+    }
+    if (result.noop) ctx.print(`model ${result.modelVersion} is up to date with dataset ${result.datasetVersion}: nothing to rebuild`);
+    else {
+      const t = result.timings;
+      const stages = ['load', 'matrix', 'svd', 'shards', 'analytics', 'publish'].map((s) => `${s} ${((t[s] ?? 0) / 1000).toFixed(2)}s`).join(', ');
+      ctx.print(`model ${result.modelVersion} published from dataset ${result.datasetVersion} in ${((t.total ?? 0) / 1000).toFixed(2)} s (${stages})`);
+      ctx.print(`  top singular values: ${result.singularValues.slice(0, 5).map((s) => s.toFixed(1)).join(', ')}; explained variance ${(100 * result.explainedVariance).toFixed(1)}%`);
+      ctx.print(`  shard jobs ran on ${result.shardWorkers.map((w) => `${w.host}:${w.pid} (${w.jobs})`).join(', ')}`);
+    }
+    return { jobId: job.id!, ranBy: remote ? 'worker' : 'cli', ...result } satisfies RebuildCommandResult;
+  } finally {
+    await local?.close();
+    await Promise.all([events.close(), queue.close()]);
+    await conn.close();
+  }
+}
+
+/** `movielens rebuild`: build a new model version from the current dataset. */
+export const rebuildCommand: Command = {
+  name: 'rebuild',
+  summary: 'Build a new model version (SVD, similar movies, recommendations, analytics) from the current dataset',
+  usage: [
+    'Usage: movielens rebuild [--k 50] [--top-k 50] [--recs-n 100] [--min-count 0] [--parts 8] [--wait]',
+    '',
+    'Runs a rebuild job on the compute workers if one is listening, otherwise in this process.',
+    'A rebuild with the dataset version and parameters of the current model changes nothing.',
+    '',
+    '  --k N          SVD factors (default 50)',
+    '  --top-k N      similar movies kept per movie (default 50)',
+    '  --recs-n N     recommendations kept per user (default 100)',
+    '  --min-count N  leave movies with fewer ratings out of similar lists (default 0: off)',
+    '  --parts N      shard jobs per table (default 8)',
+    '  --wait         with a compute worker listening: follow the job until it is done',
+    '  --json         print the job result (model version, timings, singular values) as JSON',
+  ].join('\n'),
+  options: {
+    k: { type: 'string' },
+    'top-k': { type: 'string' },
+    'recs-n': { type: 'string' },
+    'min-count': { type: 'string' },
+    parts: { type: 'string' },
+    wait: { type: 'boolean', default: false },
+  },
+  run,
+};

@@ -1,0 +1,88 @@
+/** Shared by the read commands (similar, recommend, analytics): the current model and movie titles. */
+import { InputError, NotFoundError, NotReadyError } from '@movielens/core';
+import { DatasetStore, ModelStore, type ModelMeta } from '@movielens/store';
+import type { CliRedis } from './redis-connection';
+
+/** The model being served and its metadata; NotReadyError when none was built yet. */
+export async function currentModel(conn: CliRedis): Promise<{ models: ModelStore; meta: ModelMeta }> {
+  const models = new ModelStore(conn.redis, conn.keys);
+  const ver = await models.currentVersion();
+  const meta = ver === null ? null : await models.meta(ver);
+  if (meta === null) throw new NotReadyError('no model has been built yet: run `movielens rebuild` first');
+  return { models, meta };
+}
+
+/** Titles by movie id from the model's dataset version (empty when that version is gone). */
+export async function movieTitles(conn: CliRedis, meta: ModelMeta): Promise<Map<number, string>> {
+  const datasets = new DatasetStore(conn.redis, conn.keys);
+  const movies = (await datasets.meta(meta.datasetVersion)) === null ? [] : await datasets.loadMovies(meta.datasetVersion);
+  return new Map(movies.map((m) => [m.id, m.title]));
+}
+
+/** Parses positional ids, naming the bad one. */
+export function parseIds(values: string[], what: string): number[] {
+  return values.map((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InputError(`'${v}' is not a ${what} id`);
+    return n;
+  });
+}
+
+/** A scored list with titles, as printed by `similar` and `recommend`. */
+export interface TitledEntry {
+  movieId: number;
+  /** Null when the dataset has no title for the movie. */
+  title: string | null;
+  score: number;
+}
+
+/** What differs between `similar` and `recommend`. */
+export interface ListSpec {
+  /** JSON key of the subject id: `movieId` or `userId`. */
+  idKey: 'movieId' | 'userId';
+  /** JSON key of the list: `similar` or `recommendations`. */
+  listKey: 'similar' | 'recommendations';
+  /** `movie` or `user`, for messages. */
+  noun: string;
+  /** The stored list, or null when the subject is not in the model. */
+  fetch(models: ModelStore, ver: string, id: number): Promise<{ movieId: number; score: number }[] | null>;
+  /** Every subject id of the model (for --all). */
+  allIds(models: ModelStore, ver: string): Promise<ArrayLike<number>>;
+}
+
+/**
+ * Runs `similar` / `recommend`: one JSON object for a single id, an array for several ids or
+ * --all; the first `k` entries of each stored list. Unknown ids fail with NotFoundError.
+ */
+export async function printLists(conn: CliRedis, spec: ListSpec, positionals: string[], k: number, all: boolean, print: (line: string) => void): Promise<unknown> {
+  const { models, meta } = await currentModel(conn);
+  const ids = all ? Array.from(await spec.allIds(models, meta.id)) : parseIds(positionals, spec.noun);
+  if (ids.length === 0) throw new InputError(`name at least one ${spec.noun} id, or --all`);
+  const titles = await movieTitles(conn, meta);
+  const out: Record<string, unknown>[] = [];
+  const missing: number[] = [];
+  for (const id of ids) {
+    const list = await spec.fetch(models, meta.id, id);
+    if (list === null) {
+      missing.push(id);
+      continue;
+    }
+    const entries: TitledEntry[] = list.slice(0, k).map((e) => ({ movieId: e.movieId, title: titles.get(e.movieId) ?? null, score: e.score }));
+    out.push({ [spec.idKey]: id, model: meta.id, [spec.listKey]: entries });
+    if (!all) {
+      const head = spec.idKey === 'movieId' ? `${id} ${titles.get(id) ?? ''}`.trim() : `user ${id}`;
+      print(`${head} (model ${meta.id}):`);
+      entries.forEach((e, i) => print(`  ${String(i + 1).padStart(3)}. ${e.score.toFixed(3)}  ${e.movieId}  ${e.title ?? ''}`));
+    }
+  }
+  if (missing.length > 0) throw new NotFoundError(`${spec.noun}(s) ${missing.join(', ')} not in model ${meta.id}`);
+  if (all) print(`${out.length} ${spec.noun}s in model ${meta.id}; use --json for the lists`);
+  return ids.length === 1 && !all ? out[0] : out;
+}
+
+/** Parses `-k` (entries per list; default 10). */
+export function listLength(value: unknown): number {
+  const n = Number(value ?? 10);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`-k must be a whole number >= 1, got '${String(value)}'`);
+  return n;
+}
