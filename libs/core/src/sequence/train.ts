@@ -11,9 +11,9 @@ import { LstmTrainer, type LstmStepOptions } from './trainer';
 
 /** Options of trainLstm; every field has a default. */
 export interface LstmTrainOptions {
-  /** Input movie embedding size; default 64. */
+  /** Input movie embedding size; default 32. */
   embeddingDim?: number;
-  /** LSTM hidden size (= output embedding size); default 64. */
+  /** LSTM hidden size (= output embedding size); default 32. */
   hidden?: number;
   /** Passes over all users; default 8. */
   epochs?: number;
@@ -21,7 +21,7 @@ export interface LstmTrainOptions {
   window?: number;
   /** Windows per Adam update; default 4. */
   batchWindows?: number;
-  /** Sampled negatives per window; default 128. */
+  /** Sampled negatives per window; default 64. */
   negatives?: number;
   /** Popularity exponent of the negative sampler; default 0.75. */
   alpha?: number;
@@ -57,13 +57,13 @@ export async function trainLstm(table: RatingTable, options: LstmTrainOptions = 
   const seqs = buildUserSequences(table);
   const shape: LstmShape = {
     numMovies: seqs.movieIds.length,
-    embeddingDim: options.embeddingDim ?? 64,
-    hidden: options.hidden ?? 64,
+    embeddingDim: options.embeddingDim ?? 32,
+    hidden: options.hidden ?? 32,
   };
   const step: LstmStepOptions = {
     window: options.window ?? 32,
     batchWindows: options.batchWindows ?? 4,
-    negatives: options.negatives ?? 128,
+    negatives: options.negatives ?? 64,
     learningRate: options.learningRate ?? 0.003,
     clipNorm: options.clipNorm ?? 5,
     l2: options.l2 ?? 1e-5,

@@ -1,0 +1,103 @@
+/**
+ * Benchmarks of the next-movie LSTM (libs/core/src/sequence).
+ *
+ *   node --import tsx bench/lstm.bench.ts latency              inference p50/p99: 50-movie history, 3,706 movies
+ *   node --import tsx bench/lstm.bench.ts throughput [data]    training steps/s, 1 vs 2 threads, one epoch each
+ *   node --import tsx bench/lstm.bench.ts evaluate [data]      the leave-last-out table of docs/EVALUATION.md
+ *
+ * data: `ml-100k` (../shared/data/ml-100k/u.data, default) or `synthetic` (the ML-1M-shaped
+ * generator, seed 42, built in memory). Timings are wall-clock medians on a shared machine;
+ * `latency` also times the output layer alone (3,706 dot products) as the in-process
+ * reference, so the ratio is meaningful even when the machine is busy.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { LstmModel, RatingTable } from '@movielens/core';
+import {
+  allocateRatingTable, evaluateNextMovie, generateDataset, initLstmWeights, lstmLayout, LstmPredictor, parseFile, Random, trainLstm,
+} from '@movielens/core';
+
+const [mode = 'latency', data = 'ml-100k'] = process.argv.slice(2);
+
+async function load(name: string): Promise<RatingTable> {
+  if (name === 'synthetic') {
+    const dataset = generateDataset({ shape: 'ml-1m', seed: 42 });
+    const table = allocateRatingTable(dataset.plan.ratings);
+    dataset.forEachRating((user, movie, rating, timestamp) => {
+      const i = table.length++;
+      table.users[i] = user;
+      table.movies[i] = movie;
+      table.ratings[i] = rating;
+      table.timestamps[i] = timestamp;
+    });
+    return table;
+  }
+  const path = fileURLToPath(new URL('../../shared/data/ml-100k/u.data', import.meta.url));
+  if (!existsSync(path)) throw new Error(`${path} not found (MovieLens data is not committed; see shared/data/README.md)`);
+  const parsed = await parseFile('u.data', createReadStream(path));
+  if (parsed.kind !== 'ratings') throw new Error('u.data did not parse as ratings');
+  return parsed.result.table;
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function latency(): void {
+  const shape = { numMovies: 3706, embeddingDim: 32, hidden: 32 };
+  const model: LstmModel = {
+    shape,
+    movieIds: Int32Array.from({ length: shape.numMovies }, (_, i) => i + 1),
+    weights: initLstmWeights(shape, new Random(1), new Float32Array(lstmLayout(shape).size)) as Float32Array,
+  };
+  const predictor = new LstmPredictor(model);
+  const random = new Random(2);
+  const runs = 3000;
+  const full = new Float64Array(runs);
+  const outputOnly = new Float64Array(runs);
+  const scores = new Float32Array(shape.numMovies);
+  const history = Int32Array.from({ length: 50 }, () => 1 + random.int(shape.numMovies));
+  for (let r = 0; r < runs; r++) {
+    for (let i = 0; i < 50; i++) history[i] = 1 + random.int(shape.numMovies);
+    let t = performance.now();
+    predictor.recommend(history, 10);
+    full[r] = performance.now() - t;
+    t = performance.now();
+    predictor.scoreDense(history, 0, 0, scores);
+    outputOnly[r] = performance.now() - t;
+  }
+  full.sort();
+  outputOnly.sort();
+  console.log(JSON.stringify({
+    mode: 'latency', runs, shape,
+    recommendMs: { p50: quantile(full, 0.5), p99: quantile(full, 0.99) },
+    outputLayerOnlyMs: { p50: quantile(outputOnly, 0.5), p99: quantile(outputOnly, 0.99) },
+    ratioP50: quantile(full, 0.5) / quantile(outputOnly, 0.5),
+  }));
+}
+
+async function throughput(table: RatingTable): Promise<void> {
+  const results: Record<string, number> = {};
+  for (const threads of [1, 2]) {
+    const start = performance.now();
+    await trainLstm(table, { epochs: 1, threads });
+    results[`threads${threads}Seconds`] = (performance.now() - start) / 1000;
+  }
+  console.log(JSON.stringify({ mode: 'throughput', data, ratings: table.length, ...results, speedup: results.threads1Seconds / results.threads2Seconds }));
+}
+
+async function evaluate(table: RatingTable): Promise<void> {
+  const start = performance.now();
+  const rows = await evaluateNextMovie(table, {
+    now: () => performance.now(),
+    lstm: { threads: 2, onEpoch: (e, loss) => console.error(`lstm epoch ${e + 1}: loss ${loss.toFixed(4)} at ${((performance.now() - start) / 1000).toFixed(0)} s`) },
+    onProgress: (p) => { if (p.phase === 'score' && p.done === p.total) console.error(`${p.algorithm} scored at ${((performance.now() - start) / 1000).toFixed(0)} s`); },
+  });
+  console.log(JSON.stringify({ mode: 'evaluate', data, ratings: table.length, cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, rows }, null, 1));
+}
+
+if (mode === 'latency') latency();
+else if (mode === 'throughput') await throughput(await load(data));
+else if (mode === 'evaluate') await evaluate(await load(data));
+else throw new Error(`unknown mode ${mode}: latency | throughput | evaluate`);
