@@ -72,6 +72,11 @@ describe('createMoviesParser', () => {
     expect(movies(moviesDat, latin).movies[0].title).toBe('Am\u00e9\u0080lie');
   });
 
+  it('reports control characters as binary data, even in Latin-1 files', () => {
+    const bad = new Uint8Array([...bytesOf('1::A (1999)::Drama\n2::B'), 0x1b, 0x03, ...bytesOf(' (1999)::Drama\n')]);
+    expect(oneIssue(movies(moviesDat, bad, 1))).toEqual({ file: 'movies.dat', line: 2, reason: 'binary data, not a MovieLens text file' });
+  });
+
   it('handles a quoted line break inside a CSV title across chunk boundaries', () => {
     const bytes = bytesOf('movieId,title,genres\r\n1,"Two\nLines (1999)",Drama\r\n2,B (2000),Comedy');
     const whole = movies(moviesCsv, bytes);

@@ -120,6 +120,10 @@ describe('createRatingsParser', () => {
     expect(err.issues).toEqual([{ file: 'ratings.dat', line: 1, reason: 'binary data, not a MovieLens text file' }]);
     const later = inputError(() => parse(ml1m, `${ok1m}${ok1m}1::1\u0000::5::1\n`, { maxErrors: 10 }));
     expect(later.issues[0]).toEqual({ file: 'ratings.dat', line: 3, reason: 'binary data, not a MovieLens text file' });
+    const gzipish = Uint8Array.from([0x1f, 0x8b, 8, 0x89, 0x50, 10]);
+    expect(inputError(() => feed(createRatingsParser({ file: ml1m }), gzipish)).issues).toEqual([
+      { file: 'ratings.dat', line: 1, reason: 'binary data, not a MovieLens text file' },
+    ]);
     const utf16 = new Uint8Array([0xff, 0xfe, ...Array.from(bytesOf(ok1m)).flatMap((b) => [b, 0])]);
     expect(inputError(() => feed(createRatingsParser({ file: ml1m }), utf16)).message).toBe(
       'ratings.dat: UTF-16 text; MovieLens files are ASCII, UTF-8 or Latin-1',

@@ -4,11 +4,11 @@
  * hundreds of MB/s. Deduplication (last rating of a (user, movie) pair wins) runs once at end().
  */
 import { InputError, type LineIssue } from '../errors';
-import { bytesEqual, fieldText, MAX_ID, parseDecimal, parseUint } from './bytes';
+import { bytesEqual, fieldText, hasControlBytes, MAX_ID, parseDecimal, parseUint } from './bytes';
 import { isOnScale, RATING_SCALES, releaseName } from './codes';
 import { CSV_RATINGS_HEADER } from './detect';
 import { IssueCollector } from './issues';
-import { LineSplitter } from './line-splitter';
+import { BINARY_REASON, LineSplitter } from './line-splitter';
 import type { ParserOptions, ParseSummary, StreamParser } from './parser-options';
 import { deduplicate, RatingTableBuilder } from './rating-table';
 import type { RatingTable } from './types';
@@ -62,6 +62,7 @@ export function createRatingsParser(options: ParserOptions): StreamParser<Rating
         return;
       }
     }
+    if (hasControlBytes(buf, start, end)) return issues.add(line, BINARY_REASON);
     // Field boundaries: bounds[2k], bounds[2k+1] = start, end of field k (first 4 only).
     let fields = 0;
     let fieldStart = start;

@@ -5,7 +5,8 @@
  */
 import type { DetectedFile } from './detect';
 import { IssueCollector } from './issues';
-import { LineSplitter } from './line-splitter';
+import { hasControlBytes } from './bytes';
+import { BINARY_REASON, LineSplitter } from './line-splitter';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -31,6 +32,10 @@ export function textLineSplitter(file: DetectedFile, maxErrors: number, handle: 
   const splitter = new LineSplitter(
     (buf, start, end, line) => {
       if (start === end) return;
+      if (hasControlBytes(buf, start, end, isUtf8)) {
+        issues.add(line, BINARY_REASON);
+        return;
+      }
       let text: string;
       if (isUtf8) {
         try {
