@@ -36,9 +36,11 @@ export function scale(x: Float64Array, factor: number): void {
 
 /**
  * Removes from `x` its components along the first `count` basis vectors by classical
- * Gram-Schmidt applied twice (CGS2: "twice is enough", Giraud, Langou, Rozloznik 2005), which
- * keeps the basis orthogonal to working precision. Adds the removed coefficients to
- * `coefficients[0..count)` (when given) and returns the norm of the result.
+ * Gram-Schmidt, repeated once when the first pass cancelled more than 1 - 1/sqrt(2) of the norm
+ * (the DGKS criterion, Daniel, Gragg, Kaufman and Stewart 1976, as in ARPACK): "twice is
+ * enough" keeps the basis orthogonal to working precision, and the test skips the second pass
+ * when it cannot matter. Adds the removed coefficients to `coefficients[0..count)` (when given)
+ * and returns the norm of the result.
  */
 export function orthogonalizeAgainst(
   x: Float64Array,
@@ -48,23 +50,27 @@ export function orthogonalizeAgainst(
 ): number {
   const length = x.length;
   const c = new Float64Array(count);
-  for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < count; i++) {
-      c[i] = dotAt(basis, i * length, x);
-    }
+  let before = norm(x);
+  let after = before;
+  for (let pass = 0; pass < 2 && count > 0; pass++) {
+    for (let i = 0; i < count; i++) c[i] = dotAt(basis, i * length, x);
     for (let i = 0; i < count; i++) {
       const o = i * length;
       const s = c[i];
       for (let r = 0; r < length; r++) x[r] -= s * basis[o + r];
       if (coefficients) coefficients[i] += s;
     }
+    after = norm(x);
+    if (after > Math.SQRT1_2 * before) break;
+    before = after;
   }
-  return norm(x);
+  return after;
 }
 
 /**
- * `out (length x keep, row-major) = basis (length x count, column-major) * small (count x stride,
- * row-major; first keep columns)`. Builds Ritz vectors from a Krylov basis.
+ * `basis (length x count, column-major) * small (count x stride, row-major; first keep columns)`
+ * as a new `length x keep` ROW-major matrix: the Ritz vectors of a Krylov basis, one row per
+ * user or movie.
  */
 export function basisTimesSmall(
   basis: Float64Array,
@@ -74,22 +80,16 @@ export function basisTimesSmall(
   stride: number,
   keep: number,
 ): Float64Array {
+  const columns = new Float64Array(length * keep);
+  combineBasis(basis, length, count, small, stride, keep, columns);
   const out = new Float64Array(length * keep);
-  for (let i = 0; i < count; i++) {
-    const o = i * length;
-    const so = i * stride;
-    for (let r = 0; r < length; r++) {
-      const x = basis[o + r];
-      const ro = r * keep;
-      for (let c = 0; c < keep; c++) out[ro + c] += x * small[so + c];
-    }
-  }
+  for (let c = 0; c < keep; c++) for (let r = 0; r < length; r++) out[r * keep + c] = columns[c * length + r];
   return out;
 }
 
 /**
- * Like `basisTimesSmall` but writes column-major into `out` (restarting a basis in place of a
- * second buffer): column c of the result = sum_i small[i][c] * basis vector i.
+ * Column-major `out (length x keep) = basis (length x count) * small[:, :keep]`: column c of the
+ * result = sum_i small[i][c] * basis vector i. Used to restart a Krylov basis into a second buffer.
  */
 export function combineBasis(
   basis: Float64Array,

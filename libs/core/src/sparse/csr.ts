@@ -49,12 +49,27 @@ export function frobeniusNormSquared(a: CsrMatrix): number {
   return s;
 }
 
-/** `out = a * x` for a dense vector `x` (length `a.cols`); `out` (length `a.rows`) is overwritten. */
+/**
+ * `out = a * x` for a dense vector `x` (length `a.cols`); `out` (length `a.rows`) is overwritten.
+ * Four accumulators per row: rating rows are long (hundreds of entries) and one running sum
+ * would make every entry wait on the previous addition.
+ */
 export function multiplyVector(a: CsrMatrix, x: Float64Array, out: Float64Array): void {
   const { indptr, indices, values } = a;
   for (let i = 0; i < a.rows; i++) {
-    let s = 0;
-    for (let p = indptr[i], end = indptr[i + 1]; p < end; p++) s += values[p] * x[indices[p]];
-    out[i] = s;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let p = indptr[i];
+    const end = indptr[i + 1];
+    for (; p + 3 < end; p += 4) {
+      s0 += values[p] * x[indices[p]];
+      s1 += values[p + 1] * x[indices[p + 1]];
+      s2 += values[p + 2] * x[indices[p + 2]];
+      s3 += values[p + 3] * x[indices[p + 3]];
+    }
+    for (; p < end; p++) s0 += values[p] * x[indices[p]];
+    out[i] = s0 + s1 + (s2 + s3);
   }
 }
