@@ -69,7 +69,7 @@ export function startApp(): void {
     }
     switch (route.name) {
       case 'search':
-        searchView(ctx, route.query);
+        searchView(ctx, route.query, route.genre);
         break;
       case 'movie':
         movieView(ctx, route.id);

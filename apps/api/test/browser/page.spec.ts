@@ -44,9 +44,6 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     browser = await launchChromium();
     buildPage();
     stack = await startStack();
-    const files = writeSyntheticFiles(initial);
-    dirs.push(files.dir);
-    await stack.uploadAndWait(files.paths);
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
@@ -58,6 +55,24 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     await browser?.close();
     await stack?.close();
     for (const dir of dirs) removeDir(dir);
+  });
+
+  it('before any model exists, says so instead of showing an empty page', async () => {
+    await open('#/');
+    await expect.poll(() => page.locator('#footer-info').textContent()).toBe('No model is being served yet.');
+    await page.getByLabel('Search movies by title').fill('a');
+    const state = page.locator('.state-not-ready');
+    await state.waitFor();
+    expect(await state.textContent()).toContain('No model yet');
+    expect(await state.getByRole('link').getAttribute('href')).toBe('#/admin');
+    await screenshot(page, '00-not-ready');
+  });
+
+  it('loads a synthetic dataset through the API (ingest, then rebuild by the compute workers)', async () => {
+    const files = writeSyntheticFiles(initial);
+    dirs.push(files.dir);
+    const model = await stack.uploadAndWait(files.paths);
+    expect(model).toMatch(/\S/);
   });
 
   it('searches movies by title as you type and opens one with its rating statistics', async () => {
@@ -175,6 +190,41 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
       return Number(cells[1]) > Number(cells[0]);
     }).toBe(true);
     await screenshot(page, '06-analytics-gender-gap-men');
+  });
+
+  it('filters by genre and pages through the results', async () => {
+    const { 'by-genre': genres } = await api<{ 'by-genre': { group: string; count: number }[] }>('/analytics/by-genre');
+    const genre = [...genres].sort((a, b) => b.count - a.count)[0].group;
+    const { total } = await api<{ total: number }>(`/movies?genre=${encodeURIComponent(genre)}&limit=1`);
+    await open('#/');
+    await page.getByLabel('Genre').selectOption(genre);
+    await page.waitForURL((url) => url.hash === `#/search?${new URLSearchParams({ genre }).toString()}`);
+    const items = page.locator('.result-list li');
+    await items.first().waitFor();
+    for (const text of await page.locator('.result-list .movie-genres').allTextContents()) expect(text).toContain(genre);
+    if (total > 20) {
+      await page.getByRole('button', { name: 'Show more' }).click();
+      await expect.poll(() => items.count()).toBe(Math.min(40, total));
+    }
+    expect(await page.locator('.result-count').textContent()).toContain(String(total));
+    await screenshot(page, '06-genre');
+  });
+
+  it('works with the keyboard alone: type, Tab past the genre filter to a result, Enter to open it', async () => {
+    await open('#/');
+    await page.reload();
+    const { movies } = await api<{ movies: { movieId: number; title: string }[] }>('/analytics/most-rated?limit=1');
+    // The search box has focus on arrival.
+    await page.keyboard.type(movies[0].title, { delay: 10 });
+    await page.locator('.result-list a').first().waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('movie-query-genre');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.className')).toBe('movie-link');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/movie\/\d+$/);
+    // Focus moved to the new view, so the next Tab starts inside it.
+    await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('main');
   });
 
   it('shows a designed error for a movie that does not exist', async () => {

@@ -4,12 +4,13 @@ import { chartIds, formatHash, parseHash, sectionOf } from './route';
 
 describe('parseHash', () => {
   it('reads an empty hash and #/ as the search page', () => {
-    expect(parseHash('')).toEqual({ name: 'search', query: '' });
-    expect(parseHash('#/')).toEqual({ name: 'search', query: '' });
+    expect(parseHash('')).toEqual({ name: 'search', query: '', genre: '' });
+    expect(parseHash('#/')).toEqual({ name: 'search', query: '', genre: '' });
   });
 
-  it('reads the search query, decoded', () => {
-    expect(parseHash('#/search?q=am%C3%A9lie+2')).toEqual({ name: 'search', query: 'amélie 2' });
+  it('reads the search query and genre, decoded', () => {
+    expect(parseHash('#/search?q=am%C3%A9lie+2')).toEqual({ name: 'search', query: 'amélie 2', genre: '' });
+    expect(parseHash("#/search?genre=Children's")).toEqual({ name: 'search', query: '', genre: "Children's" });
   });
 
   it('reads movie and user ids', () => {
@@ -39,8 +40,10 @@ describe('parseHash', () => {
 
 describe('formatHash', () => {
   const routes: Route[] = [
-    { name: 'search', query: '' },
-    { name: 'search', query: 'star wars & co' },
+    { name: 'search', query: '', genre: '' },
+    { name: 'search', query: 'star wars & co', genre: '' },
+    { name: 'search', query: 'love', genre: 'Film-Noir' },
+    { name: 'search', query: '', genre: "Children's" },
     { name: 'movie', id: 1 },
     { name: 'user', id: null },
     { name: 'user', id: 943 },

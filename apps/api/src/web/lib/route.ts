@@ -20,7 +20,7 @@ export type ChartId = (typeof chartIds)[number];
 
 /** Every page the app can show. */
 export type Route =
-  | { name: 'search'; query: string }
+  | { name: 'search'; query: string; genre: string }
   | { name: 'movie'; id: number }
   | { name: 'user'; id: number | null }
   | { name: 'rate' }
@@ -55,7 +55,7 @@ export function parseHash(hash: string): Route {
   const params = new URLSearchParams(queryPart);
 
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'search')) {
-    return { name: 'search', query: params.get('q') ?? '' };
+    return { name: 'search', query: params.get('q') ?? '', genre: params.get('genre') ?? '' };
   }
   const [head, arg] = parts;
   if (parts.length <= 2) {
@@ -82,8 +82,13 @@ export function parseHash(hash: string): Route {
 /** The hash of a route; `parseHash(formatHash(r))` equals `r` for every valid route. */
 export function formatHash(route: Route): string {
   switch (route.name) {
-    case 'search':
-      return route.query === '' ? '#/' : `#/search?${new URLSearchParams({ q: route.query }).toString()}`;
+    case 'search': {
+      const params = new URLSearchParams();
+      if (route.query !== '') params.set('q', route.query);
+      if (route.genre !== '') params.set('genre', route.genre);
+      const text = params.toString();
+      return text === '' ? '#/' : `#/search?${text}`;
+    }
     case 'movie':
       return `#/movie/${route.id}`;
     case 'user':

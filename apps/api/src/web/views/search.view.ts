@@ -22,17 +22,26 @@ export function movieLink(movie: { id: number; title: string; year?: number | nu
   );
 }
 
-/** Renders the search page; the query is kept in the URL so back returns to the same results. */
-export function searchView(ctx: ViewContext, query: string): void {
+/** Genre names of the served model (from the by-genre table), for the filter. */
+function loadGenres(ctx: ViewContext): Promise<string[]> {
+  return ctx.api.get<Record<string, unknown>>('/analytics/by-genre', undefined, ctx.signal).then((answer) => {
+    const rows = answer['by-genre'];
+    return Array.isArray(rows) ? rows.map((r: { group?: unknown }) => String(r.group)).sort((a, b) => a.localeCompare(b)) : [];
+  });
+}
+
+/** Renders the search page; the terms are kept in the URL so back returns to the same results. */
+export function searchView(ctx: ViewContext, query: string, genre: string): void {
   ctx.setTitle('Explore movies');
   const search = movieSearch(ctx, {
     id: 'movie-query',
     label: 'Search movies by title',
-    initialQuery: query,
+    initial: { query, genre },
+    genres: loadGenres(ctx),
     renderItem: movieLink,
-    onQuery: (q) => {
+    onTerms: (terms) => {
       // replaceState: typing must not add one history entry per keystroke.
-      const hash = formatHash({ name: 'search', query: q.trim() });
+      const hash = formatHash({ name: 'search', ...terms });
       lastSearch = hash;
       if (location.hash !== hash && !(hash === '#/' && location.hash === '')) history.replaceState(null, '', hash);
     },
@@ -40,11 +49,11 @@ export function searchView(ctx: ViewContext, query: string): void {
       h(
         'div',
         { class: 'state state-empty' },
-        h('strong', {}, 'Type a title to start exploring.'),
+        h('strong', {}, 'Type a title, or pick a genre, to start exploring.'),
         h('p', {}, 'Open a movie to see its ratings and similar movies, then follow the similar movies wherever they lead.'),
       ),
   });
   ctx.root.append(h('h1', {}, 'Explore movies'), h('section', { class: 'card' }, search));
   const input = ctx.root.querySelector<HTMLInputElement>('#movie-query');
-  if (input !== null && query === '') input.focus();
+  if (input !== null && query === '' && genre === '') input.focus();
 }
