@@ -30,8 +30,8 @@ export interface LocalCluster {
 }
 
 /** Starts one `node --import tsx` process; its output goes to `logs`. */
-export function startProcess(name: string, script: string, env: Record<string, string>, logs: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(name: string, script: string, env: Record<string, string>, logs: string[], nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', import.meta.resolve('tsx'), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) stream?.on('data', (b: Buffer) => logs.push(`${name}| ${b.toString().trimEnd()}`));
   return child;
 }
@@ -59,7 +59,7 @@ export async function until<T>(what: string, check: () => Promise<T | undefined>
 }
 
 /** Starts Redis, the workers (unless `workers: false`) and the API on free ports. */
-export async function startCluster(options: { workers?: boolean; apiEnv?: Record<string, string> } = {}): Promise<LocalCluster> {
+export async function startCluster(options: { workers?: boolean; apiEnv?: Record<string, string>; apiNodeArgs?: string[] } = {}): Promise<LocalCluster> {
   const redis = await startRedisServer();
   const logs: string[] = [];
   const apiKey = 'e2e-key-0123456789';
@@ -69,10 +69,15 @@ export async function startCluster(options: { workers?: boolean; apiEnv?: Record
   if (options.workers !== false) {
     children.push(startProcess('ingest', MAINS.ingest, env, logs), startProcess('compute', MAINS.compute, env, logs));
   }
-  const api = startProcess('api', MAINS.api, { ...env, PORT: String(port), HOST: '127.0.0.1', API_KEY: apiKey, ...options.apiEnv }, logs);
+  const api = startProcess('api', MAINS.api, { ...env, PORT: String(port), HOST: '127.0.0.1', API_KEY: apiKey, ...options.apiEnv }, logs, options.apiNodeArgs);
   children.push(api);
   const apiUrl = `http://127.0.0.1:${port}`;
-  await until('the API to listen', async () => ((await fetch(`${apiUrl}/healthz`)).ok ? true : undefined), 30_000);
+  // Generous: tsx compiles on first start, and the shared machine may be saturated.
+  await until('the API to listen', async () => ((await fetch(`${apiUrl}/healthz`)).ok ? true : undefined), 120_000).catch(async (err: Error) => {
+    await Promise.all(children.map(stopProcess));
+    await redis.stop();
+    throw new Error(`${err.message}\n${logs.slice(-30).join('\n')}`);
+  });
   return {
     apiUrl,
     redisUrl: redis.url,
