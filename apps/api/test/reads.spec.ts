@@ -164,6 +164,29 @@ describe('analytics', () => {
     expect(res.body.movies.map((m: { movieId: number; count: number }) => [m.movieId, m.count])).toEqual(want.map((w) => [w.movieId, w.count]));
   });
 
+  it('ranks the gender gap both ways and divisive movies as core does', async () => {
+    const stats = computeMovieStats(data.ratings, data.movies, data.users);
+    const women = await request(h.app).get('/api/v1/analytics/gender-gap?direction=women&minPerGender=10&limit=5').expect(200);
+    expect(women.body.movies.map((m: { movieId: number }) => m.movieId)).toEqual(rankMovies(stats, { by: 'gap', minCount: 10, limit: 5 }).map((m) => m.movieId));
+    const men = await request(h.app).get('/api/v1/analytics/gender-gap?direction=men&minPerGender=10&limit=5').expect(200);
+    expect(men.body.movies.map((m: { movieId: number }) => m.movieId)).toEqual(rankMovies(stats, { by: 'gap', minCount: 10, direction: 'asc', limit: 5 }).map((m) => m.movieId));
+    const divisive = await request(h.app).get('/api/v1/analytics/divisive?minRatings=30&limit=5').expect(200);
+    const want = rankMovies(stats, { by: 'std', minCount: 30, limit: 5 });
+    expect(divisive.body.movies.map((m: { movieId: number }) => m.movieId)).toEqual(want.map((m) => m.movieId));
+    divisive.body.movies.forEach((m: { value: number }, i: number) => expect(m.value).toBeCloseTo(want[i].value, 9));
+  });
+
+  it('serves the stored group tables: distribution, by age, occupation and genre', async () => {
+    const distribution = await request(h.app).get('/api/v1/analytics/distribution').expect(200);
+    const total = (distribution.body.distribution as { count: number }[]).reduce((s, b) => s + b.count, 0);
+    expect(total).toBe(data.ratings.length);
+    const byOccupation = await request(h.app).get('/api/v1/analytics/by-occupation').expect(200);
+    expect(byOccupation.body['by-occupation'].map((g: { group: string }) => g.group).sort()).toEqual(['programmer', 'writer']);
+    await request(h.app).get('/api/v1/analytics/by-age').expect(200);
+    const byGenre = await request(h.app).get('/api/v1/analytics/by-genre').expect(200);
+    expect(byGenre.body['by-genre'].map((g: { group: string }) => g.group)).toEqual(['Action', 'Comedy', 'Drama']);
+  });
+
   it('answers 400 for a bad direction', async () => {
     const res = await request(h.app).get('/api/v1/analytics/gender-gap?direction=both').expect(400);
     expect(res.body.error.message).toContain('query.direction');
