@@ -96,7 +96,7 @@ describe('GET /users/:id and recommendations', () => {
     expect(res.body.recommendations).toEqual(stored.map((s) => ({ movieId: s.movieId, title: data.movies.find((m) => m.id === s.movieId)!.title, score: s.score })));
   });
 
-  it('returns demographics and the mean rating of a user', async () => {
+  it('returns demographics, rating count and mean rating of a user', async () => {
     const res = await request(h.app).get('/api/v1/users/2').expect(200);
     expect(res.body.user).toEqual(data.users[1]);
     let sum = 0;
@@ -108,6 +108,7 @@ describe('GET /users/:id and recommendations', () => {
     }
     // Stored as Float32: 1e-6 relative covers float32 rounding of a mean of 1..5 stars.
     expect(res.body.meanRating).toBeCloseTo(sum / n, 5);
+    expect(res.body.ratingCount).toBe(n);
   });
 
   it('answers 404 for unknown users', async () => {

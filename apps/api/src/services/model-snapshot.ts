@@ -2,7 +2,7 @@ import type { FoldInFactors, Movie, MovieStats } from '@movielens/core';
 import type { ColumnTable, ModelFactors, ModelMeta } from '@movielens/store';
 import { Lru } from './lru';
 import { toMovieStats } from './movie-stats.adapter';
-import type { ModelReader } from './ports';
+import type { DatasetReader, ModelReader } from './ports';
 import { foldText } from './text';
 
 /** A catalogue entry with its folded title, so search never re-normalizes per request. */
@@ -41,6 +41,7 @@ export class ModelSnapshot {
     readonly meta: ModelMeta,
     movies: Movie[],
     private readonly models: ModelReader,
+    private readonly datasets: DatasetReader,
     /** Serialized answers kept per version. */
     cacheEntries: number,
   ) {
@@ -105,11 +106,18 @@ export class ModelSnapshot {
   }
 
   /**
-   * Number of ratings of a user, or null when the model does not record per-user counts
-   * (the model's `users` table holds ids and means only).
+   * Number of ratings of a user (0 for a user without ratings). The model's `users` table
+   * holds ids and means only, so the counts are taken once per version from the dataset's
+   * ratings (one pass; the table is dropped afterwards, only the counts are kept).
    */
-  async userRatingCount(_userId: number): Promise<number | null> {
-    return null;
+  async userRatingCount(userId: number): Promise<number> {
+    const counts = await this.memo('user-counts', async () => {
+      const table = await this.datasets.loadRatings(this.meta.datasetVersion);
+      const out = new Map<number, number>();
+      for (let i = 0; i < table.length; i++) out.set(table.users[i], (out.get(table.users[i]) ?? 0) + 1);
+      return out;
+    });
+    return counts.get(userId) ?? 0;
   }
 
   /**

@@ -2,7 +2,7 @@
  * What the API needs from the stores, as narrow views of the @movielens/store classes.
  * Routes depend on these picks, not on whole stores, so what the API reads is visible here.
  */
-import type { Movie, User } from '@movielens/core';
+import type { Movie, RatingTable, User } from '@movielens/core';
 import type { ModelStore, UploadStore } from '@movielens/store';
 
 /** Reads model versions: pointer, metadata, sharded lists (one HGET each), whole tables. */
@@ -17,6 +17,8 @@ export interface DatasetReader {
   loadMovies(ver: string): Promise<Movie[]>;
   /** One user of a version, or null when absent. */
   getUser(ver: string, id: number): Promise<User | null>;
+  /** Every rating of a version (columnar). */
+  loadRatings(ver: string): Promise<RatingTable>;
 }
 
 /** Stages uploaded files in Redis for the ingest worker. */

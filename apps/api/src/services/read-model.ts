@@ -118,6 +118,6 @@ export class ReadModel {
     const meta = await this.models.meta(ver);
     if (meta === null) throw notReady();
     const movies = await this.datasets.loadMovies(meta.datasetVersion);
-    return new ModelSnapshot(meta, movies, this.models, this.cacheEntries);
+    return new ModelSnapshot(meta, movies, this.models, this.datasets, this.cacheEntries);
   }
 }
