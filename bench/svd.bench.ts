@@ -1,6 +1,7 @@
 /**
- * Benchmark of the rebuild's numeric steps on an ML-1M-sized synthetic table (6040 users x 3706
- * movies, ~1M ratings, popularity-skewed, low rank + noise), side by side with scipy's svds.
+ * Benchmark of the rebuild's numeric steps on the real ML-100K ratings (when present) and an
+ * ML-1M-sized synthetic table (6040 users x 3706 movies, ~1M ratings, popularity-skewed, low
+ * rank + noise), side by side with scipy's svds on the same matrices.
  *
  *   node --import tsx bench/svd.bench.ts [runs=3]
  *
@@ -8,11 +9,11 @@
  * invocation on the same matrix, so the ratio is meaningful on a noisy machine.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RatingTable } from '@movielens/core';
+import type { CsrMatrix, RatingTable } from '@movielens/core';
 import { buildRatingMatrix, movieVectors, Random, recommendUsers, topKSimilar, truncatedSvd } from '@movielens/core';
 
 const USERS = 6040;
@@ -83,47 +84,83 @@ function time<T>(f: () => T): [T, number, number] {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const runs = Number(process.argv[2] ?? 3);
-const table = syntheticMl1m(1);
-const seconds: Record<string, number[]> = { build: [], svd: [], similar: [], recommend: [] };
-const cpuSeconds: Record<string, number[]> = { build: [], svd: [], similar: [], recommend: [] };
-let last: ReturnType<typeof truncatedSvd> | undefined;
-let ratings: ReturnType<typeof buildRatingMatrix> | undefined;
-for (let run = 0; run < runs; run++) {
-  const [rm, tb, cb] = time(() => buildRatingMatrix(table));
-  const [svd, ts, cs] = time(() => truncatedSvd(rm.matrix, { k: 50 }));
-  const [, tk, ck] = time(() => topKSimilar(movieVectors(svd.V, svd.S, svd.k), { k: 50 }));
-  const [, tr, cr] = time(() => recommendUsers(svd, rm, { n: 100 }));
-  [seconds.build, seconds.svd, seconds.similar, seconds.recommend].forEach((xs, i) => xs.push([tb, ts, tk, tr][i]));
-  [cpuSeconds.build, cpuSeconds.svd, cpuSeconds.similar, cpuSeconds.recommend].forEach((xs, i) => xs.push([cb, cs, ck, cr][i]));
-  last = svd;
-  ratings = rm;
-}
-const { matrix } = ratings!;
-console.log(`matrix ${matrix.rows} x ${matrix.cols}, ${matrix.indptr[matrix.rows]} ratings; node ${process.version}`);
-console.log(`svd k=50: ${last!.iterations} restart cycles, ${last!.matvecs} matvecs, converged ${last!.converged}, explained variance ${last!.explainedVariance.toFixed(4)}`);
 const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
-for (const [step, xs] of Object.entries(seconds)) {
-  console.log(`${step.padEnd(10)} wall median ${median(xs).toFixed(3)} s (${list(xs)}); cpu median ${median(cpuSeconds[step]).toFixed(3)} s`);
+
+/** Times the four rebuild steps `runs` times on `table`, then scipy's svds on the same matrix. */
+function benchmark(label: string, table: RatingTable): void {
+  const steps = ['build', 'svd', 'similar', 'recommend'] as const;
+  const wall = new Map<string, number[]>(steps.map((s) => [s, []]));
+  const cpu = new Map<string, number[]>(steps.map((s) => [s, []]));
+  const record = (step: string, w: number, c: number) => {
+    wall.get(step)!.push(w);
+    cpu.get(step)!.push(c);
+  };
+  let svd: ReturnType<typeof truncatedSvd> | undefined;
+  let ratings: ReturnType<typeof buildRatingMatrix> | undefined;
+  for (let run = 0; run < runs; run++) {
+    const [rm, tb, cb] = time(() => buildRatingMatrix(table));
+    const [f, ts, cs] = time(() => truncatedSvd(rm.matrix, { k: 50 }));
+    const [, tk, ck] = time(() => topKSimilar(movieVectors(f.V, f.S, f.k), { k: 50 }));
+    const [, tr, cr] = time(() => recommendUsers(f, rm, { n: 100 }));
+    record('build', tb, cb);
+    record('svd', ts, cs);
+    record('similar', tk, ck);
+    record('recommend', tr, cr);
+    svd = f;
+    ratings = rm;
+  }
+  const { matrix } = ratings!;
+  console.log(`\n== ${label}: ${matrix.rows} x ${matrix.cols}, ${matrix.indptr[matrix.rows]} ratings; node ${process.version}`);
+  console.log(`svd k=50: ${svd!.iterations} restart cycles, ${svd!.matvecs} matvecs, converged ${svd!.converged}, explained variance ${svd!.explainedVariance.toFixed(4)}`);
+  for (const step of steps) {
+    console.log(`${step.padEnd(10)} wall median ${median(wall.get(step)!).toFixed(3)} s (${list(wall.get(step)!)}); cpu median ${median(cpu.get(step)!).toFixed(3)} s`);
+  }
+  const out = scipyReference(ratings!.matrix, runs);
+  const worst = out.singular_values.reduce((m, s, i) => Math.max(m, Math.abs(s - svd!.S[i]) / s), 0);
+  console.log(`scipy ${out.scipy} svds k=50: wall median ${median(out.seconds).toFixed(3)} s (${list(out.seconds)}); cpu median ${median(out.cpu_seconds).toFixed(3)} s`);
+  const wallRatio = median(wall.get('svd')!) / median(out.seconds);
+  const cpuRatio = median(cpu.get('svd')!) / median(out.cpu_seconds);
+  console.log(`ratio ours/scipy (svd): wall ${wallRatio.toFixed(2)}, cpu ${cpuRatio.toFixed(2)}; max relative singular value difference ${worst.toExponential(2)}`);
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'svd-bench-'));
-try {
-  writeFileSync(join(dir, 'shape.json'), JSON.stringify({ rows: matrix.rows, cols: matrix.cols }));
-  writeFileSync(join(dir, 'indptr.bin'), matrix.indptr);
-  writeFileSync(join(dir, 'indices.bin'), matrix.indices);
-  writeFileSync(join(dir, 'values.bin'), matrix.values);
-  const script = fileURLToPath(new URL('./reference/svd_reference.py', import.meta.url));
-  const out = JSON.parse(execFileSync('/usr/bin/python3', [script, dir, '50', String(runs)], { encoding: 'utf8' })) as {
-    seconds: number[];
-    cpu_seconds: number[];
-    singular_values: number[];
-    scipy: string;
-  };
-  const worst = out.singular_values.reduce((m, s, i) => Math.max(m, Math.abs(s - last!.S[i]) / s), 0);
-  console.log(`scipy ${out.scipy} svds k=50: wall median ${median(out.seconds).toFixed(3)} s (${list(out.seconds)}); cpu median ${median(out.cpu_seconds).toFixed(3)} s`);
-  const wallRatio = median(seconds.svd) / median(out.seconds);
-  const cpuRatio = median(cpuSeconds.svd) / median(out.cpu_seconds);
-  console.log(`ratio ours/scipy (svd): wall ${wallRatio.toFixed(2)}, cpu ${cpuRatio.toFixed(2)}; max relative singular value difference ${worst.toExponential(2)}`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+/** Runs bench/reference/svd_reference.py on the matrix, passed as raw little-endian arrays. */
+function scipyReference(matrix: CsrMatrix, runs: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'svd-bench-'));
+  try {
+    writeFileSync(join(dir, 'shape.json'), JSON.stringify({ rows: matrix.rows, cols: matrix.cols }));
+    writeFileSync(join(dir, 'indptr.bin'), matrix.indptr);
+    writeFileSync(join(dir, 'indices.bin'), matrix.indices);
+    writeFileSync(join(dir, 'values.bin'), matrix.values);
+    const script = fileURLToPath(new URL('./reference/svd_reference.py', import.meta.url));
+    return JSON.parse(execFileSync('/usr/bin/python3', [script, dir, '50', String(runs)], { encoding: 'utf8' })) as {
+      seconds: number[];
+      cpu_seconds: number[];
+      singular_values: number[];
+      scipy: string;
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
+
+/** ML-100K u.data from ../shared/data (never committed), or undefined when absent. */
+function readMl100k(): RatingTable | undefined {
+  const file = fileURLToPath(new URL('../../shared/data/ml-100k/u.data', import.meta.url));
+  if (!existsSync(file)) return undefined;
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  const n = lines.length;
+  const table: RatingTable = { length: n, users: new Int32Array(n), movies: new Int32Array(n), ratings: new Float32Array(n), timestamps: new Uint32Array(n) };
+  lines.forEach((line, i) => {
+    const [u, m, r, t] = line.split('\t').map(Number);
+    table.users[i] = u;
+    table.movies[i] = m;
+    table.ratings[i] = r;
+    table.timestamps[i] = t;
+  });
+  return table;
+}
+
+const ml100k = readMl100k();
+if (ml100k) benchmark('ML-100K (real u.data)', ml100k);
+else console.log('ML-100K skipped: ../shared/data/ml-100k/u.data is not present');
+benchmark('ML-1M-sized synthetic', syntheticMl1m(1));
