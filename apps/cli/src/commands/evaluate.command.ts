@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import {
   ALGORITHM_NAMES,
   algorithmsByName,
+  DEFAULT_ALGORITHMS,
   crossValidate,
   InputError,
   isAlgorithmName,
@@ -91,7 +92,7 @@ export const evaluateCommand: Command = {
     'rate in training; relevant = held-out rating >= 4), catalogue coverage of the top-10 lists,',
     'and fit/predict seconds. Default: 5 folds of the folder\'s ratings file, shuffled with --seed',
     '(default 42). --official uses the ML-100K files u1..u5.base/.test instead.',
-    `Algorithms: ${ALGORITHM_NAMES.join(', ')} (default: all).`,
+    `Algorithms: ${ALGORITHM_NAMES.join(', ')} (default: ${DEFAULT_ALGORITHMS.join(', ')}).`,
   ].join('\n'),
   options: {
     folds: { type: 'string' },
@@ -107,7 +108,7 @@ export const evaluateCommand: Command = {
     const folds = positiveInt(ctx, 'folds', 5);
     if (folds < 2) throw new InputError('--folds must be at least 2');
     const seed = positiveInt(ctx, 'seed', 42);
-    const rawNames = typeof ctx.args.values.algorithms === 'string' ? ctx.args.values.algorithms.split(',').map((s) => s.trim()) : [...ALGORITHM_NAMES];
+    const rawNames = typeof ctx.args.values.algorithms === 'string' ? ctx.args.values.algorithms.split(',').map((s) => s.trim()) : [...DEFAULT_ALGORITHMS];
     const unknown = rawNames.filter((n) => !isAlgorithmName(n));
     if (unknown.length > 0) throw new InputError(`unknown algorithm ${unknown.join(', ')}; choose from ${ALGORITHM_NAMES.join(', ')}`);
     const names = rawNames as AlgorithmName[];

@@ -6,7 +6,7 @@ export type { Split } from './folds';
 export type { Algorithm, FittedModel, TrainingData } from './algorithm';
 export { baseline, globalMean, movieMean, popularity } from './baselines';
 export { PURE_SVD_RANK, mfAlgorithm, pureSvd } from './model-algorithms';
-export { ALGORITHM_NAMES, algorithmsByName, isAlgorithmName } from './registry';
+export { ALGORITHM_NAMES, DEFAULT_ALGORITHMS, algorithmsByName, isAlgorithmName } from './registry';
 export type { AlgorithmName } from './registry';
 export { RELEVANT_STARS, TOP_K, crossValidate, evaluateFold, groupTest } from './cross-validate';
 export type { AlgorithmResult, CrossValidateOptions, FoldMetrics, ProgressEvent, TestSet } from './cross-validate';

@@ -39,10 +39,10 @@ export const pureSvd: Algorithm = {
   },
 };
 
-/** The trained model (`trainMf`, Bayesian MF by default) with the given options. */
-export function mfAlgorithm(options: MfOptions = {}): Algorithm {
+/** The trained model (`trainMf`, Bayesian MF by default) with the given options, under `name` (default `mf`). */
+export function mfAlgorithm(options: MfOptions = {}, name = 'mf'): Algorithm {
   return {
-    name: 'mf',
+    name,
     fit({ data, seed, onProgress }) {
       const model = trainMfIndexed(data, { seed, ...options, onEpoch: (e, total) => onProgress?.(e / total) });
       return {

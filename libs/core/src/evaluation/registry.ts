@@ -2,8 +2,8 @@ import type { Algorithm } from './algorithm';
 import { baseline, globalMean, movieMean, popularity } from './baselines';
 import { mfAlgorithm, pureSvd } from './model-algorithms';
 
-/** Names accepted by `algorithmsByName`, in the order results are listed by default. */
-export const ALGORITHM_NAMES = ['global-mean', 'movie-mean', 'popularity', 'baseline', 'puresvd', 'mf'] as const;
+/** Names accepted by `algorithmsByName`. `mf-sgd` is the SGD-trained MF, for comparison with the default `mf`. */
+export const ALGORITHM_NAMES = ['global-mean', 'movie-mean', 'popularity', 'baseline', 'puresvd', 'mf', 'mf-sgd'] as const;
 
 /** One of `ALGORITHM_NAMES`. */
 export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
@@ -13,8 +13,11 @@ export function isAlgorithmName(name: string): name is AlgorithmName {
   return (ALGORITHM_NAMES as readonly string[]).includes(name);
 }
 
-/** The algorithms with these names, in the given order (default: all, in `ALGORITHM_NAMES` order). */
-export function algorithmsByName(names: readonly AlgorithmName[] = ALGORITHM_NAMES): Algorithm[] {
+/** What `movielens evaluate` runs without `--algorithms`, in this order. */
+export const DEFAULT_ALGORITHMS: readonly AlgorithmName[] = ['global-mean', 'movie-mean', 'popularity', 'baseline', 'puresvd', 'mf'];
+
+/** The algorithms with these names, in the given order (default: `DEFAULT_ALGORITHMS`). */
+export function algorithmsByName(names: readonly AlgorithmName[] = DEFAULT_ALGORITHMS): Algorithm[] {
   const byName: Record<AlgorithmName, () => Algorithm> = {
     'global-mean': () => globalMean,
     'movie-mean': () => movieMean,
@@ -22,6 +25,7 @@ export function algorithmsByName(names: readonly AlgorithmName[] = ALGORITHM_NAM
     baseline: () => baseline,
     puresvd: () => pureSvd,
     mf: () => mfAlgorithm(),
+    'mf-sgd': () => mfAlgorithm({ method: 'sgd' }, 'mf-sgd'),
   };
   return names.map((n) => byName[n]());
 }
