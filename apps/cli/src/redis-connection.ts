@@ -26,6 +26,13 @@ export async function connectRedis(ctx: CommandContext): Promise<CliRedis> {
   const url = ctx.redisUrl ?? (await ensureLocalRedis({ log: (line) => (ctx.json ? undefined : console.error(line)) }));
   const cluster = config.REDIS_CLUSTER;
   const redis = createRedis(url, { cluster, name: 'movielens-cli' });
+  redis.on('error', () => undefined); // reported by the failing command instead
+  // Fail fast with one line when nothing answers (the BullMQ connection would wait forever).
+  const reachable = await Promise.race([redis.ping().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(r, 3000, false))]);
+  if (!reachable) {
+    redis.disconnect();
+    throw new Error(`cannot reach Redis at ${url} (is it running? pass --redis URL or set REDIS_URL)`);
+  }
   const bull = createRedis(url, { cluster, maxRetriesPerRequest: null, name: 'movielens-cli:bull' });
   return {
     url,
