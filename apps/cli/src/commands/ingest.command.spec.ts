@@ -17,7 +17,7 @@ let dir: string;
 let redis: Redis;
 
 function cli(...args: string[]) {
-  const env = { ...process.env, KEY_PREFIX: prefix };
+  const env: NodeJS.ProcessEnv = { ...process.env, KEY_PREFIX: prefix };
   delete env.REDIS_URL;
   const out = spawnSync(process.execPath, [bin, ...args, '--redis', testRedisUrl()], { env, encoding: 'utf8' });
   return { code: out.status, stdout: out.stdout, stderr: out.stderr };
