@@ -58,7 +58,7 @@ describe('truncatedSvd', () => {
     const capped = truncatedSvd(matrix, { k: 40, oversampling: 2, maxIterations: 5 });
     expect(capped.iterations).toBe(5);
     expect(capped.converged).toBe(false);
-    expect(capped.lastChange).toBeGreaterThan(1e-10);
+    expect(capped.maxResidual).toBeGreaterThan(1e-10);
     const full = truncatedSvd(matrix, { k: 40 });
     expect(full.iterations).toBeLessThanOrEqual(100);
     expect(full.converged).toBe(true);

@@ -45,7 +45,7 @@ export interface TruncatedSvd {
   /** True when the tolerance was met within `maxIterations`. */
   converged: boolean;
   /** Largest relative residual ||A^T u_i - s_i v_i|| / s_i over the top k at the end. */
-  lastChange: number;
+  maxResidual: number;
   /** Share of the squared Frobenius norm captured: sum S_i^2 / ||A||_F^2 (NaN for a zero matrix). */
   explainedVariance: number;
 }
@@ -93,7 +93,7 @@ export function truncatedSvd(a: CsrMatrix, options: TruncatedSvdOptions = {}): T
   let start = 0;
   let iterations = 0;
   let matvecs = 0;
-  let lastChange = Infinity;
+  let maxResidual = Infinity;
   let converged = false;
   let small = jacobiSvd(B, d, d);
   for (;;) {
@@ -129,13 +129,13 @@ export function truncatedSvd(a: CsrMatrix, options: TruncatedSvdOptions = {}): T
     }
 
     small = jacobiSvd(B, d, d);
-    lastChange = 0;
+    maxResidual = 0;
     for (let i = 0; i < k; i++) {
       const residual = Math.abs(beta * small.U[(d - 1) * d + i]);
       // Residuals at rounding level of the largest value cannot shrink further: count as converged.
-      if (residual > 64 * Number.EPSILON * small.S[0]) lastChange = Math.max(lastChange, residual / small.S[i]);
+      if (residual > 64 * Number.EPSILON * small.S[0]) maxResidual = Math.max(maxResidual, residual / small.S[i]);
     }
-    if (lastChange <= tolerance) converged = true;
+    if (maxResidual <= tolerance) converged = true;
     if (converged || iterations >= maxIterations || keep === 0) break;
 
     // Thick restart: P <- P U_B[:, :keep], Q <- [Q V_B[:, :keep], q_(d+1)], B <- diag(S_keep);
@@ -163,7 +163,7 @@ export function truncatedSvd(a: CsrMatrix, options: TruncatedSvdOptions = {}): T
     iterations,
     matvecs,
     converged,
-    lastChange,
+    maxResidual,
     explainedVariance: total > 0 ? captured / total : Number.NaN,
   };
 }
@@ -188,7 +188,7 @@ function empty(m: number, n: number, total: number): TruncatedSvd {
     iterations: 0,
     matvecs: 0,
     converged: true,
-    lastChange: 0,
+    maxResidual: 0,
     explainedVariance: total > 0 ? 0 : Number.NaN,
   };
 }

@@ -1,0 +1,63 @@
+import { Matrix, SVD } from 'ml-matrix';
+import { describe, expect, it } from 'vitest';
+import { Random } from '../random';
+import { orthogonalizeAgainst } from './basis';
+import { jacobiSvd } from './jacobi-svd';
+import { TopN } from './top-n';
+
+describe('jacobiSvd', () => {
+  it('matches ml-matrix singular values to 1e-12 relative and reconstructs A on a 30 x 20 matrix', () => {
+    const random = new Random(3);
+    const a = Float64Array.from({ length: 600 }, () => random.gaussian());
+    const { U, S, V } = jacobiSvd(a, 30, 20);
+    // Reference: ml-matrix's Golub-Kahan SVD (JAMA port), accurate to rounding for this well-conditioned matrix.
+    const exact = new SVD(new Matrix(Array.from({ length: 30 }, (_, i) => Array.from(a.subarray(i * 20, i * 20 + 20)))));
+    S.forEach((s, i) => expect(Math.abs(s - exact.diagonal[i]) / exact.diagonal[i]).toBeLessThan(1e-12));
+    for (let i = 0; i < 30; i++) {
+      for (let j = 0; j < 20; j++) {
+        let x = 0;
+        for (let c = 0; c < 20; c++) x += U[i * 20 + c] * S[c] * V[j * 20 + c];
+        expect(x).toBeCloseTo(a[i * 20 + j], 12);
+      }
+    }
+  });
+});
+
+describe('orthogonalizeAgainst', () => {
+  it('leaves a vector orthogonal to the basis to working precision and returns its norm', () => {
+    const random = new Random(4);
+    const length = 50;
+    const basis = new Float64Array(3 * length);
+    for (let i = 0; i < 3; i++) {
+      const v = Float64Array.from({ length }, () => random.gaussian());
+      const r = orthogonalizeAgainst(v, basis, i);
+      basis.set(v.map((x) => x / r), i * length);
+    }
+    // Nearly parallel to basis vector 0: a cancellation-heavy case that needs the second pass.
+    const x = Float64Array.from({ length }, (_, r) => basis[r] + 1e-9 * random.gaussian());
+    const coefficients = new Float64Array(3);
+    const normAfter = orthogonalizeAgainst(x, basis, 3, coefficients);
+    expect(coefficients[0]).toBeCloseTo(1, 8);
+    for (let i = 0; i < 3; i++) {
+      let dot = 0;
+      for (let r = 0; r < length; r++) dot += x[r] * basis[i * length + r];
+      expect(Math.abs(dot) / normAfter).toBeLessThan(1e-12);
+    }
+  });
+});
+
+describe('TopN', () => {
+  it('keeps the best n by score then index and pads with -1 / NaN', () => {
+    const heap = new TopN(4);
+    [0.5, 0.9, 0.5, Number.NaN, 0.1, 0.9].forEach((s, i) => heap.offer(i, s));
+    const idx = new Int32Array(4);
+    const sc = new Float64Array(4);
+    heap.drainInto(idx, sc, 0);
+    expect(Array.from(idx)).toEqual([1, 5, 0, 2]);
+    const small = new TopN(3);
+    small.offer(7, 1);
+    small.drainInto(idx, sc, 1);
+    expect(Array.from(idx.subarray(1))).toEqual([7, -1, -1]);
+    expect(sc[3]).toBeNaN();
+  });
+});
