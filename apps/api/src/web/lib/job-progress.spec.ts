@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findRebuildJob, ingestOutcome, ingestProgress, ingestShare, isFinished, rebuildProgress, toJobStatus } from './job-progress';
+import { findRebuildJob, ingestOutcome, ingestProgress, ingestShare, isFinished, overallRebuildPercent, rebuildProgress, rebuildStages, toJobStatus } from './job-progress';
 
 describe('toJobStatus', () => {
   it('reads a numeric progress as a percent', () => {
@@ -30,6 +30,21 @@ describe('upload progress', () => {
     expect(ingestProgress(toJobStatus({ state: 'active', progress: 50 })).percent).toBe(ingestShare / 2);
     expect(rebuildProgress(toJobStatus({ state: 'active', progress: 50 })).percent).toBe(ingestShare + (100 - ingestShare) / 2);
     expect(rebuildProgress(toJobStatus({ state: 'active', progress: 50 }), 100).percent).toBe(50);
+  });
+
+  it('turns the percent within a rebuild stage into a percent of the whole build, always moving forward', () => {
+    // 7 stages: half of the third (svd) is 2.5 / 7 of the build.
+    expect(overallRebuildPercent(toJobStatus({ state: 'active', progress: { stage: 'svd', percent: 50 } }))).toBeCloseTo((2.5 / 7) * 100, 10);
+    let last = -1;
+    for (const stage of rebuildStages) {
+      for (const percent of [0, 50, 100]) {
+        const now = overallRebuildPercent(toJobStatus({ state: 'active', progress: { stage, percent } }));
+        expect(now).toBeGreaterThanOrEqual(last);
+        last = now;
+      }
+    }
+    expect(last).toBe(100);
+    expect(rebuildProgress(toJobStatus({ state: 'active', progress: { stage: 'svd', percent: 0 } })).message).toBe('Building model: svd (step 3 of 7)');
   });
 
   it('finishes on a completed rebuild or any failure, with the reason shown', () => {

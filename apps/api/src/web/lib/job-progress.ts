@@ -103,6 +103,8 @@ export const ingestShare = 40;
 export const idleUpload: UploadProgress = { phase: 'idle', percent: 0, message: 'No upload yet.' };
 
 function stageText(job: JobStatus): string {
+  const index = rebuildStages.findIndex((s) => s === job.stage);
+  if (index >= 0) return `${job.stage} (step ${index + 1} of ${rebuildStages.length})`;
   return job.stage === null ? `${Math.round(job.percent)}%` : `${job.stage} (${Math.round(job.percent)}%)`;
 }
 
@@ -118,9 +120,25 @@ export function ingestProgress(job: JobStatus): UploadProgress {
   return { phase: 'ingest', percent: (job.percent * ingestShare) / 100, message: `Importing dataset: ${stageText(job)}` };
 }
 
+/**
+ * The stages of a rebuild, in order (`REBUILD_STAGES` of libs/compute/src/rebuild.processor.ts).
+ * A rebuild reports its percent within the current stage; the bar needs it over the whole build.
+ */
+export const rebuildStages = ['load', 'matrix', 'svd', 'similarity', 'recommendations', 'analytics', 'publish'] as const;
+
+/**
+ * Percent over the whole rebuild: each stage an equal part, `job.percent` within it. A job
+ * reporting no known stage keeps its own percent.
+ */
+export function overallRebuildPercent(job: JobStatus): number {
+  const index = rebuildStages.findIndex((s) => s === job.stage);
+  if (job.state === 'completed' || index < 0) return job.percent;
+  return ((index + job.percent / 100) / rebuildStages.length) * 100;
+}
+
 /** Progress from the rebuild job's status; `share` is its part of the bar (100 for a rebuild on its own). */
 export function rebuildProgress(job: JobStatus, share = 100 - ingestShare): UploadProgress {
-  const percent = 100 - share + (job.percent * share) / 100;
+  const percent = 100 - share + (overallRebuildPercent(job) * share) / 100;
   if (job.state === 'failed') return { phase: 'failed', percent, message: `Model build failed: ${job.failedReason ?? 'unknown reason'}` };
   if (job.state === 'completed') return { phase: 'done', percent: 100, message: 'Done: the new model is being served.' };
   if (job.state === 'delayed' || job.state === 'waiting') return { phase: 'rebuild', percent, message: 'Model build queued…' };

@@ -155,6 +155,7 @@ export function adminView(ctx: ViewContext, hooks: AdminHooks): void {
   const rebuild = h('button', { type: 'button', class: 'button', id: 'rebuild' }, 'Rebuild model');
   rebuild.addEventListener('click', () => {
     rebuild.disabled = true;
+    progress.set({ phase: 'rebuild', percent: 0, message: 'Requesting a model build…' });
     void (async () => {
       try {
         const accepted = await ctx.api.postJson<JobAccepted>('/models/rebuild', {}, true);
