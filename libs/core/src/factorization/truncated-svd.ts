@@ -44,7 +44,10 @@ export interface TruncatedSvd {
   matvecs: number;
   /** True when the tolerance was met within `maxIterations`. */
   converged: boolean;
-  /** Largest relative residual ||A^T u_i - s_i v_i|| / s_i over the top k at the end. */
+  /**
+   * Largest relative residual ||A^T u_i - s_i v_i|| / s_i over the top k at the end; residuals at
+   * rounding level (below 64 eps s_1) count as 0.
+   */
   maxResidual: number;
   /** Share of the squared Frobenius norm captured: sum S_i^2 / ||A||_F^2 (NaN for a zero matrix). */
   explainedVariance: number;
