@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UploadStore } from '@movielens/store';
 import { testRedisUrl } from '@movielens/test-support';
-import { buildModel, seedDataset, startHarness, syntheticDataset, type Harness } from './fixtures';
+import { buildModel, eventually, seedDataset, startHarness, syntheticDataset, type Harness } from './fixtures';
 import { storedZip } from './zip';
 
 const KEY = 'test-key-0123456789';
@@ -126,6 +128,23 @@ describe('POST /datasets', () => {
     // Content-Length says little, so the limit is enforced on the streamed bytes (over the 64 KiB slack).
     const res = await request(h.app).post('/api/v1/datasets').set('X-API-Key', KEY).attach('files', Buffer.alloc(100 * 1024, 0x31), 'u.data');
     expect(res.status).toBe(413);
+  });
+
+  it('undoes the staging when the client goes away mid-upload', async () => {
+    h = await startHarness({ settings: { uploadLimitBytes: 64 * 2 ** 20 } });
+    const server = h.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/datasets', headers: { 'Content-Type': 'multipart/form-data; boundary=b0', 'X-API-Key': KEY } });
+      req.on('error', () => undefined);
+      req.write(`--b0\r\nContent-Disposition: form-data; name="files"; filename="u.data"\r\n\r\n${'1\t3\t5\t881250949\n'.repeat(200_000)}`);
+      await eventually(async () => (await h!.redis.keys(`${h!.prefix}:{u:*:file:*`)).length > 0);
+      req.destroy();
+      await eventually(async () => (await h!.redis.keys(`${h!.prefix}:{u:*`)).length === 0);
+    } finally {
+      server.close();
+    }
   });
 
   it.each([

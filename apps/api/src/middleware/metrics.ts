@@ -38,11 +38,19 @@ export function createMetrics(queues: ApiQueues): ApiMetrics {
       }
     },
   });
+  // One labelled child per (method, route, status), so the hot path skips prom-client's label hashing.
+  const children = new Map<string, { observe(seconds: number): void }>();
   const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();
     res.once('finish', () => {
       const route = req.route === undefined ? 'unmatched' : `${req.baseUrl}${String((req.route as { path: string }).path)}`;
-      latency.observe({ method: req.method, route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - start) / 1e9);
+      const key = `${req.method} ${route} ${res.statusCode}`;
+      let child = children.get(key);
+      if (child === undefined) {
+        child = latency.labels(req.method, route, String(res.statusCode));
+        children.set(key, child);
+      }
+      child.observe(Number(process.hrtime.bigint() - start) / 1e9);
     });
     next();
   };

@@ -101,8 +101,19 @@ export async function receiveUpload(req: Request, sink: UploadSink, options: Rec
     }
   };
 
+  const open = new Set<Readable>();
   const done = new Promise<void>((resolve, reject) => {
+    // A client that goes away mid-upload: fail the file streams so staging stops and is undone.
+    req.once('close', () => {
+      if (req.complete) return;
+      const err = new HttpError(400, 'BAD_REQUEST', 'The upload was interrupted before the request body ended.');
+      for (const stream of open) stream.destroy(err);
+      reject(err);
+    });
+    bb.on('filesLimit', () => reject(new HttpError(400, 'BAD_REQUEST', 'files: at most 20 files per upload.')));
     bb.on('file', (_field, stream, info) => {
+      open.add(stream);
+      stream.once('close', () => open.delete(stream));
       const name = (info.filename ?? '').split(/[\\/]/).pop() ?? '';
       if (name === '') {
         stream.resume();
