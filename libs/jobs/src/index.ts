@@ -10,3 +10,5 @@ export { enqueueIngest, INGEST_JOB_OPTIONS, ingestJobSchema, ingestReportSchema 
 export type { IngestJobData, IngestJobResult, IngestProgress } from './ingest.job';
 export { createQueue, createQueueEvents, createWorker, hasActiveWorkers, runInProcess } from './queue.factory';
 export type { QueueConnection, RunInProcessOptions, WorkerFactoryOptions } from './queue.factory';
+export { startHeartbeat } from './heartbeat';
+export type { HeartbeatOptions, HeartbeatTarget } from './heartbeat';
