@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHeartbeat } from './heartbeat';
 
 describe('startHeartbeat', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'heartbeat-'));
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'heartbeat-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('touches the file while every connection is ready', () => {
@@ -19,6 +22,7 @@ describe('startHeartbeat', () => {
     const file = join(dir, 'down');
     const stop = startHeartbeat({ file, connections: [{ status: 'ready' }, { status: 'reconnecting' }], intervalMs: 60_000 });
     stop();
-    expect(() => statSync(file)).toThrow();
+    expect(() => statSync(file)).toThrow(/ENOENT/);
+    expect(statSync(dir).isDirectory()).toBe(true);
   });
 });
