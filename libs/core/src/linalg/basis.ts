@@ -101,13 +101,19 @@ export function combineBasis(
   out: Float64Array,
 ): void {
   out.fill(0, 0, keep * length);
-  for (let c = 0; c < keep; c++) {
-    const oo = c * length;
-    for (let i = 0; i < count; i++) {
-      const s = small[i * stride + c];
-      if (s === 0) continue;
-      const o = i * length;
-      for (let r = 0; r < length; r++) out[oo + r] += s * basis[o + r];
+  // Row blocks keep the slices of all `count` basis vectors in cache while the `keep` outputs
+  // are accumulated, instead of streaming the whole basis once per output column.
+  const block = 512;
+  for (let r0 = 0; r0 < length; r0 += block) {
+    const r1 = Math.min(length, r0 + block);
+    for (let c = 0; c < keep; c++) {
+      const oo = c * length;
+      for (let i = 0; i < count; i++) {
+        const s = small[i * stride + c];
+        if (s === 0) continue;
+        const o = i * length;
+        for (let r = r0; r < r1; r++) out[oo + r] += s * basis[o + r];
+      }
     }
   }
 }
