@@ -47,6 +47,22 @@ describe('before any model exists', () => {
   });
 });
 
+describe('model switches', () => {
+  it('drops the served version on the publish announcement, without waiting for the poll', async () => {
+    // Poll every 10 min: only the pub/sub message on keys.events() can switch in time.
+    h = await startHarness({ pollMs: 600_000 });
+    await seedDataset(h.redis, h.keys, 'd1', syntheticDataset());
+    const first = await buildModel(testRedisUrl(), h.prefix, { k: 4, topK: 10, recsN: 10 });
+    const a = await request(h.app).get('/api/v1/movies/3/similar?k=3').expect(200);
+    expect(a.body.model).toBe(first);
+    const second = await buildModel(testRedisUrl(), h.prefix, { k: 5, topK: 10, recsN: 10 });
+    await eventually(async () => (await request(h!.app).get('/api/v1/movies/3/similar?k=3')).body.model === second, 5000);
+    // The cached answer of the old version is not served for the same resource.
+    const b = await request(h.app).get('/api/v1/movies/3/similar?k=3').set('If-None-Match', a.headers.etag).expect(200);
+    expect(b.headers['x-model-version']).toBe(second);
+  });
+});
+
 describe('when Redis goes away', () => {
   it('answers 503 UNAVAILABLE at once, and recovers without a restart when Redis returns', async () => {
     // Our own data dir with AOF, so the restarted server has the same keys (stop() keeps a dir it did not create).

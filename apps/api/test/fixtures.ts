@@ -100,7 +100,9 @@ export async function buildModel(redisUrl: string, prefix: string, params: Recor
   const keys = new KeySchema(prefix);
   const workers = startComputeWorkers({ redis, connection, keys, bullPrefix: bullPrefix(prefix), logger: createLogger('compute-test', 'silent') });
   const queue = new Queue(QueueName.rebuild, { connection, prefix: bullPrefix(prefix) });
-  const events = new QueueEvents(QueueName.rebuild, { connection: connection.duplicate(), prefix: bullPrefix(prefix) });
+  // QueueEvents blocks, so BullMQ duplicates whatever it is given: hand it options, not a client to leak.
+  const { hostname, port } = new URL(redisUrl);
+  const events = new QueueEvents(QueueName.rebuild, { connection: { host: hostname, port: Number(port) }, prefix: bullPrefix(prefix) });
   try {
     await events.waitUntilReady();
     const job = await requestRebuild(queue, { trigger: 'cli', params }, { debounceMs: 0 });
@@ -140,10 +142,10 @@ export interface Harness {
 }
 
 /** Wires the app on `prefix` (default: a fresh one) of `redisUrl` (default: the test Redis). */
-export async function startHarness(options: { prefix?: string; redisUrl?: string; settings?: Partial<ApiSettings> } = {}): Promise<Harness> {
+export async function startHarness(options: { prefix?: string; redisUrl?: string; settings?: Partial<ApiSettings>; pollMs?: number } = {}): Promise<Harness> {
   const redisUrl = options.redisUrl ?? testRedisUrl();
   const prefix = options.prefix ?? testPrefix('api');
-  const deps = wireDeps({ redisUrl, keyPrefix: prefix, settings: testSettings(options.settings), logger: createLogger('api-test', 'silent'), readModel: { pollMs: 200 } });
+  const deps = wireDeps({ redisUrl, keyPrefix: prefix, settings: testSettings(options.settings), logger: createLogger('api-test', 'silent'), readModel: { pollMs: options.pollMs ?? 200 } });
   await waitReady(deps.redis);
   const { app } = createApp(deps);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
