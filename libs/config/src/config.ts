@@ -13,6 +13,8 @@ export const envSchema = z.object({
   KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('ml'),
   /** Log level for pino. Default `info`. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Workers touch this file while healthy (container health checks read its age). Default: none. */
+  HEARTBEAT_FILE: z.string().min(1).optional(),
 });
 
 /** Parsed configuration shared by all processes. */
