@@ -1,0 +1,33 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { ensureLocalRedis, stopLocalRedis } from './local-redis';
+
+// A real background redis-server in a temp state folder (never the repository's .movielens/).
+const baseDir = mkdtempSync(join(tmpdir(), 'movielens-local-'));
+
+afterAll(async () => {
+  await stopLocalRedis({ baseDir });
+  rmSync(baseDir, { recursive: true, force: true });
+});
+
+describe('local redis-server', () => {
+  it('starts once, is reused by later calls, and keeps its data (AOF) across down and up', async () => {
+    const url = await ensureLocalRedis({ baseDir });
+    const pid = JSON.parse(readFileSync(join(baseDir, 'redis', 'server.json'), 'utf8')).pid;
+    expect(await ensureLocalRedis({ baseDir })).toBe(url);
+    const client = new Redis(url);
+    expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+    await client.set('kept', 'yes');
+    await client.quit();
+
+    expect(await stopLocalRedis({ baseDir })).toMatchObject({ pid });
+    expect(await stopLocalRedis({ baseDir })).toBeNull();
+
+    const again = new Redis(await ensureLocalRedis({ baseDir }));
+    expect(await again.get('kept')).toBe('yes');
+    await again.quit();
+  });
+});
