@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { RatingTable } from '../movielens/types';
+import { frobeniusNormSquared, multiplyVector, transpose } from './csr';
+import { buildRatingMatrix } from './rating-matrix';
+import { lowRankTable } from './rating-table.fixtures';
+
+function tableOf(rows: [number, number, number][]): RatingTable {
+  return {
+    length: rows.length,
+    users: Int32Array.from(rows.map((r) => r[0])),
+    movies: Int32Array.from(rows.map((r) => r[1])),
+    ratings: Float32Array.from(rows.map((r) => r[2])),
+    timestamps: new Uint32Array(rows.length),
+  };
+}
+
+describe('buildRatingMatrix', () => {
+  // User 7 rates 4 and 2 (mean 3); user 3 rates 5 (mean 5); movie ids 50 and 10, in shuffled order.
+  const m = buildRatingMatrix(tableOf([[7, 50, 4], [3, 10, 5], [7, 10, 2]]));
+
+  it('maps ascending ids to dense indices and centers each row on the user mean', () => {
+    expect(Array.from(m.userIds)).toEqual([3, 7]);
+    expect(Array.from(m.movieIds)).toEqual([10, 50]);
+    expect(Array.from(m.userMeans)).toEqual([5, 3]);
+    expect(Array.from(m.movieCounts)).toEqual([2, 1]);
+    expect(m.globalMean).toBeCloseTo(11 / 3, 12);
+    expect(Array.from(m.matrix.indptr)).toEqual([0, 1, 3]);
+    expect(Array.from(m.matrix.indices)).toEqual([0, 0, 1]);
+    expect(Array.from(m.matrix.values)).toEqual([0, -1, 1]);
+  });
+
+  it('sorts every row by movie index and keeps the sum of each centered row at zero', () => {
+    const big = buildRatingMatrix(lowRankTable(60, 80, 0.3, 3, 0.5, 2));
+    const { indptr, indices, values } = big.matrix;
+    for (let i = 0; i < big.matrix.rows; i++) {
+      let sum = 0;
+      for (let p = indptr[i]; p < indptr[i + 1]; p++) {
+        if (p > indptr[i]) expect(indices[p]).toBeGreaterThan(indices[p - 1]);
+        sum += values[p];
+      }
+      expect(Math.abs(sum)).toBeLessThan(1e-9);
+    }
+  });
+});
+
+describe('CSR kernels', () => {
+  it('transposes (twice = identity) and multiplies like the dense definition', () => {
+    const { matrix } = buildRatingMatrix(lowRankTable(25, 17, 0.4, 2, 0.5, 8));
+    const t = transpose(matrix);
+    expect(transpose(t)).toEqual(matrix);
+    expect(frobeniusNormSquared(t)).toBeCloseTo(frobeniusNormSquared(matrix), 12);
+    const x = Float64Array.from({ length: matrix.cols }, (_, j) => Math.cos(j));
+    const y = new Float64Array(matrix.rows);
+    multiplyVector(matrix, x, y);
+    for (let i = 0; i < matrix.rows; i++) {
+      let s = 0;
+      for (let p = matrix.indptr[i]; p < matrix.indptr[i + 1]; p++) s += matrix.values[p] * x[matrix.indices[p]];
+      expect(y[i]).toBeCloseTo(s, 12);
+    }
+    const z = new Float64Array(t.rows);
+    multiplyVector(t, y, z);
+    // <A x, A x> = <x, A^T A x>
+    const lhs = y.reduce((s, v) => s + v * v, 0);
+    const rhs = x.reduce((s, v, j) => s + v * z[j], 0);
+    expect(rhs).toBeCloseTo(lhs, 9);
+  });
+});
