@@ -32,10 +32,19 @@ export function startApp(): void {
   let controller = new AbortController();
   let firstRender = true;
 
+  // Messages arriving together (a movie and its similar list) are read as one; clearing the
+  // region first makes screen readers repeat a message equal to the previous one.
+  let pending: string[] = [];
+  let flush: number | undefined;
   const announce = (message: string): void => {
-    // Clearing first makes screen readers repeat a message equal to the previous one.
+    pending.push(message);
+    if (flush !== undefined) return;
     announcer.textContent = '';
-    window.setTimeout(() => (announcer.textContent = message), 50);
+    flush = window.setTimeout(() => {
+      announcer.textContent = pending.join('. ');
+      pending = [];
+      flush = undefined;
+    }, 100);
   };
   const refreshFooter = (): void => void loadFooter(api, footer).then((loaded) => (info = loaded ?? info));
 

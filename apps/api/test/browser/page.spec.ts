@@ -97,6 +97,8 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     expect((await stats.nth(1).textContent())?.replace(/,/g, '')).toBe(String(target.count));
     await page.locator('figure.chart canvas').waitFor();
     await page.locator('#similar-list li').first().waitFor();
+    // Screen readers hear a one-line summary through the live region.
+    await expect.poll(() => page.locator('#announcer').textContent()).toMatch(/similar movies listed|mean rating/);
     await screenshot(page, '02-movie');
     if (writeDocsScreenshot) {
       mkdirSync(fileURLToPath(new URL('.', `file://${docsScreenshot}`)), { recursive: true });

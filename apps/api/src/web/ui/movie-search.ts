@@ -48,7 +48,7 @@ function genreFilter(id: string, selected: string, genres: Promise<string[]>, on
 /** Builds the search box, its filter and its result list. */
 export function movieSearch(ctx: ViewContext, options: MovieSearchOptions): HTMLElement {
   const limit = options.limit ?? 20;
-  const results = h('div', { class: 'search-results', 'aria-live': 'polite' });
+  const results = h('div', { class: 'search-results' });
   const input = h('input', {
     id: options.id,
     type: 'search',

@@ -80,7 +80,7 @@ export function analyticsView(ctx: ViewContext, chart: ChartId): void {
     { class: 'tabs', 'aria-label': 'Charts' },
     h('ul', {}, chartIds.map((id) => h('li', {}, h('a', { href: formatHash({ name: 'analytics', chart: id }), 'aria-current': id === chart ? 'page' : null }, charts[id].title)))),
   );
-  const body = h('div', { class: 'chart-body', 'aria-live': 'polite' });
+  const body = h('div', { class: 'chart-body' });
   let destroy: (() => void) | null = null;
   ctx.onCleanup(() => destroy?.());
   const nextSignal = supersedingSignal(ctx);

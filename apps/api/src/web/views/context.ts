@@ -19,7 +19,11 @@ export interface ViewContext {
   signal: AbortSignal;
   /** Registers cleanup (timers, charts) run when the view is left. */
   onCleanup: (fn: () => void) => void;
-  /** Reads a message to screen-reader users through the page's polite live region. */
+  /**
+   * Reads a message to screen-reader users through the page's one polite live region.
+   * Result containers are not live regions themselves: a whole list read out on every
+   * keystroke is noise; a one-line summary ("12 movies found") is what helps.
+   */
   announce: (message: string) => void;
   /** The last known service info, or null before it loaded. */
   info: () => ServiceInfo | null;

@@ -62,7 +62,7 @@ function similarList(answer: SimilarAnswer): HTMLElement {
 export function movieView(ctx: ViewContext, id: number): void {
   const header = h('div', { class: 'page-head' }, h('h1', {}, `Movie ${id}`));
   const stats = h('section', { class: 'card', 'aria-labelledby': 'stats-h' });
-  const similarBody = h('div', { 'aria-live': 'polite' });
+  const similarBody = h('div');
   const similar = h('section', { class: 'card', 'aria-labelledby': 'similar-h' }, h('h2', { id: 'similar-h' }, 'Similar movies'), similarBody);
   ctx.root.append(h('p', {}, h('a', { href: lastSearchHash(), class: 'back-link' }, '← Back to search')), header, h('div', { class: 'grid-2' }, stats, similar));
 
@@ -86,7 +86,10 @@ export function movieView(ctx: ViewContext, id: number): void {
     ctx,
     similarBody,
     () => ctx.api.get<SimilarAnswer>(`/movies/${id}/similar`, { k: similarK }, ctx.signal),
-    (answer) => similarBody.append(similarList(answer)),
+    (answer) => {
+      similarBody.append(similarList(answer));
+      ctx.announce(`${pluralize(answer.similar.length, 'similar movie')} listed`);
+    },
     'Finding similar movies…',
   );
 }

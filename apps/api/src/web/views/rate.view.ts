@@ -31,7 +31,7 @@ export function rateView(ctx: ViewContext): void {
   ctx.setTitle('Rate a few movies');
   let state = restoreRated(localStorage.getItem(storageKey));
   const ratedBody = h('div');
-  const recsBody = h('div', { 'aria-live': 'polite' });
+  const recsBody = h('div');
 
   const ratingOf = (movieId: number): RatedMovie['rating'] | null => state.find((m) => m.movieId === movieId)?.rating ?? null;
 

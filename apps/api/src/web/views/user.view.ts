@@ -97,7 +97,7 @@ export function userView(ctx: ViewContext, id: number | null): void {
   }
   const profileBody = h('div');
   const ratedBody = h('div');
-  const recsBody = h('div', { 'aria-live': 'polite' });
+  const recsBody = h('div');
   const ratedCard = h('section', { class: 'card' }, h('h2', {}, 'Highest rated'), ratedBody);
   ctx.root.append(
     h(
