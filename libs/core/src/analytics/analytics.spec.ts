@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Movie, RatingTable, User } from '../movielens/types';
+import type { Movie, User } from '../movielens/types';
+import { tableOf } from '../sparse/rating-table.fixtures';
 import { computeGroupAnalytics } from './group-analytics';
 import { computeMovieStats, HISTOGRAM_BINS } from './movie-stats';
 import { rankMovies } from './rank-movies';
-
-function tableOf(rows: [number, number, number][]): RatingTable {
-  return {
-    length: rows.length,
-    users: Int32Array.from(rows.map((r) => r[0])),
-    movies: Int32Array.from(rows.map((r) => r[1])),
-    ratings: Float32Array.from(rows.map((r) => r[2])),
-    timestamps: new Uint32Array(rows.length),
-  };
-}
 
 const users: User[] = [
   { id: 1, gender: 'F', age: 24, ageGroup: '18-24', occupation: 'artist', zip: null },

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RatingTable } from '../movielens/types';
 import { frobeniusNormSquared, multiplyVector, transpose } from './csr';
 import { buildRatingMatrix } from './rating-matrix';
-import { lowRankTable } from './rating-table.fixtures';
-
-function tableOf(rows: [number, number, number][]): RatingTable {
-  return {
-    length: rows.length,
-    users: Int32Array.from(rows.map((r) => r[0])),
-    movies: Int32Array.from(rows.map((r) => r[1])),
-    ratings: Float32Array.from(rows.map((r) => r[2])),
-    timestamps: new Uint32Array(rows.length),
-  };
-}
+import { lowRankTable, tableOf } from './rating-table.fixtures';
 
 describe('buildRatingMatrix', () => {
   // User 7 rates 4 and 2 (mean 3); user 3 rates 5 (mean 5); movie ids 50 and 10, in shuffled order.

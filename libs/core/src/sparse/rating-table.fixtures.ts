@@ -43,6 +43,17 @@ export function lowRankTable(users: number, movies: number, density: number, ran
   return table;
 }
 
+/** A rating table from literal (user id, movie id, stars) rows. */
+export function tableOf(rows: [number, number, number][]): RatingTable {
+  return {
+    length: rows.length,
+    users: Int32Array.from(rows.map((r) => r[0])),
+    movies: Int32Array.from(rows.map((r) => r[1])),
+    ratings: Float32Array.from(rows.map((r) => r[2])),
+    timestamps: new Uint32Array(rows.length),
+  };
+}
+
 /** ML-100K `u.data` (tab-separated user, movie, rating, timestamp), or undefined when absent. */
 export function readMl100kRatings(): RatingTable | undefined {
   const file = fileURLToPath(new URL('../../../../../shared/data/ml-100k/u.data', import.meta.url));
