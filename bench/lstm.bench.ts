@@ -11,11 +11,11 @@
  * reference, so the ratio is meaningful even when the machine is busy.
  */
 import { createReadStream, existsSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { LstmModel, RatingTable } from '@movielens/core';
 import {
-  allocateRatingTable, evaluateNextMovie, generateDataset, initLstmWeights, lstmLayout, LstmPredictor, parseFile, Random, trainLstm,
+  allocateRatingTable, evaluateNextMovie, NEXT_MOVIE_ALGORITHMS, generateDataset, initLstmWeights, lstmLayout, LstmPredictor, parseFile, Random, trainLstm,
 } from '@movielens/core';
 
 const [mode = 'latency', data = 'ml-100k'] = process.argv.slice(2);
@@ -80,20 +80,39 @@ function latency(): void {
 async function throughput(table: RatingTable): Promise<void> {
   const results: Record<string, number> = {};
   for (const threads of [1, 2]) {
+    const cpu = process.cpuUsage();
     const start = performance.now();
     await trainLstm(table, { epochs: 1, threads });
-    results[`threads${threads}Seconds`] = (performance.now() - start) / 1000;
+    results[`threads${threads}WallSeconds`] = (performance.now() - start) / 1000;
+    results[`threads${threads}CpuSeconds`] = cpuSince(cpu);
   }
-  console.log(JSON.stringify({ mode: 'throughput', data, ratings: table.length, ...results, speedup: results.threads1Seconds / results.threads2Seconds }));
+  console.log(JSON.stringify({
+    mode: 'throughput', data, ratings: table.length, loadAverage: loadavg()[0], ...results,
+    wallSpeedup: results.threads1WallSeconds / results.threads2WallSeconds,
+  }));
+}
+
+/** CPU seconds (user + system, all threads of this process) since `from`. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
 }
 
 async function evaluate(table: RatingTable): Promise<void> {
   const start = performance.now();
-  const rows = await evaluateNextMovie(table, {
-    now: () => performance.now(),
-    lstm: { threads: 2, onEpoch: (e, loss) => console.error(`lstm epoch ${e + 1}: loss ${loss.toFixed(4)} at ${((performance.now() - start) / 1000).toFixed(0)} s`) },
-    onProgress: (p) => { if (p.phase === 'score' && p.done === p.total) console.error(`${p.algorithm} scored at ${((performance.now() - start) / 1000).toFixed(0)} s`); },
-  });
+  const rows = [];
+  // One algorithm per call so that each row also gets its CPU time (fit + scoring): on a
+  // shared machine wall time depends on everyone else's load, CPU time much less.
+  for (const algorithm of NEXT_MOVIE_ALGORITHMS) {
+    const cpu = process.cpuUsage();
+    const [row] = await evaluateNextMovie(table, {
+      algorithms: [algorithm],
+      now: () => performance.now(),
+      lstm: { threads: 2, onEpoch: (e, loss) => console.error(`lstm epoch ${e + 1}: loss ${loss.toFixed(4)} at ${((performance.now() - start) / 1000).toFixed(0)} s, ${cpuSince(cpu).toFixed(0)} CPU s`) },
+    });
+    rows.push({ ...row, cpuSeconds: cpuSince(cpu), loadAverage: loadavg()[0] });
+    console.error(JSON.stringify(rows[rows.length - 1]));
+  }
   console.log(JSON.stringify({ mode: 'evaluate', data, ratings: table.length, cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, rows }, null, 1));
 }
 

@@ -10,5 +10,7 @@ export type FloatsConstructor = Float32ArrayConstructor | Float64ArrayConstructo
 
 /** Logistic sigmoid, written to stay finite for large |x|. */
 export function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
 }

@@ -55,15 +55,22 @@ export class SampledSoftmax {
       logits[s] = z;
       if (z > max) max = z;
     }
+    // logits[] is reused for exp(logit - max): each exponential is computed once.
+    const targetLogit = logits[0];
     let sum = 0;
-    for (let s = 0; s <= k; s++) sum += Math.exp(logits[s] - max);
-    const logSum = max + Math.log(sum);
-    const loss = logSum - logits[0];
-    if (grad === null) return loss;
     for (let s = 0; s <= k; s++) {
-      if (logits[s] === -Infinity) continue;
+      const e = Math.exp(logits[s] - max);
+      logits[s] = e;
+      sum += e;
+    }
+    const loss = max + Math.log(sum) - targetLogit;
+    if (grad === null) return loss;
+    const inv = 1 / sum;
+    for (let s = 0; s <= k; s++) {
+      // Masked (and underflowed) negatives have p = 0; the target always gets p - 1.
+      if (s > 0 && logits[s] === 0) continue;
       const m = s === 0 ? target : negatives[s - 1];
-      const p = Math.exp(logits[s] - logSum) - (s === 0 ? 1 : 0);
+      const p = logits[s] * inv - (s === 0 ? 1 : 0);
       grad[outBias + m] += p;
       const row = outEmb + m * hd;
       for (let j = 0; j < hd; j++) {
