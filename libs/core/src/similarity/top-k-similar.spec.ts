@@ -92,6 +92,8 @@ describe('topKSimilar', () => {
     const counts = Int32Array.from([5, 5, 1]);
     const filtered = topKSimilar(v, { k: 2, counts, minCount: 2 });
     expect(Array.from(filtered.neighbours)).toEqual([1, -1, 0, -1, -1, -1]);
+    expect(Array.from(filtered.neighbourCounts!)).toEqual([5, 0, 5, 0, 0, 0]);
+    expect(r.neighbourCounts).toBeUndefined();
     expect(() => topKSimilar(v, { rowStart: 2, rowEnd: 5 })).toThrow(RangeError);
   });
 

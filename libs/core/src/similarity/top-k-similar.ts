@@ -25,7 +25,7 @@ export interface TopKSimilarOptions {
   rowStart?: number;
   /** End of the shard (dense index), exclusive; default all movies. */
   rowEnd?: number;
-  /** Number of ratings of each movie (dense index), needed only with `minCount`. */
+  /** Number of ratings of each movie (dense index): needed with `minCount`, copied into `neighbourCounts`. */
   counts?: Int32Array;
   /**
    * Movies with fewer ratings are left out, both as neighbours and as queries (their row is all
@@ -48,6 +48,11 @@ export interface TopKSimilar {
   neighbours: Int32Array;
   /** Cosine similarity of each neighbour, same layout; NaN where `neighbours` is -1. */
   scores: Float32Array;
+  /**
+   * Rating count of each neighbour, same layout (0 where `neighbours` is -1); present only when
+   * `counts` was given, so answers can show how much data backs each neighbour.
+   */
+  neighbourCounts?: Int32Array;
 }
 
 /**
@@ -67,8 +72,8 @@ export function topKSimilar(vectors: DenseMatrix, options: TopKSimilarOptions = 
   if (rowStart < 0 || rowEnd > n || rowStart > rowEnd) {
     throw new RangeError(`row range [${rowStart}, ${rowEnd}) is outside [0, ${n})`);
   }
-  if (minCount > 0 && (!counts || counts.length !== n)) {
-    throw new RangeError(`minCount needs counts for all ${n} movies`);
+  if ((minCount > 0 && !counts) || (counts && counts.length !== n)) {
+    throw new RangeError(`counts must be given for all ${n} movies (needed by minCount)`);
   }
   const eligible = (j: number) => minCount <= 0 || (counts as Int32Array)[j] >= minCount;
   const unit = normalizeRows(vectors);
@@ -91,5 +96,7 @@ export function topKSimilar(vectors: DenseMatrix, options: TopKSimilarOptions = 
       heap.drainInto(neighbours, scores, (i - rowStart) * k);
     }
   }
-  return { rowStart, rowEnd, k, neighbours, scores };
+  if (!counts) return { rowStart, rowEnd, k, neighbours, scores };
+  const neighbourCounts = neighbours.map((j) => (j >= 0 ? counts[j] : 0));
+  return { rowStart, rowEnd, k, neighbours, scores, neighbourCounts };
 }
