@@ -1,82 +1,64 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
-import { deleteKeysMatching, testPrefix, testRedisClient, testRedisUrl } from '@movielens/test-support';
-// Brings the `redisUrl` ProvidedContext type that test-support's inject() relies on.
-import type {} from '@movielens/test-support/global-setup';
-import { DatasetStore, KeySchema } from '@movielens/store';
+import { testRedisUrl } from '@movielens/test-support';
 import { runIngest, type IngestRequest, type ProgressHook } from './ingest.pipeline';
-import { ratingsDat, snapshot, stageUpload, type FileSet } from './ingest.fixtures';
+import { ratingsDat, snapshot, stageUpload, useTestRedis, type FileSet } from './ingest.fixtures';
 
-let redis: Redis;
-let prefix: string;
-let keys: KeySchema;
-let datasets: DatasetStore;
-
-beforeEach(() => {
-  redis = testRedisClient();
-  prefix = testPrefix('atom');
-  keys = new KeySchema(prefix);
-  datasets = new DatasetStore(redis, keys);
-});
-afterEach(async () => {
-  await deleteKeysMatching(redis, prefix);
-  await redis.quit();
-});
+const t = useTestRedis('atom');
 
 async function ingest(files: FileSet, request: Partial<IngestRequest> & { version: string }, onProgress?: ProgressHook) {
-  const uploadId = await stageUpload(redis, keys, files);
-  return runIngest({ redis, keys, chunkSize: 50 }, { uploadId, mode: 'replace', maxErrors: 0, owner: `job:${request.version}`, ...request }, onProgress);
+  const uploadId = await stageUpload(t.redis, t.keys, files);
+  return runIngest({ redis: t.redis, keys: t.keys, chunkSize: 50 }, { uploadId, mode: 'replace', maxErrors: 0, owner: `job:${request.version}`, ...request }, onProgress);
 }
 
 /** Sorted `user:movie=rating` rows of a version. */
 async function rows(ver: string): Promise<string[]> {
-  const t = await datasets.loadRatings(ver);
-  return Array.from({ length: t.length }, (_, i) => `${t.users[i]}:${t.movies[i]}=${t.ratings[i]}`).sort();
+  const table = await t.datasets.loadRatings(ver);
+  return Array.from({ length: table.length }, (_, i) => `${table.users[i]}:${table.movies[i]}=${table.ratings[i]}`).sort();
 }
 
 const datasetKeys = (snap: string[]) => snap.filter((k) => !k.includes('{u:'));
 
 describe('ingest atomicity', () => {
-  it('a pipeline aborted mid-way leaves the previous dataset current and no staged keys; the retry gives exact counts', async () => {
+  it('a pipeline aborted mid-way leaves the previous dataset current and no staged t.keys; the retry gives exact counts', async () => {
     await ingest({ 'ratings.dat': ratingsDat(100, 10, 10) }, { version: 'v1' });
-    const before = datasetKeys(await snapshot(redis, prefix));
-    const uploadId = await stageUpload(redis, keys, { 'ratings.dat': ratingsDat(5000, 50, 100) });
+    const before = datasetKeys(await snapshot(t.redis, t.prefix));
+    const uploadId = await stageUpload(t.redis, t.keys, { 'ratings.dat': ratingsDat(5000, 50, 100) });
     const request: IngestRequest = { uploadId, mode: 'replace', maxErrors: 0, version: 'v2', owner: 'job:2' };
     let calls = 0;
     const failing: ProgressHook = () => {
       if (++calls === 2) throw new Error('worker lost');
     };
-    await expect(runIngest({ redis, keys, chunkSize: 50 }, request, failing)).rejects.toThrow('worker lost');
-    expect(datasetKeys(await snapshot(redis, prefix))).toEqual(before);
-    const report = await runIngest({ redis, keys, chunkSize: 50 }, request);
+    await expect(runIngest({ redis: t.redis, keys: t.keys, chunkSize: 50 }, request, failing)).rejects.toThrow('worker lost');
+    expect(datasetKeys(await snapshot(t.redis, t.prefix))).toEqual(before);
+    const report = await runIngest({ redis: t.redis, keys: t.keys, chunkSize: 50 }, request);
     expect(report.read.ratings).toBe(5000);
-    expect((await datasets.meta('v2'))!.counts.ratings).toBe(5000);
-    expect((await datasets.loadRatings('v2')).length).toBe(5000);
+    expect((await t.datasets.meta('v2'))!.counts.ratings).toBe(5000);
+    expect((await t.datasets.loadRatings('v2')).length).toBe(5000);
   });
 
   it('a worker killed with SIGKILL while writing leaves the previous dataset current; the retry cleans its keys', async () => {
     await ingest({ 'ratings.dat': ratingsDat(100, 10, 10) }, { version: 'v1' });
-    const uploadId = await stageUpload(redis, keys, { 'ratings.dat': ratingsDat(200_000, 1000, 200) });
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./ingest.child.fixtures.ts', import.meta.url)), testRedisUrl(), prefix, uploadId, 'v2', 'job:2'], {
+    const uploadId = await stageUpload(t.redis, t.keys, { 'ratings.dat': ratingsDat(200_000, 1000, 200) });
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./ingest.child.fixtures.ts', import.meta.url)), testRedisUrl(), t.prefix, uploadId, 'v2', 'job:2'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
     // Kill once chunks of the staged version exist (mid-write), not before.
     await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
-    for (let i = 0; i < 2000 && (await redis.exists(keys.datasetRatingsChunk('v2', 10))) === 0; i++) await new Promise((r) => setTimeout(r, 2));
+    for (let i = 0; i < 2000 && (await t.redis.exists(t.keys.datasetRatingsChunk('v2', 10))) === 0; i++) await new Promise((r) => setTimeout(r, 2));
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
-    expect(await datasets.currentVersion()).toBe('v1');
-    expect(await redis.exists(keys.datasetRatingsChunk('v2', 10))).toBe(1); // the crash left staged keys
-    const report = await runIngest({ redis, keys, chunkSize: 16 }, { uploadId, mode: 'replace', maxErrors: 0, version: 'v2', owner: 'job:2' });
+    expect(await t.datasets.currentVersion()).toBe('v1');
+    expect(await t.redis.exists(t.keys.datasetRatingsChunk('v2', 10))).toBe(1); // the crash left staged t.keys
+    const report = await runIngest({ redis: t.redis, keys: t.keys, chunkSize: 16 }, { uploadId, mode: 'replace', maxErrors: 0, version: 'v2', owner: 'job:2' });
     expect(report.read.ratings).toBe(200_000);
-    expect((await datasets.loadRatings('v2')).length).toBe(200_000);
-    // Exactly v1's and v2's keys remain: chunk count from meta, nothing beyond it.
-    const chunkKeys = (await redis.keys(`${prefix}:{d:v2/*`)).length;
-    expect(chunkKeys).toBe((await datasets.meta('v2'))!.chunks);
-    expect(await redis.hlen(keys.datasetStaging())).toBe(0);
+    expect((await t.datasets.loadRatings('v2')).length).toBe(200_000);
+    // Exactly v1's and v2's t.keys remain: chunk count from meta, nothing beyond it.
+    const chunkKeys = (await t.redis.keys(`${t.prefix}:{d:v2/*`)).length;
+    expect(chunkKeys).toBe((await t.datasets.meta('v2'))!.chunks);
+    expect(await t.redis.hlen(t.keys.datasetStaging())).toBe(0);
   });
 
   it('two concurrent appends end equal to applying them one after the other', async () => {
@@ -97,8 +79,8 @@ describe('ingest atomicity', () => {
     const [first, second] = a.parentVersion === 'v1' ? [a, b] : [b, a];
     expect(first.parentVersion).toBe('v1');
     expect(second.parentVersion).toBe(first.datasetVersion); // the loser redid its merge on the winner
-    expect(await datasets.currentVersion()).toBe(second.datasetVersion);
+    expect(await t.datasets.currentVersion()).toBe(second.datasetVersion);
     expect(await rows(second.datasetVersion)).toEqual(['1:10=5', '2:10=3', '5:11=4', '7:12=2']);
-    expect(await redis.hlen(keys.datasetStaging())).toBe(0);
+    expect(await t.redis.hlen(t.keys.datasetStaging())).toBe(0);
   });
 });

@@ -1,6 +1,37 @@
-/** Test helpers of the ingest specs: stage byte arrays as an upload, snapshot the key space. */
+/** Test helpers of the ingest specs: a per-test Redis prefix, staged uploads, key-space snapshots. */
+import { afterEach, beforeEach } from 'vitest';
 import type { Redis } from 'ioredis';
-import { KeySchema, UploadStore } from '@movielens/store';
+import { deleteKeysMatching, testPrefix, testRedisClient } from '@movielens/test-support';
+// Brings the `redisUrl` ProvidedContext type that test-support's inject() relies on.
+import type {} from '@movielens/test-support/global-setup';
+import { DatasetStore, KeySchema, UploadStore } from '@movielens/store';
+
+/** What each test gets: a client, its own key prefix and the stores on it. */
+export interface TestRedisContext {
+  redis: Redis;
+  prefix: string;
+  keys: KeySchema;
+  datasets: DatasetStore;
+}
+
+/**
+ * Registers beforeEach/afterEach hooks giving every test a fresh prefix (deleted afterwards);
+ * the returned object is refilled before each test.
+ */
+export function useTestRedis(label: string): TestRedisContext {
+  const ctx = {} as TestRedisContext;
+  beforeEach(() => {
+    ctx.redis = testRedisClient();
+    ctx.prefix = testPrefix(label);
+    ctx.keys = new KeySchema(ctx.prefix);
+    ctx.datasets = new DatasetStore(ctx.redis, ctx.keys);
+  });
+  afterEach(async () => {
+    await deleteKeysMatching(ctx.redis, ctx.prefix);
+    await ctx.redis.quit();
+  });
+  return ctx;
+}
 
 /** Files of an upload by name: text (written as Latin-1 bytes, like .dat files) or raw bytes. */
 export type FileSet = Record<string, string | Uint8Array>;

@@ -1,69 +1,51 @@
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { IngestJobResult } from '@movielens/jobs';
-import type { Redis } from 'ioredis';
 import { InputError } from '@movielens/core';
-import { deleteKeysMatching, testPrefix, testRedisClient } from '@movielens/test-support';
-// Brings the `redisUrl` ProvidedContext type that test-support's inject() relies on.
-import type {} from '@movielens/test-support/global-setup';
-import { DatasetStore, KeySchema, type IngestReport } from '@movielens/store';
+import type { IngestReport } from '@movielens/store';
 import { runIngest, type IngestRequest } from './ingest.pipeline';
-import { moviesDat, ratingsDat, snapshot, stageUpload, usersDat, type FileSet } from './ingest.fixtures';
+import { moviesDat, ratingsDat, snapshot, stageUpload, usersDat, useTestRedis, type FileSet } from './ingest.fixtures';
 
-let redis: Redis;
-let prefix: string;
-let keys: KeySchema;
-let datasets: DatasetStore;
+const t = useTestRedis('ing');
 let n = 0;
 
-beforeEach(() => {
-  redis = testRedisClient();
-  prefix = testPrefix('ing');
-  keys = new KeySchema(prefix);
-  datasets = new DatasetStore(redis, keys);
-});
-afterEach(async () => {
-  await deleteKeysMatching(redis, prefix);
-  await redis.quit();
-});
-
 async function ingest(files: FileSet, options: Partial<IngestRequest> = {}) {
-  const uploadId = await stageUpload(redis, keys, files);
+  const uploadId = await stageUpload(t.redis, t.keys, files);
   n++;
-  return runIngest({ redis, keys, chunkSize: 1000 }, { uploadId, mode: 'replace', maxErrors: 0, version: `v${n}`, owner: `test:${n}`, ...options });
+  return runIngest({ redis: t.redis, keys: t.keys, chunkSize: 1000 }, { uploadId, mode: 'replace', maxErrors: 0, version: `v${n}`, owner: `test:${n}`, ...options });
 }
 
 describe('runIngest', () => {
   it('writes a new current version with counts, meta and report', async () => {
     const report = await ingest({ 'ratings.dat': ratingsDat(2400, 40, 60), 'movies.dat': moviesDat(70), 'users.dat': usersDat(40) });
     expect(report).toMatchObject({ unchanged: false, read: { ratings: 2400, movies: 70, users: 40 }, skippedTotal: 0 });
-    const ver = (await datasets.currentVersion())!;
+    const ver = (await t.datasets.currentVersion())!;
     expect(ver).toBe(report.datasetVersion);
-    const meta = (await datasets.meta(ver))!;
+    const meta = (await t.datasets.meta(ver))!;
     expect(meta.counts).toEqual({ ratings: 2400, users: 40, movies: 70, ratedUsers: 40, ratedMovies: 60 });
     expect(meta).toMatchObject({ chunks: 3, release: 'ml-1m', ratingScale: { min: 1, max: 5, step: 1 }, hasMovieInfo: true, hasUserInfo: true });
-    expect((await datasets.loadRatings(ver)).length).toBe(2400);
-    expect(await datasets.getMovie(ver, 3)).toMatchObject({ title: 'Movie 3', year: 1992, genres: ['Drama', 'Comedy'] });
-    expect(await redis.hlen(keys.datasetStaging())).toBe(0);
+    expect((await t.datasets.loadRatings(ver)).length).toBe(2400);
+    expect(await t.datasets.getMovie(ver, 3)).toMatchObject({ title: 'Movie 3', year: 1992, genres: ['Drama', 'Comedy'] });
+    expect(await t.redis.hlen(t.keys.datasetStaging())).toBe(0);
   });
 
   it('treats an identical re-upload as a no-op reported as unchanged', async () => {
     const files = { 'ratings.dat': ratingsDat(300, 10, 30) };
     const first = await ingest(files);
-    const before = await snapshot(redis, prefix);
+    const before = await snapshot(t.redis, t.prefix);
     const second = await ingest(files);
     expect(second).toMatchObject({ unchanged: true, datasetVersion: first.datasetVersion });
-    // Only the staged upload of the second call differs; the dataset keys are identical.
-    expect((await snapshot(redis, prefix)).filter((k) => !k.includes('{u:'))).toEqual(before.filter((k) => !k.includes('{u:')));
+    // Only the staged upload of the second call differs; the dataset t.keys are identical.
+    expect((await snapshot(t.redis, t.prefix)).filter((k) => !k.includes('{u:'))).toEqual(before.filter((k) => !k.includes('{u:')));
   });
 
   it('appends: re-ratings of the same user and movie overwrite, new ratings are added', async () => {
     await ingest({ 'ratings.dat': '1::10::1::100\n1::11::2::101\n2::10::3::102\n' });
     const report = await ingest({ 'ratings.dat': '1::10::5::200\n3::12::4::201\n' }, { mode: 'append' });
     expect(report).toMatchObject({ overwritten: 1, read: { ratings: 2 } });
-    const table = await datasets.loadRatings(report.datasetVersion);
+    const table = await t.datasets.loadRatings(report.datasetVersion);
     const rows = Array.from({ length: table.length }, (_, i) => `${table.users[i]}:${table.movies[i]}=${table.ratings[i]}`).sort();
     expect(rows).toEqual(['1:10=5', '1:11=2', '2:10=3', '3:12=4']);
-    expect((await datasets.meta(report.datasetVersion))!.parent).toBe(report.parentVersion);
+    expect((await t.datasets.meta(report.datasetVersion))!.parent).toBe(report.parentVersion);
   });
 
   it('rejects a replace upload without a ratings file, naming what it got', async () => {
@@ -71,16 +53,16 @@ describe('runIngest', () => {
   });
 
   it('rejects a missing or expired upload as bad input', async () => {
-    await expect(runIngest({ redis, keys }, { uploadId: 'gone', mode: 'replace', maxErrors: 0, version: 'x', owner: 'o' })).rejects.toBeInstanceOf(InputError);
+    await expect(runIngest({ redis: t.redis, keys: t.keys }, { uploadId: 'gone', mode: 'replace', maxErrors: 0, version: 'x', owner: 'o' })).rejects.toBeInstanceOf(InputError);
   });
 
   it('keeps the current version and the two previous ones only', async () => {
     const made: string[] = [];
     for (let i = 1; i <= 4; i++) made.push((await ingest({ 'ratings.dat': ratingsDat(10 * i, 5, 5) })).datasetVersion);
-    const versions = (await datasets.listVersions()).map((v) => v.version);
+    const versions = (await t.datasets.listVersions()).map((v) => v.version);
     expect(versions).toEqual(made.slice(1).reverse());
-    expect(await redis.keys(`${prefix}:{d:${made[0]}}*`)).toEqual([]);
-    expect(await redis.keys(`${prefix}:{d:${made[0]}/*`)).toEqual([]);
+    expect(await t.redis.keys(`${t.prefix}:{d:${made[0]}}*`)).toEqual([]);
+    expect(await t.redis.keys(`${t.prefix}:{d:${made[0]}/*`)).toEqual([]);
   });
 });
 
