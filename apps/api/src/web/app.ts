@@ -46,7 +46,10 @@ export function startApp(): void {
       flush = undefined;
     }, 100);
   };
-  const refreshFooter = (): void => void loadFooter(api, footer).then((loaded) => (info = loaded ?? info));
+  let infoLoaded: Promise<ServiceInfo | null> = Promise.resolve(null);
+  const refreshFooter = (): void => {
+    infoLoaded = loadFooter(api, footer).then((loaded) => (info = loaded ?? info));
+  };
 
   // The skip link must not change the hash: that is the router's.
   document.querySelector('.skip-link')?.addEventListener('click', (event) => {
@@ -69,6 +72,7 @@ export function startApp(): void {
       onCleanup: (fn) => cleanups.push(fn),
       announce,
       info: () => info,
+      infoLoaded: () => infoLoaded,
       setTitle: (title) => (document.title = `${title} · ${appName}`),
     };
     const section = sectionOf(route);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartData, distributionBars } from './chart-data';
+import { chartData, distributionBars, startingMinimum } from './chart-data';
 
 const ranked = (over: Record<string, number>) => ({ movieId: 1, title: 'A', value: 0, count: 10, mean: 3, ...over });
 
@@ -57,5 +57,21 @@ describe('distributionBars', () => {
   it('keeps every bin when some half star was used', () => {
     const half = whole.map((b) => (b.stars === 3.5 ? { ...b, count: 1 } : b));
     expect(distributionBars(half)).toHaveLength(10);
+  });
+});
+
+describe('startingMinimum', () => {
+  it('keeps the API default on a big dataset and scales down on a small one', () => {
+    // ML-1M: 1,000,209 ratings over 3,706 rated movies = 270 per movie, above the cap.
+    expect(startingMinimum(1_000_209, 3_706, 100, 1)).toBe(100);
+    // 8,000 ratings over 115 movies = 69.6 per movie; a quarter of it for each gender.
+    expect(startingMinimum(8_000, 115, 100, 1)).toBe(70);
+    expect(startingMinimum(8_000, 115, 50, 0.25)).toBe(17);
+    expect(startingMinimum(3, 1_000, 100, 1)).toBe(1);
+  });
+
+  it('uses the cap when the dataset size is unknown', () => {
+    expect(startingMinimum(null, 10, 100, 1)).toBe(100);
+    expect(startingMinimum(10, 0, 50, 1)).toBe(50);
   });
 });

@@ -116,3 +116,14 @@ export function chartData(chart: ChartId, answer: unknown): ChartData {
       return groups(field<GroupStat>(answer, chart), true);
   }
 }
+
+/**
+ * A starting minimum count for the ranking sliders that shows something on any dataset:
+ * the API's defaults (100 ratings, 50 per gender) suit ML-1M but leave a small dataset's
+ * charts empty. `share` of the mean ratings per movie, capped at `cap`; `cap` when the
+ * dataset size is unknown.
+ */
+export function startingMinimum(ratings: number | null, movies: number | null, cap: number, share: number): number {
+  if (ratings === null || movies === null || movies === 0) return cap;
+  return Math.max(1, Math.min(cap, Math.round((share * ratings) / movies)));
+}

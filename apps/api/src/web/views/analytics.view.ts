@@ -1,12 +1,12 @@
 /** Analytics: one chart at a time, chosen from a sub-navigation, with the controls it takes. */
-import { chartData } from '../lib/chart-data';
+import { chartData, startingMinimum } from '../lib/chart-data';
 import { formatCount, formatRating } from '../lib/format';
 import type { ChartId } from '../lib/route';
 import { chartIds, formatHash } from '../lib/route';
 import type { Query } from '../lib/api-client';
 import { barChart } from '../ui/chart';
 import { h, replaceChildren } from '../ui/dom';
-import { empty } from '../ui/status';
+import { empty, loading } from '../ui/status';
 import { debounce } from '../lib/debounce';
 import type { ServiceInfo, ViewContext } from './context';
 import { load, supersedingSignal } from './context';
@@ -22,16 +22,6 @@ const charts: Record<ChartId, { title: string; about: string; item: string }> = 
   'by-occupation': { title: 'By occupation', about: 'Mean rating given by each occupation of raters.', item: 'Occupation' },
   'by-genre': { title: 'By genre', about: 'Mean rating of the movies of each genre.', item: 'Genre' },
 };
-
-/**
- * A starting minimum count that shows something on any dataset: the API's defaults (100
- * ratings, 50 per gender) suit ML-1M, but leave a small dataset's charts empty. `share` is
- * the fraction of the mean ratings-per-movie to start from.
- */
-export function startingMinimum(info: ServiceInfo | null, cap: number, share: number): number {
-  if (info === null || info.ratings === null || info.movies === null || info.movies === 0) return cap;
-  return Math.max(1, Math.min(cap, Math.round((share * info.ratings) / info.movies)));
-}
 
 /** Controls a chart takes, as query parameters; each change redraws the chart. */
 interface Controls {
@@ -52,7 +42,7 @@ function slider(id: string, label: string, min: number, max: number, value: numb
 
 function controlsFor(chart: ChartId, info: ServiceInfo | null, redraw: () => void): Controls {
   if (chart === 'top-rated' || chart === 'divisive') {
-    const s = slider('min-ratings', 'Minimum number of ratings', 1, 500, startingMinimum(info, 100, 1), redraw);
+    const s = slider('min-ratings', 'Minimum number of ratings', 1, 500, startingMinimum(info?.ratings ?? null, info?.movies ?? null, 100, 1), redraw);
     return { element: s.element, query: () => ({ minRatings: s.value() }) };
   }
   if (chart === 'gender-gap') {
@@ -62,7 +52,7 @@ function controlsFor(chart: ChartId, info: ServiceInfo | null, redraw: () => voi
       return h('span', { class: 'radio' }, input, h('label', { for: `dir-${d}` }, d === 'women' ? 'Women rate higher' : 'Men rate higher'));
     });
     const fieldset = h('fieldset', { class: 'control segmented' }, h('legend', { class: 'label' }, 'Direction'), radios);
-    const s = slider('min-per-gender', 'Minimum ratings from each gender', 1, 200, startingMinimum(info, 50, 0.25), redraw);
+    const s = slider('min-per-gender', 'Minimum ratings from each gender', 1, 200, startingMinimum(info?.ratings ?? null, info?.movies ?? null, 50, 0.25), redraw);
     return {
       element: h('div', { class: 'controls' }, fieldset, s.element),
       query: () => ({ direction: fieldset.querySelector<HTMLInputElement>('input:checked')?.value ?? 'women', minPerGender: s.value() }),
@@ -90,7 +80,7 @@ export function analyticsView(ctx: ViewContext, chart: ChartId): void {
     void load(
       ctx,
       body,
-      () => ctx.api.get<unknown>(`/analytics/${chart}`, controls.query(), signal),
+      () => ctx.api.get<unknown>(`/analytics/${chart}`, controls?.query() ?? {}, signal),
       (answer) => {
         destroy?.();
         destroy = null;
@@ -116,12 +106,19 @@ export function analyticsView(ctx: ViewContext, chart: ChartId): void {
       signal,
     );
   };
-  const controls = controlsFor(chart, ctx.info(), draw);
-
+  let controls: Controls | null = null;
+  const controlsSlot = h('div');
   ctx.root.append(
     h('h1', {}, 'Analytics'),
     tabs,
-    h('section', { class: 'card', 'aria-labelledby': 'chart-h' }, h('h2', { id: 'chart-h' }, meta.title), h('p', { class: 'muted' }, meta.about), controls.element, body),
+    h('section', { class: 'card', 'aria-labelledby': 'chart-h' }, h('h2', { id: 'chart-h' }, meta.title), h('p', { class: 'muted' }, meta.about), controlsSlot, body),
   );
-  draw();
+  replaceChildren(body, loading('Loading the chart…'));
+  // The sliders start from the dataset size, so wait for it on a first visit straight to a chart.
+  void ctx.infoLoaded().then((info) => {
+    if (ctx.signal.aborted) return;
+    controls = controlsFor(chart, info ?? ctx.info(), draw);
+    replaceChildren(controlsSlot, controls.element);
+    draw();
+  });
 }

@@ -27,6 +27,8 @@ export interface ViewContext {
   announce: (message: string) => void;
   /** The last known service info, or null before it loaded. */
   info: () => ServiceInfo | null;
+  /** The service info once its current load settles (null when it failed). */
+  infoLoaded: () => Promise<ServiceInfo | null>;
   /** Sets the document title (the app name is appended). */
   setTitle: (title: string) => void;
 }
