@@ -1,4 +1,5 @@
 import { basisTimesSmall, combineBasis, norm, orthogonalizeAgainst, scale } from '../linalg/basis';
+import type { SmallSvd } from '../linalg/jacobi-svd';
 import { jacobiSvd } from '../linalg/jacobi-svd';
 import { Random } from '../random';
 import type { CsrMatrix } from '../sparse/csr';
@@ -90,15 +91,14 @@ export function truncatedSvd(a: CsrMatrix, options: TruncatedSvdOptions = {}): T
   const w = new Float64Array(m);
   const z = new Float64Array(n);
   const coefficients = new Float64Array(d);
-  const firstQ = Q.subarray(0, n);
-  fillUnitRandom(firstQ, Q, 0, random);
+  fillUnitRandom(Q.subarray(0, n), Q, 0, random);
 
   let start = 0;
   let iterations = 0;
   let matvecs = 0;
   let maxResidual = Infinity;
   let converged = false;
-  let small = jacobiSvd(B, d, d);
+  let small: SmallSvd;
   for (;;) {
     iterations++;
     let beta = 0;
