@@ -4,7 +4,8 @@
  * and the answers are checked against @movielens/core run directly on the same files.
  */
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type ClientRequest } from 'node:http';
+import { Redis } from 'ioredis';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,6 +172,7 @@ describe('end to end over HTTP', () => {
     const boundary = 'drainboundary';
     const head = `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="u.data"\r\n\r\n1\t3\t5\t881250949\n`;
     const tail = `2\t6\t3\t891717742\n\r\n--${boundary}--\r\n`;
+    let pending: ClientRequest | undefined;
     const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/datasets', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'X-API-Key': cluster.apiKey } }, (res) => {
         let body = '';
@@ -179,13 +181,15 @@ describe('end to end over HTTP', () => {
       });
       req.on('error', reject);
       req.write(head);
-      setTimeout(() => {
-        const exit = stopProcess(api);
-        setTimeout(() => req.end(tail), 500);
-        exitCode = exit;
-      }, 500);
+      pending = req;
     });
-    let exitCode: Promise<number | null> = Promise.resolve(null);
+    // In flight = the API has started on it: the upload record exists in Redis.
+    const probe = new Redis(cluster.redisUrl);
+    await until('the upload to start', async () => ((await probe.keys('drain:{u:*}:meta')).length > 0 ? true : undefined), 30_000);
+    await probe.quit();
+    const exitCode = stopProcess(api);
+    await new Promise((r) => setTimeout(r, 500));
+    pending!.end(tail);
     const res = await answer;
     expect(res.status).toBe(202);
     expect(JSON.parse(res.body).jobId).toMatch(/^ingest:/);
