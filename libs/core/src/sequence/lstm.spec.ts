@@ -79,6 +79,7 @@ describe('topK', () => {
     const excluded = Uint8Array.from([0, 0, 0, 0, 1, 0]);
     expect([...topK(scores, excluded, 4)]).toEqual([1, 2, 0, 5]);
     expect([...topK(scores, excluded, 10)]).toEqual([1, 2, 0, 5, 3]);
+    expect([...topK(scores, excluded, 0)]).toEqual([]);
   });
 });
 
@@ -101,6 +102,12 @@ describe('trainLstm', () => {
     }
     // Chance is 1/9 (9 unseen movies); a learned cycle gets (nearly) all 12.
     expect(correct).toBeGreaterThanOrEqual(10);
+  });
+
+  it('rejects a zero window or hidden size and a negative learning rate with InputError', async () => {
+    await expect(trainLstm(table, { ...options, window: 0 })).rejects.toThrow(/window must be a whole number/);
+    await expect(trainLstm(table, { ...options, hidden: 2.5 })).rejects.toThrow(InputError);
+    await expect(trainLstm(table, { ...options, learningRate: -1 })).rejects.toThrow(/learningRate/);
   });
 
   it('is bit-reproducible for a seed in one thread', async () => {

@@ -100,6 +100,8 @@ export class LstmPredictor {
  * first). Keeps a small sorted buffer: O(n k) worst case, ~O(n) for k = 10.
  */
 export function topK(scores: Float32Array, excluded: Uint8Array, k: number): Int32Array {
+  if (!(k >= 1)) return new Int32Array(0);
+  k = Math.floor(k);
   const idx = new Int32Array(k);
   const val = new Float64Array(k);
   let size = 0;

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { InputError } from '../errors';
 import type { RatingTable } from '../movielens/types';
 import { Random } from '../random';
 import { lstmLayout, type LstmShape } from './layout';
@@ -47,7 +48,8 @@ export interface LstmTrainOptions {
 /**
  * Trains the next-movie LSTM on every user's time-ordered ratings (all of them are
  * training data: split beforehand for evaluation). Resolves to a model whose weights are
- * a plain (unshared) Float32Array, ready for serializeLstm.
+ * a plain (unshared) Float32Array, ready for serializeLstm. Rejects (InputError) sizes
+ * that are not whole numbers >= 1 and non-positive step sizes.
  *
  * Threads: with `threads > 1` it starts node:worker_threads running train.worker.ts
  * (through tsx, see startWorker). The weights and Adam moments live in SharedArrayBuffers;
@@ -68,6 +70,14 @@ export async function trainLstm(table: RatingTable, options: LstmTrainOptions = 
     clipNorm: options.clipNorm ?? 5,
     l2: options.l2 ?? 1e-5,
   };
+  for (const [name, value] of Object.entries({ ...shape, ...step, epochs: options.epochs ?? 8 })) {
+    if (name !== 'learningRate' && name !== 'clipNorm' && name !== 'l2' && !(Number.isInteger(value) && value >= 1)) {
+      throw new InputError(`LSTM option ${name} must be a whole number >= 1, got ${value}`);
+    }
+  }
+  if (!(step.learningRate > 0) || !(step.clipNorm > 0) || !(step.l2 >= 0)) {
+    throw new InputError('LSTM options learningRate and clipNorm must be > 0 and l2 >= 0');
+  }
   const epochs = options.epochs ?? 8;
   const alpha = options.alpha ?? 0.75;
   const seed = options.seed ?? 42;
