@@ -2,7 +2,7 @@
 // may run (on any machines sharing the Redis); shard jobs spread over all of them.
 import { z } from 'zod';
 import { createLogger, envSchema, loadConfig } from '@movielens/config';
-import { bullPrefix, QueueName } from '@movielens/jobs';
+import { bullPrefix, QueueName, startHeartbeat } from '@movielens/jobs';
 import { createRedis, KeySchema } from '@movielens/store';
 import { computeWorkersReady, startComputeWorkers } from '@movielens/compute';
 
@@ -18,6 +18,8 @@ const config = loadConfig(
       .default('rebuild,rebuild-shard')
       .transform((s) => s.split(',').map((q) => q.trim()))
       .pipe(z.array(z.enum([QueueName.rebuild, QueueName.rebuildShard])).min(1)),
+    /** Job lock duration and stall-check interval, ms: a killed worker's job is retaken within about twice this. Default 30000. */
+    STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
   }),
 );
 const logger = createLogger('compute-worker', config.LOG_LEVEL);
@@ -32,8 +34,10 @@ const workers = startComputeWorkers({
   shardConcurrency: config.SHARD_CONCURRENCY,
   keepVersions: config.KEEP_MODEL_VERSIONS,
   queues: config.COMPUTE_QUEUES,
+  stalledIntervalMs: config.STALLED_INTERVAL_MS,
 });
 await computeWorkersReady(workers);
+const stopHeartbeat = config.HEARTBEAT_FILE ? startHeartbeat({ file: config.HEARTBEAT_FILE, connections: [redis, connection] }) : () => {};
 logger.info({ keyPrefix: config.KEY_PREFIX, queues: config.COMPUTE_QUEUES, shardConcurrency: config.SHARD_CONCURRENCY }, 'compute worker ready');
 
 let stopping = false;
@@ -41,6 +45,7 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down: finishing running jobs');
+  stopHeartbeat();
   await workers.close();
   await Promise.all([redis.quit(), connection.quit()]);
   process.exit(0);

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { createLogger, envSchema, loadConfig } from '@movielens/config';
 import { createIngestProcessor } from '@movielens/ingest';
-import { createQueue, createWorker, QueueName } from '@movielens/jobs';
+import { createQueue, createWorker, QueueName, startHeartbeat } from '@movielens/jobs';
 import { createRedis, KeySchema } from '@movielens/store';
 
 const config = loadConfig(
@@ -15,6 +15,8 @@ const config = loadConfig(
     INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
     /** Debounce of the rebuild requested after each ingest, ms. Default 2000. */
     REBUILD_DEBOUNCE_MS: z.coerce.number().int().min(0).default(2000),
+    /** Job lock duration and stall-check interval, ms: a killed worker's job is retaken within about twice this. Default 30000. */
+    STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
   }),
 );
 const logger = createLogger('ingest-worker', config.LOG_LEVEL);
@@ -26,11 +28,18 @@ const redis = createRedis(config.REDIS_URL, { cluster, name: 'ingest-worker' });
 const keyPrefix = config.KEY_PREFIX;
 const rebuildQueue = createQueue(QueueName.rebuild, { connection: bull, keyPrefix });
 const processor = createIngestProcessor({ redis, keys: new KeySchema(keyPrefix), rebuildQueue, rebuildDebounceMs: config.REBUILD_DEBOUNCE_MS, logger });
-const worker = createWorker(QueueName.ingest, processor, { connection: bull, keyPrefix, concurrency: config.INGEST_CONCURRENCY });
+const worker = createWorker(QueueName.ingest, processor, {
+  connection: bull,
+  keyPrefix,
+  concurrency: config.INGEST_CONCURRENCY,
+  lockDuration: config.STALLED_INTERVAL_MS,
+  stalledInterval: config.STALLED_INTERVAL_MS,
+});
 
 worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade }, `ingest failed: ${err.message}`));
 worker.on('error', (err) => logger.error({ err }, 'worker error'));
 await worker.waitUntilReady();
+const stopHeartbeat = config.HEARTBEAT_FILE ? startHeartbeat({ file: config.HEARTBEAT_FILE, connections: [redis, bull] }) : () => {};
 logger.info({ queue: QueueName.ingest, concurrency: config.INGEST_CONCURRENCY }, 'ingest worker ready');
 
 let closing = false;
@@ -38,6 +47,7 @@ async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
   logger.info({ signal }, 'closing: finishing the current job');
+  stopHeartbeat();
   await worker.close();
   await rebuildQueue.close();
   await Promise.all([bull.quit(), redis.quit()]);

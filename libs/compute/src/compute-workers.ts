@@ -25,6 +25,11 @@ export interface ComputeWorkersOptions {
    * A process with only `rebuild-shard` adds compute capacity to the rebuilds of others.
    */
   queues?: readonly ComputeQueue[];
+  /**
+   * Lock duration and stall-check interval of both workers, ms: a job whose worker died
+   * (kill -9) is retaken by another after at most twice this. Default 30000 (BullMQ's).
+   */
+  stalledIntervalMs?: number;
 }
 
 /** A queue a compute worker can listen to. */
@@ -53,8 +58,9 @@ export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWork
   const rebuildQueue = new Queue(QueueName.rebuild, { connection, prefix });
   const deps = { redis: options.redis, keys: options.keys, bullPrefix: prefix, flow, rebuildQueue, thread, logger, keepVersions: options.keepVersions };
   const queues = options.queues ?? [QueueName.rebuild, QueueName.rebuildShard];
-  const rebuild = queues.includes(QueueName.rebuild) ? new Worker(QueueName.rebuild, createRebuildProcessor(deps), { connection, prefix, concurrency: 1 }) : null;
-  const shard = queues.includes(QueueName.rebuildShard) ? new Worker(QueueName.rebuildShard, createRebuildShardProcessor(deps), { connection, prefix, concurrency: options.shardConcurrency ?? 1 }) : null;
+  const stall = { lockDuration: options.stalledIntervalMs ?? 30_000, stalledInterval: options.stalledIntervalMs ?? 30_000 };
+  const rebuild = queues.includes(QueueName.rebuild) ? new Worker(QueueName.rebuild, createRebuildProcessor(deps), { connection, prefix, concurrency: 1, ...stall }) : null;
+  const shard = queues.includes(QueueName.rebuildShard) ? new Worker(QueueName.rebuildShard, createRebuildShardProcessor(deps), { connection, prefix, concurrency: options.shardConcurrency ?? 1, ...stall }) : null;
   const models = new ModelStore(options.redis, options.keys);
 
   // A shard job that failed for good fails its rebuild (failParentOnFailure), whose processor

@@ -19,6 +19,11 @@ export interface WorkerFactoryOptions extends QueueConnection {
   concurrency?: number;
   /** Lock duration of a job being processed, ms; renewed while the process is alive. Default 30000. */
   lockDuration?: number;
+  /**
+   * How often this worker looks for jobs whose lock expired (their worker died), ms.
+   * Such a job is retaken after at most lockDuration + stalledInterval. Default 30000.
+   */
+  stalledInterval?: number;
 }
 
 /** A queue handle (for adding jobs, counting, listing workers). */
@@ -33,6 +38,7 @@ export function createWorker<D, R>(name: QueueName, processor: Processor<D, R>, 
     prefix: bullPrefix(options.keyPrefix),
     concurrency: options.concurrency ?? 1,
     lockDuration: options.lockDuration ?? 30_000,
+    stalledInterval: options.stalledInterval ?? 30_000,
   });
 }
 
