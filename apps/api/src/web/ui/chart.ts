@@ -115,7 +115,17 @@ export function barChart(spec: BarChartSpec): DrawnChart {
         },
         [horizontal ? 'y' : 'x']: {
           grid: { display: false },
-          ticks: { autoSkip: false, font: { size: 12 } },
+          ticks: {
+            autoSkip: false,
+            font: { size: 12 },
+            // Long titles would squeeze the bars (or be cut mid-word by the canvas edge) on a
+            // phone: shorten them there; the table below and the tooltip keep the full title.
+            callback(value) {
+              const label = this.getLabelForValue(Number(value));
+              const max = this.chart.width < 520 ? 20 : 44;
+              return label.length > max ? `${label.slice(0, max - 1)}…` : label;
+            },
+          },
         },
       },
     },
