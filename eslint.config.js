@@ -6,6 +6,27 @@ import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
 import globals from 'globals';
 
+/** Which project tags each tag may import in production code. */
+const layers = {
+  'type:app': ['type:feature', 'type:data-access', 'type:core', 'type:util'],
+  'type:feature': ['type:data-access', 'type:core', 'type:util'],
+  'type:data-access': ['type:core', 'type:util'],
+  'type:util': ['type:util'],
+  'type:core': ['type:core'],
+  'type:test': ['type:feature', 'type:data-access', 'type:core', 'type:util'],
+};
+
+/** The boundary rule; tests may also use the test harness (type:test) and the pipelines that build fixtures. */
+function boundaries({ tests }) {
+  const depConstraints = Object.entries(layers).map(([sourceTag, allowed]) => ({
+    sourceTag,
+    onlyDependOnLibsWithTags: tests && sourceTag !== 'type:core' ? [...new Set([...allowed, 'type:test', 'type:feature'])] : allowed,
+  }));
+  return ['error', { allow: [], depConstraints }];
+}
+
+const testFiles = ['**/*.spec.ts', '**/*.fixtures.ts', '**/test/**/*.ts', 'tests/**/*.ts'];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/reports/**', '**/*.cjs', 'apps/api/src/web/dist/**'] },
   js.configs.recommended,
@@ -16,24 +37,14 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:core', 'type:util'] },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:core', 'type:util'] },
-            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:core', 'type:util'] },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-            { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'] },
-            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:data-access', 'type:core', 'type:util'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries({ tests: false }),
     },
   },
   {
-    files: ['**/*.spec.ts', '**/test/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    files: testFiles,
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@nx/enforce-module-boundaries': boundaries({ tests: true }),
+    },
   },
 );
