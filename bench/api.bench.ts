@@ -14,7 +14,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -47,6 +47,7 @@ async function load(target: string, url: string, path: () => string, seconds: nu
 
 const ml100k = sharedDataDir('ml-100k');
 if (ml100k === undefined) throw new Error('bench/api.bench.ts needs ../shared/data/ml-100k');
+const loadBefore = loadavg()[0];
 const cluster = await startCluster();
 const helloPort = await freePort();
 const hello = startProcess('hello', join(root, 'bench/api-hello.server.ts'), { PORT: String(helloPort) }, cluster.logs);
@@ -84,7 +85,7 @@ try {
     '<!-- api-bench:start -->',
     '## API: hot lookups (`bench/api.bench.ts`)',
     '',
-    `Date ${new Date().toISOString().slice(0, 16)}Z; machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; shared and noisy (other engineers' jobs ran at the same time).`,
+    `Date ${new Date().toISOString().slice(0, 16)}Z; machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; shared and noisy: 1-min load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after the run (2 cores), so absolute numbers are far below what an idle machine gives; compare the ratios.`,
     `Deployment: redis-server, ingest worker, compute worker and API as separate processes; ML-100K uploaded over HTTP, model ${model} built by the real pipeline (k=50, 50 similar per movie, 100 recommendations per user).`,
     `Load: autocannon in the bench process (same 2 cores), ${CONNECTIONS} connections, ${DURATION} s per target after a 3 s warm-up, ids uniform at random (1..1682 movies, 1..943 users). Latencies in ms.`,
     '',
