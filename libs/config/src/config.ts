@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 export const envSchema = z.object({
   /** Redis URL, e.g. `redis://127.0.0.1:6379`. For Redis Cluster: comma-separated node URLs with REDIS_CLUSTER=true. */
-  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  REDIS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).default('redis://127.0.0.1:6379')),
   /** Treat REDIS_URL as a list of Redis Cluster seed nodes. Default false. */
   REDIS_CLUSTER: z.stringbool().default(false),
   /** Prefix of every key this system writes (datasets, models, uploads). Default `ml`. */
