@@ -1,0 +1,66 @@
+/**
+ * Per-test wiring: a fresh key prefix on the test Redis, the process set, stores to look
+ * at what the processes wrote, and cleanup that always kills every child.
+ */
+import type { Redis } from 'ioredis';
+import { deleteKeysMatching, testPrefix, testRedisClient, testRedisUrl } from '@movielens/test-support';
+// Brings the `redisUrl` ProvidedContext type that test-support's inject() relies on.
+import type {} from '@movielens/test-support/global-setup';
+import { DatasetStore, KeySchema, ModelStore } from '@movielens/store';
+import { ProcessSet } from './processes';
+import { upload, waitFor, waitForJob, type System } from './system';
+import type { Dump } from './datasets';
+
+/** What a test works with. */
+export interface Fixture {
+  procs: ProcessSet;
+  prefix: string;
+  redisUrl: string;
+  redis: Redis;
+  keys: KeySchema;
+  datasets: DatasetStore;
+  models: ModelStore;
+  /** Kills every process and deletes the test's keys. */
+  cleanup(): Promise<void>;
+}
+
+/** A fixture on the shared test Redis (or on `redisUrl`, for tests running their own server). */
+export function createFixture(redisUrl = testRedisUrl()): Fixture {
+  const prefix = testPrefix('ft');
+  const redis = redisUrl === testRedisUrl() ? testRedisClient() : null;
+  const procs = new ProcessSet();
+  const keys = new KeySchema(prefix);
+  const client = redis ?? (null as unknown as Redis);
+  return {
+    procs,
+    prefix,
+    redisUrl,
+    redis: client,
+    keys,
+    datasets: new DatasetStore(client, keys),
+    models: new ModelStore(client, keys),
+    async cleanup() {
+      await procs.stopAll();
+      if (redis) {
+        await deleteKeysMatching(redis, prefix);
+        await redis.quit();
+      }
+    },
+  };
+}
+
+/** Uploads `dump` (replace), waits for the ingest and for the model built from it; returns that model version. */
+export async function loadAndBuild(fx: Fixture, system: System, dump: Dump): Promise<string> {
+  const job = await waitForJob(system, await upload(system, dump.files));
+  if (job.state !== 'completed') throw new Error(`ingest failed: ${job.failedReason}\n${fx.procs.logs()}`);
+  const datasetVersion = await fx.datasets.currentVersion();
+  return waitFor(
+    'the model of the first dataset',
+    async () => {
+      const ver = await fx.models.currentVersion();
+      const meta = ver ? await fx.models.meta(ver) : null;
+      return meta?.datasetVersion === datasetVersion ? (ver ?? undefined) : undefined;
+    },
+    120_000,
+  );
+}
