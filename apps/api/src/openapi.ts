@@ -62,6 +62,7 @@ const analyticsPaths = {
   '/api/v1/analytics/by-age': modelRead('Ratings by age group', [], { type: 'object' }, 'analytics'),
   '/api/v1/analytics/by-occupation': modelRead('Ratings by occupation', [], { type: 'object' }, 'analytics'),
   '/api/v1/analytics/by-genre': modelRead('Ratings by genre', [], { type: 'object' }, 'analytics'),
+  '/api/v1/analytics/by-gender': modelRead('Ratings by gender', [], { type: 'object' }, 'analytics'),
 };
 
 /** The OpenAPI document. */
@@ -122,7 +123,14 @@ export const openApiDocument = {
         responses: { '202': json(ref('Accepted'), 'Accepted: follow jobId at /api/v1/jobs/{id}'), '413': { description: 'Upload larger than the limit' }, ...writeErrors },
       },
     },
-    '/api/v1/jobs': { get: { tags: ['jobs'], summary: 'Recent ingest and rebuild jobs', parameters: [limitParam], responses: { '200': json({ type: 'object' }) } } },
+    '/api/v1/jobs': {
+      get: {
+        tags: ['jobs'],
+        summary: 'Recent ingest and rebuild jobs, newest first',
+        parameters: [limitParam, param('queue', 'query', { type: 'string', enum: ['ingest', 'rebuild', 'rebuild-shard'] }, 'Only this queue')],
+        responses: { '200': json({ type: 'object' }), ...errors },
+      },
+    },
     '/api/v1/jobs/{id}': {
       get: { tags: ['jobs'], summary: 'One job (queue-qualified id, e.g. ingest:12)', parameters: [param('id', 'path', { type: 'string' }, 'e.g. ingest:12 or rebuild:5')], responses: { '200': json(ref('Job')), ...errors } },
     },
