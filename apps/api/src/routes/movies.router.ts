@@ -5,14 +5,9 @@ import type { AppDeps } from '../deps';
 import { sendModelAnswer } from '../middleware/cache';
 import { notFound } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
+import { idParams, kQuery } from './params';
 import type { ModelSnapshot } from '../services/model-snapshot';
 import { foldText } from '../services/text';
-
-/** `:id` of a movie or user: a positive integer. */
-export const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
-
-/** `?k=`: list length, 1..100, default 10. */
-export const kQuery = z.object({ k: z.coerce.number().int().min(1).max(100).default(10) });
 
 const searchQuery = z.object({
   query: z.string().trim().max(200).optional(),

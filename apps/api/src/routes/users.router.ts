@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps';
 import { sendModelAnswer } from '../middleware/cache';
 import { notFound } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
-import { idParams, kQuery } from './movies.router';
+import { idParams, kQuery } from './params';
 
 /** `/users`: demographics and precomputed recommendations. */
 export function usersRouter({ readModel, models, datasets }: AppDeps): Router {

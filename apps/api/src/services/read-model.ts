@@ -116,7 +116,11 @@ export class ReadModel {
 
   private async load(ver: string): Promise<ModelSnapshot> {
     const meta = await this.models.meta(ver);
-    if (meta === null) throw notReady();
+    if (meta === null) {
+      // The version went away (pruned, or Redis restarted empty): re-read the pointer now.
+      void this.refresh().catch(() => undefined);
+      throw notReady();
+    }
     const movies = await this.datasets.loadMovies(meta.datasetVersion);
     return new ModelSnapshot(meta, movies, this.models, this.datasets, this.cacheEntries);
   }
