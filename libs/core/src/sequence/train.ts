@@ -174,6 +174,8 @@ function toShared(array: Int32Array): Int32Array {
 function startWorker(setup: WorkerSetup): Worker {
   const entry = new URL(import.meta.url.endsWith('.ts') ? './train.worker.ts' : './train.worker.js', import.meta.url);
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData: setup });
-  const bootstrap = `import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(entry.href)});`;
+  // Resolved from this file, not from the process's working directory.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(bootstrap, { eval: true, workerData: setup });
 }
