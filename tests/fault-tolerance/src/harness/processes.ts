@@ -118,7 +118,7 @@ export interface StartOptions {
 
 /** The processes of one test: start them, find them, and stop them all afterwards. */
 export class ProcessSet {
-  private readonly all: ManagedProcess[] = [];
+  private readonly list: ManagedProcess[] = [];
 
   /** Starts `node --import tsx <script>` from the repository root. */
   node(name: string, script: string, options: StartOptions = {}): ManagedProcess {
@@ -128,25 +128,30 @@ export class ProcessSet {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const managed = new ManagedProcess(name, child);
-    this.all.push(managed);
+    this.list.push(managed);
     return managed;
   }
 
   /** Starts any command (e.g. redis-cli). */
   command(name: string, command: string, args: string[]): ManagedProcess {
     const managed = new ManagedProcess(name, spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] }));
-    this.all.push(managed);
+    this.list.push(managed);
     return managed;
+  }
+
+  /** Every process started so far (running or not). */
+  all(): readonly ManagedProcess[] {
+    return this.list;
   }
 
   /** The last lines of every process, for a failure message. */
   logs(n = 30): string {
-    return this.all.map((p) => p.tail(n)).join('\n');
+    return this.list.map((p) => p.tail(n)).join('\n');
   }
 
   /** SIGKILLs every process still running and waits for them. */
   async stopAll(): Promise<void> {
-    await Promise.all(this.all.map((p) => p.kill('SIGKILL')));
-    this.all.length = 0;
+    await Promise.all(this.list.map((p) => p.kill('SIGKILL')));
+    this.list.length = 0;
   }
 }

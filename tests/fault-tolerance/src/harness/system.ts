@@ -45,7 +45,10 @@ export async function startSystem(procs: ProcessSet, options: SystemOptions): Pr
     ingest?.waitForLine(READY_LINE.ingest, 90_000),
     ...compute.map((c) => c.waitForLine(READY_LINE.compute, 90_000)),
   ]);
-  return { apiUrl: `http://127.0.0.1:${port}`, apiKey, api, ingest, compute, env };
+  const apiUrl = `http://127.0.0.1:${port}`;
+  // "Listening" comes before the API's Redis connection is ready (writes answer 503 until then).
+  await waitFor('the API to reach Redis', async () => ((await fetch(`${apiUrl}${API}/models`)).ok ? true : undefined), 30_000);
+  return { apiUrl, apiKey, api, ingest, compute, env };
 }
 
 /** A file to upload: its release name and bytes. */
