@@ -30,11 +30,11 @@ async function readRatings(path: string, name: string): Promise<RatingTable> {
   return parsed.result.table;
 }
 
-/** Parses a positive whole-number option, or returns `fallback` when absent. */
-function positiveInt(ctx: CommandContext, name: string, fallback: number): number {
+/** Parses a whole-number option of at least `min`, or returns `fallback` when absent. */
+function intOption(ctx: CommandContext, name: string, fallback: number, min: number): number {
   const raw = ctx.args.values[name];
   if (raw === undefined) return fallback;
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < 1) throw new InputError(`--${name} must be a positive whole number, got '${String(raw)}'`);
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < min) throw new InputError(`--${name} must be a whole number >= ${min}, got '${String(raw)}'`);
   return Number(raw);
 }
 
@@ -105,9 +105,8 @@ export const evaluateCommand: Command = {
     if (folder === undefined) throw new InputError('a dataset folder is required: movielens evaluate <folder>');
     const official = ctx.args.values.official === true;
     if (official && ctx.args.values.folds !== undefined) throw new InputError('--official and --folds exclude each other (the official splits are 5 folds)');
-    const folds = positiveInt(ctx, 'folds', 5);
-    if (folds < 2) throw new InputError('--folds must be at least 2');
-    const seed = positiveInt(ctx, 'seed', 42);
+    const folds = intOption(ctx, 'folds', 5, 2);
+    const seed = intOption(ctx, 'seed', 42, 0);
     const rawNames = typeof ctx.args.values.algorithms === 'string' ? ctx.args.values.algorithms.split(',').map((s) => s.trim()) : [...DEFAULT_ALGORITHMS];
     const unknown = rawNames.filter((n) => !isAlgorithmName(n));
     if (unknown.length > 0) throw new InputError(`unknown algorithm ${unknown.join(', ')}; choose from ${ALGORITHM_NAMES.join(', ')}`);
