@@ -63,13 +63,15 @@ export class ModelWriter {
     if (byShard.size > 0) {
       await this.redis.sadd(this.keys.modelTable(ver, ModelTable.manifest), ...[...byShard.keys()].map((s) => `${table}/${s}`));
     }
-    const pipeline = this.redis.pipeline();
+    // Shards sit in different slots: separate commands sent without awaiting are pipelined on
+    // the connection, and in a cluster each goes to its shard's node (a pipeline object would
+    // need one slot and fails with "All keys in the pipeline should belong to the same slots").
+    const pending: Promise<number>[] = [];
     for (const [shard, args] of byShard) {
       const key = this.keys.modelShard(ver, table, shard);
-      for (let start = 0; start < args.length; start += 2 * FIELDS_PER_HSET) pipeline.hset(key, ...args.slice(start, start + 2 * FIELDS_PER_HSET));
+      for (let start = 0; start < args.length; start += 2 * FIELDS_PER_HSET) pending.push(this.redis.hset(key, ...args.slice(start, start + 2 * FIELDS_PER_HSET)));
     }
-    const results = await pipeline.exec();
-    for (const [err] of results ?? []) if (err) throw err;
+    await Promise.all(pending);
     const stamp = stampOf(values);
     await this.redis.hset(this.keys.modelTable(ver, ModelTable.stamps), `${table}#${part}`, JSON.stringify(stamp));
     return stamp;
