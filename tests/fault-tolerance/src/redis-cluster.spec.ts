@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Cluster } from 'ioredis';
+import { createRedis, DatasetStore, KeySchema, ModelStore } from '@movielens/store';
+import { syntheticDump } from './harness/datasets';
+import { ProcessSet } from './harness/processes';
+import { startRedisCluster, type TestCluster } from './harness/redis-cluster';
+import { API, requestRebuildHttp, startSystem, upload, waitFor, waitForJob } from './harness/system';
+
+describe('Redis Cluster (three masters)', () => {
+  const procs = new ProcessSet();
+  const prefix = 'ft-cluster';
+  const keys = new KeySchema(prefix);
+  let cluster: TestCluster;
+  let client: Cluster;
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster(3);
+    client = createRedis(cluster.url, { cluster: true }) as Cluster;
+  });
+  afterAll(async () => {
+    await procs.stopAll();
+    client?.disconnect();
+    await cluster?.stop();
+  });
+
+  it('runs the whole pipeline: upload, ingest, a sharded rebuild on two workers, lookups, an append and a second rebuild', async () => {
+    const system = await startSystem(procs, { redisUrl: cluster.url, keyPrefix: prefix, computeWorkers: 2, env: { REDIS_CLUSTER: 'true' } });
+    const datasets = new DatasetStore(client, keys);
+    const models = new ModelStore(client, keys);
+    const dump = syntheticDump({ ratings: 20_000, users: 400, movies: 500 });
+
+    const ingest = await waitForJob(system, await upload(system, dump.files));
+    expect(ingest.state, `${ingest.failedReason}\n${procs.logs()}`).toBe('completed');
+    const dataset = (await datasets.currentVersion())!;
+    expect((await datasets.meta(dataset))?.counts.ratings).toBe(dump.ratings);
+    const model = await waitFor('the first model', async () => {
+      const ver = await models.currentVersion();
+      return ver !== null && (await models.meta(ver))?.datasetVersion === dataset ? ver : undefined;
+    }, 60_000).catch((err: Error) => Promise.reject(new Error(`${err.message}\n${procs.logs()}`)));
+
+    const similar = await fetch(`${system.apiUrl}${API}/movies/1/similar?k=5`);
+    expect(similar.status).toBe(200);
+    expect(similar.headers.get('x-model-version')).toBe(model);
+    expect(((await similar.json()) as { similar: unknown[] }).similar).toHaveLength(5);
+    const recs = await fetch(`${system.apiUrl}${API}/users/1/recommendations?k=5`);
+    expect(recs.status, await recs.clone().text()).toBe(200);
+    expect((await fetch(`${system.apiUrl}${API}/analytics/top-rated`)).status).toBe(200);
+
+    // The data really is spread over the masters (ratings chunks and model shards carry their own tags).
+    const perNode = await Promise.all(client.nodes('master').map((n) => n.dbsize()));
+    expect(perNode.filter((n) => n > 0).length).toBe(3);
+
+    // An append merges into the current version (a compare-and-set across the pointer and the new keys).
+    const extra = syntheticDump({ ratings: 2_000, users: 50, movies: 100, seed: 99 });
+    const append = await waitForJob(system, await upload(system, extra.files.filter((f) => f.name === 'u.data'), 'append'));
+    expect(append.state, `${append.failedReason}\n${procs.logs()}`).toBe('completed');
+    const rebuild = await waitForJob(system, await requestRebuildHttp(system, { k: 10 }), 120_000);
+    expect(rebuild.state, `${rebuild.failedReason}\n${procs.logs()}`).toBe('completed');
+    const result = rebuild.result as { modelVersion: string; shardWorkers: { pid: number }[] };
+    expect(await models.currentVersion()).toBe(result.modelVersion);
+    expect(result.shardWorkers.length).toBeGreaterThanOrEqual(1);
+    // No job of any kind failed, and no process met a cross-slot error on the way.
+    const jobs = (await (await fetch(`${system.apiUrl}${API}/jobs?limit=100`)).json()) as { jobs: { id: string; state: string; failedReason: string | null }[] };
+    expect(jobs.jobs.filter((j) => j.state !== 'completed').map((j) => `${j.id} ${j.state} ${j.failedReason}`)).toEqual([]);
+    expect(procs.all().flatMap((p) => p.lines.filter((l) => /CROSSSLOT|same slots allocation/.test(l)))).toEqual([]);
+  });
+});
