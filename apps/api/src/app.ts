@@ -5,11 +5,11 @@ import { ExpressAdapter } from '@bull-board/express';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import helmet from 'helmet';
 import type { AppDeps } from './deps';
 import { requireApiKey } from './middleware/auth';
 import { HttpError, errorHandler, notFoundHandler } from './middleware/errors';
 import { createMetrics, type ApiMetrics } from './middleware/metrics';
+import { securityHeaders } from './middleware/security-headers';
 import { analyticsRouter } from './routes/analytics.router';
 import { datasetsRouter } from './routes/datasets.router';
 import { jobsRouter } from './routes/jobs.router';
@@ -43,9 +43,9 @@ function bullBoard({ queues }: AppDeps): RequestHandler {
 
 /**
  * Builds the HTTP app without listening (tests drive it with supertest). Order: metrics,
- * admin UI (before helmet: its page needs its own scripts), security headers and CORS,
- * resource routers under `/api/v1`, root ops routes, the web page, then the JSON 404 and the
- * one error handler.
+ * admin UI (before the security headers: its page needs its own scripts), security headers
+ * and CORS, resource routers under `/api/v1` (JSON bodies parsed only on the routes that take
+ * one), root ops routes, the web page, then the JSON 404 and the one error handler.
  */
 export function createApp(deps: AppDeps): CreatedApp {
   const { settings, logger } = deps;
@@ -69,9 +69,14 @@ export function createApp(deps: AppDeps): CreatedApp {
 
   app.use('/admin/queues', ...guard, bullBoard(deps));
 
-  app.use(helmet());
-  app.use(cors({ origin: settings.corsOrigins.includes('*') ? true : settings.corsOrigins, methods: ['GET', 'POST'], exposedHeaders: ['ETag', 'X-Model-Version'] }));
-  app.use(express.json({ limit: '256kb' }));
+  app.use(securityHeaders());
+  const corsHandler = cors({ origin: settings.corsOrigins.includes('*') ? true : settings.corsOrigins, methods: ['GET', 'POST'], exposedHeaders: ['ETag', 'X-Model-Version'] });
+  // CORS only concerns requests that carry an Origin; the others only need caches told that the answer depends on it.
+  app.use((req, res, next) => {
+    if (req.headers.origin !== undefined) return corsHandler(req, res, next);
+    res.setHeader('Vary', 'Origin');
+    next();
+  });
 
   const api = express.Router();
   api.use(datasetsRouter(deps, guard));

@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { rebuildParamsSchema, requestRebuild } from '@movielens/jobs';
 import type { AppDeps } from '../deps';
@@ -38,7 +38,7 @@ export function modelsRouter({ models, queues, readModel }: AppDeps, guard: Requ
     });
   });
 
-  router.post('/models/rebuild', ...guard, async (req, res) => {
+  router.post('/models/rebuild', ...guard, express.json({ limit: '16kb' }), async (req, res) => {
     const { params } = parseInput(rebuildBody, req, 'body');
     if (!readModel.redisReady()) throw unavailable();
     const job = await requestRebuild(queues.rebuild, { trigger: 'api', params });

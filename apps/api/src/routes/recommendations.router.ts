@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import { foldIn } from '@movielens/core';
 import type { AppDeps } from '../deps';
@@ -14,7 +14,7 @@ const body = z.union([
 /** `POST /recommendations`: recommendations for an anonymous user by SVD folding-in, without a rebuild. */
 export function recommendationsRouter({ readModel }: AppDeps): Router {
   const router = Router();
-  router.post('/recommendations', async (req, res) => {
+  router.post('/recommendations', express.json({ limit: '256kb' }), async (req, res) => {
     const input = parseInput(body, req, 'body');
     const snap = await readModel.current();
     const factors = await snap.foldInFactors();
