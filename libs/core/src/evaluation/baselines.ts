@@ -26,32 +26,28 @@ function movieStats(data: IndexedRatings): { count: Float64Array; mean: Float64A
   return { count, mean };
 }
 
+/** Predicts the movie's mean rating (the global mean for an unseen movie) and ranks by `rankBy`. */
+function movieMeanPredictor(name: string, rankBy: 'mean' | 'count'): Algorithm {
+  return {
+    name,
+    fit({ data }) {
+      const stats = movieStats(data);
+      return {
+        predict: (_user, movie) => (movie >= 0 ? stats.mean[movie] : data.mean),
+        scoreAll: (_user, out) => out.set(stats[rankBy]),
+      };
+    },
+  };
+}
+
 /**
- * Predicts the movie's mean rating (global mean for an unseen movie) and ranks by it. Unshrunk
- * on purpose: it shows why ranking by raw means fails (movies with one 5-star rating win).
+ * Predicts and ranks by the movie's mean rating. Unshrunk on purpose: it shows why ranking by
+ * raw means fails (movies with one 5-star rating win).
  */
-export const movieMean: Algorithm = {
-  name: 'movie-mean',
-  fit({ data }) {
-    const { mean } = movieStats(data);
-    return {
-      predict: (_user, movie) => (movie >= 0 ? mean[movie] : data.mean),
-      scoreAll: (_user, out) => out.set(mean),
-    };
-  },
-};
+export const movieMean: Algorithm = movieMeanPredictor('movie-mean', 'mean');
 
 /** Ranks by number of ratings in training (most popular first); predicts the movie mean. */
-export const popularity: Algorithm = {
-  name: 'popularity',
-  fit({ data }) {
-    const { count, mean } = movieStats(data);
-    return {
-      predict: (_user, movie) => (movie >= 0 ? mean[movie] : data.mean),
-      scoreAll: (_user, out) => out.set(count),
-    };
-  },
-};
+export const popularity: Algorithm = movieMeanPredictor('popularity', 'count');
 
 /**
  * mu + b_u + b_i with biases fitted by ALS as Surprise's BaselineOnly (reg_u 15, reg_i 10,
