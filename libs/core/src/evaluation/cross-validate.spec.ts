@@ -71,10 +71,23 @@ describe('evaluateFold', () => {
 });
 
 describe('crossValidate', () => {
-  it('returns one row per algorithm with finite metrics, in the requested order', () => {
+  const grid = (): RatingTable => {
     const rows: [number, number, number][] = [];
     for (let u = 1; u <= 30; u++) for (let m = 1; m <= 25; m++) if ((u * 7 + m * 3) % 4 !== 0) rows.push([u, m, 1 + ((u + 2 * m) % 5)]);
-    const splits = kFoldSplits(table(rows), 2, 7);
+    return table(rows);
+  };
+
+  it('gives identical metrics for the same seed and different MF metrics for another seed', () => {
+    const run = (seed: number) => {
+      const [row] = crossValidate(kFoldSplits(grid(), 2, seed), algorithmsByName(['mf']), { now: () => 0, seed });
+      return [row.rmse, row.mae, row['precision@10'], row['ndcg@10'], row.coverage];
+    };
+    expect(run(4)).toEqual(run(4));
+    expect(run(4)).not.toEqual(run(5));
+  });
+
+  it('returns one row per algorithm with finite metrics, in the requested order', () => {
+    const splits = kFoldSplits(grid(), 2, 7);
     let clock = 0;
     const results = crossValidate(splits, algorithmsByName(ALGORITHM_NAMES), { now: () => (clock += 1), seed: 3 });
     expect(results.map((r) => r.algorithm)).toEqual([...ALGORITHM_NAMES]);
