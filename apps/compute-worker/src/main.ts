@@ -1,5 +1,6 @@
 // The compute worker: runs rebuild jobs and their shard jobs. Any number of these processes
 // may run (on any machines sharing the Redis); shard jobs spread over all of them.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { createLogger, envSchema, loadConfig } from '@movielens/config';
 import { bullPrefix, QueueName, startHeartbeat } from '@movielens/jobs';
@@ -8,8 +9,8 @@ import { computeWorkersReady, startComputeWorkers } from '@movielens/compute';
 
 const config = loadConfig(
   envSchema.extend({
-    /** Shard jobs run at once by this process. Default 1 (one compute thread). */
-    SHARD_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+    /** Shard jobs run at once by this process (one compute thread each). Default: the number of CPUs. */
+    SHARD_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
     /** Older model versions kept for rollback. Default 2. */
     KEEP_MODEL_VERSIONS: z.coerce.number().int().min(0).max(100).default(2),
     /** Comma-separated queues to take jobs from: `rebuild`, `rebuild-shard`. Default both. */

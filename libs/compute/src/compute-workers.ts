@@ -16,7 +16,10 @@ export interface ComputeWorkersOptions {
   /** BullMQ prefix (`bullPrefix(keyPrefix)`). */
   bullPrefix: string;
   logger: Logger;
-  /** Shard jobs run at once by this process. Default 1 (one compute thread per process). */
+  /**
+   * Shard jobs run at once by this process, and compute threads of the process (at least 2,
+   * so a rebuild's analytics run beside its SVD). Default 1.
+   */
   shardConcurrency?: number;
   /** Older model versions kept for rollback. Default 2. */
   keepVersions?: number;
@@ -52,7 +55,7 @@ export interface ComputeWorkers {
  */
 export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWorkers {
   const { connection, bullPrefix: prefix, logger } = options;
-  const thread = new ComputeThread();
+  const thread = new ComputeThread(Math.max(2, options.shardConcurrency ?? 1));
   thread.start();
   const flow = new FlowProducer({ connection, prefix });
   const rebuildQueue = new Queue(QueueName.rebuild, { connection, prefix });

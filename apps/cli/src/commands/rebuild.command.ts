@@ -1,8 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { QueueEvents } from 'bullmq';
 import { InputError } from '@movielens/core';
 import { computeWorkersReady, REBUILD_STAGES, startComputeWorkers, type RebuildProgress, type RebuildResult } from '@movielens/compute';
-import { createQueue, hasActiveWorkers, QueueName, rebuildParamsSchema, requestRebuild } from '@movielens/jobs';
-import { bullPrefix } from '@movielens/jobs';
+import { bullPrefix, createQueue, hasActiveWorkers, QueueName, rebuildParamsSchema, requestRebuild } from '@movielens/jobs';
 import { createLogger } from '@movielens/config';
 import type { Command, CommandContext } from '../command';
 import { createProgress } from '../progress';
@@ -47,8 +47,9 @@ async function run(ctx: CommandContext): Promise<unknown> {
       return { jobId: job.id, queued: true };
     }
     if (!remote) {
-      // Nobody listens: run the same processors here, both queues, until the job is done.
-      local = startComputeWorkers({ redis: conn.redis, connection: conn.bull, keys: conn.keys, bullPrefix: bullPrefix(conn.keyPrefix), logger: createLogger('cli-rebuild', 'warn') });
+      // Nobody listens: run the same processors here, both queues, until the job is done. Silent
+      // logs: stdout carries the result (--json), and a failure surfaces as the command's error.
+      local = startComputeWorkers({ redis: conn.redis, connection: conn.bull, keys: conn.keys, bullPrefix: bullPrefix(conn.keyPrefix), logger: createLogger('cli-rebuild', 'silent'), shardConcurrency: availableParallelism() });
       await computeWorkersReady(local);
     }
     const bar = createProgress(ctx, 'rebuild');

@@ -12,49 +12,57 @@ interface ThreadError {
 
 type Reply = { id: number; result: unknown } | { id: number; error: ThreadError };
 
+type Waiter = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
 /**
- * One persistent worker thread that runs the CPU-heavy steps of a rebuild (matrix, SVD,
- * similarity and recommendation blocks, analytics). Running them off the main thread keeps
- * its event loop free, so BullMQ can renew job locks during a long SVD instead of seeing the
- * job as stalled. Tasks run one at a time in submission order; typed arrays travel as
- * transferred buffers (no copy).
+ * A small pool of persistent worker threads (default 1) that runs the CPU-heavy steps of a
+ * rebuild (matrix, SVD, similarity and recommendation blocks, analytics). Running them off
+ * the main thread keeps its event loop free, so BullMQ can renew job locks during a long SVD
+ * instead of seeing the job as stalled. A task goes to the thread with the fewest pending
+ * tasks; each thread runs its tasks in submission order. Typed arrays travel as transferred
+ * buffers (no copy) or shared memory.
  *
  * Our own thread rather than BullMQ's sandboxed processors: the processor needs Redis
  * clients, a FlowProducer and the step-job API, which stay simplest in the main thread; only
  * the arithmetic moves.
  */
 export class ComputeThread {
-  private worker: Worker | null = null;
+  private readonly slots: { worker: Worker | null; pending: Map<number, Waiter> }[];
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
-  /** Runs `task` in the thread. Buffers in `transfer` are moved to the thread (unusable here afterwards). */
+  /** @param size - threads in the pool; default 1 */
+  constructor(size = 1) {
+    this.slots = Array.from({ length: Math.max(1, size) }, () => ({ worker: null, pending: new Map<number, Waiter>() }));
+  }
+
+  /** Runs `task` in the least busy thread. Buffers in `transfer` are moved there (unusable here afterwards). */
   run<T extends ComputeTask>(task: T, transfer: ArrayBuffer[] = []): Promise<TaskResult<T>> {
-    const worker = this.ensureWorker();
+    const slot = this.slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best));
+    const worker = this.ensureWorker(slot);
     const id = this.nextId++;
     return new Promise<TaskResult<T>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       worker.postMessage({ id, task }, transfer);
     });
   }
 
   /**
-   * Starts the thread now rather than at the first task: loading tsx and the core module in
-   * the thread takes about a second, which should not count against the first rebuild.
+   * Starts the threads now rather than at the first task: loading tsx and the core module in
+   * a thread takes about a second, which should not count against the first rebuild.
    */
   start(): void {
-    this.ensureWorker();
+    for (const slot of this.slots) this.ensureWorker(slot);
   }
 
-  /** Stops the thread; pending tasks fail. */
+  /** Stops the threads; pending tasks fail. */
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    if (worker) await worker.terminate();
+    const workers = this.slots.map((s) => s.worker);
+    for (const s of this.slots) s.worker = null;
+    await Promise.all(workers.map((w) => w?.terminate()));
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
+  private ensureWorker(slot: { worker: Worker | null; pending: Map<number, Waiter> }): Worker {
+    if (slot.worker) return slot.worker;
     // On Node 20, `--import tsx` hooks do not reach worker threads (checked: "Unknown file
     // extension .ts" even when the parent runs under tsx), so a tiny bootstrap registers tsx
     // inside the thread and then imports the TypeScript entry.
@@ -64,20 +72,20 @@ export class ComputeThread {
     const worker = new Worker(bootstrap, { eval: true });
     worker.unref();
     worker.on('message', (reply: Reply) => {
-      const waiter = this.pending.get(reply.id);
+      const waiter = slot.pending.get(reply.id);
       if (!waiter) return;
-      this.pending.delete(reply.id);
+      slot.pending.delete(reply.id);
       if ('error' in reply) waiter.reject(reviveError(reply.error));
       else waiter.resolve(reply.result);
     });
     const failAll = (err: Error) => {
-      for (const waiter of this.pending.values()) waiter.reject(err);
-      this.pending.clear();
-      this.worker = null;
+      for (const waiter of slot.pending.values()) waiter.reject(err);
+      slot.pending.clear();
+      slot.worker = null;
     };
     worker.on('error', failAll);
     worker.on('exit', (code) => failAll(new Error(`compute thread exited with code ${code}`)));
-    this.worker = worker;
+    slot.worker = worker;
     return worker;
   }
 }
