@@ -86,6 +86,8 @@ describe('when Redis goes away', () => {
         expect(Date.now() - started).toBeLessThan(2000);
       }
       expect((await request(h.app).get('/readyz').expect(503)).body.reason).toMatch(/Redis is unreachable/);
+      await request(h.app).get('/healthz').expect(200);
+      await request(h.app).get('/metrics').expect(200);
 
       restarted = await startRedisServer({ port: server.port, dir, args: ['--appendonly', 'yes'] });
       await eventually(async () => (await request(h!.app).get('/api/v1/movies/6/similar')).status === 200, 15_000);

@@ -32,7 +32,9 @@ export function createMetrics(queues: ApiQueues): ApiMetrics {
     async collect() {
       this.reset();
       for (const queue of [queues.ingest, queues.rebuild, queues.rebuildShard]) {
-        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children').catch(() => null);
+        // Bounded: with Redis down a scrape still answers at once, just without queue depths.
+        const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 500).unref());
+        const counts = await Promise.race([queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'), timeout]).catch(() => null);
         if (counts === null) continue;
         for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
       }
