@@ -88,6 +88,9 @@ describe('when Redis goes away', () => {
       expect((await request(h.app).get('/readyz').expect(503)).body.reason).toMatch(/Redis is unreachable/);
       await request(h.app).get('/healthz').expect(200);
       await request(h.app).get('/metrics').expect(200);
+      const upload = await request(h.app).post('/api/v1/datasets').set('X-API-Key', 'test-key-0123456789').attach('files', Buffer.from('1\t3\t5\t1\n'), 'u.data').expect(503);
+      expect(upload.body.error.code).toBe('UNAVAILABLE');
+      await request(h.app).post('/api/v1/recommendations').send({ liked: [3] }).expect(503);
 
       restarted = await startRedisServer({ port: server.port, dir, args: ['--appendonly', 'yes'] });
       await eventually(async () => (await request(h!.app).get('/api/v1/movies/6/similar')).status === 200, 15_000);
