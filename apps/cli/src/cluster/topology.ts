@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ProcessGroup } from './process-group';
 
@@ -26,6 +28,18 @@ export interface Topology {
 }
 
 const script = (path: string) => fileURLToPath(new URL(`../../../../${path}`, import.meta.url));
+
+/**
+ * Bundles the web page when it has not been built yet (a fresh clone has only its
+ * sources; `npm run build` or the Docker image build it too). Throws when the build fails.
+ */
+export function ensureWebBuilt(log: (line: string) => void): void {
+  if (existsSync(script('apps/api/src/web/dist/index.html'))) return;
+  log('building the web page (first start) ...');
+  const tsx = import.meta.resolve('tsx');
+  const result = spawnSync(process.execPath, ['--import', tsx, script('apps/api/src/web/build.ts'), '--skip-typecheck'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error('building the web page failed (see above); try `npm run build -w @movielens/api`');
+}
 
 /**
  * Starts the production topology as local processes: one API, one ingest worker and N

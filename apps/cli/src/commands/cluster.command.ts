@@ -1,6 +1,6 @@
 import { InputError } from '@movielens/core';
 import type { Command, CommandContext } from '../command';
-import { startTopology, untilStopped } from '../cluster/topology';
+import { ensureWebBuilt, startTopology, untilStopped } from '../cluster/topology';
 import { connectRedis } from '../redis-connection';
 
 /** Parses a positive integer option with a default. */
@@ -30,6 +30,7 @@ export const clusterCommand: Command = {
   async run(ctx) {
     const conn = await connectRedis(ctx);
     await conn.close();
+    ensureWebBuilt((line) => console.error(line));
     const topology = startTopology({
       redisUrl: conn.url,
       keyPrefix: conn.keyPrefix,

@@ -4,7 +4,7 @@ import { createQueue, QueueName, requestRebuild } from '@movielens/jobs';
 import { DatasetStore, ModelStore } from '@movielens/store';
 import type { Command, CommandContext } from '../command';
 import { chooseDatasetSource } from '../cluster/dataset-source';
-import { startTopology, untilStopped } from '../cluster/topology';
+import { ensureWebBuilt, startTopology, untilStopped } from '../cluster/topology';
 import { connectRedis } from '../redis-connection';
 import { positiveInt } from './cluster.command';
 import { generateCommand } from './generate.command';
@@ -51,6 +51,7 @@ export const upCommand: Command = {
     const conn = await connectRedis(ctx);
     const datasets = new DatasetStore(conn.redis, conn.keys);
     const models = new ModelStore(conn.redis, conn.keys);
+    ensureWebBuilt((line) => console.error(line));
     const topology = startTopology({
       redisUrl: conn.url,
       keyPrefix: conn.keyPrefix,
