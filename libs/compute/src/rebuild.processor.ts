@@ -109,8 +109,10 @@ export function createRebuildProcessor(deps: ComputeDeps) {
 
   async function buildStep(job: RebuildJob, token: string, log: ComputeDeps['logger']): Promise<RebuildResult> {
     const startedMs = performance.now();
-    const payload = rebuildJobSchema.parse(job.data);
-    const params = rebuildParamsSchema.parse(payload.params);
+    // An invalid payload is bad input: fail at once with a readable reason instead of retrying a ZodError.
+    const parsed = rebuildJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new InputError(`invalid rebuild payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const params = rebuildParamsSchema.parse(parsed.data.params);
     const swept = await models.sweepStaging();
     if (swept.length) log.info({ swept }, 'swept abandoned model builds');
 
