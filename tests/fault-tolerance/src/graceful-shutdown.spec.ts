@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process';
+import { request, get } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '@movielens/test-support';
+import { createFixture, type Fixture } from './harness/fixture';
+import { syntheticDump, type Dump } from './harness/datasets';
+import { AppScript, READY_LINE, type ManagedProcess } from './harness/processes';
+import { API, sleep, startSystem, upload, waitFor, waitForJob, type System } from './harness/system';
+
+/** Longest accepted time from SIGTERM to exit, ms: idle processes (generous: a busy 2-core machine). */
+const IDLE_EXIT_MS = 15_000;
+/** Same for a process finishing its current job first. */
+const BUSY_EXIT_MS = 60_000;
+
+/** SIGTERM, then the exit code and how long the exit took; rejects past `boundMs`. */
+async function terminate(p: ManagedProcess, boundMs: number): Promise<{ code: number | null; signal: string | null; ms: number }> {
+  const started = Date.now();
+  p.child.kill('SIGTERM');
+  const timeout = sleep(boundMs).then(() => Promise.reject(new Error(`${p.name} still running ${boundMs} ms after SIGTERM\n${p.tail()}`)));
+  const exit = await Promise.race([p.exited, timeout]);
+  return { ...exit, ms: Date.now() - started };
+}
+
+/**
+ * Starts a multipart upload of `dump` by hand and sends only its first half; resolves with a
+ * function that sends the rest and resolves with the response status.
+ */
+function slowUpload(system: System, dump: Dump): Promise<() => Promise<number>> {
+  const boundary = 'ft-slow-upload';
+  const parts = [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="mode"\r\n\r\nreplace\r\n`)];
+  for (const f of dump.files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), Buffer.from(f.bytes), Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  const body = Buffer.concat(parts);
+  const half = Math.floor(body.length / 2);
+  return new Promise((resolve, reject) => {
+    let status: Promise<number> | null = null;
+    const req = request(`${system.apiUrl}${API}/datasets`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'X-API-Key': system.apiKey, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': body.length },
+    });
+    status = new Promise((done, fail) => {
+      req.on('response', (res) => {
+        res.resume();
+        done(res.statusCode ?? 0);
+      });
+      req.on('error', fail);
+    });
+    req.on('error', reject);
+    req.write(body.subarray(0, half), () =>
+      resolve(async () => {
+        req.end(body.subarray(half));
+        return status!;
+      }),
+    );
+  });
+}
+
+/** True when a new TCP connection to `url` is refused. */
+function refused(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = get(url, { agent: false }, (res) => {
+      res.resume();
+      resolve(false);
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
+  });
+}
+
+describe('graceful shutdown on SIGTERM', () => {
+  let fx: Fixture;
+  afterEach(async () => fx.cleanup());
+
+  it('every process type exits 0 promptly when idle', async () => {
+    fx = createFixture();
+    const system = await startSystem(fx.procs, { redisUrl: fx.redisUrl, keyPrefix: fx.prefix, computeWorkers: 1 });
+    const exits = await Promise.all([system.api, system.ingest!, system.compute[0]].map((p) => terminate(p, IDLE_EXIT_MS)));
+    expect(exits.map((e) => [e.code, e.signal])).toEqual([[0, null], [0, null], [0, null]]);
+  });
+
+  it('busy processes finish their work first: the ingest worker its ingest, a compute worker its rebuild step, the API its in-flight upload', async () => {
+    fx = createFixture();
+    const system = await startSystem(fx.procs, { redisUrl: fx.redisUrl, keyPrefix: fx.prefix, computeWorkers: 0 });
+
+    // Ingest worker, SIGTERM while it writes a dataset: the ingest completes, then it exits 0.
+    const big = syntheticDump({ ratings: 400_000, users: 2500, movies: 1800, seed: 3 });
+    const jobId = await upload(system, big.files);
+    await waitFor('the ingest to start writing', async () => ((await fx.redis.hlen(fx.keys.datasetStaging())) > 0 ? true : undefined), 60_000, 2);
+    const ingestExit = await terminate(system.ingest!, BUSY_EXIT_MS);
+    expect([ingestExit.code, ingestExit.signal], system.ingest!.tail()).toEqual([0, null]);
+    const ingest = await waitForJob(system, jobId);
+    expect(ingest.state).toBe('completed');
+    expect((await fx.datasets.meta((await fx.datasets.currentVersion())!))?.counts.ratings).toBe(big.ratings);
+
+    // Compute worker, SIGTERM in the rebuild's build step (the ingest asked for the rebuild):
+    // it finishes the step and exits 0; the other worker completes the rebuild.
+    const compute = [1, 2].map((i) => fx.procs.node(`compute-${i}`, AppScript.compute, { env: system.env }));
+    await Promise.all(compute.map((c) => c.waitForLine(READY_LINE.compute)));
+    const holder = await Promise.race(compute.map((c) => c.waitForLine(/dataset loaded/, 60_000).then(() => c)));
+    const computeExit = await terminate(holder, BUSY_EXIT_MS);
+    expect([computeExit.code, computeExit.signal], holder.tail()).toEqual([0, null]);
+    const model = await waitFor('the rebuild to be published by the other worker', async () => (await fx.models.currentVersion()) ?? undefined, 120_000);
+    expect((await fx.models.meta(model))?.datasetVersion).toBe(await fx.datasets.currentVersion());
+
+    // API, SIGTERM with an upload half sent: it stops accepting connections, finishes that request, exits 0.
+    const finish = await slowUpload(system, syntheticDump({ ratings: 3000, users: 100, movies: 150, seed: 4 }));
+    system.api.child.kill('SIGTERM');
+    await system.api.waitForLine(/draining in-flight requests/, 10_000);
+    expect(await refused(`${system.apiUrl}/healthz`)).toBe(true);
+    expect(system.api.running).toBe(true);
+    expect(await finish()).toBe(202);
+    const apiExit = await Promise.race([system.api.exited, sleep(IDLE_EXIT_MS).then(() => null)]);
+    expect(apiExit, system.api.tail()).toEqual({ code: 0, signal: null });
+  });
+
+  it('`movielens cluster` stopped by SIGTERM leaves no child process behind', async () => {
+    fx = createFixture();
+    const port = await freePort();
+    const cli = fx.procs.node('cluster', AppScript.cli, {
+      args: ['cluster', '--redis', fx.redisUrl, '--port', String(port), '--compute-workers', '2'],
+      env: { KEY_PREFIX: fx.prefix },
+    });
+    await Promise.all([READY_LINE.api, READY_LINE.ingest].map((re) => cli.waitForLine(re, 90_000)));
+    await waitFor('two compute workers', async () => (cli.lines.filter((l) => READY_LINE.compute.test(l)).length === 2 ? true : undefined), 90_000);
+    const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(cli.pid)]).toString().trim().split(/\s+/).map(Number);
+    expect(children).toHaveLength(4);
+
+    const exit = await terminate(cli, 30_000);
+    expect(exit.code, cli.tail()).toBe(0);
+    const alive = children.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+    // Each child shut down by its own handler, not by the group's SIGKILL fallback.
+    expect(cli.lines.filter((l) => /"msg":"(closed|stopped)"/.test(l) || /shutting down/.test(l)).length).toBeGreaterThanOrEqual(4);
+  });
+});
