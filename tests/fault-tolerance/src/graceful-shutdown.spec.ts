@@ -48,6 +48,7 @@ function slowUpload(system: System, dump: Dump): Promise<() => Promise<number>> 
       });
       req.on('error', fail);
     });
+    status.catch(() => undefined); // awaited by the caller when it finishes the upload; not a stray rejection otherwise
     req.on('error', reject);
     req.write(body.subarray(0, half), () =>
       resolve(async () => {
@@ -106,6 +107,8 @@ describe('graceful shutdown on SIGTERM', () => {
 
     // API, SIGTERM with an upload half sent: it stops accepting connections, finishes that request, exits 0.
     const finish = await slowUpload(system, syntheticDump({ ratings: 3000, users: 100, movies: 150, seed: 4 }));
+    // Only once the API is handling the request (it has begun staging the upload in Redis) is it in flight.
+    await waitFor('the upload to be staged', async () => ((await fx.redis.keys(`${fx.prefix}:{u:*}:meta`)).length > 0 ? true : undefined), 30_000, 20);
     system.api.child.kill('SIGTERM');
     await system.api.waitForLine(/draining in-flight requests/, 10_000);
     expect(await refused(`${system.apiUrl}/healthz`)).toBe(true);
