@@ -102,7 +102,8 @@ describe('docker-compose.yml and the Dockerfile', () => {
     // The harness starts one ingest and one compute worker; give each its own heartbeat file.
     const system = await startSystem(fx.procs, { redisUrl: fx.redisUrl, keyPrefix: fx.prefix, computeWorkers: 0, env: { HEARTBEAT_FILE: files.ingest } });
     const compute = fx.procs.node('compute', 'apps/compute-worker/src/main.ts', { env: { ...system.env, HEARTBEAT_FILE: files.compute } });
-    await waitFor('the compute heartbeat', async () => (existsSync(files.compute) ? true : undefined), 60_000);
+    // The first beat waits for every Redis connection to be ready (then one every 5 s).
+    await waitFor('both heartbeats', async () => (existsSync(files.compute) && existsSync(files.ingest) ? true : undefined), 60_000);
     expect(compute.running).toBe(true);
     expect(healthcheck(compose.services['ingest-worker'].healthcheck!.test, { HEARTBEAT_FILE: files.ingest })).toBe(0);
     expect(healthcheck(compose.services['compute-worker'].healthcheck!.test, { HEARTBEAT_FILE: files.compute })).toBe(0);
