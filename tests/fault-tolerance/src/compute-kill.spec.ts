@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFixture, loadAndBuild, type Fixture } from './harness/fixture';
+import { createFixture, loadAndBuild, versionsInKeys, type Fixture } from './harness/fixture';
 import { syntheticDump } from './harness/datasets';
 import { Poller } from './harness/poller';
 import { API, requestRebuildHttp, startSystem, waitForJob } from './harness/system';
@@ -36,6 +36,9 @@ describe('kill -9 of a compute worker during a rebuild', () => {
     // Every shard of the rebuild was computed by the surviving worker.
     expect(result.shardWorkers.map((w) => w.pid)).toEqual([survivor.pid]);
     expect(survivor.lines.some((l) => l.includes('model published'))).toBe(true);
+    // The version the killed worker had begun was swept: only published versions have keys.
+    expect(await fx.redis.hlen(fx.keys.modelStaging())).toBe(0);
+    expect(await versionsInKeys(fx, 'm')).toEqual([v1, result.modelVersion].sort());
 
     expect(answers.length).toBeGreaterThan(10);
     expect(answers.filter((a) => a.status !== 200), JSON.stringify(answers.filter((a) => a.status !== 200).slice(0, 3))).toEqual([]);

@@ -1,23 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFixture, type Fixture } from './harness/fixture';
+import { createFixture, versionsInKeys, type Fixture } from './harness/fixture';
 import { syntheticDump } from './harness/datasets';
 import { AppScript, READY_LINE } from './harness/processes';
 import { startSystem, upload, waitFor, waitForJob } from './harness/system';
 
 /** Lock duration and stall check of the workers in this test, ms (production default 30,000). */
 const STALL_MS = 2000;
-
-/** Dataset versions named by the keys under `prefix` (`P:{d:<ver>}:...` and `P:{d:<ver>/<c>}:ratings`). */
-async function versionsInKeys(fx: Fixture): Promise<Set<string>> {
-  const found = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await fx.redis.scan(cursor, 'MATCH', `${fx.prefix}:{d:*`, 'COUNT', 1000);
-    cursor = next;
-    for (const k of keys) found.add(/\{d:([^}/]+)/.exec(k)![1]);
-  } while (cursor !== '0');
-  return found;
-}
 
 describe('kill -9 of the ingest worker during an ingest', () => {
   let fx: Fixture;
@@ -55,6 +43,7 @@ describe('kill -9 of the ingest worker during an ingest', () => {
     await watcher;
 
     expect(job.state, `${job.failedReason}\n${fx.procs.logs()}`).toBe('completed');
+    expect(replacement.lines.some((l) => l.includes('ingest done')), replacement.tail()).toBe(true);
     const current = (await fx.datasets.currentVersion())!;
     const meta = (await fx.datasets.meta(current))!;
     expect(meta.counts.ratings).toBe(big.ratings);
@@ -68,6 +57,6 @@ describe('kill -9 of the ingest worker during an ingest', () => {
     // Nothing the killed attempt wrote is left behind: no staging record, no keys of unlisted versions.
     expect(await fx.redis.hlen(fx.keys.datasetStaging())).toBe(0);
     const listed = new Set((await fx.datasets.listVersions()).map((v) => v.version));
-    expect([...(await versionsInKeys(fx))].filter((v) => !listed.has(v))).toEqual([]);
+    expect((await versionsInKeys(fx, 'd')).filter((v) => !listed.has(v))).toEqual([]);
   });
 });

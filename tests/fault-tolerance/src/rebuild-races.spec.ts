@@ -1,21 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
 import { createQueue, enqueueIngest, QueueName, requestRebuild, type IngestJobData, type IngestJobResult } from '@movielens/jobs';
-import { createFixture, loadAndBuild, type Fixture } from './harness/fixture';
+import { createFixture, loadAndBuild, versionsInKeys, type Fixture } from './harness/fixture';
 import { syntheticDump } from './harness/datasets';
 import { startSystem, waitForJob, type System } from './harness/system';
-
-/** Model versions named by keys under the fixture's prefix (`P:{m:<ver>}:...`, `P:{m:<ver>/<s>}:...`). */
-async function modelVersionsInKeys(redis: Redis, prefix: string): Promise<Set<string>> {
-  const found = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:{m:*`, 'COUNT', 1000);
-    cursor = next;
-    for (const k of keys) found.add(/\{m:([^}/]+)/.exec(k)![1]);
-  } while (cursor !== '0');
-  return found;
-}
 
 describe('rebuild races and poison jobs', () => {
   let fx: Fixture;
@@ -43,7 +30,7 @@ describe('rebuild races and poison jobs', () => {
     expect(await fx.models.currentVersion()).toBe(v2);
     // Every key belongs to a published version; nothing is staged; the new version's tables
     // were written by one build: one stamp per shard-job part of each table, no more.
-    expect([...(await modelVersionsInKeys(fx.redis, fx.prefix))].sort()).toEqual([v1, v2].sort());
+    expect(await versionsInKeys(fx, 'm')).toEqual([v1, v2].sort());
     expect(await fx.redis.hlen(fx.keys.modelStaging())).toBe(0);
     const meta = (await fx.models.meta(v2))!;
     expect(meta.params.k).toBe(16);

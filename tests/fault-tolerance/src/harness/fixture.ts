@@ -64,3 +64,18 @@ export async function loadAndBuild(fx: Fixture, system: System, dump: Dump): Pro
     120_000,
   );
 }
+
+/**
+ * Versions named by the keys under the fixture's prefix: `kind` `d` for datasets
+ * (`P:{d:<ver>}:...`, `P:{d:<ver>/<c>}:ratings`), `m` for models (`P:{m:<ver>}:...`, `P:{m:<ver>/<s>}:...`).
+ */
+export async function versionsInKeys(fx: Fixture, kind: 'd' | 'm'): Promise<string[]> {
+  const found = new Set<string>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await fx.redis.scan(cursor, 'MATCH', `${fx.prefix}:{${kind}:*`, 'COUNT', 1000);
+    cursor = next;
+    for (const k of keys) found.add(new RegExp(`\\{${kind}:([^}/]+)`).exec(k)![1]);
+  } while (cursor !== '0');
+  return [...found].sort();
+}
