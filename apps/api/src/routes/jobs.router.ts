@@ -14,12 +14,16 @@ const listQuery = z.object({
 });
 
 /** A job as the API shows it: queue-qualified id, state, progress, result or failure. */
-async function describeJob(queueName: string, job: Job) {
+async function describeJob(queueName: string, queue: Queue, job: Job) {
+  const state = await job.getState();
+  // The job was read before its state: one that finished in between lacks its result or
+  // failure reason (a client would see `failed` with no reason), so read it again.
+  if ((state === 'completed' || state === 'failed') && job.finishedOn === undefined) job = (await queue.getJob(job.id!)) ?? job;
   return {
     id: `${queueName}:${job.id}`,
     queue: queueName,
     name: job.name,
-    state: await job.getState(),
+    state,
     progress: job.progress,
     data: job.data as unknown,
     result: (job.returnvalue ?? null) as unknown,
@@ -43,7 +47,7 @@ export function jobsRouter({ queues, readModel }: AppDeps): Router {
     const queueName = id.slice(0, colon);
     const job = await byName[queueName].getJob(id.slice(colon + 1));
     if (job === undefined || job === null) throw notFound(`Job ${id} does not exist (or was removed after completion).`);
-    res.json(await describeJob(queueName, job));
+    res.json(await describeJob(queueName, byName[queueName], job));
   });
 
   router.get('/jobs', async (req, res) => {
@@ -56,7 +60,7 @@ export function jobsRouter({ queues, readModel }: AppDeps): Router {
       for (const job of jobs) if (job) all.push({ queueName: name, job });
     }
     all.sort((a, b) => b.job.timestamp - a.job.timestamp);
-    res.json({ jobs: await Promise.all(all.slice(0, limit).map(({ queueName, job }) => describeJob(queueName, job))) });
+    res.json({ jobs: await Promise.all(all.slice(0, limit).map(({ queueName, job }) => describeJob(queueName, byName[queueName], job))) });
   });
 
   return router;
