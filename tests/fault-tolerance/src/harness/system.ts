@@ -93,16 +93,11 @@ export interface JobView {
 export async function waitForJob(system: System, jobId: string, timeoutMs = 90_000): Promise<JobView> {
   const deadline = Date.now() + timeoutMs;
   let last: JobView | string = 'no answer';
-  let finished = false;
   while (Date.now() < deadline) {
     const res = await fetch(`${system.apiUrl}${API}/jobs/${jobId}`).catch(() => null);
     if (res?.ok) {
       last = (await res.json()) as JobView;
-      // The API reads the job's hash before its state, so the answer that first shows a final
-      // state may still lack the result or failure reason: read it once more.
-      if (finished) return last;
-      finished = last.state === 'completed' || last.state === 'failed';
-      if (finished) continue;
+      if (last.state === 'completed' || last.state === 'failed') return last;
     } else if (res) last = `${res.status} ${await res.text()}`;
     await sleep(150);
   }
