@@ -3,7 +3,7 @@
  *
  *   node --import tsx bench/lstm.bench.ts latency              inference p50/p99: 50-movie history, 3,706 movies
  *   node --import tsx bench/lstm.bench.ts throughput [data]    training steps/s, 1 vs 2 threads, one epoch each
- *   node --import tsx bench/lstm.bench.ts evaluate [data]      the leave-last-out table of docs/EVALUATION.md
+ *   node --import tsx bench/lstm.bench.ts evaluate [data] [a,b] the leave-last-out table of docs/EVALUATION.md
  *
  * data: `ml-100k` (../shared/data/ml-100k/u.data, default) or `synthetic` (the ML-1M-shaped
  * generator, seed 42, built in memory). Timings are wall-clock medians on a shared machine;
@@ -13,12 +13,14 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { LstmModel, RatingTable } from '@movielens/core';
+import type { LstmModel, NextMovieAlgorithm, RatingTable } from '@movielens/core';
 import {
   allocateRatingTable, evaluateNextMovie, NEXT_MOVIE_ALGORITHMS, generateDataset, initLstmWeights, lstmLayout, LstmPredictor, parseFile, Random, trainLstm,
 } from '@movielens/core';
 
-const [mode = 'latency', data = 'ml-100k'] = process.argv.slice(2);
+const [mode = 'latency', data = 'ml-100k', only] = process.argv.slice(2);
+/** `evaluate` runs these (third argument: comma-separated subset). */
+const algorithms = only === undefined ? NEXT_MOVIE_ALGORITHMS : (only.split(',') as NextMovieAlgorithm[]);
 
 async function load(name: string): Promise<RatingTable> {
   if (name === 'synthetic') {
@@ -111,7 +113,7 @@ async function evaluate(table: RatingTable): Promise<void> {
   const rows = [];
   // One algorithm per call so that each row also gets its CPU time (fit + scoring): on a
   // shared machine wall time depends on everyone else's load, CPU time much less.
-  for (const algorithm of NEXT_MOVIE_ALGORITHMS) {
+  for (const algorithm of algorithms) {
     const cpu = process.cpuUsage();
     const [row] = await evaluateNextMovie(table, {
       algorithms: [algorithm],
