@@ -111,8 +111,8 @@ describe('graceful shutdown on SIGTERM', () => {
     await waitFor('the upload to be staged', async () => ((await fx.redis.keys(`${fx.prefix}:{u:*}:meta`)).length > 0 ? true : undefined), 30_000, 20);
     system.api.child.kill('SIGTERM');
     await system.api.waitForLine(/draining in-flight requests/, 10_000);
-    expect(await refused(`${system.apiUrl}/healthz`)).toBe(true);
-    expect(system.api.running).toBe(true);
+    expect(await refused(`${system.apiUrl}/healthz`), `new connections refused\n${system.api.tail()}`).toBe(true);
+    expect(system.api.running, `API still draining\n${system.api.tail()}`).toBe(true);
     expect(await finish()).toBe(202);
     const apiExit = await Promise.race([system.api.exited, sleep(IDLE_EXIT_MS).then(() => null)]);
     expect(apiExit, system.api.tail()).toEqual({ code: 0, signal: null });
