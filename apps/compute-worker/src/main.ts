@@ -2,12 +2,12 @@
 // may run (on any machines sharing the Redis); shard jobs spread over all of them.
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { createLogger, envSchema, loadConfig } from '@movielens/config';
+import { createLogger, envSchema, loadConfigOrExit } from '@movielens/config';
 import { bullPrefix, QueueName, startHeartbeat } from '@movielens/jobs';
 import { createRedis, KeySchema } from '@movielens/store';
 import { computeWorkersReady, startComputeWorkers } from '@movielens/compute';
 
-const config = loadConfig(
+const config = loadConfigOrExit(
   envSchema.extend({
     /** Shard jobs run at once by this process (one compute thread each). Default: the number of CPUs. */
     SHARD_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),

@@ -4,12 +4,12 @@
  * (createIngestProcessor), so the CLI can run the very same processor in-process.
  */
 import { z } from 'zod';
-import { createLogger, envSchema, loadConfig } from '@movielens/config';
+import { createLogger, envSchema, loadConfigOrExit } from '@movielens/config';
 import { createIngestProcessor } from '@movielens/ingest';
 import { createQueue, createWorker, QueueName, startHeartbeat } from '@movielens/jobs';
 import { createRedis, KeySchema } from '@movielens/store';
 
-const config = loadConfig(
+const config = loadConfigOrExit(
   envSchema.extend({
     /** Ingest jobs processed at once by this process. Default 1 (an ingest is CPU-bound). */
     INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),

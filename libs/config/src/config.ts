@@ -36,3 +36,17 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
   }
   return result.data;
 }
+
+/**
+ * {@link loadConfig} for an entry point: on a bad environment it prints the one-line-per-
+ * variable message (no stack trace) to stderr and exits with code 2.
+ */
+export function loadConfigOrExit<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  try {
+    return loadConfig(schema, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
+}
