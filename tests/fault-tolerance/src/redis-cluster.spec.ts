@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from 'ioredis';
 import { createRedis, DatasetStore, KeySchema, ModelStore } from '@movielens/store';
 import { syntheticDump } from './harness/datasets';
-import { ProcessSet } from './harness/processes';
+import { AppScript, ProcessSet } from './harness/processes';
 import { startRedisCluster, type TestCluster } from './harness/redis-cluster';
 import { API, requestRebuildHttp, startSystem, upload, waitFor, waitForJob } from './harness/system';
 
@@ -23,7 +23,7 @@ describe('Redis Cluster (three masters)', () => {
     await cluster?.stop();
   });
 
-  it('runs the whole pipeline: upload, ingest, a sharded rebuild on two workers, lookups, an append and a second rebuild', async () => {
+  it('runs the whole pipeline: upload, ingest, a sharded rebuild on two workers, lookups, an append, a second rebuild, the CLI and a rollback', async () => {
     const system = await startSystem(procs, { redisUrl: cluster.url, keyPrefix: prefix, computeWorkers: 2, env: { REDIS_CLUSTER: 'true' } });
     const datasets = new DatasetStore(client, keys);
     const models = new ModelStore(client, keys);
@@ -59,6 +59,22 @@ describe('Redis Cluster (three masters)', () => {
     const result = rebuild.result as { modelVersion: string; shardWorkers: { pid: number }[] };
     expect(await models.currentVersion()).toBe(result.modelVersion);
     expect(result.shardWorkers.length).toBeGreaterThanOrEqual(1);
+    // The CLI reads the same deployment through the cluster.
+    const cliEnv = { REDIS_CLUSTER: 'true', KEY_PREFIX: prefix };
+    const status = procs.node('cli-status', AppScript.cli, { args: ['status', '--json', '--redis', cluster.url], env: cliEnv });
+    expect(await status.exited, status.tail()).toEqual({ code: 0, signal: null });
+    const statusJson = JSON.parse(status.lines.join('\n')) as { dataset: { version: string }; model: { version: string } };
+    expect(statusJson.model.version).toBe(result.modelVersion);
+    expect(statusJson.dataset.version).toBe(await datasets.currentVersion());
+    const similarCli = procs.node('cli-similar', AppScript.cli, { args: ['similar', '1', '-k', '3', '--json', '--redis', cluster.url], env: cliEnv });
+    expect(await similarCli.exited, similarCli.tail()).toEqual({ code: 0, signal: null });
+    expect(similarCli.lines.join('\n')).toContain(result.modelVersion);
+
+    // Rollback (docs/OPERATIONS.md): activating the first model switches the API at once.
+    const activate = await fetch(`${system.apiUrl}${API}/models/${model}/activate`, { method: 'POST', headers: { 'X-API-Key': system.apiKey } });
+    expect(activate.status, await activate.clone().text()).toBe(200);
+    expect((await fetch(`${system.apiUrl}${API}/movies/1/similar?k=5`)).headers.get('x-model-version')).toBe(model);
+
     // No job of any kind failed, and no process met a cross-slot error on the way.
     const jobs = (await (await fetch(`${system.apiUrl}${API}/jobs?limit=100`)).json()) as { jobs: { id: string; state: string; failedReason: string | null }[] };
     expect(jobs.jobs.filter((j) => j.state !== 'completed').map((j) => `${j.id} ${j.state} ${j.failedReason}`)).toEqual([]);
