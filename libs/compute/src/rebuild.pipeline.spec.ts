@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
-import { KeySchema, ModelStore } from '@movielens/store';
+import { DatasetStore, KeySchema, ModelStore, ModelTable } from '@movielens/store';
 import { deleteKeysMatching, testPrefix, testRedisClient } from '@movielens/test-support';
 import { bullConnection, seedDataset, startInProcessWorkers, syntheticDataset } from '../test/fixtures';
 import { REBUILD_STAGES, type RebuildProgress, type RebuildResult } from './rebuild.processor';
-import { buildRatingMatrix, movieVectors, recommendUsers, topKSimilar, truncatedSvd } from '@movielens/core';
+import { buildRatingMatrix, encodeMf, movieVectors, recommendUsers, topKSimilar, trainMf, truncatedSvd } from '@movielens/core';
 import type { ComputeWorkers } from './compute-workers';
 
 let redis: Redis;
@@ -39,7 +39,7 @@ afterEach(async () => {
 });
 
 /** Requests a rebuild and waits for its result. */
-async function rebuild(params: Record<string, number> = {}): Promise<RebuildResult> {
+async function rebuild(params: Record<string, number | boolean> = {}): Promise<RebuildResult> {
   const job = await requestRebuild(queue, { trigger: 'cli', params }, { debounceMs: 0 });
   return (await job.waitUntilFinished(events, 60_000)) as RebuildResult;
 }
@@ -93,6 +93,33 @@ describe('rebuild pipeline', () => {
     const factors = await models.factors(result.modelVersion);
     expect(factors.V).toHaveLength(60 * 5);
     expect((await models.movieStats(result.modelVersion)).movieIds).toHaveLength(60);
+  });
+
+  it('stores the MF model trained by core trainMf on the loaded ratings (same seed and samples), decoded by ModelStore.mf', async () => {
+    await seedDataset(redis, keys, 'd1');
+    const result = await rebuild({ k: 4, parts: 2, mfSamples: 6, seed: 9 });
+    const meta = (await models.meta(result.modelVersion))!;
+    expect(meta.params).toMatchObject({ mf: true, mfSamples: 6 });
+    expect(meta.timings.mf).toBeGreaterThan(0);
+    expect(meta.tables[ModelTable.mf].digest).toMatch(/^[0-9a-f]{40}$/);
+    // Reference: the same training in this thread on the ratings the build loaded. Gibbs
+    // sampling is deterministic for a seed, so the encoded bytes must be identical.
+    const ratings = await new DatasetStore(redis, keys).loadRatings('d1');
+    const want = encodeMf(trainMf(ratings, { burnIn: 20, samples: 6, seed: 9 }));
+    const stored = await redis.getBuffer(keys.modelTable(result.modelVersion, ModelTable.mf));
+    expect(stored!.equals(Buffer.from(want))).toBe(true);
+    const model = (await models.mf(result.modelVersion))!;
+    expect(model.factors).toBe(10 * 6);
+    expect(model.userIds).toHaveLength(90);
+  });
+
+  it('stores no MF model when built with mf: false', async () => {
+    await seedDataset(redis, keys, 'd1');
+    const result = await rebuild({ k: 4, parts: 2, mf: false });
+    const meta = (await models.meta(result.modelVersion))!;
+    expect(meta.timings.mf).toBeUndefined();
+    expect(meta.tables[ModelTable.mf]).toBeUndefined();
+    expect(await models.mf(result.modelVersion)).toBeNull();
   });
 
   it('is a no-op when the current model already has this dataset and these params', async () => {

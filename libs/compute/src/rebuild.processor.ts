@@ -9,7 +9,7 @@ import { RebuildLock } from './rebuild-lock';
 import { rowBlocks, stageInputs } from './staging';
 
 /** Stages of a rebuild, in the order their progress is first reported. */
-export const REBUILD_STAGES = ['load', 'matrix', 'svd', 'similarity', 'recommendations', 'analytics', 'publish'] as const;
+export const REBUILD_STAGES = ['load', 'matrix', 'svd', 'mf', 'similarity', 'recommendations', 'analytics', 'publish'] as const;
 
 /** A rebuild stage. */
 export type RebuildStage = (typeof REBUILD_STAGES)[number];
@@ -62,7 +62,7 @@ function newVersionId(now: number): string {
 }
 
 /** True when two parameter sets describe the same build. */
-function sameParams(a: Record<string, number>, b: Record<string, number>): boolean {
+function sameParams(a: Record<string, number | boolean>, b: Record<string, number | boolean>): boolean {
   const names = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...names].every((n) => a[n] === b[n]);
 }
@@ -159,6 +159,19 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     const userBlocks = rowBlocks(f.userIds.length, params.parts);
     const staged = await stageInputs(writer, ver, f, userBlocks);
     timings.stage = performance.now() - t;
+
+    if (params.mf) {
+      // The MF rating model trains here, after the SVD and before the shard jobs, rather than
+      // beside the shard flow: on a small machine both would share the same cores, and the
+      // original method's stage timings (svd, shards) would no longer be its own.
+      t = performance.now();
+      await progress('mf', 0);
+      const mf = await deps.thread.run({ kind: 'train-mf', ratings, samples: params.mfSamples, seed: params.seed });
+      await writer.putTable(ver, ModelTable.mf, Buffer.from(mf.bytes.buffer, mf.bytes.byteOffset, mf.bytes.byteLength));
+      timings.mf = performance.now() - t;
+      await progress('mf', 100);
+      vlog.info({ users: mf.users, movies: mf.movies, factors: mf.factors, bytes: mf.bytes.byteLength, trainMs: Math.round(mf.ms) }, 'mf model trained');
+    }
 
     const child = (table: 'similar' | 'recs', b: { part: number; start: number; end: number }, n: number): RebuildShardJobData => ({
       modelVersion: ver,

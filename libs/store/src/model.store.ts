@@ -1,4 +1,4 @@
-import type { MovieStats } from '@movielens/core';
+import { decodeMf, type MfModel, type MovieStats } from '@movielens/core';
 import type { KeySchema } from './keys';
 import type { RedisClient } from './connection';
 import { unpackColumns, unpackScoredList, type ColumnTable, type ScoredMovie } from './model-codec';
@@ -19,8 +19,8 @@ export interface ModelMeta {
   id: string;
   /** Dataset version the model was built from. */
   datasetVersion: string;
-  /** Build parameters (k, topK, recsN, minCount, seed, ...). */
-  params: Record<string, number>;
+  /** Build parameters (k, topK, recsN, minCount, seed, mf, mfSamples, ...). */
+  params: Record<string, number | boolean>;
   /** Wall time of each stage (load, matrix, svd, similarity, recommendations, analytics, publish) and `total`, ms. */
   timings: Record<string, number>;
   /** Singular values, descending (stars). */
@@ -76,6 +76,8 @@ export const ModelTable = {
   movieStats: 'movie-stats',
   similar: 'similar',
   recs: 'recs',
+  /** The trained MF rating model, core `encodeMf` bytes (absent when built with `mf: false`). */
+  mf: 'mf',
   /** Set of every table key suffix written for the version, written before the table: what to delete. */
   manifest: 'manifest',
   /** Hash of table stamps: `<table>` or `<table>#<part>` (one per shard job) -> JSON TableStamp. */
@@ -96,6 +98,7 @@ export function shardOf(id: number, shards: number): number {
 export class ModelStore {
   private readonly metaCache = new Map<string, ModelMeta>();
   private factorsCache: { ver: string; factors: ModelFactors } | null = null;
+  private mfCache: { ver: string; model: Promise<MfModel | null> } | null = null;
 
   constructor(
     private readonly redis: RedisClient,
@@ -158,6 +161,22 @@ export class ModelStore {
     return factors;
   }
 
+  /**
+   * The trained MF rating model of version `ver` (decoded; cached for the last version
+   * asked), or null when the version was built without one (`mf: false`, or before MF).
+   */
+  async mf(ver: string): Promise<MfModel | null> {
+    if (this.mfCache?.ver === ver) return this.mfCache.model;
+    const model = this.redis.getBuffer(this.keys.modelTable(ver, ModelTable.mf)).then((buf) => (buf === null ? null : decodeMf(buf)));
+    const entry = { ver, model };
+    this.mfCache = entry;
+    // A failed read is not cached: the next call tries again.
+    model.catch(() => {
+      if (this.mfCache === entry) this.mfCache = null;
+    });
+    return model;
+  }
+
   /** User ids (dense order) and mean ratings (stars) of version `ver`: the mean is added back when predicting. */
   async users(ver: string): Promise<{ userIds: Int32Array; userMeans: Float32Array }> {
     const table = await this.columnTable(ver, ModelTable.users);
@@ -205,6 +224,7 @@ export class ModelStore {
     await this.redis.hdel(this.keys.modelStaging(), ver);
     this.metaCache.delete(ver);
     if (this.factorsCache?.ver === ver) this.factorsCache = null;
+    if (this.mfCache?.ver === ver) this.mfCache = null;
     return deleted;
   }
 

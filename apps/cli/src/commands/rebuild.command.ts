@@ -31,6 +31,8 @@ async function run(ctx: CommandContext): Promise<unknown> {
     recsN: intOption(ctx, 'recs-n'),
     minCount: intOption(ctx, 'min-count'),
     parts: intOption(ctx, 'parts'),
+    mfSamples: intOption(ctx, 'mf-samples'),
+    mf: ctx.args.values['skip-mf'] === true ? false : undefined,
   });
   if (!parsed.success) throw new InputError(`bad rebuild option: ${parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; ')}`);
   const params = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
@@ -69,7 +71,7 @@ async function run(ctx: CommandContext): Promise<unknown> {
     if (result.noop) ctx.print(`model ${result.modelVersion} is up to date with dataset ${result.datasetVersion}: nothing to rebuild`);
     else {
       const t = result.timings;
-      const stages = ['load', 'matrix', 'svd', 'shards', 'analytics', 'publish'].map((s) => `${s} ${((t[s] ?? 0) / 1000).toFixed(2)}s`).join(', ');
+      const stages = ['load', 'matrix', 'svd', 'mf', 'shards', 'analytics', 'publish'].map((s) => `${s} ${((t[s] ?? 0) / 1000).toFixed(2)}s`).join(', ');
       ctx.print(`model ${result.modelVersion} published from dataset ${result.datasetVersion} in ${((t.total ?? 0) / 1000).toFixed(2)} s (${stages})`);
       ctx.print(`  top singular values: ${result.singularValues.slice(0, 5).map((s) => s.toFixed(1)).join(', ')}; explained variance ${(100 * result.explainedVariance).toFixed(1)}%`);
       ctx.print(`  shard jobs ran on ${result.shardWorkers.map((w) => `${w.host}:${w.pid} (${w.jobs})`).join(', ')}`);
@@ -85,9 +87,9 @@ async function run(ctx: CommandContext): Promise<unknown> {
 /** `movielens rebuild`: build a new model version from the current dataset. */
 export const rebuildCommand: Command = {
   name: 'rebuild',
-  summary: 'Build a new model version (SVD, similar movies, recommendations, analytics) from the current dataset',
+  summary: 'Build a new model version (SVD, MF rating model, similar movies, recommendations, analytics) from the current dataset',
   usage: [
-    'Usage: movielens rebuild [--k 50] [--top-k 50] [--recs-n 100] [--min-count 0] [--parts 8] [--wait]',
+    'Usage: movielens rebuild [--k 50] [--top-k 50] [--recs-n 100] [--min-count 0] [--parts 8] [--mf-samples 40] [--skip-mf] [--wait]',
     '',
     'Runs a rebuild job on the compute workers if one is listening, otherwise in this process.',
     'A rebuild with the dataset version and parameters of the current model changes nothing.',
@@ -97,6 +99,8 @@ export const rebuildCommand: Command = {
     '  --recs-n N     recommendations kept per user (default 100)',
     '  --min-count N  leave movies with fewer ratings out of similar lists (default 0: off)',
     '  --parts N      shard jobs per table (default 8)',
+    '  --mf-samples N Gibbs samples of the trained MF rating model (default 40; cost grows linearly)',
+    '  --skip-mf      do not train the MF rating model (/users/:id/predictions then answers 503)',
     '  --wait         with a compute worker listening: follow the job until it is done',
     '  --json         print the job result (model version, timings, singular values) as JSON',
   ].join('\n'),
@@ -106,6 +110,8 @@ export const rebuildCommand: Command = {
     'recs-n': { type: 'string' },
     'min-count': { type: 'string' },
     parts: { type: 'string' },
+    'mf-samples': { type: 'string' },
+    'skip-mf': { type: 'boolean', default: false },
     wait: { type: 'boolean', default: false },
   },
   run,

@@ -7,10 +7,12 @@ import {
   buildRatingMatrix,
   computeGroupAnalytics,
   computeMovieStats,
+  encodeMf,
   InputError,
   movieVectors,
   recommendUsers,
   topKSimilar,
+  trainMf,
   truncatedSvd,
   type MovieStats,
   type Movie,
@@ -104,11 +106,41 @@ export interface AnalyticsTables {
   ms: number;
 }
 
+/** Training of the Bayesian MF rating model (core `trainMf`, Gibbs sampling). */
+export interface TrainMfTask {
+  kind: 'train-mf';
+  ratings: RatingTable;
+  /** Gibbs samples averaged after the burn-in. */
+  samples: number;
+  /** Sweeps discarded first. Default 20 (core default). */
+  burnIn?: number;
+  /** Seed of the sampler. */
+  seed: number;
+}
+
+/** A trained MF model as stored. */
+export interface TrainedMf {
+  /** core `encodeMf` bytes (table `mf`). */
+  bytes: Uint8Array;
+  users: number;
+  movies: number;
+  /** Columns of P and Q (factors x samples). */
+  factors: number;
+  /** Training time in the thread, ms. */
+  ms: number;
+}
+
 /** Any task. */
-export type ComputeTask = FactorizeTask | SimilarTask | RecommendTask | AnalyticsTask;
+export type ComputeTask = FactorizeTask | SimilarTask | RecommendTask | AnalyticsTask | TrainMfTask;
 
 /** The result type of a task. */
-export type TaskResult<T extends ComputeTask> = T extends FactorizeTask ? Factorization : T extends AnalyticsTask ? AnalyticsTables : ListBlock;
+export type TaskResult<T extends ComputeTask> = T extends FactorizeTask
+  ? Factorization
+  : T extends AnalyticsTask
+    ? AnalyticsTables
+    : T extends TrainMfTask
+      ? TrainedMf
+      : ListBlock;
 
 /** Runs a task (in the thread, or inline in tests). */
 export function runTask(task: ComputeTask): { result: unknown; transfer: ArrayBuffer[] } {
@@ -132,6 +164,10 @@ export function runTask(task: ComputeTask): { result: unknown; transfer: ArrayBu
     case 'analytics': {
       const result = analytics(task);
       return { result, transfer: [] };
+    }
+    case 'train-mf': {
+      const result = trainMfTask(task);
+      return { result, transfer: [result.bytes.buffer as ArrayBuffer] };
     }
   }
 }
@@ -181,4 +217,13 @@ export function analytics(task: AnalyticsTask): AnalyticsTables {
     },
     ms: performance.now() - started,
   };
+}
+
+/** Trains the MF rating model and encodes it (the bytes travel back without a copy). */
+export function trainMfTask(task: TrainMfTask): TrainedMf {
+  if (task.ratings.length === 0) throw new InputError('the dataset has no ratings: nothing to train');
+  const started = performance.now();
+  const model = trainMf(task.ratings, { burnIn: task.burnIn ?? 20, samples: task.samples, seed: task.seed });
+  const bytes = encodeMf(model);
+  return { bytes, users: model.userIds.length, movies: model.movieIds.length, factors: model.factors, ms: performance.now() - started };
 }

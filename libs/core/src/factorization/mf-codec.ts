@@ -67,7 +67,9 @@ export function decodeMf(bytes: Uint8Array): MfModel {
   if (bytes.length !== expected) throw fail(`expected ${expected} bytes, got ${bytes.length}`);
   let offset = 8 + jsonLength;
   const take = <T>(make: (buf: ArrayBuffer) => T, count: number): T => {
-    const copy = bytes.slice(offset, offset + 4 * count);
+    // Uint8Array's slice, not the argument's own: a Node Buffer's slice is a view into a shared
+    // pool, whose .buffer would start somewhere else (and need not be 4-byte aligned).
+    const copy = Uint8Array.prototype.slice.call(bytes, offset, offset + 4 * count);
     offset += 4 * count;
     return make(copy.buffer);
   };

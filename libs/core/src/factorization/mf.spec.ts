@@ -127,6 +127,13 @@ describe('predictMf and recommendMf', () => {
     expect(decoded).toEqual(trained);
   });
 
+  it('decodes from a Node Buffer at an odd offset of a larger pool (as Redis replies arrive)', () => {
+    const bytes = encodeMf(model);
+    const pooled = Buffer.alloc(bytes.length + 3);
+    pooled.set(bytes, 3);
+    expect(decodeMf(pooled.subarray(3))).toEqual(model);
+  });
+
   it('rejects a truncated or foreign buffer with an InputError', () => {
     const bytes = encodeMf(model);
     expect(() => decodeMf(bytes.subarray(0, bytes.length - 4))).toThrow(/expected \d+ bytes/);
