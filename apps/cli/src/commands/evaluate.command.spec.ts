@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { evaluateNextMovie, parseFile } from '@movielens/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,5 +57,22 @@ describe('movielens evaluate (child process)', () => {
   it('rejects an unknown algorithm and --official without the split files', () => {
     expect(cli('evaluate', join(dir, 'small'), '--algorithms', 'knn').stderr).toMatch(/unknown algorithm knn/);
     expect(cli('evaluate', join(dir, 'small'), '--official').stderr).toMatch(/missing u1\.base/);
+  });
+
+  it('--task next-movie prints leave-last-out HR@10 and NDCG@10 rows equal to the core evaluation', async () => {
+    const out = cli('evaluate', join(dir, 'small'), '--task', 'next-movie', '--algorithms', 'popularity,last-item-similar', '--json');
+    expect(out.code, out.stderr).toBe(0);
+    const parsed = JSON.parse(out.stdout) as { task: string; results: { algorithm: string; 'hr@10': number; 'ndcg@10': number; fitSeconds: number }[] };
+    expect(parsed.task).toBe('next-movie');
+    expect(parsed.results.map((r) => r.algorithm)).toEqual(['popularity', 'last-item-similar']);
+    const parsedFile = await parseFile('u.data', createReadStream(join(dir, 'small', 'u.data')));
+    if (parsedFile.kind !== 'ratings') throw new Error('expected ratings');
+    const direct = await evaluateNextMovie(parsedFile.result.table, { algorithms: ['popularity', 'last-item-similar'], seed: 42 });
+    for (const [i, row] of parsed.results.entries()) {
+      expect(row['hr@10']).toBeCloseTo(direct[i]['hr@10'], 12);
+      expect(row['ndcg@10']).toBeCloseTo(direct[i]['ndcg@10'], 12);
+      expect(row.fitSeconds).toBeGreaterThanOrEqual(0);
+    }
+    expect(cli('evaluate', join(dir, 'small'), '--task', 'next-movie', '--folds', '2').stderr).toMatch(/leave-last-out/);
   });
 });

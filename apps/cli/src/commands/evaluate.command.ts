@@ -17,6 +17,7 @@ import {
 } from '@movielens/core';
 import type { Command, CommandContext } from '../command';
 import { createProgress, type Progress } from '../progress';
+import { evaluateNextMovieTask } from './evaluate-next-movie';
 
 /** Ratings files tried, in order, when cross-validating a folder. */
 const RATINGS_FILES = ['ratings.dat', 'ratings.csv', 'u.data'];
@@ -36,6 +37,19 @@ function intOption(ctx: CommandContext, name: string, fallback: number, min: num
   if (raw === undefined) return fallback;
   if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < min) throw new InputError(`--${name} must be a whole number >= ${min}, got '${String(raw)}'`);
   return Number(raw);
+}
+
+/** The folder's ratings file, whole (for the next-movie task). */
+async function loadRatings(dir: string): Promise<{ table: RatingTable; source: string }> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    throw new InputError(`${dir}: not a readable folder`, [], { cause: err });
+  }
+  const file = RATINGS_FILES.find((n) => names.includes(n));
+  if (file === undefined) throw new InputError(`${dir}: no ratings file (looked for ${RATINGS_FILES.join(', ')})`);
+  return { table: await readRatings(join(dir, file), file), source: join(dir, file) };
 }
 
 /** The splits to run: the official u1..u5 files, or seeded k folds of the folder's ratings file. */
@@ -85,7 +99,7 @@ export const evaluateCommand: Command = {
   name: 'evaluate',
   summary: 'Cross-validate the recommenders (RMSE, MAE, precision/recall/NDCG@10, coverage)',
   usage: [
-    'Usage: movielens evaluate <folder> [--folds N | --official] [--algorithms a,b] [--seed N] [--json]',
+    'Usage: movielens evaluate <folder> [--task rating|next-movie] [--folds N | --official] [--algorithms a,b] [--seed N] [--json]',
     '',
     'Trains each algorithm on each fold and reports the mean over folds of RMSE and MAE (held-out',
     'ratings), precision@10, recall@10 and NDCG@10 (full ranking of every movie the user did not',
@@ -93,8 +107,12 @@ export const evaluateCommand: Command = {
     'and fit/predict seconds. Default: 5 folds of the folder\'s ratings file, shuffled with --seed',
     '(default 42). --official uses the ML-100K files u1..u5.base/.test instead.',
     `Algorithms: ${ALGORITHM_NAMES.join(', ')} (default: ${DEFAULT_ALGORITHMS.join(', ')}).`,
+    '',
+    '--task next-movie: leave-last-out per user (the last rated movie by timestamp is the target),',
+    'HR@10 and NDCG@10 over all unseen movies, for popularity, last-item-similar, mf and lstm.',
   ].join('\n'),
   options: {
+    task: { type: 'string', default: 'rating' },
     folds: { type: 'string' },
     official: { type: 'boolean', default: false },
     algorithms: { type: 'string' },
@@ -103,10 +121,17 @@ export const evaluateCommand: Command = {
   async run(ctx) {
     const folder = ctx.args.positionals[0];
     if (folder === undefined) throw new InputError('a dataset folder is required: movielens evaluate <folder>');
+    const task = String(ctx.args.values.task);
+    if (task !== 'rating' && task !== 'next-movie') throw new InputError(`--task must be rating or next-movie, got '${task}'`);
     const official = ctx.args.values.official === true;
     if (official && ctx.args.values.folds !== undefined) throw new InputError('--official and --folds exclude each other (the official splits are 5 folds)');
     const folds = intOption(ctx, 'folds', 5, 2);
     const seed = intOption(ctx, 'seed', 42, 0);
+    if (task === 'next-movie') {
+      if (official || ctx.args.values.folds !== undefined) throw new InputError('--task next-movie uses leave-last-out; --official and --folds do not apply');
+      const { table, source } = await loadRatings(resolve(folder));
+      return evaluateNextMovieTask(ctx, table, source, seed, typeof ctx.args.values.algorithms === 'string' ? ctx.args.values.algorithms : undefined);
+    }
     const rawNames = typeof ctx.args.values.algorithms === 'string' ? ctx.args.values.algorithms.split(',').map((s) => s.trim()) : [...DEFAULT_ALGORITHMS];
     const unknown = rawNames.filter((n) => !isAlgorithmName(n));
     if (unknown.length > 0) throw new InputError(`unknown algorithm ${unknown.join(', ')}; choose from ${ALGORITHM_NAMES.join(', ')}`);
