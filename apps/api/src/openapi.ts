@@ -92,7 +92,36 @@ export const openApiDocument = {
         properties: {
           userId: { type: 'integer' },
           model: { type: 'string' },
+          algorithm: { type: 'string', enum: ['puresvd', 'mf'] },
           recommendations: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, title: { type: 'string' }, score: { type: 'number' } } } },
+        },
+      },
+      User: {
+        type: 'object',
+        properties: {
+          model: { type: 'string' },
+          user: { type: 'object' },
+          ratingCount: { type: 'integer' },
+          meanRating: { type: ['number', 'null'] },
+          favouriteGenres: {
+            type: 'array',
+            description: 'Up to 5 genres with the most of the user\'s ratings (ties: higher mean, then name)',
+            items: { type: 'object', properties: { genre: { type: 'string' }, count: { type: 'integer' }, mean: { type: 'number' } } },
+          },
+          topRated: {
+            type: 'array',
+            description: 'The user\'s up to 10 highest ratings (ties: ascending movie id)',
+            items: { type: 'object', properties: { movieId: { type: 'integer' }, title: { type: ['string', 'null'] }, rating: { type: 'number' } } },
+          },
+        },
+      },
+      Predictions: {
+        type: 'object',
+        properties: {
+          userId: { type: 'integer' },
+          model: { type: 'string' },
+          predictions: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, title: { type: ['string', 'null'] }, rating: { type: 'number', description: 'Predicted stars (MF model, clipped to the rating range)' } } } },
+          ignored: { type: 'array', items: { type: 'integer' }, description: 'Requested movie ids the MF model does not know' },
         },
       },
       MovieRanking: { type: 'object', properties: { model: { type: 'string' }, movies: { type: 'array', items: { type: 'object' } } } },
@@ -161,8 +190,21 @@ export const openApiDocument = {
     ),
     '/api/v1/movies/{id}': modelRead('A movie with its rating statistics (mean, count, histogram)', [idParam('movie')], { type: 'object' }, 'movies'),
     '/api/v1/movies/{id}/similar': modelRead('Most similar movies (cosine of SVD factors)', [idParam('movie'), kParam], ref('Similar'), 'movies'),
-    '/api/v1/users/{id}': modelRead('A user: demographics, rating count and mean', [idParam('user')], { type: 'object' }, 'users'),
-    '/api/v1/users/{id}/recommendations': modelRead('Precomputed recommendations of a known user', [idParam('user'), kParam], ref('Recommendations'), 'users'),
+    '/api/v1/users/{id}': modelRead('A user: demographics, rating count and mean, favourite genres, highest-rated movies', [idParam('user')], ref('User'), 'users'),
+    '/api/v1/users/{id}/recommendations': modelRead(
+      'Recommendations of a known user, excluding movies they rated: the stored PureSVD list (default) or ranked by the trained MF model (503 NOT_READY when the model has none)',
+      [idParam('user'), kParam, param('algorithm', 'query', { type: 'string', enum: ['puresvd', 'mf'], default: 'puresvd' }, 'puresvd: precomputed lists (scores are PureSVD predictions); mf: predicted stars of the MF model')],
+      ref('Recommendations'),
+      'users',
+    ),
+    '/api/v1/users/{id}/predictions': {
+      get: {
+        tags: ['users'],
+        summary: 'Predicted ratings (stars) of a known user for given movies, from the trained MF model; 503 NOT_READY when the model has none',
+        parameters: [idParam('user'), { ...param('movies', 'query', { type: 'string', pattern: '^\\d+(,\\d+)*$' }, 'Comma-separated movie ids (1..1000)'), required: true }],
+        responses: { '200': { ...json(ref('Predictions')), headers: { 'X-Model-Version': { schema: { type: 'string' } } } }, ...errors },
+      },
+    },
     '/api/v1/recommendations': {
       post: {
         tags: ['users'],

@@ -94,7 +94,7 @@ export async function seedDataset(redis: Redis, keys: KeySchema, ver: string, da
 }
 
 /** Builds a model of the current dataset with the real compute workers; returns its version. */
-export async function buildModel(redisUrl: string, prefix: string, params: Record<string, number> = { k: 5, topK: 20, recsN: 20 }): Promise<string> {
+export async function buildModel(redisUrl: string, prefix: string, params: Record<string, number | boolean> = { k: 5, topK: 20, recsN: 20 }): Promise<string> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const keys = new KeySchema(prefix);

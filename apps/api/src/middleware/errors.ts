@@ -26,6 +26,15 @@ export function notReady(): HttpError {
   return new HttpError(503, 'NOT_READY', NO_MODEL_MESSAGE);
 }
 
+/** 503 NOT_READY: the served model version has no trained MF rating model (built with `mf: false`). */
+export function mfNotReady(version: string): HttpError {
+  return new HttpError(
+    503,
+    'NOT_READY',
+    `Model ${version} has no trained MF rating model (it was built with mf: false). Rebuild with MF enabled (the default): POST /api/v1/models/rebuild or \`npx movielens rebuild\`.`,
+  );
+}
+
 /** 503 UNAVAILABLE: Redis cannot be reached. */
 export function unavailable(cause?: unknown): HttpError {
   return new HttpError(503, 'UNAVAILABLE', 'Redis is unreachable; the API will recover by itself when it returns. Retry shortly.', { cause });

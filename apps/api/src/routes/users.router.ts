@@ -1,11 +1,36 @@
 import { Router } from 'express';
+import { z } from 'zod';
+import { findIdIndex, predictMf, recommendMf, type MfModel } from '@movielens/core';
 import type { AppDeps } from '../deps';
 import { sendModelAnswer } from '../middleware/cache';
-import { notFound } from '../middleware/errors';
+import { mfNotReady, notFound } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
+import type { ModelSnapshot } from '../services/model-snapshot';
+import { favouriteGenres, topRated } from '../services/user-profile';
 import { idParams, kQuery } from './params';
 
-/** `/users`: demographics and precomputed recommendations. */
+/** `?algorithm=`: `puresvd` (the stored lists of the original method, default) or `mf` (ranked by the trained MF model). */
+const recsQuery = kQuery.extend({ algorithm: z.enum(['puresvd', 'mf']).default('puresvd') });
+
+/** `?movies=1,2,3`: 1..1000 movie ids, repeats dropped (first occurrence kept). */
+const predictionsQuery = z.object({
+  movies: z
+    .string()
+    .regex(/^\d{1,10}(,\d{1,10})*$/, 'a comma-separated list of movie ids, e.g. 1,2,3')
+    .transform((s) => [...new Set(s.split(',').map(Number))])
+    .pipe(z.array(z.number().int().positive()).min(1).max(1000)),
+});
+
+/** The MF model and the user's row in it; 503 when the version has no MF model, 404 for a user it does not know. */
+async function mfUser(snap: ModelSnapshot, userId: number): Promise<{ model: MfModel; u: number }> {
+  const model = await snap.mf();
+  if (model === null) throw mfNotReady(snap.version);
+  const u = findIdIndex(model.userIds, userId);
+  if (u < 0) throw notFound(`User ${userId} is not in model ${snap.version}.`);
+  return { model, u };
+}
+
+/** `/users`: demographics and taste, precomputed recommendations, and MF predictions. */
 export function usersRouter({ readModel, models, datasets }: AppDeps): Router {
   const router = Router();
 
@@ -13,29 +38,66 @@ export function usersRouter({ readModel, models, datasets }: AppDeps): Router {
     const { id } = parseInput(idParams, req, 'params');
     const snap = await readModel.current();
     await sendModelAnswer(req, res, snap, `user:${id}`, async () => {
-      const [user, means] = await Promise.all([datasets.getUser(snap.meta.datasetVersion, id), snap.userMeans()]);
+      const [user, means, rated] = await Promise.all([datasets.getUser(snap.meta.datasetVersion, id), snap.userMeans(), snap.userRatings(id)]);
       const meanRating = means.get(id);
       if (user === null && meanRating === undefined) throw notFound(`User ${id} does not exist.`);
-      const ratingCount = await snap.userRatingCount(id);
+      const row = rated ?? { movieIds: new Int32Array(0), ratings: new Float32Array(0) };
       return {
         model: snap.version,
         user: user ?? { id, gender: null, age: null, ageGroup: null, occupation: null, zip: null },
-        ratingCount,
+        ratingCount: row.movieIds.length,
         meanRating: meanRating ?? null,
+        favouriteGenres: favouriteGenres(row, snap.movies),
+        topRated: topRated(row, (movieId) => snap.title(movieId)),
       };
     });
   });
 
   router.get('/users/:id/recommendations', async (req, res) => {
     const { id } = parseInput(idParams, req, 'params');
-    const { k } = parseInput(kQuery, req, 'query');
+    const { k, algorithm } = parseInput(recsQuery, req, 'query');
     const snap = await readModel.current();
+    if (algorithm === 'mf') {
+      await sendModelAnswer(req, res, snap, `recs-mf:${id}:${k}`, async () => {
+        const { model, u } = await mfUser(snap, id);
+        // Exclude what the user rated: their row of the per-version index, O(their ratings).
+        const rated = await snap.userRatings(id);
+        const exclude: number[] = [];
+        for (const movieId of rated?.movieIds ?? []) {
+          const m = findIdIndex(model.movieIds, movieId);
+          if (m >= 0) exclude.push(m);
+        }
+        const recommendations = recommendMf(model, u, exclude, k).map(({ movieIndex }) => {
+          const movieId = model.movieIds[movieIndex];
+          return { movieId, title: snap.title(movieId), score: predictMf(model, u, movieIndex) };
+        });
+        return { userId: id, model: snap.version, algorithm, recommendations };
+      });
+      return;
+    }
     await sendModelAnswer(req, res, snap, `recs:${id}:${k}`, async () => {
       const list = await models.recommendations(snap.version, id);
       if (list === null) throw notFound(`User ${id} is not in model ${snap.version}.`);
       const recommendations = list.slice(0, k).map(({ movieId, score }) => ({ movieId, title: snap.title(movieId), score }));
-      return { userId: id, model: snap.version, recommendations };
+      return { userId: id, model: snap.version, algorithm, recommendations };
     });
+  });
+
+  router.get('/users/:id/predictions', async (req, res) => {
+    const { id } = parseInput(idParams, req, 'params');
+    const { movies } = parseInput(predictionsQuery, req, 'query');
+    const snap = await readModel.current();
+    const { model, u } = await mfUser(snap, id);
+    const predictions: { movieId: number; title: string | null; rating: number }[] = [];
+    const ignored: number[] = [];
+    for (const movieId of movies) {
+      const m = findIdIndex(model.movieIds, movieId);
+      if (m < 0) ignored.push(movieId);
+      else predictions.push({ movieId, title: snap.title(movieId), rating: predictMf(model, u, m) });
+    }
+    // Not put in the answer cache: arbitrary movie lists would evict the hot entries.
+    res.setHeader('X-Model-Version', snap.version);
+    res.json({ userId: id, model: snap.version, predictions, ignored });
   });
 
   return router;

@@ -1,4 +1,4 @@
-import type { FoldInFactors, Movie, MovieStats } from '@movielens/core';
+import { findIdIndex, indexRatings, type FoldInFactors, type IndexedRatings, type MfModel, type Movie, type MovieStats } from '@movielens/core';
 import type { ColumnTable, ModelFactors, ModelMeta } from '@movielens/store';
 import { Lru } from './lru';
 import { toMovieStats } from './movie-stats.adapter';
@@ -106,18 +106,38 @@ export class ModelSnapshot {
   }
 
   /**
-   * Number of ratings of a user (0 for a user without ratings). The model's `users` table
-   * holds ids and means only, so the counts are taken once per version from the dataset's
-   * ratings (one pass; the table is dropped afterwards, only the counts are kept).
+   * Every rating of the dataset grouped by user (core `indexRatings`: CSR on dense indices,
+   * ~8 bytes a rating), built once per version from one load of the ratings. It answers
+   * "what did this user rate" in O(their ratings): rating counts, profiles, and the movies to
+   * exclude from MF recommendations. Null for a dataset without ratings.
    */
-  async userRatingCount(userId: number): Promise<number> {
-    const counts = await this.memo('user-counts', async () => {
+  ratingsByUser(): Promise<IndexedRatings | null> {
+    return this.memo('ratings-by-user', async () => {
       const table = await this.datasets.loadRatings(this.meta.datasetVersion);
-      const out = new Map<number, number>();
-      for (let i = 0; i < table.length; i++) out.set(table.users[i], (out.get(table.users[i]) ?? 0) + 1);
-      return out;
+      return table.length === 0 ? null : indexRatings(table);
     });
-    return counts.get(userId) ?? 0;
+  }
+
+  /** A user's ratings (MovieLens movie ids and stars, in input order), or null when they rated nothing. */
+  async userRatings(userId: number): Promise<{ movieIds: Int32Array; ratings: Float32Array } | null> {
+    const index = await this.ratingsByUser();
+    const u = index === null ? -1 : findIdIndex(index.userIds, userId);
+    if (index === null || u < 0) return null;
+    const from = index.userStart[u];
+    const to = index.userStart[u + 1];
+    const movieIds = new Int32Array(to - from);
+    for (let p = from; p < to; p++) movieIds[p - from] = index.movieIds[index.movies[p]];
+    return { movieIds, ratings: index.ratings.subarray(from, to) };
+  }
+
+  /** Number of ratings of a user (0 for a user without ratings). */
+  async userRatingCount(userId: number): Promise<number> {
+    return (await this.userRatings(userId))?.movieIds.length ?? 0;
+  }
+
+  /** The trained MF rating model, decoded once per version; null when the version has none (built with `mf: false`). */
+  mf(): Promise<MfModel | null> {
+    return this.memo('mf', () => this.models.mf(this.version));
   }
 
   /**

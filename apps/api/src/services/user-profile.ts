@@ -1,0 +1,51 @@
+import type { Movie } from '@movielens/core';
+
+/** One user's ratings: MovieLens movie ids and stars, index-aligned. */
+export interface UserRatingRow {
+  movieIds: Int32Array;
+  ratings: Float32Array;
+}
+
+/** A genre a user rates often: how many of their ratings fall in it, and their mean there (stars). */
+export interface FavouriteGenre {
+  genre: string;
+  count: number;
+  mean: number;
+}
+
+/** One of a user's own ratings, with the title (null when the catalogue lacks the movie). */
+export interface RatedMovie {
+  movieId: number;
+  title: string | null;
+  rating: number;
+}
+
+/** Placeholder genres of the releases: not a taste. */
+const NOT_A_GENRE = new Set(['unknown', '(no genres listed)']);
+
+/**
+ * The `n` genres (default 5) with the most of the user's ratings; ties by higher mean, then
+ * by name. A movie counts once in each of its genres. O(the user's ratings).
+ */
+export function favouriteGenres(row: UserRatingRow, movies: ReadonlyMap<number, Movie>, n = 5): FavouriteGenre[] {
+  const byGenre = new Map<string, { count: number; sum: number }>();
+  for (let i = 0; i < row.movieIds.length; i++) {
+    for (const genre of movies.get(row.movieIds[i])?.genres ?? []) {
+      if (NOT_A_GENRE.has(genre)) continue;
+      const g = byGenre.get(genre) ?? { count: 0, sum: 0 };
+      g.count++;
+      g.sum += row.ratings[i];
+      byGenre.set(genre, g);
+    }
+  }
+  return [...byGenre]
+    .map(([genre, g]) => ({ genre, count: g.count, mean: g.sum / g.count }))
+    .sort((a, b) => b.count - a.count || b.mean - a.mean || (a.genre < b.genre ? -1 : a.genre > b.genre ? 1 : 0))
+    .slice(0, n);
+}
+
+/** The user's `n` highest ratings (default 10), ties by ascending movie id. O(r log r) in the user's ratings. */
+export function topRated(row: UserRatingRow, title: (movieId: number) => string | null, n = 10): RatedMovie[] {
+  const order = Array.from(row.movieIds.keys()).sort((a, b) => row.ratings[b] - row.ratings[a] || row.movieIds[a] - row.movieIds[b]);
+  return order.slice(0, n).map((i) => ({ movieId: row.movieIds[i], title: title(row.movieIds[i]), rating: row.ratings[i] }));
+}
