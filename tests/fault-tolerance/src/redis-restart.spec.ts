@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,9 @@ describe('Redis restarts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ft-redis-aof-'));
   const prefix = 'ft-restart';
   const keys = new KeySchema(prefix);
+  /** Touched by both workers while their Redis connections are ready (the compose health check). */
+  const heartbeat = join(dir, 'heartbeat');
+  const beatAt = () => (existsSync(heartbeat) ? statSync(heartbeat).mtimeMs : 0);
   let port: number;
   let server: Awaited<ReturnType<typeof startRedisServer>>;
   let redis: Redis;
@@ -35,7 +38,7 @@ describe('Redis restarts', () => {
     await startRedis();
     redis = new Redis(server.url, { maxRetriesPerRequest: 1, retryStrategy: () => 200 });
     redis.on('error', () => undefined); // refused connections while the server is down are expected
-    system = await startSystem(procs, { redisUrl: server.url, keyPrefix: prefix, computeWorkers: 1 });
+    system = await startSystem(procs, { redisUrl: server.url, keyPrefix: prefix, computeWorkers: 1, env: { HEARTBEAT_FILE: heartbeat } });
     const dump = syntheticDump({ ratings: 15_000, users: 300, movies: 400 });
     const jobId = await upload(system, dump.files).catch((err: Error) => Promise.reject(new Error(`${err.message}\n${procs.logs()}`)));
     expect((await waitForJob(system, jobId)).state).toBe('completed');
@@ -73,14 +76,19 @@ describe('Redis restarts', () => {
     for (const p of procs.all()) expect(p.running, p.tail()).toBe(true);
   });
 
-  it('while Redis is down the API answers 503 with a clear message and stays up; it and the workers recover on their own', async () => {
+  it('while Redis is down the API answers 503 with a clear message and stays up, worker heartbeats stop; all recover on their own', async () => {
     const { models } = stores();
     const before = (await models.currentVersion())!;
+    await waitFor('a worker heartbeat', async () => (beatAt() > 0 ? true : undefined), 30_000);
     const poller = new Poller(`${system.apiUrl}${API}/movies/2/similar?k=5`);
     await sleep(500);
+    const stoppedAt = Date.now();
     await server.stop();
     await waitFor('a 503 from the API', async () => (poller.failures().length > 5 ? true : undefined), 20_000);
-    await sleep(1500);
+    // Longer than one heartbeat interval (5 s): the workers stop touching the file while Redis is gone.
+    await sleep(Math.max(0, stoppedAt + 6500 - Date.now()));
+    expect(beatAt()).toBeLessThan(stoppedAt + 1000);
+    const restartedAt = Date.now();
     await startRedis();
     const back = await waitFor('a 200 after the restart', async () => {
       const i = poller.answers.findLastIndex((a) => a.status !== 200);
@@ -97,6 +105,7 @@ describe('Redis restarts', () => {
     }
     expect(answers.slice(back).every((a) => a.status === 200 && a.model === before)).toBe(true);
     for (const p of procs.all()) expect(p.running, p.tail()).toBe(true);
+    await waitFor('the heartbeat to resume', async () => (beatAt() > restartedAt ? true : undefined), 15_000);
 
     // The workers reconnected too: a rebuild runs end to end without restarting anything.
     const job = await waitForJob(system, await requestRebuildHttp(system, { k: 12 }), 120_000);
