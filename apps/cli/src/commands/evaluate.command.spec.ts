@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { evaluateNextMovie, parseFile } from '@movielens/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runCli } from './cli-runner.fixtures';
 
 // The real command line, as a user runs it. `evaluate` needs no Redis: it reads files only.
-const bin = fileURLToPath(new URL('../../bin/movielens.js', import.meta.url));
 let dir: string;
 
 function cli(...args: string[]) {
-  const out = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
+  return runCli(args);
 }
 
 beforeAll(() => {

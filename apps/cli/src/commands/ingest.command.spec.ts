@@ -1,26 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { deleteKeysMatching, sharedDataDir, skipReason, testPrefix, testRedisUrl } from '@movielens/test-support';
 // Brings the `redisUrl` ProvidedContext type that test-support's inject() relies on.
 import type {} from '@movielens/test-support/global-setup';
+import { runCli } from './cli-runner.fixtures';
 
 // The real command line, as a user runs it, against the test Redis under a private prefix.
-const bin = fileURLToPath(new URL('../../bin/movielens.js', import.meta.url));
 const ml100k = sharedDataDir('ml-100k');
 let prefix: string;
 let dir: string;
 let redis: Redis;
 
 function cli(...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, KEY_PREFIX: prefix };
-  delete env.REDIS_URL;
-  const out = spawnSync(process.execPath, [bin, ...args, '--redis', testRedisUrl()], { env, encoding: 'utf8' });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
+  return runCli(args, { redisUrl: testRedisUrl(), keyPrefix: prefix });
 }
 
 beforeAll(() => {
