@@ -12,6 +12,23 @@ export function positiveInt(ctx: CommandContext, name: string, fallback: number)
   return n;
 }
 
+/** Options shared by `cluster` and `up`. */
+export const topologyOptions = {
+  'compute-workers': { type: 'string' },
+  port: { type: 'string' },
+} as const;
+
+/** Builds the web page if needed and starts the topology as `--compute-workers`/`--port` say. */
+export function startTopologyFromArgs(ctx: CommandContext, conn: { url: string; keyPrefix: string }) {
+  ensureWebBuilt((line) => console.error(line));
+  return startTopology({
+    redisUrl: conn.url,
+    keyPrefix: conn.keyPrefix,
+    computeWorkers: positiveInt(ctx, 'compute-workers', 2),
+    port: positiveInt(ctx, 'port', 3000),
+  });
+}
+
 /** `movielens cluster`: the production topology as local processes, until Ctrl-C. */
 export const clusterCommand: Command = {
   name: 'cluster',
@@ -23,20 +40,11 @@ export const clusterCommand: Command = {
     'by process. Uses --redis/REDIS_URL, else the local redis-server in .movielens/.',
     'Ctrl-C or SIGTERM stops every process gracefully; none is left behind.',
   ].join('\n'),
-  options: {
-    'compute-workers': { type: 'string' },
-    port: { type: 'string' },
-  },
+  options: topologyOptions,
   async run(ctx) {
     const conn = await connectRedis(ctx);
     await conn.close();
-    ensureWebBuilt((line) => console.error(line));
-    const topology = startTopology({
-      redisUrl: conn.url,
-      keyPrefix: conn.keyPrefix,
-      computeWorkers: positiveInt(ctx, 'compute-workers', 2),
-      port: positiveInt(ctx, 'port', 3000),
-    });
+    const topology = startTopologyFromArgs(ctx, conn);
     console.error(`cluster: API on ${topology.apiUrl} (API key ${topology.apiKey}); Ctrl-C stops everything`);
     const reason = await untilStopped(topology.group);
     console.error(`cluster: stopping (${reason})`);

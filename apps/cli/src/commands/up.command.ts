@@ -4,9 +4,9 @@ import { createQueue, QueueName, requestRebuild } from '@movielens/jobs';
 import { DatasetStore, ModelStore } from '@movielens/store';
 import type { Command, CommandContext } from '../command';
 import { chooseDatasetSource } from '../cluster/dataset-source';
-import { ensureWebBuilt, startTopology, untilStopped } from '../cluster/topology';
+import { untilStopped } from '../cluster/topology';
 import { connectRedis } from '../redis-connection';
-import { positiveInt } from './cluster.command';
+import { startTopologyFromArgs, topologyOptions } from './cluster.command';
 import { generateCommand } from './generate.command';
 import { ingestCommand } from './ingest.command';
 
@@ -42,22 +42,13 @@ export const upCommand: Command = {
     'name, ML-1M downloaded from GroupLens (checksums verified), or a synthetic ML-1M-shaped',
     'set; then it waits for the model and prints where to look. Ctrl-C stops everything.',
   ].join('\n'),
-  options: {
-    'compute-workers': { type: 'string' },
-    port: { type: 'string' },
-  },
+  options: topologyOptions,
   async run(ctx) {
     const log = (line: string) => console.error(line);
     const conn = await connectRedis(ctx);
     const datasets = new DatasetStore(conn.redis, conn.keys);
     const models = new ModelStore(conn.redis, conn.keys);
-    ensureWebBuilt((line) => console.error(line));
-    const topology = startTopology({
-      redisUrl: conn.url,
-      keyPrefix: conn.keyPrefix,
-      computeWorkers: positiveInt(ctx, 'compute-workers', 2),
-      port: positiveInt(ctx, 'port', 3000),
-    });
+    const topology = startTopologyFromArgs(ctx, conn);
     const stopped = untilStopped(topology.group);
     let source = 'existing dataset in Redis';
     try {
