@@ -9,7 +9,7 @@ import { RebuildLock } from './rebuild-lock';
 import { rowBlocks, stageInputs } from './staging';
 
 /** Stages of a rebuild, in the order their progress is first reported. */
-export const REBUILD_STAGES = ['load', 'matrix', 'svd', 'mf', 'similarity', 'recommendations', 'analytics', 'publish'] as const;
+export const REBUILD_STAGES = ['load', 'matrix', 'svd', 'mf', 'lstm', 'similarity', 'recommendations', 'analytics', 'publish'] as const;
 
 /** A rebuild stage. */
 export type RebuildStage = (typeof REBUILD_STAGES)[number];
@@ -171,6 +171,17 @@ export function createRebuildProcessor(deps: ComputeDeps) {
       timings.mf = performance.now() - t;
       await progress('mf', 100);
       vlog.info({ users: mf.users, movies: mf.movies, factors: mf.factors, bytes: mf.bytes.byteLength, trainMs: Math.round(mf.ms) }, 'mf model trained');
+    }
+    if (params.lstm) {
+      // Same place and reason as the MF model; one thread, so the weights are reproducible for a seed.
+      t = performance.now();
+      await progress('lstm', 0);
+      const l = await deps.thread.run({ kind: 'train-lstm', ratings, epochs: params.lstmEpochs, seed: params.seed });
+      const shape = Int32Array.of(l.numMovies, l.embeddingDim, l.hidden);
+      await writer.putTable(ver, ModelTable.lstm, packColumns({ format: Int32Array.of(1), shape, movieIds: l.movieIds, weights: l.weights }));
+      timings.lstm = performance.now() - t;
+      await progress('lstm', 100);
+      vlog.info({ movies: l.numMovies, trainMs: Math.round(l.ms) }, 'lstm trained');
     }
 
     const child = (table: 'similar' | 'recs', b: { part: number; start: number; end: number }, n: number): RebuildShardJobData => ({

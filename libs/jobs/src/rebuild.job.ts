@@ -21,6 +21,10 @@ export const rebuildParamsSchema = z.object({
   mf: z.boolean().default(true),
   /** Gibbs samples averaged by the MF model after 20 burn-in sweeps (cost ~ linear; 40 gives RMSE 0.903 on ML-100K). Default 40. */
   mfSamples: z.number().int().min(1).max(200).default(40),
+  /** Train the next-movie LSTM (table `lstm`, served by /users/:id/next and /sessions/next). Off by default: ~47 CPU s an epoch on ML-1M. */
+  lstm: z.boolean().default(false),
+  /** Epochs of the LSTM (passes over every user's history). Default 8. */
+  lstmEpochs: z.number().int().min(1).max(100).default(8),
 });
 
 /** Parameters of a model build, with defaults applied. */

@@ -1,7 +1,7 @@
-import { decodeMf, type MfModel, type MovieStats } from '@movielens/core';
+import { decodeMf, deserializeLstm, type LstmModel, type MfModel, type MovieStats } from '@movielens/core';
 import type { KeySchema } from './keys';
 import type { RedisClient } from './connection';
-import { unpackColumns, unpackScoredList, type ColumnTable, type ScoredMovie } from './model-codec';
+import { bytesOf, unpackColumns, unpackScoredList, type ColumnTable, type ScoredMovie } from './model-codec';
 
 /** When and what a table of a model version was written: lets a reader detect a stale or torn table (Gorse-style). */
 export interface TableStamp {
@@ -78,6 +78,8 @@ export const ModelTable = {
   recs: 'recs',
   /** The trained MF rating model, core `encodeMf` bytes (absent when built with `mf: false`). */
   mf: 'mf',
+  /** The next-movie LSTM: column table `format` (Int32 [1] = core lstm-v1), `shape` (Int32 [movies, embedding, hidden]), `movieIds`, `weights` (absent unless built with `lstm: true`). */
+  lstm: 'lstm',
   /** Set of every table key suffix written for the version, written before the table: what to delete. */
   manifest: 'manifest',
   /** Hash of table stamps: `<table>` or `<table>#<part>` (one per shard job) -> JSON TableStamp. */
@@ -99,6 +101,7 @@ export class ModelStore {
   private readonly metaCache = new Map<string, ModelMeta>();
   private factorsCache: { ver: string; factors: ModelFactors } | null = null;
   private mfCache: { ver: string; model: Promise<MfModel | null> } | null = null;
+  private lstmCache: { ver: string; model: Promise<LstmModel | null> } | null = null;
 
   constructor(
     private readonly redis: RedisClient,
@@ -177,6 +180,27 @@ export class ModelStore {
     return model;
   }
 
+  /**
+   * The next-movie LSTM of version `ver` (decoded; cached for the last version asked), or
+   * null when the version was built without one (`lstm: false`, the default).
+   */
+  async lstm(ver: string): Promise<LstmModel | null> {
+    if (this.lstmCache?.ver === ver) return this.lstmCache.model;
+    const model = this.redis.getBuffer(this.keys.modelTable(ver, ModelTable.lstm)).then((buf) => {
+      if (buf === null) return null;
+      const t = unpackColumns(buf);
+      if (t.format?.[0] !== 1 || t.shape?.length !== 3) throw new Error(`model version ${ver} has an lstm table of an unknown format`);
+      const [numMovies, embeddingDim, hidden] = t.shape;
+      return deserializeLstm({ format: 'lstm-v1', numMovies, embeddingDim, hidden }, bytesOf(t.movieIds), bytesOf(t.weights));
+    });
+    const entry = { ver, model };
+    this.lstmCache = entry;
+    model.catch(() => {
+      if (this.lstmCache === entry) this.lstmCache = null;
+    });
+    return model;
+  }
+
   /** User ids (dense order) and mean ratings (stars) of version `ver`: the mean is added back when predicting. */
   async users(ver: string): Promise<{ userIds: Int32Array; userMeans: Float32Array }> {
     const table = await this.columnTable(ver, ModelTable.users);
@@ -225,6 +249,7 @@ export class ModelStore {
     this.metaCache.delete(ver);
     if (this.factorsCache?.ver === ver) this.factorsCache = null;
     if (this.mfCache?.ver === ver) this.mfCache = null;
+    if (this.lstmCache?.ver === ver) this.lstmCache = null;
     return deleted;
   }
 

@@ -33,6 +33,8 @@ async function run(ctx: CommandContext): Promise<unknown> {
     parts: intOption(ctx, 'parts'),
     mfSamples: intOption(ctx, 'mf-samples'),
     mf: ctx.args.values['skip-mf'] === true ? false : undefined,
+    lstm: ctx.args.values.lstm === true ? true : undefined,
+    lstmEpochs: intOption(ctx, 'lstm-epochs'),
   });
   if (!parsed.success) throw new InputError(`bad rebuild option: ${parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; ')}`);
   const params = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
@@ -71,7 +73,7 @@ async function run(ctx: CommandContext): Promise<unknown> {
     if (result.noop) ctx.print(`model ${result.modelVersion} is up to date with dataset ${result.datasetVersion}: nothing to rebuild`);
     else {
       const t = result.timings;
-      const stages = ['load', 'matrix', 'svd', 'mf', 'shards', 'analytics', 'publish'].map((s) => `${s} ${((t[s] ?? 0) / 1000).toFixed(2)}s`).join(', ');
+      const stages = ['load', 'matrix', 'svd', 'mf', 'lstm', 'shards', 'analytics', 'publish'].map((s) => `${s} ${((t[s] ?? 0) / 1000).toFixed(2)}s`).join(', ');
       ctx.print(`model ${result.modelVersion} published from dataset ${result.datasetVersion} in ${((t.total ?? 0) / 1000).toFixed(2)} s (${stages})`);
       ctx.print(`  top singular values: ${result.singularValues.slice(0, 5).map((s) => s.toFixed(1)).join(', ')}; explained variance ${(100 * result.explainedVariance).toFixed(1)}%`);
       ctx.print(`  shard jobs ran on ${result.shardWorkers.map((w) => `${w.host}:${w.pid} (${w.jobs})`).join(', ')}`);
@@ -89,7 +91,7 @@ export const rebuildCommand: Command = {
   name: 'rebuild',
   summary: 'Build a new model version (SVD, MF rating model, similar movies, recommendations, analytics) from the current dataset',
   usage: [
-    'Usage: movielens rebuild [--k 50] [--top-k 50] [--recs-n 100] [--min-count 0] [--parts 8] [--mf-samples 40] [--skip-mf] [--wait]',
+    'Usage: movielens rebuild [--k 50] [--top-k 50] [--recs-n 100] [--min-count 0] [--parts 8] [--mf-samples 40] [--skip-mf] [--lstm [--lstm-epochs 8]] [--wait]',
     '',
     'Runs a rebuild job on the compute workers if one is listening, otherwise in this process.',
     'A rebuild with the dataset version and parameters of the current model changes nothing.',
@@ -101,6 +103,8 @@ export const rebuildCommand: Command = {
     '  --parts N      shard jobs per table (default 8)',
     '  --mf-samples N Gibbs samples of the trained MF rating model (default 40; cost grows linearly)',
     '  --skip-mf      do not train the MF rating model (/users/:id/predictions then answers 503)',
+    '  --lstm         also train the next-movie LSTM (/users/:id/next, /sessions/next; ~47 CPU s an epoch on ML-1M)',
+    '  --lstm-epochs N  LSTM epochs (default 8)',
     '  --wait         with a compute worker listening: follow the job until it is done',
     '  --json         print the job result (model version, timings, singular values) as JSON',
   ].join('\n'),
@@ -112,6 +116,8 @@ export const rebuildCommand: Command = {
     parts: { type: 'string' },
     'mf-samples': { type: 'string' },
     'skip-mf': { type: 'boolean', default: false },
+    lstm: { type: 'boolean', default: false },
+    'lstm-epochs': { type: 'string' },
     wait: { type: 'boolean', default: false },
   },
   run,

@@ -6,9 +6,9 @@ import { runTask, type ComputeTask } from './tasks';
 if (parentPort === null) throw new Error('compute.worker.ts must run in a worker thread');
 const port = parentPort;
 
-port.on('message', ({ id, task }: { id: number; task: ComputeTask }) => {
+port.on('message', async ({ id, task }: { id: number; task: ComputeTask }) => {
   try {
-    const { result, transfer } = runTask(task);
+    const { result, transfer } = await runTask(task);
     port.postMessage({ id, result }, transfer);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

@@ -12,6 +12,7 @@ import {
   movieVectors,
   recommendUsers,
   topKSimilar,
+  trainLstm,
   trainMf,
   truncatedSvd,
   type MovieStats,
@@ -130,8 +131,28 @@ export interface TrainedMf {
   ms: number;
 }
 
+/** Training of the next-movie LSTM (core `trainLstm`, one thread: reproducible for a seed). */
+export interface TrainLstmTask {
+  kind: 'train-lstm';
+  ratings: RatingTable;
+  /** Passes over all users. */
+  epochs: number;
+  seed: number;
+}
+
+/** A trained LSTM as stored: shape, movie ids, flat weights. */
+export interface TrainedLstm {
+  numMovies: number;
+  embeddingDim: number;
+  hidden: number;
+  movieIds: Int32Array;
+  weights: Float32Array;
+  /** Training time in the thread, ms. */
+  ms: number;
+}
+
 /** Any task. */
-export type ComputeTask = FactorizeTask | SimilarTask | RecommendTask | AnalyticsTask | TrainMfTask;
+export type ComputeTask = FactorizeTask | SimilarTask | RecommendTask | AnalyticsTask | TrainMfTask | TrainLstmTask;
 
 /** The result type of a task. */
 export type TaskResult<T extends ComputeTask> = T extends FactorizeTask
@@ -140,10 +161,12 @@ export type TaskResult<T extends ComputeTask> = T extends FactorizeTask
     ? AnalyticsTables
     : T extends TrainMfTask
       ? TrainedMf
-      : ListBlock;
+      : T extends TrainLstmTask
+        ? TrainedLstm
+        : ListBlock;
 
 /** Runs a task (in the thread, or inline in tests). */
-export function runTask(task: ComputeTask): { result: unknown; transfer: ArrayBuffer[] } {
+export async function runTask(task: ComputeTask): Promise<{ result: unknown; transfer: ArrayBuffer[] }> {
   switch (task.kind) {
     case 'factorize': {
       const f = factorize(task);
@@ -164,6 +187,12 @@ export function runTask(task: ComputeTask): { result: unknown; transfer: ArrayBu
     case 'analytics': {
       const result = analytics(task);
       return { result, transfer: [] };
+    }
+    case 'train-lstm': {
+      const started = performance.now();
+      const model = await trainLstm(task.ratings, { epochs: task.epochs, seed: task.seed, threads: 1 });
+      const result: TrainedLstm = { ...model.shape, movieIds: model.movieIds, weights: model.weights, ms: performance.now() - started };
+      return { result, transfer: [result.movieIds.buffer as ArrayBuffer, result.weights.buffer as ArrayBuffer] };
     }
     case 'train-mf': {
       const result = trainMfTask(task);
