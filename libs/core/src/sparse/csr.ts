@@ -56,20 +56,60 @@ export function frobeniusNormSquared(a: CsrMatrix): number {
  */
 export function multiplyVector(a: CsrMatrix, x: Float64Array, out: Float64Array): void {
   const { indptr, indices, values } = a;
+  for (let i = 0; i < a.rows; i++) out[i] = rowDot(indices, values, indptr[i], indptr[i + 1], x);
+}
+
+/** Dot product of the stored entries `start .. end-1` with the dense `x`; four accumulators (see multiplyVector). */
+function rowDot(indices: Int32Array, values: Float64Array, start: number, end: number, x: Float64Array): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let p = start;
+  for (; p + 3 < end; p += 4) {
+    s0 += values[p] * x[indices[p]];
+    s1 += values[p + 1] * x[indices[p + 1]];
+    s2 += values[p + 2] * x[indices[p + 2]];
+    s3 += values[p + 3] * x[indices[p + 3]];
+  }
+  for (; p < end; p++) s0 += values[p] * x[indices[p]];
+  return s0 + s1 + (s2 + s3);
+}
+
+/**
+ * `out = a^T (a x)` in ONE pass over `a` (x and out have length `a.cols`; out is overwritten):
+ * row i's dot product w_i = a_i . x is scattered back as out += w_i a_i while the row is still
+ * in L1 cache. This is the operator of Lanczos on the Gram matrix A^T A (what scipy's svds runs
+ * through ARPACK); it reads the matrix once instead of twice (A, then the CSR of A^T), and the
+ * product is memory-bound, so it costs about half of two `multiplyVector` calls.
+ */
+export function multiplyGram(a: CsrMatrix, x: Float64Array, out: Float64Array): void {
+  const { indptr, indices, values } = a;
+  out.fill(0);
   for (let i = 0; i < a.rows; i++) {
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let p = indptr[i];
+    const start = indptr[i];
     const end = indptr[i + 1];
-    for (; p + 3 < end; p += 4) {
-      s0 += values[p] * x[indices[p]];
-      s1 += values[p + 1] * x[indices[p + 1]];
-      s2 += values[p + 2] * x[indices[p + 2]];
-      s3 += values[p + 3] * x[indices[p + 3]];
+    const w = rowDot(indices, values, start, end, x);
+    if (w === 0) continue;
+    // Indices within a row are distinct, so these scattered updates never alias.
+    for (let p = start; p < end; p++) out[indices[p]] += w * values[p];
+  }
+}
+
+/**
+ * `out = a * x` for a dense ROW-major block `x` (`a.cols x width`); `out` (`a.rows x width`,
+ * row-major) is overwritten. Each stored entry reads one contiguous row of x, so the matrix is
+ * streamed once for all `width` vectors instead of once per vector.
+ */
+export function multiplyDenseRows(a: CsrMatrix, x: Float64Array, width: number, out: Float64Array): void {
+  const { indptr, indices, values } = a;
+  out.fill(0, 0, a.rows * width);
+  for (let i = 0; i < a.rows; i++) {
+    const o = i * width;
+    for (let p = indptr[i], end = indptr[i + 1]; p < end; p++) {
+      const v = values[p];
+      const xo = indices[p] * width;
+      for (let c = 0; c < width; c++) out[o + c] += v * x[xo + c];
     }
-    for (; p < end; p++) s0 += values[p] * x[indices[p]];
-    out[i] = s0 + s1 + (s2 + s3);
   }
 }
