@@ -17,6 +17,7 @@ import { modelsRouter } from './routes/models.router';
 import { moviesRouter } from './routes/movies.router';
 import { opsRouter } from './routes/ops.router';
 import { recommendationsRouter } from './routes/recommendations.router';
+import { sessionsRouter } from './routes/sessions.router';
 import { usersRouter } from './routes/users.router';
 
 /** Prefix of every resource route. */
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): CreatedApp {
   api.use(moviesRouter(deps));
   api.use(usersRouter(deps));
   api.use(recommendationsRouter(deps));
+  api.use(sessionsRouter(deps));
   api.use(analyticsRouter(deps));
   app.use(API_PREFIX, api);
   app.use(opsRouter(deps, metrics));

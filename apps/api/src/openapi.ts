@@ -124,6 +124,15 @@ export const openApiDocument = {
           ignored: { type: 'array', items: { type: 'integer' }, description: 'Requested movie ids the MF model does not know' },
         },
       },
+      NextMovies: {
+        type: 'object',
+        properties: {
+          userId: { type: 'integer', description: 'GET /users/{id}/next only' },
+          model: { type: 'string' },
+          ignored: { type: 'array', items: { type: 'integer' }, description: 'POST /sessions/next only: session movie ids the LSTM does not know' },
+          next: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, title: { type: ['string', 'null'] }, score: { type: 'number', description: 'LSTM logit (higher is likelier next)' } } } },
+        },
+      },
       MovieRanking: { type: 'object', properties: { model: { type: 'string' }, movies: { type: 'array', items: { type: 'object' } } } },
       Job: { type: 'object', properties: { id: { type: 'string' }, state: { type: 'string' }, progress: {}, result: {}, failedReason: { type: ['string', 'null'] } } },
       Accepted: { type: 'object', properties: { jobId: { type: 'string' }, uploadId: { type: 'string' } } },
@@ -197,6 +206,22 @@ export const openApiDocument = {
       ref('Recommendations'),
       'users',
     ),
+    '/api/v1/users/{id}/next': modelRead(
+      'Next movies for a known user from their rating history ordered by time, excluding movies they rated (LSTM; 503 NOT_READY when the model was built without lstm: true)',
+      [idParam('user'), kParam],
+      ref('NextMovies'),
+      'users',
+    ),
+    '/api/v1/sessions/next': {
+      post: {
+        tags: ['users'],
+        summary: 'Next movies for an anonymous session from the movies it watched, oldest first (LSTM; 503 NOT_READY without one)',
+        requestBody: {
+          content: { 'application/json': { schema: { type: 'object', required: ['movies'], properties: { movies: { type: 'array', items: { type: 'integer' }, minItems: 1, maxItems: 1000 }, k: { type: 'integer', minimum: 1, maximum: 100, default: 10 } } } } },
+        },
+        responses: { '200': json(ref('NextMovies')), ...errors },
+      },
+    },
     '/api/v1/users/{id}/predictions': {
       get: {
         tags: ['users'],

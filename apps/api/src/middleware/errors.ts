@@ -35,6 +35,15 @@ export function mfNotReady(version: string): HttpError {
   );
 }
 
+/** 503 NOT_READY: the served model version has no next-movie LSTM (rebuilds train one only with `lstm: true`). */
+export function lstmNotReady(version: string): HttpError {
+  return new HttpError(
+    503,
+    'NOT_READY',
+    `Model ${version} has no next-movie LSTM (it is trained only on request). Rebuild with lstm: true: POST /api/v1/models/rebuild {"params":{"lstm":true}} or \`npx movielens rebuild --lstm\`.`,
+  );
+}
+
 /** 503 UNAVAILABLE: Redis cannot be reached. */
 export function unavailable(cause?: unknown): HttpError {
   return new HttpError(503, 'UNAVAILABLE', 'Redis is unreachable; the API will recover by itself when it returns. Retry shortly.', { cause });

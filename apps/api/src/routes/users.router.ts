@@ -6,6 +6,7 @@ import { sendModelAnswer } from '../middleware/cache';
 import { mfNotReady, notFound } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
 import type { ModelSnapshot } from '../services/model-snapshot';
+import { nextMovies } from '../services/next-movies';
 import { favouriteGenres, topRated } from '../services/user-profile';
 import { idParams, kQuery } from './params';
 
@@ -80,6 +81,17 @@ export function usersRouter({ readModel, models, datasets }: AppDeps): Router {
       if (list === null) throw notFound(`User ${id} is not in model ${snap.version}.`);
       const recommendations = list.slice(0, k).map(({ movieId, score }) => ({ movieId, title: snap.title(movieId), score }));
       return { userId: id, model: snap.version, algorithm, recommendations };
+    });
+  });
+
+  router.get('/users/:id/next', async (req, res) => {
+    const { id } = parseInput(idParams, req, 'params');
+    const { k } = parseInput(kQuery, req, 'query');
+    const snap = await readModel.current();
+    await sendModelAnswer(req, res, snap, `next:${id}:${k}`, async () => {
+      const history = await snap.userHistory(id);
+      if (history === null) throw notFound(`User ${id} has no ratings in model ${snap.version}.`);
+      return { userId: id, model: snap.version, next: await nextMovies(snap, history, k) };
     });
   });
 

@@ -1,4 +1,4 @@
-import { findIdIndex, indexRatings, type FoldInFactors, type IndexedRatings, type MfModel, type Movie, type MovieStats } from '@movielens/core';
+import { buildUserSequences, findIdIndex, indexRatings, LstmPredictor, type FoldInFactors, type IndexedRatings, type MfModel, type Movie, type MovieStats } from '@movielens/core';
 import type { ColumnTable, ModelFactors, ModelMeta } from '@movielens/store';
 import { Lru } from './lru';
 import { toMovieStats } from './movie-stats.adapter';
@@ -133,6 +133,38 @@ export class ModelSnapshot {
   /** Number of ratings of a user (0 for a user without ratings). */
   async userRatingCount(userId: number): Promise<number> {
     return (await this.userRatings(userId))?.movieIds.length ?? 0;
+  }
+
+  /**
+   * Every user's rated movie ids, oldest first (core `buildUserSequences`: CSR, ties in time
+   * keep the dataset's order), built once per version on first use: the LSTM's input for a
+   * known user. Loads the ratings separately from `ratingsByUser` so that neither keeps the
+   * whole rating table alive. Null for a dataset without ratings.
+   */
+  histories(): Promise<{ userIds: Int32Array; offsets: Int32Array; movieIds: Int32Array } | null> {
+    return this.memo('histories', async () => {
+      const table = await this.datasets.loadRatings(this.meta.datasetVersion);
+      if (table.length === 0) return null;
+      const seqs = buildUserSequences(table);
+      const movieIds = new Int32Array(seqs.items.length);
+      for (let p = 0; p < movieIds.length; p++) movieIds[p] = seqs.movieIds[seqs.items[p]];
+      return { userIds: seqs.userIds, offsets: seqs.offsets, movieIds };
+    });
+  }
+
+  /** A user's rated movie ids, oldest first, or null when they rated nothing. */
+  async userHistory(userId: number): Promise<Int32Array | null> {
+    const h = await this.histories();
+    const u = h === null ? -1 : findIdIndex(h.userIds, userId);
+    return h === null || u < 0 ? null : h.movieIds.subarray(h.offsets[u], h.offsets[u + 1]);
+  }
+
+  /** A predictor over the next-movie LSTM, built once per version; null when the version has none (built without `lstm`). */
+  lstm(): Promise<LstmPredictor | null> {
+    return this.memo('lstm', async () => {
+      const model = await this.models.lstm(this.version);
+      return model === null ? null : new LstmPredictor(model);
+    });
   }
 
   /** The trained MF rating model, decoded once per version; null when the version has none (built with `mf: false`). */

@@ -1,0 +1,27 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../deps';
+import { parseInput } from '../middleware/validate';
+import { nextMovies } from '../services/next-movies';
+
+const body = z
+  .object({
+    /** Movie ids watched in this session, oldest first. */
+    movies: z.array(z.number().int().positive()).min(1).max(1000),
+    k: z.number().int().min(1).max(100).default(10),
+  })
+  .strict();
+
+/** `POST /sessions/next`: next movies for an anonymous session from the movies it watched (LSTM inference in this process). */
+export function sessionsRouter({ readModel }: AppDeps): Router {
+  const router = Router();
+  router.post('/sessions/next', express.json({ limit: '64kb' }), async (req, res) => {
+    const input = parseInput(body, req, 'body');
+    const snap = await readModel.current();
+    const next = await nextMovies(snap, input.movies, input.k);
+    const predictor = (await snap.lstm())!;
+    res.setHeader('X-Model-Version', snap.version);
+    res.json({ model: snap.version, ignored: input.movies.filter((id) => predictor.indexOf(id) === undefined), next });
+  });
+  return router;
+}
