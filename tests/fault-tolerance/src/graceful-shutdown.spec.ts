@@ -127,8 +127,10 @@ describe('graceful shutdown on SIGTERM', () => {
     });
     await Promise.all([READY_LINE.api, READY_LINE.ingest].map((re) => cli.waitForLine(re, 90_000)));
     await waitFor('two compute workers', async () => (cli.lines.filter((l) => READY_LINE.compute.test(l)).length === 2 ? true : undefined), 90_000);
-    const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(cli.pid)]).toString().trim().split(/\s+/).map(Number);
-    expect(children).toHaveLength(4);
+    // Every child: the four app processes (and possibly tsx's esbuild service).
+    const listed = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(cli.pid)]).toString().trim().split('\n');
+    const children = listed.map((l) => Number(l.trim().split(/\s+/)[0]));
+    expect(listed.filter((l) => /apps\/(api|ingest-worker|compute-worker)\/src\/main\.ts/.test(l)), listed.join('\n')).toHaveLength(4);
 
     const exit = await terminate(cli, 30_000);
     expect(exit.code, cli.tail()).toBe(0);
