@@ -116,6 +116,13 @@ export async function buildModel(redisUrl: string, prefix: string, params: Recor
   }
 }
 
+/** A harness whose current model was built from `data` (dataset version d1) by the real pipeline with `params`. */
+export async function harnessWithModel(data: Dataset, params: Record<string, number | boolean>): Promise<{ harness: Harness; version: string }> {
+  const harness = await startHarness();
+  await seedDataset(harness.redis, harness.keys, 'd1', data);
+  return { harness, version: await buildModel(testRedisUrl(), harness.prefix, params) };
+}
+
 /** Default settings of test apps: a known API key, small limits. */
 export function testSettings(overrides: Partial<ApiSettings> = {}): ApiSettings {
   return {

@@ -7,8 +7,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LstmPredictor } from '@movielens/core';
 import { ModelStore } from '@movielens/store';
-import { testRedisUrl } from '@movielens/test-support';
-import { buildModel, seedDataset, startHarness, syntheticDataset, type Harness } from './fixtures';
+import { harnessWithModel, syntheticDataset, type Harness } from './fixtures';
 
 const data = syntheticDataset();
 let h: Harness;
@@ -31,13 +30,9 @@ const expected = (history: number[], k: number) => {
 };
 
 beforeAll(async () => {
-  h = await startHarness();
-  await seedDataset(h.redis, h.keys, 'd1', data);
-  version = await buildModel(testRedisUrl(), h.prefix, { k: 5, topK: 20, recsN: 20, mf: false, lstm: true, lstmEpochs: 2 });
+  ({ harness: h, version } = await harnessWithModel(data, { k: 5, topK: 20, recsN: 20, mf: false, lstm: true, lstmEpochs: 2 }));
   predictor = new LstmPredictor((await new ModelStore(h.redis, h.keys).lstm(version))!);
-  plain = await startHarness();
-  await seedDataset(plain.redis, plain.keys, 'd1', data);
-  await buildModel(testRedisUrl(), plain.prefix, { k: 5, topK: 20, recsN: 20, mf: false });
+  ({ harness: plain } = await harnessWithModel(data, { k: 5, topK: 20, recsN: 20, mf: false }));
 }, 120_000);
 afterAll(async () => {
   await h?.close();

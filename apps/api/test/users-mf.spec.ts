@@ -8,8 +8,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findIdIndex, predictMf, recommendMf, type MfModel } from '@movielens/core';
 import { ModelStore } from '@movielens/store';
-import { testRedisUrl } from '@movielens/test-support';
-import { buildModel, seedDataset, startHarness, syntheticDataset, type Harness } from './fixtures';
+import { harnessWithModel, syntheticDataset, type Harness } from './fixtures';
 
 const data = syntheticDataset();
 let h: Harness;
@@ -28,13 +27,9 @@ function ratingsOf(userId: number): Map<number, number> {
 const titleOf = (movieId: number) => data.movies.find((m) => m.id === movieId)!.title;
 
 beforeAll(async () => {
-  h = await startHarness();
-  await seedDataset(h.redis, h.keys, 'd1', data);
-  version = await buildModel(testRedisUrl(), h.prefix, { k: 5, topK: 20, recsN: 20, mfSamples: 8 });
+  ({ harness: h, version } = await harnessWithModel(data, { k: 5, topK: 20, recsN: 20, mfSamples: 8 }));
   model = (await new ModelStore(h.redis, h.keys).mf(version))!;
-  plain = await startHarness();
-  await seedDataset(plain.redis, plain.keys, 'd1', data);
-  await buildModel(testRedisUrl(), plain.prefix, { k: 5, topK: 20, recsN: 20, mf: false });
+  ({ harness: plain } = await harnessWithModel(data, { k: 5, topK: 20, recsN: 20, mf: false }));
 }, 120_000);
 afterAll(async () => {
   await h?.close();
