@@ -129,20 +129,25 @@ describe('graceful shutdown on SIGTERM', () => {
     await waitFor('two compute workers', async () => (cli.lines.filter((l) => READY_LINE.compute.test(l)).length === 2 ? true : undefined), 90_000);
     // Every child: the four app processes (and possibly tsx's esbuild service).
     const listed = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(cli.pid)]).toString().trim().split('\n');
-    const children = listed.map((l) => Number(l.trim().split(/\s+/)[0]));
-    expect(listed.filter((l) => /apps\/(api|ingest-worker|compute-worker)\/src\/main\.ts/.test(l)), listed.join('\n')).toHaveLength(4);
-
-    const exit = await terminate(cli, 30_000);
-    expect(exit.code, cli.tail()).toBe(0);
-    const alive = children.filter((pid) => {
+    const pidOf = (line: string) => Number(line.trim().split(/\s+/)[0]);
+    const apps = listed.filter((l) => /apps\/(api|ingest-worker|compute-worker)\/src\/main\.ts/.test(l));
+    expect(apps, listed.join('\n')).toHaveLength(4);
+    const isAlive = (pid: number) => {
       try {
         process.kill(pid, 0);
         return true;
       } catch {
         return false;
       }
-    });
-    expect(alive).toEqual([]);
+    };
+
+    const exit = await terminate(cli, 30_000);
+    expect(exit.code, cli.tail()).toBe(0);
+    // The app processes are gone when the CLI exits (it waits for them); any helper child
+    // (tsx's esbuild service ends when its parent's pipe closes) is gone moments later.
+    expect(apps.filter((l) => isAlive(pidOf(l)))).toEqual([]);
+    await waitFor('every child to be gone', async () => (listed.every((l) => !isAlive(pidOf(l))) ? true : undefined), 5_000, 100).catch(() => undefined);
+    expect(listed.filter((l) => isAlive(pidOf(l)))).toEqual([]);
     // Each child shut down by its own handler, not by the group's SIGKILL fallback.
     expect(cli.lines.filter((l) => /"msg":"(closed|stopped)"/.test(l) || /shutting down/.test(l)).length).toBeGreaterThanOrEqual(4);
   });
