@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { findIdIndex, predictMf, recommendMf, type MfModel } from '@movielens/core';
 import type { AppDeps } from '../deps';
 import { sendModelAnswer } from '../middleware/cache';
-import { mfNotReady, notFound } from '../middleware/errors';
+import { lstmNotReady, mfNotReady, notFound } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
 import type { ModelSnapshot } from '../services/model-snapshot';
 import { nextMovies } from '../services/next-movies';
@@ -89,6 +89,8 @@ export function usersRouter({ readModel, models, datasets }: AppDeps): Router {
     const { k } = parseInput(kQuery, req, 'query');
     const snap = await readModel.current();
     await sendModelAnswer(req, res, snap, `next:${id}:${k}`, async () => {
+      // Without an LSTM, answer 503 before building every user's history for nothing.
+      if ((await snap.lstm()) === null) throw lstmNotReady(snap.version);
       const history = await snap.userHistory(id);
       if (history === null) throw notFound(`User ${id} has no ratings in model ${snap.version}.`);
       return { userId: id, model: snap.version, next: await nextMovies(snap, history, k) };
