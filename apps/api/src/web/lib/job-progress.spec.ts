@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findRebuildJob, ingestOutcome, ingestProgress, ingestShare, isFinished, overallRebuildPercent, rebuildProgress, rebuildStages, toJobStatus } from './job-progress';
+import { findRebuildJob, ingestOutcome, ingestProgress, ingestShare, isFinished, monotonicReporter, overallRebuildPercent, rebuildProgress, rebuildStages, toJobStatus } from './job-progress';
 
 describe('toJobStatus', () => {
   it('reads a numeric progress as a percent', () => {
@@ -80,5 +80,17 @@ describe('following the rebuild of an ingest', () => {
     expect(findRebuildJob(jobs, 'd7')).toBe('rebuild:3');
     expect(findRebuildJob(jobs, 'd8')).toBeNull();
     expect(findRebuildJob({}, 'd7')).toBeNull();
+  });
+});
+
+describe('monotonicReporter', () => {
+  it('never moves the bar backwards, but shows a failure at its own percent', () => {
+    const seen: number[] = [];
+    const report = monotonicReporter((p) => seen.push(p.percent));
+    report({ phase: 'rebuild', percent: 40, message: 'svd' });
+    report({ phase: 'rebuild', percent: 30, message: 'analytics reported late' });
+    report({ phase: 'rebuild', percent: 55, message: 'similarity' });
+    report({ phase: 'failed', percent: 10, message: 'failed' });
+    expect(seen).toEqual([40, 40, 55, 10]);
   });
 });

@@ -149,3 +149,17 @@ export function rebuildProgress(job: JobStatus, share = 100 - ingestShare): Uplo
 export function isFinished(progress: UploadProgress): boolean {
   return progress.phase === 'done' || progress.phase === 'failed';
 }
+
+/**
+ * Wraps a progress reporter so that the bar never moves backwards while one upload or build
+ * is followed: stages can report out of order (analytics beside the SVD, shards finishing in
+ * any order) and a poll can land between them. A failure is shown at its own percent.
+ */
+export function monotonicReporter(report: (p: UploadProgress) => void): (p: UploadProgress) => void {
+  let highest = 0;
+  return (p) => {
+    if (p.phase === 'failed') return report(p);
+    highest = Math.max(highest, p.percent);
+    report({ ...p, percent: highest });
+  };
+}

@@ -1,7 +1,7 @@
 /** Polls jobs until they finish, folding their states into one progress bar. */
 import type { ApiClient } from '../lib/api-client';
 import type { UploadProgress } from '../lib/job-progress';
-import { findRebuildJob, ingestOutcome, ingestProgress, ingestShare, rebuildProgress, toJobStatus } from '../lib/job-progress';
+import { findRebuildJob, ingestOutcome, ingestProgress, ingestShare, monotonicReporter, rebuildProgress, toJobStatus } from '../lib/job-progress';
 
 /** Poll period, ms: fast enough for a live bar, gentle on the API. */
 const pollMs = 400;
@@ -21,7 +21,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Follows a rebuild job to its end, reporting each step. */
-export async function followRebuild(api: ApiClient, jobId: string, report: (p: UploadProgress) => void, signal: AbortSignal, share?: number): Promise<UploadProgress> {
+export async function followRebuild(api: ApiClient, jobId: string, onProgress: (p: UploadProgress) => void, signal: AbortSignal, share?: number): Promise<UploadProgress> {
+  const report = monotonicReporter(onProgress);
   for (;;) {
     const progress = rebuildProgress(toJobStatus(await api.getAdmin<unknown>(`/jobs/${encodeURIComponent(jobId)}`)), share);
     report(progress);
@@ -31,7 +32,8 @@ export async function followRebuild(api: ApiClient, jobId: string, report: (p: U
 }
 
 /** Follows an ingest job, then the rebuild it triggers, to the end. */
-export async function followUpload(api: ApiClient, ingestJobId: string, report: (p: UploadProgress) => void, signal: AbortSignal): Promise<UploadProgress> {
+export async function followUpload(api: ApiClient, ingestJobId: string, onProgress: (p: UploadProgress) => void, signal: AbortSignal): Promise<UploadProgress> {
+  const report = monotonicReporter(onProgress);
   let status = toJobStatus(await api.getAdmin<unknown>(`/jobs/${encodeURIComponent(ingestJobId)}`));
   for (;;) {
     const progress = ingestProgress(status);
