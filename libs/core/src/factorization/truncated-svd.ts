@@ -68,7 +68,7 @@ export interface TruncatedSvd {
  * values theta = s^2 have absolute error ~ eps s_1^2, i.e. relative error eps (s_1 / s_i)^2 in
  * s_i, and the left vectors u_i = A v_i / s_i inherit the same factor in their orthogonality.
  * For the top singular triplets of a rating matrix (s_1 / s_50 ~ 3-10) that is ~1e-14, below
- * the 1e-6 the callers and tests need; when s_1 / s_k exceeds 1e4 the left vectors are
+ * the 1e-6 the callers and tests need; when s_1 / s_k exceeds 100 the left vectors are
  * re-orthonormalized at the end (and completed with random orthogonal directions for numerically
  * zero singular values), so U stays orthonormal for rank-deficient inputs too.
  *
@@ -190,16 +190,17 @@ function subtractProjection(x: Float64Array, basis: Float64Array, offset: number
 /**
  * The other side's singular vectors `g V diag(1/S)` (`g.rows x k`, row-major), by one pass over
  * g for all k vectors. Their orthogonality error is ~ eps (s_1 / s_i)^2; when that could exceed
- * ~1e-8 (s_1 / s_k > 1e4) the columns are re-orthonormalized in order, and columns of
- * numerically zero singular values become random unit vectors orthogonal to the others.
+ * ~1e-12 (s_1 / s_k > 100) the columns are re-orthonormalized in order (O(rows k^2)), and columns
+ * of numerically zero singular values become random unit vectors orthogonal to the others.
  */
 function leftVectors(g: CsrMatrix, right: Float64Array, S: Float64Array, random: Random): Float64Array {
   const k = S.length;
   const rows = g.rows;
   const out = new Float64Array(rows * k);
   multiplyDenseRows(g, right, k, out);
-  for (let i = 0; i < rows; i++) for (let c = 0; c < k; c++) out[i * k + c] = S[c] > 0 ? out[i * k + c] / S[c] : 0;
-  if (S[k - 1] > 1e-4 * S[0]) return out;
+  const inverse = S.map((s) => (s > 0 ? 1 / s : 0));
+  for (let i = 0; i < rows; i++) for (let c = 0, o = i * k; c < k; c++) out[o + c] *= inverse[c];
+  if (S[k - 1] > 1e-2 * S[0]) return out;
   const columns = new Float64Array(rows * k);
   for (let i = 0; i < rows; i++) for (let c = 0; c < k; c++) columns[c * rows + i] = out[i * k + c];
   for (let c = 0; c < k; c++) {

@@ -123,7 +123,17 @@ export function multiplyDenseRows(a: CsrMatrix, x: Float64Array, width: number, 
   out.fill(0, 0, a.rows * width);
   for (let i = 0; i < a.rows; i++) {
     const o = i * width;
-    for (let p = indptr[i], end = indptr[i + 1]; p < end; p++) {
+    const end = indptr[i + 1];
+    let p = indptr[i];
+    // Two entries per sweep of the output row: half the read-modify-writes of out.
+    for (; p + 1 < end; p += 2) {
+      const v0 = values[p];
+      const v1 = values[p + 1];
+      const x0 = indices[p] * width;
+      const x1 = indices[p + 1] * width;
+      for (let c = 0; c < width; c++) out[o + c] += v0 * x[x0 + c] + v1 * x[x1 + c];
+    }
+    for (; p < end; p++) {
       const v = values[p];
       const xo = indices[p] * width;
       for (let c = 0; c < width; c++) out[o + c] += v * x[xo + c];
