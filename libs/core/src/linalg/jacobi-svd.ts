@@ -27,22 +27,20 @@ export function jacobiSvd(a: Float64Array, m: number, n: number, tolerance = 1e-
   const v = new Float64Array(n * n);
   for (let j = 0; j < n; j++) v[j * n + j] = 1;
 
+  // Squared column norms, recomputed at each sweep and updated exactly by each rotation in
+  // between (alpha' = alpha - t gamma, beta' = beta + t gamma, the rotation's eigenvalues of the
+  // 2 x 2 Gram block): one dot product per pair instead of three.
+  const squares = new Float64Array(n);
   for (let sweep = 0; sweep < maxSweeps; sweep++) {
     let rotated = false;
+    for (let j = 0; j < n; j++) squares[j] = dot(w, j * m, j * m, m);
     for (let p = 0; p < n - 1; p++) {
       for (let q = p + 1; q < n; q++) {
         const po = p * m;
         const qo = q * m;
-        let alpha = 0;
-        let beta = 0;
-        let gamma = 0;
-        for (let i = 0; i < m; i++) {
-          const x = w[po + i];
-          const y = w[qo + i];
-          alpha += x * x;
-          beta += y * y;
-          gamma += x * y;
-        }
+        const alpha = squares[p];
+        const beta = squares[q];
+        const gamma = dot(w, po, qo, m);
         if (gamma === 0 || Math.abs(gamma) <= tolerance * Math.sqrt(alpha * beta)) continue;
         rotated = true;
         const zeta = (beta - alpha) / (2 * gamma);
@@ -51,6 +49,8 @@ export function jacobiSvd(a: Float64Array, m: number, n: number, tolerance = 1e-
         const s = c * t;
         rotate(w, po, qo, m, c, s);
         rotate(v, p * n, q * n, n, c, s);
+        squares[p] = Math.max(0, alpha - t * gamma);
+        squares[q] = Math.max(0, beta + t * gamma);
       }
     }
     if (!rotated) break;
@@ -75,6 +75,19 @@ export function jacobiSvd(a: Float64Array, m: number, n: number, tolerance = 1e-
     for (let i = 0; i < n; i++) V[i * n + jj] = v[j * n + i];
   }
   return { U, S, V };
+}
+
+/** `a[p .. p+length) . a[q .. q+length)` with two accumulators. */
+function dot(a: Float64Array, p: number, q: number, length: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let i = 0;
+  for (; i + 1 < length; i += 2) {
+    s0 += a[p + i] * a[q + i];
+    s1 += a[p + i + 1] * a[q + i + 1];
+  }
+  if (i < length) s0 += a[p + i] * a[q + i];
+  return s0 + s1;
 }
 
 /** Applies the plane rotation (c, s) to the columns of `a` starting at `p` and `q`, each `length` long. */
