@@ -124,6 +124,8 @@ export class ProcessSet {
   node(name: string, script: string, options: StartOptions = {}): ManagedProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...(options.args ?? [])], {
       cwd: repoRoot,
+      // Its own process group, so cleanup can kill what it started too (`movielens cluster`'s children).
+      detached: true,
       env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -149,8 +151,15 @@ export class ProcessSet {
     return this.list.map((p) => p.tail(n)).join('\n');
   }
 
-  /** SIGKILLs every process still running and waits for them. */
+  /** SIGKILLs every process still running, with its process group (children it spawned), and waits for them. */
   async stopAll(): Promise<void> {
+    for (const p of this.list) {
+      try {
+        process.kill(-p.pid, 'SIGKILL');
+      } catch {
+        // The group is gone already (or the process was not a group leader).
+      }
+    }
     await Promise.all(this.list.map((p) => p.kill('SIGKILL')));
     this.list.length = 0;
   }
