@@ -128,6 +128,7 @@ export const openApiDocument = {
         type: 'object',
         properties: {
           userId: { type: 'integer', description: 'GET /users/{id}/next only' },
+          lastWatched: { type: ['object', 'null'], description: 'GET /users/{id}/next only: the most recent movie of the history', properties: { movieId: { type: 'integer' }, title: { type: ['string', 'null'] } } },
           model: { type: 'string' },
           ignored: { type: 'array', items: { type: 'integer' }, description: 'POST /sessions/next only: session movie ids the LSTM does not know' },
           next: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, title: { type: ['string', 'null'] }, score: { type: 'number', description: 'LSTM logit (higher is likelier next)' } } } },

@@ -47,6 +47,7 @@ describe('GET /users/:id/next', () => {
       const history = historyOf(id);
       // Same float32 weights and the same predictor code: identical lists and scores.
       expect(res.body.next).toEqual(expected(history, 5));
+      expect(res.body.lastWatched.movieId).toBe(history[history.length - 1]);
       for (const n of res.body.next as { movieId: number }[]) expect(history).not.toContain(n.movieId);
     }
   });

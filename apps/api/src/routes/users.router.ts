@@ -93,7 +93,9 @@ export function usersRouter({ readModel, models, datasets }: AppDeps): Router {
       if ((await snap.lstm()) === null) throw lstmNotReady(snap.version);
       const history = await snap.userHistory(id);
       if (history === null) throw notFound(`User ${id} has no ratings in model ${snap.version}.`);
-      return { userId: id, model: snap.version, next: await nextMovies(snap, history, k) };
+      const last = history.length > 0 ? history[history.length - 1] : null;
+      const lastWatched = last === null ? null : { movieId: last, title: snap.title(last) };
+      return { userId: id, model: snap.version, lastWatched, next: await nextMovies(snap, history, k) };
     });
   });
 

@@ -105,6 +105,15 @@ export interface RecommendationsAnswer {
   recommendations: Recommendation[];
 }
 
+/** `GET /users/:id/next`: what the sequence model (LSTM) expects the user to watch next. */
+export interface NextMoviesAnswer {
+  userId: number;
+  model: string;
+  /** The most recent movie of the user's history. */
+  lastWatched: { movieId: number; title: string | null } | null;
+  next: { movieId: number; title: string | null; score: number }[];
+}
+
 /** Sizes a model was built from. */
 export interface ModelCounts {
   users?: number;

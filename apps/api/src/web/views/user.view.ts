@@ -1,5 +1,5 @@
 /** A user: profile, favourite genres, highest-rated movies and recommendations. */
-import type { RecommendationsAnswer, UserAnswer } from '../lib/api-types';
+import type { NextMoviesAnswer, RecommendationsAnswer, UserAnswer } from '../lib/api-types';
 import { formatCount, formatRating, formatScore, genderLabel, pluralize, starsText } from '../lib/format';
 import { formatHash } from '../lib/route';
 import { h } from '../ui/dom';
@@ -98,6 +98,8 @@ export function userView(ctx: ViewContext, id: number | null): void {
   const profileBody = h('div');
   const ratedBody = h('div');
   const recsBody = h('div');
+  const nextBody = h('div');
+  const nextCard = h('section', { class: 'card', id: 'next-movies', hidden: true }, h('h2', {}, 'Up next'), nextBody);
   const ratedCard = h('section', { class: 'card' }, h('h2', {}, 'Highest rated'), ratedBody);
   ctx.root.append(
     h(
@@ -107,6 +109,7 @@ export function userView(ctx: ViewContext, id: number | null): void {
       ratedCard,
       h('section', { class: 'card', id: 'recommendations' }, h('h2', {}, 'Recommended'), recsBody),
     ),
+    nextCard,
   );
   // Both cards come from one request; a failed request is forgotten so "Try again" refetches.
   let pending: Promise<UserAnswer> | undefined;
@@ -136,4 +139,29 @@ export function userView(ctx: ViewContext, id: number | null): void {
     },
     'Computing recommendations…',
   );
+  void showNextMovies(ctx, id, nextCard, nextBody);
+}
+
+/**
+ * "Because you just watched ...": the sequence model's guesses from the order of the user's
+ * ratings. The card stays hidden when the model has no LSTM (503 NOT_READY) or on any error:
+ * it is an extra, and the recommendations above already cover the user.
+ */
+async function showNextMovies(ctx: ViewContext, id: number, card: HTMLElement, body: HTMLElement): Promise<void> {
+  try {
+    const answer = await ctx.api.get<NextMoviesAnswer>(`/users/${id}/next`, { k: 10 }, ctx.signal);
+    if (ctx.signal.aborted || answer.next.length === 0) return;
+    const last = answer.lastWatched;
+    body.append(
+      h('p', {}, last === null ? 'From the order of their ratings:' : h('span', {}, 'Because they just watched ', movieLink({ id: last.movieId, title: last.title ?? `movie ${last.movieId}` }), ':')),
+      h(
+        'ol',
+        { class: 'ranked-list' },
+        answer.next.map((m) => h('li', {}, movieLink({ id: m.movieId, title: m.title ?? `movie ${m.movieId}` }), h('span', { class: 'score', title: 'Sequence model (LSTM) score' }, `score ${formatScore(m.score)}`))),
+      ),
+    );
+    card.hidden = false;
+  } catch {
+    card.hidden = true;
+  }
 }
