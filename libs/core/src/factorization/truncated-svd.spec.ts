@@ -1,7 +1,7 @@
 import { Matrix, SVD } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { buildRatingMatrix } from '../sparse/rating-matrix';
-import { denseOf, lowRankTable, matrixOf } from '../sparse/rating-table.fixtures';
+import { denseOf, lowRankTable, matrixOf, tableOf } from '../sparse/rating-table.fixtures';
 import type { CsrMatrix } from '../sparse/csr';
 import { truncatedSvd } from './truncated-svd';
 
@@ -72,5 +72,30 @@ describe('truncatedSvd', () => {
     const big = truncatedSvd(matrix, { k: 50 });
     expect(big.k).toBe(12);
     expect(big.explainedVariance).toBeCloseTo(1, 9);
+  });
+
+  it('matches the exact dense SVD on a wide matrix (rows < cols: Lanczos on A A^T, factors swapped back)', () => {
+    const { matrix } = buildRatingMatrix(lowRankTable(120, 260, 0.3, 6, 0.5, 21));
+    expect(matrix.rows).toBeLessThan(matrix.cols);
+    checkAgainstExact(matrix, 15);
+  });
+
+  it('returns orthonormal U and V when k exceeds the rank (zero singular values get orthogonal completions)', () => {
+    // Every user rates movies 1..4 with one of two patterns: the centered matrix has rank <= 2.
+    const rows: [number, number, number][] = [];
+    for (let u = 1; u <= 30; u++) for (let m = 1; m <= 4; m++) rows.push([u, m, u % 2 === 0 ? m : 5 - ((m * 3) % 4)]);
+    const { matrix } = buildRatingMatrix(tableOf(rows));
+    const k = 4;
+    const svd = truncatedSvd(matrix, { k });
+    expect(svd.k).toBe(k);
+    const exact = new SVD(denseOf(matrix), { autoTranspose: true });
+    // Values match the dense SVD to rounding of the largest one (exact zeros come out ~1e-8 s_1 from
+    // the Gram matrix's eps s_1^2 error, sqrt-ed).
+    for (let i = 0; i < k; i++) expect(Math.abs(svd.S[i] - exact.diagonal[i])).toBeLessThan(1e-6 * exact.diagonal[0]);
+    for (const [f, n] of [[svd.U, matrix.rows], [svd.V, matrix.cols]] as const) {
+      const F = matrixOf(f, n, k);
+      const gram = F.transpose().mmul(F);
+      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) expect(gram.get(i, j)).toBeCloseTo(i === j ? 1 : 0, 10);
+    }
   });
 });

@@ -25,7 +25,10 @@ export interface TruncatedSvdOptions {
   tolerance?: number;
   /** Seed of the random start vector; default 42. The same seed gives the same factors. */
   seed?: number;
-  /** The transpose of the matrix, if the caller already has it (saves one O(nnz) pass). */
+  /**
+   * The transpose of the matrix, if the caller already has it. Only used when rows < cols (the
+   * Lanczos then runs on A A^T, which needs A^T in CSR form); saves one O(nnz) pass there.
+   */
   transposed?: CsrMatrix;
 }
 
@@ -41,7 +44,10 @@ export interface TruncatedSvd {
   V: Float64Array;
   /** Restart cycles used. */
   iterations: number;
-  /** Products with A plus products with A^T (sparse matrix-vector). */
+  /**
+   * Products with A plus products with A^T (sparse matrix-vector): each Lanczos step's fused
+   * A^T A pass counts as two, and the final U = A V (one pass for all k vectors) as k.
+   */
   matvecs: number;
   /** True when the tolerance was met within `maxIterations`. */
   converged: boolean;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frobeniusNormSquared, multiplyVector, transpose } from './csr';
+import { frobeniusNormSquared, multiplyDenseRows, multiplyGram, multiplyVector, transpose } from './csr';
 import { buildRatingMatrix } from './rating-matrix';
 import { lowRankTable, tableOf } from './rating-table.fixtures';
 
@@ -52,5 +52,29 @@ describe('CSR kernels', () => {
     const lhs = y.reduce((s, v) => s + v * v, 0);
     const rhs = x.reduce((s, v, j) => s + v * z[j], 0);
     expect(rhs).toBeCloseTo(lhs, 9);
+  });
+
+  it('computes A^T A x in one pass and A X for a row-major block exactly like repeated mat-vecs', () => {
+    const { matrix } = buildRatingMatrix(lowRankTable(41, 23, 0.5, 3, 0.5, 12));
+    const t = transpose(matrix);
+    const x = Float64Array.from({ length: matrix.cols }, (_, j) => Math.sin(j + 1));
+    const y = new Float64Array(matrix.rows);
+    const expected = new Float64Array(matrix.cols);
+    multiplyVector(matrix, x, y);
+    multiplyVector(t, y, expected);
+    const gram = new Float64Array(matrix.cols).fill(Number.NaN); // overwritten, never accumulated into
+    multiplyGram(matrix, x, gram);
+    // Same sums in a different order: equal to rounding (|values| <= 4, 41 rows).
+    for (let j = 0; j < matrix.cols; j++) expect(gram[j]).toBeCloseTo(expected[j], 10);
+
+    const width = 5;
+    const block = Float64Array.from({ length: matrix.cols * width }, (_, i) => Math.cos(i));
+    const out = new Float64Array(matrix.rows * width).fill(Number.NaN);
+    multiplyDenseRows(matrix, block, width, out);
+    for (let c = 0; c < width; c++) {
+      const column = Float64Array.from({ length: matrix.cols }, (_, j) => block[j * width + c]);
+      multiplyVector(matrix, column, y);
+      for (let i = 0; i < matrix.rows; i++) expect(out[i * width + c]).toBeCloseTo(y[i], 12);
+    }
   });
 });
