@@ -47,6 +47,12 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   logger.info({ signal }, 'shutting down: finishing running jobs');
   stopHeartbeat();
+  if (![redis, connection].every((c) => c.status === 'ready')) {
+    // Closing would wait for Redis forever, and a running job cannot finish without it: its
+    // lock expires and another worker takes it again (nothing is lost by exiting now).
+    logger.warn('Redis is unreachable: exiting without waiting for it');
+    process.exit(0);
+  }
   await workers.close();
   await Promise.all([redis.quit(), connection.quit()]);
   process.exit(0);

@@ -48,6 +48,12 @@ async function shutdown(signal: string): Promise<void> {
   closing = true;
   logger.info({ signal }, 'closing: finishing the current job');
   stopHeartbeat();
+  if (![redis, bull].every((c) => c.status === 'ready')) {
+    // Closing would wait for Redis forever, and a running job cannot finish without it: its
+    // lock expires and another worker takes it again (nothing is lost by exiting now).
+    logger.warn('Redis is unreachable: exiting without waiting for it');
+    process.exit(0);
+  }
   await worker.close();
   await rebuildQueue.close();
   await Promise.all([bull.quit(), redis.quit()]);
