@@ -112,4 +112,16 @@ describe('Redis restarts', () => {
     expect(job.state, `${job.failedReason}\n${procs.logs()}`).toBe('completed');
     expect(await models.currentVersion()).not.toBe(before);
   });
+
+  it('SIGTERM while Redis is down: every process still exits 0 within a bound', async () => {
+    await server.stop();
+    await waitFor('the API to notice', async () => ((await fetch(`${system.apiUrl}/readyz`)).status === 503 ? true : undefined), 20_000);
+    const running = procs.all().filter((p) => p.running);
+    expect(running.length).toBe(3);
+    for (const p of running) p.child.kill('SIGTERM');
+    // The API waits at most SHUTDOWN_TIMEOUT_MS (10 s) for requests; the workers do not wait for Redis.
+    const exits = await Promise.race([Promise.all(running.map((p) => p.exited)), sleep(20_000).then(() => null)]);
+    expect(exits, running.map((p) => `${p.name} running=${p.running}\n${p.tail(5)}`).join('\n')).toEqual(running.map(() => ({ code: 0, signal: null })));
+    await startRedis(); // for afterAll's stop
+  });
 });
