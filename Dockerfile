@@ -9,6 +9,8 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY libs/ libs/
 COPY apps/ apps/
+# npm ci checks every workspace of the lock file; the test project needs only its manifest.
+COPY tests/fault-tolerance/package.json tests/fault-tolerance/package.json
 RUN npm ci --no-audit --no-fund \
  && node --import tsx apps/api/src/web/build.ts --skip-typecheck
 
@@ -18,6 +20,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/ libs/
 COPY apps/ apps/
+COPY tests/fault-tolerance/package.json tests/fault-tolerance/package.json
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # 3. What every process image shares.
