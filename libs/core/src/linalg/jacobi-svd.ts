@@ -1,7 +1,8 @@
 /**
  * SVD of a small dense matrix by one-sided Jacobi rotations (Hestenes 1958; Demmel and Veselic
- * 1992 show it is accurate to high relative precision). Used for the (k+p) x (k+p) projected
- * matrix of the randomized SVD, where it takes a few milliseconds and needs no dependency.
+ * 1992 show it is accurate to high relative precision). Used for the d x d projected matrix of
+ * the Lanczos truncated SVD (d ~ 100: a few milliseconds, no dependency); that matrix is symmetric
+ * positive semidefinite, so its SVD is its eigendecomposition.
  */
 
 /** Result of `jacobiSvd`: A = U diag(S) V^T with S descending. */
