@@ -9,12 +9,13 @@
  * invocation on the same matrix, so the ratio is meaningful on a noisy machine.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CsrMatrix, RatingTable } from '@movielens/core';
 import { buildRatingMatrix, movieVectors, Random, recommendUsers, topKSimilar, truncatedSvd } from '@movielens/core';
+import { readMl100kRatings } from '../libs/core/src/sparse/rating-table.fixtures';
 
 const USERS = 6040;
 const MOVIES = 3706;
@@ -143,24 +144,7 @@ function scipyReference(matrix: CsrMatrix, runs: number) {
   }
 }
 
-/** ML-100K u.data from ../shared/data (never committed), or undefined when absent. */
-function readMl100k(): RatingTable | undefined {
-  const file = fileURLToPath(new URL('../../shared/data/ml-100k/u.data', import.meta.url));
-  if (!existsSync(file)) return undefined;
-  const lines = readFileSync(file, 'utf8').trim().split('\n');
-  const n = lines.length;
-  const table: RatingTable = { length: n, users: new Int32Array(n), movies: new Int32Array(n), ratings: new Float32Array(n), timestamps: new Uint32Array(n) };
-  lines.forEach((line, i) => {
-    const [u, m, r, t] = line.split('\t').map(Number);
-    table.users[i] = u;
-    table.movies[i] = m;
-    table.ratings[i] = r;
-    table.timestamps[i] = t;
-  });
-  return table;
-}
-
-const ml100k = readMl100k();
+const ml100k = readMl100kRatings();
 if (ml100k) benchmark('ML-100K (real u.data)', ml100k);
 else console.log('ML-100K skipped: ../shared/data/ml-100k/u.data is not present');
 benchmark('ML-1M-sized synthetic', syntheticMl1m(1));

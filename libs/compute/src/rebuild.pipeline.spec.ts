@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Queue, QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
+import { requestRebuild } from '@movielens/jobs';
 import { DatasetStore, KeySchema, ModelStore, ModelTable } from '@movielens/store';
-import { deleteKeysMatching, testPrefix, testRedisClient } from '@movielens/test-support';
-import { bullConnection, seedDataset, startInProcessWorkers, syntheticDataset } from '../test/fixtures';
+import { openRebuildHarness, type RebuildHarness, seedDataset, startInProcessWorkers, syntheticDataset } from '../test/fixtures';
 import { REBUILD_STAGES, type RebuildProgress, type RebuildResult } from './rebuild.processor';
 import { buildRatingMatrix, encodeMf, movieVectors, recommendUsers, topKSimilar, trainLstm, trainMf, truncatedSvd } from '@movielens/core';
 import type { ComputeWorkers } from './compute-workers';
 
+let h: RebuildHarness;
 let redis: Redis;
 let connection: Redis;
 let prefix: string;
@@ -19,30 +19,18 @@ let events: QueueEvents;
 let workers: ComputeWorkers;
 
 beforeEach(async () => {
-  redis = testRedisClient();
-  connection = bullConnection();
-  prefix = testPrefix('compute');
-  keys = new KeySchema(prefix);
-  models = new ModelStore(redis, keys);
-  queue = new Queue(QueueName.rebuild, { connection, prefix: bullPrefix(prefix) });
-  events = new QueueEvents(QueueName.rebuild, { connection: connection.duplicate(), prefix: bullPrefix(prefix) });
-  await events.waitUntilReady();
+  h = await openRebuildHarness('compute');
+  ({ redis, connection, prefix, keys, models, queue, events } = h);
   workers = await startInProcessWorkers(redis, connection, prefix);
 });
 
 afterEach(async () => {
   await workers.close();
-  await events.close();
-  await queue.close();
-  await deleteKeysMatching(redis, prefix);
-  await Promise.all([redis.quit(), connection.quit()]);
+  await h.close();
 });
 
 /** Requests a rebuild and waits for its result. */
-async function rebuild(params: Record<string, number | boolean> = {}): Promise<RebuildResult> {
-  const job = await requestRebuild(queue, { trigger: 'cli', params }, { debounceMs: 0 });
-  return (await job.waitUntilFinished(events, 60_000)) as RebuildResult;
-}
+const rebuild = (params: Record<string, number | boolean> = {}): Promise<RebuildResult> => h.rebuild(params);
 
 describe('rebuild pipeline', () => {
   it('publishes a version whose similar lists and recommendations equal the direct computation', async () => {

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Queue, QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
+import { QueueName, requestRebuild } from '@movielens/jobs';
 import { KeySchema, ModelStore } from '@movielens/store';
-import { deleteKeysMatching, testPrefix, testRedisClient } from '@movielens/test-support';
-import { bullConnection, seedDataset, startInProcessWorkers, waitFor } from '../test/fixtures';
+import { openRebuildHarness, type RebuildHarness, seedDataset, startInProcessWorkers, waitFor } from '../test/fixtures';
 import type { RebuildResult } from './rebuild.processor';
 import type { ComputeWorkers } from './compute-workers';
 import { STAGED_FACTORS } from './staging';
 
+let h: RebuildHarness;
 let redis: Redis;
 let connection: Redis;
 let prefix: string;
@@ -19,23 +19,14 @@ let events: QueueEvents;
 const started: ComputeWorkers[] = [];
 
 beforeEach(async () => {
-  redis = testRedisClient();
-  connection = bullConnection();
-  prefix = testPrefix('versions');
-  keys = new KeySchema(prefix);
-  models = new ModelStore(redis, keys);
-  queue = new Queue(QueueName.rebuild, { connection, prefix: bullPrefix(prefix) });
-  events = new QueueEvents(QueueName.rebuild, { connection: connection.duplicate(), prefix: bullPrefix(prefix) });
-  await events.waitUntilReady();
+  h = await openRebuildHarness('versions');
+  ({ redis, connection, prefix, keys, models, queue, events } = h);
   await seedDataset(redis, keys, 'd1');
 });
 
 afterEach(async () => {
   for (const w of started.splice(0)) await w.close();
-  await events.close();
-  await queue.close();
-  await deleteKeysMatching(redis, prefix);
-  await Promise.all([redis.quit(), connection.quit()]);
+  await h.close();
 });
 
 async function workers(queues?: (typeof QueueName.rebuild | typeof QueueName.rebuildShard)[]): Promise<ComputeWorkers> {
@@ -44,10 +35,7 @@ async function workers(queues?: (typeof QueueName.rebuild | typeof QueueName.reb
   return w;
 }
 
-async function rebuild(params: Record<string, number>): Promise<RebuildResult> {
-  const job = await requestRebuild(queue, { trigger: 'cli', params }, { debounceMs: 0 });
-  return (await job.waitUntilFinished(events, 60_000)) as RebuildResult;
-}
+const rebuild = (params: Record<string, number | boolean>): Promise<RebuildResult> => h.rebuild(params);
 
 /** Every key of a model version (all its slots). */
 async function keysOf(ver: string): Promise<string[]> {

@@ -3,14 +3,15 @@
  * (so similar lists have clear winners, few ties), written to Redis as a committed dataset
  * version with DatasetWriter, and helpers to run compute workers against it.
  */
+import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { allocateRatingTable, Random, type Movie, type RatingTable, type User } from '@movielens/core';
-import { bullPrefix } from '@movielens/jobs';
-import { DatasetWriter, KeySchema, type DatasetMeta } from '@movielens/store';
+import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
+import { DatasetWriter, KeySchema, ModelStore, type DatasetMeta } from '@movielens/store';
 import { createLogger } from '@movielens/config';
-import { testRedisUrl } from '@movielens/test-support';
+import { deleteKeysMatching, testPrefix, testRedisClient, testRedisUrl } from '@movielens/test-support';
 import type {} from '@movielens/test-support/global-setup';
-import { computeWorkersReady, startComputeWorkers, type ComputeQueue, type ComputeWorkers } from '../src/index';
+import { computeWorkersReady, startComputeWorkers, type ComputeQueue, type ComputeWorkers, type RebuildResult } from '../src/index';
 
 /** Shape of a synthetic dataset. */
 export interface SyntheticShape {
@@ -95,4 +96,49 @@ export async function waitFor(check: () => Promise<boolean>, what: string, timeo
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** One test's rebuild queue on the test Redis, under its own random prefix. */
+export interface RebuildHarness {
+  redis: Redis;
+  connection: Redis;
+  prefix: string;
+  keys: KeySchema;
+  models: ModelStore;
+  queue: Queue;
+  events: QueueEvents;
+  /** Requests a rebuild (no debounce) and waits up to 60 s for its result. */
+  rebuild(params?: Record<string, number | boolean>): Promise<RebuildResult>;
+  /** Closes the queue and connections and deletes every key of the prefix. */
+  close(): Promise<void>;
+}
+
+/** Opens a {@link RebuildHarness}; `label` starts the random prefix. */
+export async function openRebuildHarness(label: string): Promise<RebuildHarness> {
+  const redis = testRedisClient();
+  const connection = bullConnection();
+  const prefix = testPrefix(label);
+  const keys = new KeySchema(prefix);
+  const queue = new Queue(QueueName.rebuild, { connection, prefix: bullPrefix(prefix) });
+  const events = new QueueEvents(QueueName.rebuild, { connection: connection.duplicate(), prefix: bullPrefix(prefix) });
+  await events.waitUntilReady();
+  return {
+    redis,
+    connection,
+    prefix,
+    keys,
+    models: new ModelStore(redis, keys),
+    queue,
+    events,
+    async rebuild(params = {}) {
+      const job = await requestRebuild(queue, { trigger: 'cli', params }, { debounceMs: 0 });
+      return (await job.waitUntilFinished(events, 60_000)) as RebuildResult;
+    },
+    async close() {
+      await events.close();
+      await queue.close();
+      await deleteKeysMatching(redis, prefix);
+      await Promise.all([redis.quit(), connection.quit()]);
+    },
+  };
 }
