@@ -2,6 +2,7 @@ import { Matrix, SVD } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../random';
 import { orthogonalizeAgainst } from './basis';
+import { blockDotProducts } from './dense-matrix';
 import { jacobiSvd } from './jacobi-svd';
 import { TopN } from './top-n';
 
@@ -18,6 +19,31 @@ describe('jacobiSvd', () => {
         let x = 0;
         for (let c = 0; c < 20; c++) x += U[i * 20 + c] * S[c] * V[j * 20 + c];
         expect(x).toBeCloseTo(a[i * 20 + j], 12);
+      }
+    }
+  });
+});
+
+describe('blockDotProducts', () => {
+  it('equals a plain index-order dot product bit for bit, for odd tile remainders of queries and targets', () => {
+    const random = new Random(5);
+    // 7 query rows (3 pairs + 1 left over) against 11 targets (2 groups of 4 + 3 left over), dim 13.
+    const dim = 13;
+    const queries = { rows: 9, cols: dim, data: Float64Array.from({ length: 9 * dim }, () => random.gaussian()) };
+    const targets = { rows: 11, cols: dim, data: Float64Array.from({ length: 11 * dim }, () => random.gaussian()) };
+    for (const [start, count] of [
+      [1, 7],
+      [0, 1],
+      [2, 2],
+    ]) {
+      const out = new Float64Array(count * targets.rows).fill(Number.NaN);
+      blockDotProducts(queries, start, count, targets, out);
+      for (let b = 0; b < count; b++) {
+        for (let j = 0; j < targets.rows; j++) {
+          let s = 0;
+          for (let c = 0; c < dim; c++) s += queries.data[(start + b) * dim + c] * targets.data[j * dim + c];
+          expect(out[b * targets.rows + j]).toBe(s);
+        }
       }
     }
   });
