@@ -5,7 +5,7 @@ import { requestRebuild } from '@movielens/jobs';
 import { DatasetStore, KeySchema, ModelStore, ModelTable } from '@movielens/store';
 import { openRebuildHarness, type RebuildHarness, seedDataset, startInProcessWorkers, syntheticDataset } from '../test/fixtures';
 import { REBUILD_STAGES, type RebuildProgress, type RebuildResult } from './rebuild.processor';
-import { buildRatingMatrix, encodeMf, movieVectors, recommendUsers, topKSimilar, trainLstm, trainMf, truncatedSvd } from '@movielens/core';
+import { buildRatingMatrix, buildUserSequences, encodeMf, LstmPredictor, movieVectors, recommendUsers, topKSimilar, trainLstm, trainMf, truncatedSvd } from '@movielens/core';
 import type { ComputeWorkers } from './compute-workers';
 
 let h: RebuildHarness;
@@ -114,6 +114,21 @@ describe('rebuild pipeline', () => {
     expect(got.shape).toEqual(want.shape);
     expect(got.movieIds).toEqual(want.movieIds);
     expect(got.weights).toEqual(want.weights);
+
+    // Per-user states: the hidden state after the whole time-ordered history, and that history.
+    expect(meta.tables['lstm-state'].bytes).toBeGreaterThan(0);
+    expect(meta.timings.lstmStates).toBeGreaterThan(0);
+    const seqs = buildUserSequences(ratings);
+    const predictor = new LstmPredictor(got);
+    const expected = new Float32Array(got.shape.hidden);
+    for (let u = 0; u < seqs.userIds.length; u++) {
+      const state = (await models.lstmState(result.modelVersion, seqs.userIds[u]))!;
+      expect([...state.history]).toEqual([...seqs.items.subarray(seqs.offsets[u], seqs.offsets[u + 1])]);
+      predictor.hiddenAfter(seqs.items, seqs.offsets[u], seqs.offsets[u + 1], expected);
+      // The same float32 forward code on the same weights: equal bit for bit.
+      expect(state.hidden).toEqual(expected);
+    }
+    expect(await models.lstmState(result.modelVersion, 10_000)).toBeNull();
   });
 
   it('stores no MF model when built with mf: false', async () => {
@@ -124,6 +139,7 @@ describe('rebuild pipeline', () => {
     expect(meta.tables[ModelTable.mf]).toBeUndefined();
     expect(await models.mf(result.modelVersion)).toBeNull();
     expect(await models.lstm(result.modelVersion)).toBeNull();
+    expect(await models.lstmState(result.modelVersion, 1)).toBeNull();
   });
 
   it('is a no-op when the current model already has this dataset and these params', async () => {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import { InputError } from '@movielens/core';
 import { QueueName, rebuildJobSchema, rebuildParamsSchema, rebuildStepSchema, type RebuildJobData, type RebuildParams, type RebuildShardJobData, type RebuildShardResult, type RebuildStep } from '@movielens/jobs';
-import { DatasetStore, ModelStore, ModelTable, ModelWriter, packColumns, type ModelMeta } from '@movielens/store';
+import { DatasetStore, ModelStore, ModelTable, ModelWriter, packColumns, packLstmUserState, type ModelMeta } from '@movielens/store';
 import type { ComputeDeps } from './compute.deps';
 import { RebuildLock } from './rebuild-lock';
 import { rowBlocks, stageInputs } from './staging';
@@ -179,9 +179,18 @@ export function createRebuildProcessor(deps: ComputeDeps) {
       const l = await deps.thread.run({ kind: 'train-lstm', ratings, epochs: params.lstmEpochs, seed: params.seed });
       const shape = Int32Array.of(l.numMovies, l.embeddingDim, l.hidden);
       await writer.putTable(ver, ModelTable.lstm, packColumns({ format: Int32Array.of(1), shape, movieIds: l.movieIds, weights: l.weights }));
+      await progress('lstm', 90);
+      // Each user's final hidden state and dense history, sharded by user id like `recs`:
+      // one HGET serves GET /users/:id/next (pipelined HSETs, see ModelWriter.putRows).
+      const states: Buffer[] = [];
+      for (let u = 0; u < l.userIds.length; u++) {
+        states.push(packLstmUserState(l.states.subarray(u * l.hidden, (u + 1) * l.hidden), l.items.subarray(l.offsets[u], l.offsets[u + 1])));
+      }
+      await writer.putRows(ver, ModelTable.lstmState, 0, l.userIds, states, params.shards);
       timings.lstm = performance.now() - t;
+      timings.lstmStates = l.statesMs;
       await progress('lstm', 100);
-      vlog.info({ movies: l.numMovies, trainMs: Math.round(l.ms) }, 'lstm trained');
+      vlog.info({ movies: l.numMovies, users: l.userIds.length, trainMs: Math.round(l.ms), statesMs: Math.round(l.statesMs) }, 'lstm trained');
     }
 
     const child = (table: 'similar' | 'recs', b: { part: number; start: number; end: number }, n: number): RebuildShardJobData => ({

@@ -24,7 +24,8 @@
  *   P:model:staging                        hash    model version being built -> started (ms); swept if abandoned
  *   P:{m:<ver>}:meta                       string  JSON ModelMeta
  *   P:{m:<ver>}:<table>                    string/hash  whole-model tables (factors, movie stats, analytics)
- *   P:{m:<ver>/<s>}:<table>                hash    sharded tables: similar movies, user recommendations
+ *   P:{m:<ver>/<s>}:<table>                hash    sharded tables: similar movies, user recommendations,
+ *                                                  per-user LSTM states (`lstm-state`)
  *
  *   P:lock:<name>                          string  short-lived locks (token value, PX expiry)
  *   P:events                               pub/sub channel: `dataset <ver>` / `model <ver>` switches

@@ -5,6 +5,8 @@
  *
  *   scored list   Int32 ids[n] | Float32 scores[n]            (8n bytes; one similar list / one user's recs)
  *   column table  Uint32 headerLength | JSON header | columns   (header: [{ name, type, length }], columns 8-byte aligned)
+ *   LSTM user     Uint32 H | Float32 hidden[H] | Int32 history[n]  (4 + 4H + 4n bytes; one user's final LSTM hidden
+ *                 state and rated movies as the model's dense indices, oldest first: all a next-movie answer needs)
  */
 
 /** A numeric column of a {@link ColumnTable}. */
@@ -88,4 +90,29 @@ export function unpackColumns(buf: Buffer): ColumnTable {
     table[col.name] = new Ctor(aligned(buf, start, start + col.length * Ctor.BYTES_PER_ELEMENT));
   }
   return table;
+}
+
+/** One user's stored next-movie LSTM state (see the layout in this file's header). */
+export interface LstmUserState {
+  /** Hidden state after the user's whole history (length = the model's hidden size). */
+  hidden: Float32Array;
+  /** The user's rated movies as dense indices of the version's LSTM model, oldest first. */
+  history: Int32Array;
+}
+
+/** Packs a user's LSTM state: the hidden size, the hidden vector, then the dense history. */
+export function packLstmUserState(hidden: Float32Array, history: Int32Array): Buffer {
+  const out = Buffer.allocUnsafe(4 + 4 * hidden.length + 4 * history.length);
+  out.writeUInt32LE(hidden.length, 0);
+  bytesOf(hidden).copy(out, 4);
+  bytesOf(history).copy(out, 4 + 4 * hidden.length);
+  return out;
+}
+
+/** Decodes a state packed by {@link packLstmUserState}; throws when the byte length does not fit the layout. */
+export function unpackLstmUserState(buf: Buffer): LstmUserState {
+  const size = buf.length >= 4 ? buf.readUInt32LE(0) : -1;
+  const end = 4 + 4 * size;
+  if (size < 1 || end > buf.length || buf.length % 4 !== 0) throw new Error(`malformed LSTM user state of ${buf.length} bytes`);
+  return { hidden: new Float32Array(aligned(buf, 4, end)), history: new Int32Array(aligned(buf, end)) };
 }

@@ -6,7 +6,7 @@ import type {} from '@movielens/test-support/global-setup';
 import { KeySchema } from './keys';
 import { ModelStore, type ModelMeta } from './model.store';
 import { ModelWriter } from './model-writer';
-import { packColumns, packScoredList, unpackColumns } from './model-codec';
+import { packColumns, packLstmUserState, packScoredList, unpackColumns, unpackLstmUserState } from './model-codec';
 
 let redis: Redis;
 let prefix: string;
@@ -119,5 +119,34 @@ describe('ModelStore / ModelWriter', () => {
     expect(table.b).toBeInstanceOf(Float64Array);
     expect([...table.b]).toEqual([0.1]);
     expect([...table.c]).toEqual([1.5, 2.5]);
+  });
+
+  it('serves per-user LSTM states by user id (one HGET each) and deletes them with the version', async () => {
+    await writer.begin('v1', 1000);
+    await writer.putRows('v1', 'lstm-state', 0, [10, 11, 13], [
+      packLstmUserState(Float32Array.of(0.5, -1.25), Int32Array.of(2, 0, 1)),
+      packLstmUserState(Float32Array.of(3, 4), Int32Array.of(1)),
+      packLstmUserState(Float32Array.of(0, 0), new Int32Array(0)),
+    ], 2);
+    const meta = await writer.publish({ id: 'v1', datasetVersion: 'd1', params: {}, timings: {}, singularValues: [], explainedVariance: 0, counts: { users: 3, movies: 3, ratings: 4 }, shards: 2, k: 0, host: 'h', createdAt: 1000, analytics: [] });
+    expect(Object.keys(meta.tables)).toEqual(['lstm-state']);
+    const a = await store.lstmState('v1', 10);
+    expect([...a!.hidden]).toEqual([0.5, -1.25]);
+    expect([...a!.history]).toEqual([2, 0, 1]);
+    expect([...(await store.lstmState('v1', 13))!.history]).toEqual([]);
+    expect(await store.lstmState('v1', 12)).toBeNull();
+    // User 10 lands in shard 0, users 11 and 13 in shard 1 (id modulo 2); both keys go with the version.
+    expect(await redis.exists(keys.modelShard('v1', 'lstm-state', 0), keys.modelShard('v1', 'lstm-state', 1))).toBe(2);
+    await writer.begin('v2', 2000);
+    await writer.publish({ ...meta, id: 'v2', createdAt: 2000 }, { keep: 0 });
+    expect(await keysOf('v1')).toEqual([]);
+  });
+
+  it('rejects an LSTM user state whose byte length does not fit its hidden size', () => {
+    const good = packLstmUserState(Float32Array.of(1, 2, 3), Int32Array.of(7));
+    expect(good).toHaveLength(4 + 12 + 4);
+    expect(() => unpackLstmUserState(good.subarray(0, 10))).toThrow(/malformed LSTM user state of 10 bytes/);
+    expect(() => unpackLstmUserState(Buffer.alloc(2))).toThrow(/malformed/);
+    expect(() => unpackLstmUserState(Buffer.alloc(8))).toThrow(/malformed/);
   });
 });

@@ -1,7 +1,7 @@
 import { decodeMf, deserializeLstm, type LstmModel, type MfModel, type MovieStats } from '@movielens/core';
 import type { KeySchema } from './keys';
 import type { RedisClient } from './connection';
-import { bytesOf, unpackColumns, unpackScoredList, type ColumnTable, type ScoredMovie } from './model-codec';
+import { bytesOf, unpackColumns, unpackLstmUserState, unpackScoredList, type ColumnTable, type LstmUserState, type ScoredMovie } from './model-codec';
 
 /** When and what a table of a model version was written: lets a reader detect a stale or torn table (Gorse-style). */
 export interface TableStamp {
@@ -80,6 +80,11 @@ export const ModelTable = {
   mf: 'mf',
   /** The next-movie LSTM: column table `format` (Int32 [1] = core lstm-v1), `shape` (Int32 [movies, embedding, hidden]), `movieIds`, `weights` (absent unless built with `lstm: true`). */
   lstm: 'lstm',
+  /**
+   * Sharded by user id: each user's final LSTM hidden state and dense history (model-codec
+   * `packLstmUserState`), written with `lstm` so serving a known user skips the recurrence.
+   */
+  lstmState: 'lstm-state',
   /** Set of every table key suffix written for the version, written before the table: what to delete. */
   manifest: 'manifest',
   /** Hash of table stamps: `<table>` or `<table>#<part>` (one per shard job) -> JSON TableStamp. */
@@ -201,6 +206,16 @@ export class ModelStore {
     return model;
   }
 
+  /**
+   * A user's stored LSTM state in version `ver` (one HGET): the hidden state after their
+   * whole history and that history as dense movie indices. Null when the user is not in the
+   * version's LSTM table, or the version has none (check `meta.tables['lstm-state']`).
+   */
+  async lstmState(ver: string, userId: number): Promise<LstmUserState | null> {
+    const buf = await this.shardField(ver, ModelTable.lstmState, userId);
+    return buf === null ? null : unpackLstmUserState(buf);
+  }
+
   /** User ids (dense order) and mean ratings (stars) of version `ver`: the mean is added back when predicting. */
   async users(ver: string): Promise<{ userIds: Int32Array; userMeans: Float32Array }> {
     const table = await this.columnTable(ver, ModelTable.users);
@@ -291,10 +306,15 @@ export class ModelStore {
   }
 
   private async scoredList(ver: string, table: string, id: number): Promise<ScoredMovie[] | null> {
+    const buf = await this.shardField(ver, table, id);
+    return buf === null ? null : unpackScoredList(buf);
+  }
+
+  /** The raw value of row `id` of a sharded table, or null when absent. */
+  private async shardField(ver: string, table: string, id: number): Promise<Buffer | null> {
     const meta = await this.meta(ver);
     if (meta === null) throw new Error(`model version ${ver} does not exist`);
-    const buf = await this.redis.hgetBuffer(this.keys.modelShard(ver, table, shardOf(id, meta.shards)), String(id));
-    return buf === null ? null : unpackScoredList(buf);
+    return this.redis.hgetBuffer(this.keys.modelShard(ver, table, shardOf(id, meta.shards)), String(id));
   }
 
   private async columnTable(ver: string, name: string): Promise<ColumnTable> {

@@ -5,8 +5,10 @@
  */
 import {
   buildRatingMatrix,
+  buildUserSequences,
   computeGroupAnalytics,
   computeMovieStats,
+  computeUserStates,
   encodeMf,
   InputError,
   movieVectors,
@@ -140,7 +142,7 @@ export interface TrainLstmTask {
   seed: number;
 }
 
-/** A trained LSTM as stored: shape, movie ids, flat weights. */
+/** A trained LSTM as stored: shape, movie ids, flat weights, and every user's final state. */
 export interface TrainedLstm {
   numMovies: number;
   embeddingDim: number;
@@ -149,6 +151,16 @@ export interface TrainedLstm {
   weights: Float32Array;
   /** Training time in the thread, ms. */
   ms: number;
+  /** Original user id per dense user. */
+  userIds: Int32Array;
+  /** numUsers + 1 offsets into `items`. */
+  offsets: Int32Array;
+  /** Every user's rated movies as dense movie indices, oldest first (core buildUserSequences). */
+  items: Int32Array;
+  /** users x hidden, row-major: each user's hidden state after their whole history (core computeUserStates). */
+  states: Float32Array;
+  /** Time of the state pass in the thread, ms. */
+  statesMs: number;
 }
 
 /** Any task. */
@@ -191,8 +203,15 @@ export async function runTask(task: ComputeTask): Promise<{ result: unknown; tra
     case 'train-lstm': {
       const started = performance.now();
       const model = await trainLstm(task.ratings, { epochs: task.epochs, seed: task.seed, threads: 1 });
-      const result: TrainedLstm = { ...model.shape, movieIds: model.movieIds, weights: model.weights, ms: performance.now() - started };
-      return { result, transfer: [result.movieIds.buffer as ArrayBuffer, result.weights.buffer as ArrayBuffer] };
+      const trained = performance.now();
+      // One forward pass over every whole history, so that serving a known user is the output layer alone.
+      const seqs = buildUserSequences(task.ratings);
+      const { states } = computeUserStates(model, seqs);
+      const result: TrainedLstm = {
+        ...model.shape, movieIds: model.movieIds, weights: model.weights, ms: trained - started,
+        userIds: seqs.userIds, offsets: seqs.offsets, items: seqs.items, states, statesMs: performance.now() - trained,
+      };
+      return { result, transfer: [result.movieIds, result.weights, result.userIds, result.offsets, result.items, result.states].map((a) => a.buffer as ArrayBuffer) };
     }
     case 'train-mf': {
       const result = trainMfTask(task);

@@ -10,3 +10,5 @@ export type { UserSequences } from './sequences';
 export { PopularitySampler } from './sampler';
 export { trainLstm } from './train';
 export type { LstmTrainOptions } from './train';
+export { computeUserStates } from './user-states';
+export type { LstmUserStates } from './user-states';

@@ -1,3 +1,4 @@
+import { InputError } from '../errors';
 import { denseIndex } from './sequences';
 import { lstmLayout, type LstmLayout } from './layout';
 import { dot, LstmCell } from './lstm-cell';
@@ -47,13 +48,13 @@ export class LstmPredictor {
   }
 
   /**
-   * Scores every movie after the dense-index history `items[from..to)` into `out`
-   * (length numMovies). Used by the evaluation, which works on dense indices.
+   * Runs the LSTM over the dense-index history `items[from..to)` from a zero state and
+   * returns the offset in `this.h` of the final hidden state (zeros for an empty history).
    */
-  scoreDense(items: ArrayLike<number>, from: number, to: number, out: Float32Array): void {
+  private run(items: ArrayLike<number>, from: number, to: number): number {
     const L = this.layout;
     const w = this.model.weights;
-    const { embeddingDim: d, hidden: hd, numMovies } = this.model.shape;
+    const { embeddingDim: d, hidden: hd } = this.model.shape;
     const { h, c } = this;
     h.fill(0);
     c.fill(0);
@@ -65,9 +66,38 @@ export class LstmPredictor {
         this.gates, 0, c, nxt, this.tanhC, 0, h, nxt);
       cur = nxt;
     }
+    return cur;
+  }
+
+  /**
+   * Writes the final hidden state after the dense-index history `items[from..to)` to
+   * `out[outOffset..outOffset+hidden)`: all a known user's next-movie scores depend on, so the
+   * rebuild stores it once per user and serving skips the recurrence (see scoreHidden).
+   */
+  hiddenAfter(items: ArrayLike<number>, from: number, to: number, out: Float32Array, outOffset = 0): void {
+    const cur = this.run(items, from, to);
+    out.set(this.h.subarray(cur, cur + this.model.shape.hidden), outOffset);
+  }
+
+  /**
+   * Scores every movie from the hidden state `h[ho..ho+hidden)` into `out` (length
+   * numMovies): the output layer h . outEmb[m] + outBias[m], O(numMovies x hidden).
+   */
+  scoreHidden(h: Float32Array, ho: number, out: Float32Array): void {
+    const L = this.layout;
+    const w = this.model.weights;
+    const { hidden: hd, numMovies } = this.model.shape;
     for (let m = 0; m < numMovies; m++) {
-      out[m] = w[L.outBias + m] + dot(w, L.outEmb + m * hd, h, cur, hd);
+      out[m] = w[L.outBias + m] + dot(w, L.outEmb + m * hd, h, ho, hd);
     }
+  }
+
+  /**
+   * Scores every movie after the dense-index history `items[from..to)` into `out`
+   * (length numMovies). Used by the evaluation, which works on dense indices.
+   */
+  scoreDense(items: ArrayLike<number>, from: number, to: number, out: Float32Array): void {
+    this.scoreHidden(this.h, this.run(items, from, to), out);
   }
 
   /**
@@ -80,11 +110,30 @@ export class LstmPredictor {
       const m = this.index.get(history[i]);
       if (m !== undefined) dense.push(m);
     }
+    this.scoreDense(dense, 0, dense.length, this.scratchScores);
+    return this.best(dense, k);
+  }
+
+  /**
+   * The k best next movies from a stored final hidden state (hiddenAfter of the user's whole
+   * history), excluding the dense movie indices `seen`. Equals `recommend` on that history,
+   * bit for bit, at the cost of the output layer alone. k defaults to 10.
+   */
+  recommendFromHidden(hidden: Float32Array, seen: ArrayLike<number>, k = 10): NextMovies {
+    if (hidden.length !== this.model.shape.hidden) {
+      throw new InputError(`LSTM state has ${hidden.length} floats, the model's hidden size is ${this.model.shape.hidden}`);
+    }
+    this.scoreHidden(hidden, 0, this.scratchScores);
+    return this.best(seen, k);
+  }
+
+  /** Top k of the scratch scores excluding the dense indices `seen`, mapped to movie ids. */
+  private best(seen: ArrayLike<number>, k: number): NextMovies {
     const scores = this.scratchScores;
-    this.scoreDense(dense, 0, dense.length, scores);
-    for (const m of dense) this.seen[m] = 1;
+    const numMovies = this.model.shape.numMovies;
+    for (let i = 0; i < seen.length; i++) if (seen[i] >= 0 && seen[i] < numMovies) this.seen[seen[i]] = 1;
     const top = topK(scores, this.seen, k);
-    for (const m of dense) this.seen[m] = 0;
+    for (let i = 0; i < seen.length; i++) if (seen[i] >= 0 && seen[i] < numMovies) this.seen[seen[i]] = 0;
     const movieIds = new Int32Array(top.length);
     const out = new Float32Array(top.length);
     for (let i = 0; i < top.length; i++) {
