@@ -1,13 +1,14 @@
 /**
  * Next-movie endpoints (LSTM inference in the API process) against a model whose LSTM was
- * trained by the real compute pipeline. Expected lists come from core `LstmPredictor` on the
- * stored model and histories ordered by timestamp in this file.
+ * trained by the real compute pipeline. Expected lists come from core `LstmPredictor.recommend`
+ * on the stored model and histories ordered by timestamp in this file (the full recurrent
+ * path), while the API serves known users from the per-user states the rebuild stored.
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LstmPredictor } from '@movielens/core';
-import { ModelStore } from '@movielens/store';
-import { harnessWithModel, syntheticDataset, type Harness } from './fixtures';
+import { ModelStore, ModelTable } from '@movielens/store';
+import { eventually, harnessWithModel, syntheticDataset, type Harness } from './fixtures';
 
 const data = syntheticDataset();
 let h: Harness;
@@ -45,18 +46,54 @@ describe('GET /users/:id/next', () => {
       const res = await request(h.app).get(`/api/v1/users/${id}/next?k=5`).expect(200);
       expect(res.body).toMatchObject({ userId: id, model: version });
       const history = historyOf(id);
-      // Same float32 weights and the same predictor code: identical lists and scores.
       expect(res.body.next).toEqual(expected(history, 5));
-      expect(res.body.lastWatched.movieId).toBe(history[history.length - 1]);
+      expect(res.body.lastWatched).toEqual({ movieId: history[history.length - 1], title: titleOf(history[history.length - 1]) });
       for (const n of res.body.next as { movieId: number }[]) expect(history).not.toContain(n.movieId);
     }
   });
 
-  it('answers 404 for a user without ratings and 503 NOT_READY when the model has no LSTM', async () => {
-    await request(h.app).get('/api/v1/users/10000/next').expect(404);
+  it('serves every user, from the stored state, the list LstmPredictor.recommend gives on their whole history', async () => {
+    const users = [...new Set(data.ratings.users)].sort((a, b) => a - b);
+    expect(users).toHaveLength(90);
+    for (const id of users) {
+      const res = await request(h.app).get(`/api/v1/users/${id}/next?k=10`).expect(200);
+      const want = expected(historyOf(id), 10);
+      expect(res.body.next.map((n: { movieId: number }) => n.movieId)).toEqual(want.map((n) => n.movieId));
+      // The state is the predictor's own float32 hidden vector, so scores agree to float32
+      // rounding at worst (2^-24 relative ~ 6e-8 of logits of size ~10): 5 decimals is ample.
+      (res.body.next as { score: number }[]).forEach((n, i) => expect(n.score).toBeCloseTo(want[i].score, 5));
+    }
+  });
+
+  it('answers 404 for a user missing from the model and 503 NOT_READY when the model has no LSTM', async () => {
+    const missing = await request(h.app).get('/api/v1/users/10000/next').expect(404);
+    expect(missing.body.error.message).toMatch(/User 10000 has no ratings in model/);
     const res = await request(plain.app).get('/api/v1/users/7/next').expect(503);
     expect(res.body.error.code).toBe('NOT_READY');
     expect(res.body.error.message).toMatch(/no next-movie LSTM.*lstm: true/);
+  });
+
+  it('answers 503 NOT_READY naming the rebuild when a version has an LSTM but predates the stored user states', async () => {
+    const store = new ModelStore(h.redis, h.keys);
+    const meta = (await store.meta(version))!;
+    // A copy of the version as written before per-user states existed: same LSTM table, no `lstm-state`.
+    const old = `${version}-old`;
+    const { [ModelTable.lstmState]: _states, ...tables } = meta.tables;
+    await h.redis.set(h.keys.modelMeta(old), JSON.stringify({ ...meta, id: old, tables }));
+    await h.redis.copy(h.keys.modelTable(version, ModelTable.lstm), h.keys.modelTable(old, ModelTable.lstm));
+    await h.redis.sadd(h.keys.modelTable(old, ModelTable.manifest), ModelTable.lstm);
+    await h.redis.zadd(h.keys.modelVersions(), meta.createdAt + 1, old);
+    try {
+      await store.activate(old);
+      await eventually(async () => (await h.deps.readModel.current()).version === old);
+      const res = await request(h.app).get('/api/v1/users/7/next').expect(503);
+      expect(res.body.error.code).toBe('NOT_READY');
+      expect(res.body.error.message).toMatch(/no per-user LSTM states.*lstm: true/);
+    } finally {
+      await store.activate(version);
+      await eventually(async () => (await h.deps.readModel.current()).version === version);
+      await store.deleteVersion(old);
+    }
   });
 });
 

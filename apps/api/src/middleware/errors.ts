@@ -44,6 +44,15 @@ export function lstmNotReady(version: string): HttpError {
   );
 }
 
+/** 503 NOT_READY: the served version has an LSTM but no stored per-user states (built before they were written). */
+export function lstmStatesMissing(version: string): HttpError {
+  return new HttpError(
+    503,
+    'NOT_READY',
+    `Model ${version} has a next-movie LSTM but no per-user LSTM states (it was built before they were stored). Rebuild with lstm: true: POST /api/v1/models/rebuild {"params":{"lstm":true}} or \`npx movielens rebuild --lstm\`.`,
+  );
+}
+
 /** 503 UNAVAILABLE: Redis cannot be reached. */
 export function unavailable(cause?: unknown): HttpError {
   return new HttpError(503, 'UNAVAILABLE', 'Redis is unreachable; the API will recover by itself when it returns. Retry shortly.', { cause });

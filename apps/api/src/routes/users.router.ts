@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { findIdIndex, predictMf, recommendMf, type MfModel } from '@movielens/core';
 import type { AppDeps } from '../deps';
 import { sendModelAnswer } from '../middleware/cache';
-import { lstmNotReady, mfNotReady, notFound } from '../middleware/errors';
+import { mfNotReady, notFound } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
 import type { ModelSnapshot } from '../services/model-snapshot';
-import { nextMovies } from '../services/next-movies';
+import { nextMoviesOfUser } from '../services/next-movies';
 import { favouriteGenres, topRated } from '../services/user-profile';
 import { idParams, kQuery } from './params';
 
@@ -89,13 +89,8 @@ export function usersRouter({ readModel, models, datasets }: AppDeps): Router {
     const { k } = parseInput(kQuery, req, 'query');
     const snap = await readModel.current();
     await sendModelAnswer(req, res, snap, `next:${id}:${k}`, async () => {
-      // Without an LSTM, answer 503 before building every user's history for nothing.
-      if ((await snap.lstm()) === null) throw lstmNotReady(snap.version);
-      const history = await snap.userHistory(id);
-      if (history === null) throw notFound(`User ${id} has no ratings in model ${snap.version}.`);
-      const last = history.length > 0 ? history[history.length - 1] : null;
-      const lastWatched = last === null ? null : { movieId: last, title: snap.title(last) };
-      return { userId: id, model: snap.version, lastWatched, next: await nextMovies(snap, history, k) };
+      const { lastWatched, next } = await nextMoviesOfUser(snap, id, k);
+      return { userId: id, model: snap.version, lastWatched, next };
     });
   });
 

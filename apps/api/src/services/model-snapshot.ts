@@ -1,5 +1,5 @@
-import { buildUserSequences, findIdIndex, indexRatings, LstmPredictor, type FoldInFactors, type IndexedRatings, type MfModel, type Movie, type MovieStats } from '@movielens/core';
-import type { ColumnTable, ModelFactors, ModelMeta } from '@movielens/store';
+import { findIdIndex, indexRatings, LstmPredictor, type FoldInFactors, type IndexedRatings, type MfModel, type Movie, type MovieStats } from '@movielens/core';
+import type { ColumnTable, LstmUserState, ModelFactors, ModelMeta } from '@movielens/store';
 import { Lru } from './lru';
 import { toMovieStats } from './movie-stats.adapter';
 import type { DatasetReader, ModelReader } from './ports';
@@ -136,27 +136,12 @@ export class ModelSnapshot {
   }
 
   /**
-   * Every user's rated movie ids, oldest first (core `buildUserSequences`: CSR, ties in time
-   * keep the dataset's order), built once per version on first use: the LSTM's input for a
-   * known user. Loads the ratings separately from `ratingsByUser` so that neither keeps the
-   * whole rating table alive. Null for a dataset without ratings.
+   * A user's stored LSTM state (final hidden state and dense history, written by the
+   * rebuild), or null when the user is not in the version's LSTM table. One HGET, not cached:
+   * the answer cache keeps the served lists.
    */
-  histories(): Promise<{ userIds: Int32Array; offsets: Int32Array; movieIds: Int32Array } | null> {
-    return this.memo('histories', async () => {
-      const table = await this.datasets.loadRatings(this.meta.datasetVersion);
-      if (table.length === 0) return null;
-      const seqs = buildUserSequences(table);
-      const movieIds = new Int32Array(seqs.items.length);
-      for (let p = 0; p < movieIds.length; p++) movieIds[p] = seqs.movieIds[seqs.items[p]];
-      return { userIds: seqs.userIds, offsets: seqs.offsets, movieIds };
-    });
-  }
-
-  /** A user's rated movie ids, oldest first, or null when they rated nothing. */
-  async userHistory(userId: number): Promise<Int32Array | null> {
-    const h = await this.histories();
-    const u = h === null ? -1 : findIdIndex(h.userIds, userId);
-    return h === null || u < 0 ? null : h.movieIds.subarray(h.offsets[u], h.offsets[u + 1]);
+  lstmState(userId: number): Promise<LstmUserState | null> {
+    return this.models.lstmState(this.version, userId);
   }
 
   /** A predictor over the next-movie LSTM, built once per version; null when the version has none (built without `lstm`). */

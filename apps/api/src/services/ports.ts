@@ -8,7 +8,7 @@ import type { ModelStore, UploadStore } from '@movielens/store';
 /** Reads model versions: pointer, metadata, sharded lists (one HGET each), whole tables. */
 export type ModelReader = Pick<
   ModelStore,
-  'currentVersion' | 'meta' | 'listVersions' | 'similar' | 'recommendations' | 'factors' | 'users' | 'movieStats' | 'analytics' | 'mf' | 'lstm' | 'activate'
+  'currentVersion' | 'meta' | 'listVersions' | 'similar' | 'recommendations' | 'factors' | 'users' | 'movieStats' | 'analytics' | 'mf' | 'lstm' | 'lstmState' | 'activate'
 >;
 
 /** Reads dataset versions: the catalogue (once per model version) and single users. */
