@@ -2,6 +2,7 @@
  * Benchmarks of the next-movie LSTM (libs/core/src/sequence).
  *
  *   node --import tsx bench/lstm.bench.ts latency              inference p50/p99: 50-movie history, 3,706 movies
+ *   node --import tsx bench/lstm.bench.ts serving [data]       GET /users/:id/next per request: stored state vs whole history
  *   node --import tsx bench/lstm.bench.ts throughput [data]    training steps/s, 1 vs 2 threads, one epoch each
  *   node --import tsx bench/lstm.bench.ts evaluate [data] [a,b] the leave-last-out table of docs/EVALUATION.md
  *
@@ -13,10 +14,13 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import type { LstmModel, NextMovieAlgorithm, RatingTable } from '@movielens/core';
 import {
-  allocateRatingTable, evaluateNextMovie, NEXT_MOVIE_ALGORITHMS, generateDataset, initLstmWeights, lstmLayout, LstmPredictor, parseFile, Random, trainLstm,
+  allocateRatingTable, buildUserSequences, computeUserStates, evaluateNextMovie, NEXT_MOVIE_ALGORITHMS, generateDataset, initLstmWeights, lstmLayout, LstmPredictor, parseFile, Random, trainLstm,
 } from '@movielens/core';
+import { KeySchema, ModelStore, ModelTable, ModelWriter, packLstmUserState } from '@movielens/store';
+import { startRedisServer } from '@movielens/test-support';
 
 const [mode = 'latency', data = 'ml-100k', only] = process.argv.slice(2);
 /** `evaluate` runs these (third argument: comma-separated subset). */
@@ -87,6 +91,103 @@ function latency(): void {
   }));
 }
 
+/** p50 and p99 of some timings, ms. */
+function summary(times: Float64Array): { p50: number; p99: number } {
+  const sorted = Float64Array.from(times).sort();
+  return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
+}
+
+/**
+ * Serving a known user (GET /users/:id/next, k=10), server side, for every user in a shuffled
+ * order, the two paths interleaved per user so that machine load hits both alike:
+ *   old  the whole time-ordered history through the LSTM (LstmPredictor.recommend), as the
+ *        API did before the rebuild stored states (history already in memory: its one-off
+ *        build per version is timed separately as `historiesBuildMs`);
+ *   new  ModelStore.lstmState (one HGET on a private redis-server + decode) and
+ *        recommendFromHidden (output layer over all movies + top-k), as the API does now.
+ * Weights are a seeded random initialisation of the trained shape: inference cost does not
+ * depend on the weight values. Also times the rebuild's state pass and write, checks that
+ * both paths return the same lists, and times the session path by session length.
+ */
+async function serving(table: RatingTable): Promise<void> {
+  let t = performance.now();
+  const seqs = buildUserSequences(table);
+  const historiesBuildMs = performance.now() - t;
+  const shape = { numMovies: seqs.movieIds.length, embeddingDim: 32, hidden: 32 };
+  const model: LstmModel = { shape, movieIds: seqs.movieIds, weights: initLstmWeights(shape, new Random(1), new Float32Array(lstmLayout(shape).size)) as Float32Array };
+  const predictor = new LstmPredictor(model);
+  t = performance.now();
+  const { states } = computeUserStates(model, seqs);
+  const statesMs = performance.now() - t;
+
+  const server = await startRedisServer();
+  const redis = new Redis(server.url);
+  try {
+    const keys = new KeySchema('bench');
+    const writer = new ModelWriter(redis, keys);
+    const users = seqs.userIds.length;
+    const hd = shape.hidden;
+    t = performance.now();
+    const values = Array.from({ length: users }, (_, u) => packLstmUserState(states.subarray(u * hd, (u + 1) * hd), seqs.items.subarray(seqs.offsets[u], seqs.offsets[u + 1])));
+    await writer.begin('v1', Date.now());
+    const stamp = await writer.putRows('v1', ModelTable.lstmState, 0, seqs.userIds, values, 16);
+    const writeMs = performance.now() - t;
+    await writer.publish({ id: 'v1', datasetVersion: 'd', params: {}, timings: {}, singularValues: [], explainedVariance: 0, counts: { users, movies: shape.numMovies, ratings: table.length }, shards: 16, k: 0, host: 'bench', createdAt: Date.now(), analytics: [] });
+    const store = new ModelStore(redis, keys);
+    await store.lstmState('v1', seqs.userIds[0]); // meta cached, connection warm
+
+    const order = Int32Array.from({ length: users }, (_, u) => u);
+    new Random(3).shuffle(order);
+    const oldMs = new Float64Array(users);
+    const newMs = new Float64Array(users);
+    const newComputeMs = new Float64Array(users);
+    let mismatches = 0;
+    for (let i = 0; i < users; i++) {
+      const u = order[i];
+      const history = Array.from(seqs.items.subarray(seqs.offsets[u], seqs.offsets[u + 1]), (m) => seqs.movieIds[m]);
+      t = performance.now();
+      const want = predictor.recommend(history, 10);
+      oldMs[i] = performance.now() - t;
+      t = performance.now();
+      const state = (await store.lstmState('v1', seqs.userIds[u]))!;
+      const c = performance.now();
+      const got = predictor.recommendFromHidden(state.hidden, state.history, 10);
+      newMs[i] = performance.now() - t;
+      newComputeMs[i] = performance.now() - c;
+      if (got.movieIds.some((id, j) => id !== want.movieIds[j]) || got.scores.some((s, j) => Math.abs(s - want.scores[j]) > 1e-5)) mismatches++;
+    }
+
+    // POST /sessions/next keeps the recurrence: its cost grows with the session (at most 1,000 movies).
+    const sessions: Record<string, { p50: number; p99: number }> = {};
+    const random = new Random(4);
+    for (const length of [5, 20, 50, 200, 1000]) {
+      const runs = length >= 200 ? 200 : 1000;
+      const times = new Float64Array(runs);
+      const session = new Int32Array(length);
+      for (let r = 0; r < runs; r++) {
+        for (let i = 0; i < length; i++) session[i] = seqs.movieIds[random.int(shape.numMovies)];
+        t = performance.now();
+        predictor.recommend(session, 10);
+        times[r] = performance.now() - t;
+      }
+      sessions[`movies${length}`] = summary(times);
+    }
+    const lengths = Float64Array.from({ length: users }, (_, u) => seqs.offsets[u + 1] - seqs.offsets[u]).sort();
+    const oldS = summary(oldMs);
+    const newS = summary(newMs);
+    console.log(JSON.stringify({
+      mode: 'serving', data, users, movies: shape.numMovies, ratings: table.length, shape, historyLength: { p50: quantile(lengths, 0.5), max: lengths[users - 1] },
+      loadAverage: loadavg()[0], cpu: cpus()[0]?.model, node: process.version,
+      oldWholeHistoryMs: oldS, newStoredStateMs: newS, newComputeOnlyMs: summary(newComputeMs),
+      speedupP50: oldS.p50 / newS.p50, speedupP99: oldS.p99 / newS.p99, mismatches,
+      rebuild: { statesMs, writeMs, stateBytes: stamp.bytes }, historiesBuildMs, sessionMs: sessions,
+    }, null, 1));
+  } finally {
+    await redis.quit();
+    await server.stop();
+  }
+}
+
 async function throughput(table: RatingTable): Promise<void> {
   const results: Record<string, number> = {};
   for (const threads of [1, 2]) {
@@ -127,6 +228,7 @@ async function evaluate(table: RatingTable): Promise<void> {
 }
 
 if (mode === 'latency') latency();
+else if (mode === 'serving') await serving(await load(data));
 else if (mode === 'throughput') await throughput(await load(data));
 else if (mode === 'evaluate') await evaluate(await load(data));
-else throw new Error(`unknown mode ${mode}: latency | throughput | evaluate`);
+else throw new Error(`unknown mode ${mode}: latency | serving | throughput | evaluate`);
