@@ -15,6 +15,7 @@ import type {} from '@movielens/test-support/global-setup';
 import type { Express } from 'express';
 import { createApp } from '../src/app';
 import type { ApiSettings } from '../src/deps';
+import type { RequestListener } from '../src/middleware/hot-path';
 import { wireDeps, type WiredDeps } from '../src/services/wiring';
 
 /** A synthetic dataset: ratings table, catalogue, users. */
@@ -140,6 +141,8 @@ export function testSettings(overrides: Partial<ApiSettings> = {}): ApiSettings 
 /** A wired app on its own prefix. */
 export interface Harness {
   app: Express;
+  /** The server's request listener: the hot path in front of `app`, as main.ts serves it. */
+  handler: RequestListener;
   deps: WiredDeps;
   prefix: string;
   keys: KeySchema;
@@ -154,11 +157,12 @@ export async function startHarness(options: { prefix?: string; redisUrl?: string
   const prefix = options.prefix ?? testPrefix('api');
   const deps = wireDeps({ redisUrl, keyPrefix: prefix, settings: testSettings(options.settings), logger: createLogger('api-test', 'silent'), readModel: { pollMs: options.pollMs ?? 200 } });
   await waitReady(deps.redis);
-  const { app } = createApp(deps);
+  const { app, handler } = createApp(deps);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined); // the Redis-down test stops the server under this client
   return {
     app,
+    handler,
     deps,
     prefix,
     keys: deps.keys,

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
+import { Lru } from '../services/lru';
 import type { ModelSnapshot } from '../services/model-snapshot';
 
-/** True when the request's If-None-Match lists `etag` (or `*`); weak validators match too. */
-function matches(req: Request, etag: string): boolean {
-  const header = req.headers['if-none-match'];
+/** True when an If-None-Match header lists `etag` (or `*`); weak validators match too. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
   if (header === '*') return true;
   return header.split(',').some((tag) => {
@@ -13,10 +13,49 @@ function matches(req: Request, etag: string): boolean {
 }
 
 /**
+ * A serialized model answer as the hot path replays it: the bytes, the validators and the
+ * route label for metrics, all fixed when the answer was first built through Express.
+ */
+export interface HotAnswer {
+  /** The JSON body. Shared with the snapshot's per-resource LRU. */
+  body: Buffer;
+  /** Model version of the answer (`X-Model-Version`). */
+  version: string;
+  /** Quoted ETag, `"<version>:<resource>"`. */
+  etag: string;
+  /** Route pattern for the latency histogram, e.g. `/api/v1/movies/:id/similar`. */
+  route: string;
+}
+
+/**
+ * Answers already served, by exact request URL (path and query as sent), per snapshot. A
+ * WeakMap keyed by the snapshot: a model switch makes a new snapshot, so the old version's
+ * URLs are unreachable at once and collected with it.
+ */
+const hotByUrl = new WeakMap<ModelSnapshot, Lru<string, HotAnswer>>();
+
+/** The answer previously served for `url` by `snap`, if any (marks it recently used). */
+export function hotAnswer(snap: ModelSnapshot, url: string): HotAnswer | undefined {
+  return hotByUrl.get(snap)?.get(url);
+}
+
+/** Remembers what a GET of `url` answered, for the hot path; bounded like the snapshot's answer LRU. */
+function rememberHot(snap: ModelSnapshot, url: string, answer: HotAnswer): void {
+  let lru = hotByUrl.get(snap);
+  if (lru === undefined) {
+    lru = new Lru(snap.answers.capacity);
+    hotByUrl.set(snap, lru);
+  }
+  lru.set(url, answer);
+}
+
+/**
  * Answers a model-backed read. Every answer carries its model version (`X-Model-Version`)
  * and an ETag of version + resource, so a client revalidates for free (304) until the model
  * changes. The JSON is built once per version and resource and then served from the
  * snapshot's LRU as bytes: a cache hit costs no Redis round trip and no serialization.
+ * A successful GET is also remembered by its exact URL, so the next identical request can be
+ * answered by the hot path (`hot-path.ts`) before Express runs at all.
  * @param resource - stable key of the answer within a version, e.g. `similar:1:10`
  * @param build - computes the answer body (a plain object) on a cache miss
  */
@@ -25,7 +64,7 @@ export async function sendModelAnswer(req: Request, res: Response, snap: ModelSn
   res.setHeader('X-Model-Version', snap.version);
   res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', 'no-cache');
-  if (matches(req, etag)) {
+  if (etagMatches(req.headers['if-none-match'], etag)) {
     res.statusCode = 304;
     res.end();
     return;
@@ -34,6 +73,9 @@ export async function sendModelAnswer(req: Request, res: Response, snap: ModelSn
   if (body === undefined) {
     body = Buffer.from(JSON.stringify(await build()));
     snap.answers.set(resource, body);
+  }
+  if (req.method === 'GET' && req.route !== undefined) {
+    rememberHot(snap, req.originalUrl, { body, version: snap.version, etag, route: `${req.baseUrl}${String((req.route as { path: string }).path)}` });
   }
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.end(body);

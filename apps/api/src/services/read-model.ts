@@ -22,6 +22,8 @@ export class ReadModel {
   private version: string | null = null;
   private snapshot: Promise<ModelSnapshot> | null = null;
   private snapshotVersion: string | null = null;
+  /** The resolved snapshot of `snapshotVersion`, once loaded: the hot path reads it without awaiting. */
+  private loaded: ModelSnapshot | null = null;
   private subscriber: RedisClient | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly pollMs: number;
@@ -91,14 +93,29 @@ export class ReadModel {
       this.snapshotVersion = ver;
       const loading = this.load(ver);
       this.snapshot = loading;
-      loading.catch(() => {
-        if (this.snapshot === loading) {
-          this.snapshot = null;
-          this.snapshotVersion = null;
-        }
-      });
+      loading.then(
+        (snap) => {
+          if (this.snapshot === loading) this.loaded = snap;
+        },
+        () => {
+          if (this.snapshot === loading) {
+            this.snapshot = null;
+            this.snapshotVersion = null;
+          }
+        },
+      );
     }
     return this.snapshot;
+  }
+
+  /**
+   * The served snapshot when it is already loaded and Redis is usable, synchronously; null
+   * otherwise (before the first load, right after a switch, or while Redis is down), in which
+   * case the caller takes the async {@link current} path and its 503s.
+   */
+  loadedSnapshot(): ModelSnapshot | null {
+    const snap = this.loaded;
+    return snap !== null && snap.version === this.version && this.redisReady() ? snap : null;
   }
 
   /** Current version as last seen (no Redis access); null before the first model. */
@@ -112,6 +129,7 @@ export class ReadModel {
     this.version = ver;
     this.snapshot = null;
     this.snapshotVersion = null;
+    this.loaded = null;
   }
 
   private async load(ver: string): Promise<ModelSnapshot> {
