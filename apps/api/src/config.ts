@@ -25,6 +25,11 @@ export const apiEnvSchema = envSchema.extend({
   WRITE_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   /** Rate-limit window, ms. Default 60,000. */
   WRITE_RATE_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
+  /**
+   * HTTP worker processes (node:cluster) sharing the port. Default 1: one process, no cluster.
+   * Each worker keeps its own model view and answer cache; `/metrics` aggregates all of them.
+   */
+  API_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   /** Longest wait for in-flight requests on SIGTERM, ms. Default 10,000. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Built web page served at `/`. Default `src/web/dist` of this app. */

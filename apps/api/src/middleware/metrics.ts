@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { requestClusterMetrics } from '../cluster/metrics-ipc';
 import type { ApiQueues } from '../deps';
 
 /** Prometheus metrics of one app instance (own registry, so several apps in one test process never clash). */
@@ -7,6 +8,22 @@ export interface ApiMetrics {
   registry: Registry;
   /** Records latency by route pattern and status. Mount first. */
   middleware: RequestHandler;
+  /** Records one request's latency directly (the hot path, which runs before Express). */
+  observe(method: string, route: string, status: number, seconds: number): void;
+  /** The exposition text `/metrics` serves: this process's registry, or every worker's aggregated in cluster mode. */
+  render(): Promise<string>;
+  /** Content type of {@link render}'s text. */
+  contentType: string;
+}
+
+/** Options of {@link createMetrics}. */
+export interface MetricsOptions {
+  /**
+   * This process is a node:cluster worker of `API_WORKERS > 1`: `/metrics` then asks the
+   * primary, which collects every worker's registry (prom-client AggregatorRegistry: counters
+   * and histograms summed, process gauges by their own aggregators). Default false.
+   */
+  clusterWorker?: boolean;
 }
 
 /**
@@ -14,7 +31,7 @@ export interface ApiMetrics {
  * pattern (never the raw URL, which would explode cardinality) and status, and queue depth
  * gauges read from BullMQ when Prometheus scrapes.
  */
-export function createMetrics(queues: ApiQueues): ApiMetrics {
+export function createMetrics(queues: ApiQueues, { clusterWorker = false }: MetricsOptions = {}): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const latency = new Histogram({
@@ -29,6 +46,8 @@ export function createMetrics(queues: ApiQueues): ApiMetrics {
     help: 'BullMQ jobs by queue and state, read on scrape',
     labelNames: ['queue', 'state'] as const,
     registers: [registry],
+    // Every worker reads the same queues: across a cluster the depth is one worker's reading, not the sum.
+    aggregator: 'first',
     async collect() {
       this.reset();
       for (const queue of [queues.ingest, queues.rebuild, queues.rebuildShard]) {
@@ -42,19 +61,33 @@ export function createMetrics(queues: ApiQueues): ApiMetrics {
   });
   // One labelled child per (method, route, status), so the hot path skips prom-client's label hashing.
   const children = new Map<string, { observe(seconds: number): void }>();
+  const observe = (method: string, route: string, status: number, seconds: number) => {
+    const key = `${method} ${route} ${status}`;
+    let child = children.get(key);
+    if (child === undefined) {
+      child = latency.labels(method, route, String(status));
+      children.set(key, child);
+    }
+    child.observe(seconds);
+  };
   const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();
     res.once('finish', () => {
       const route = req.route === undefined ? 'unmatched' : `${req.baseUrl}${String((req.route as { path: string }).path)}`;
-      const key = `${req.method} ${route} ${res.statusCode}`;
-      let child = children.get(key);
-      if (child === undefined) {
-        child = latency.labels(req.method, route, String(res.statusCode));
-        children.set(key, child);
-      }
-      child.observe(Number(process.hrtime.bigint() - start) / 1e9);
+      observe(req.method, route, res.statusCode, Number(process.hrtime.bigint() - start) / 1e9);
     });
     next();
   };
-  return { registry, middleware };
+  if (clusterWorker) {
+    // The worker side of prom-client's aggregation: answer the primary's requests with this registry.
+    AggregatorRegistry.setRegistries([registry]);
+    new AggregatorRegistry();
+  }
+  return {
+    registry,
+    middleware,
+    observe,
+    render: clusterWorker ? requestClusterMetrics : () => registry.metrics(),
+    contentType: registry.contentType,
+  };
 }

@@ -32,8 +32,9 @@ export function opsRouter({ redis, readModel }: AppDeps, metrics: ApiMetrics): R
   });
 
   router.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', metrics.registry.contentType);
-    res.end(await metrics.registry.metrics());
+    const text = await metrics.render();
+    res.setHeader('Content-Type', metrics.contentType);
+    res.end(text);
   });
 
   router.get('/openapi.json', (_req, res) => {

@@ -1,0 +1,48 @@
+/**
+ * One serving process: wire the stores, listen, and drain on SIGTERM/SIGINT (stop accepting,
+ * let in-flight requests finish within SHUTDOWN_TIMEOUT_MS, close Redis, exit 0). Runs alone
+ * (API_WORKERS=1) or as each node:cluster worker.
+ */
+import cluster from 'node:cluster';
+import { createServer } from 'node:http';
+import type { Logger } from '@movielens/config';
+import { createApp } from './app';
+import { apiSettings, type ApiConfig } from './config';
+import { wireDeps } from './services/wiring';
+
+/** Starts the HTTP server of this process and installs its shutdown handlers. */
+export function runServer(config: ApiConfig, logger: Logger): void {
+  const deps = wireDeps({ redisUrl: config.REDIS_URL, cluster: config.REDIS_CLUSTER, keyPrefix: config.KEY_PREFIX, settings: apiSettings(config), logger });
+  const { handler } = createApp(deps, { clusterWorker: cluster.isWorker });
+  const server = createServer(handler);
+  // Longer than any load balancer's idle timeout (typically 60 s), so the proxy closes idle sockets first.
+  server.keepAliveTimeout = 65_000;
+  server.listen(config.PORT, config.HOST, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
+    logger.info({ port, writes: config.API_KEY ? 'enabled' : 'disabled (no API_KEY)' }, `API listening on http://localhost:${port}`);
+  });
+
+  let stopping = false;
+  async function shutdown(reason: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down: draining in-flight requests');
+    const force = setTimeout(() => {
+      logger.warn('drain timed out; closing remaining connections');
+      server.closeAllConnections();
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await deps.close();
+    logger.info('stopped');
+    process.exit(0);
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  // A worker whose primary is gone (killed without draining) drains itself rather than serve unsupervised.
+  if (cluster.isWorker) cluster.worker?.on('disconnect', () => void shutdown('primary disconnected'));
+}

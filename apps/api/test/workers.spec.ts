@@ -1,0 +1,89 @@
+/**
+ * API_WORKERS > 1: the API as a real node:cluster of processes (`node --import tsx main.ts`),
+ * on a private redis-server. Checks what a single process gave for free: every worker serves,
+ * /metrics covers all of them, a dead worker is replaced, SIGTERM drains all and exits 0.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startRedisServer } from '@movielens/test-support';
+import { MAINS, startProcess, stopProcess, until } from './cluster';
+
+let redis: Awaited<ReturnType<typeof startRedisServer>>;
+let api: ChildProcess;
+let url: string;
+const logs: string[] = [];
+
+/** One GET on a fresh TCP connection (no keep-alive), so the primary hands each to the next worker. */
+function getFresh(path: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    get(`${url}${path}`, { agent: false }, (res) => {
+      let text = '';
+      res.on('data', (b: Buffer) => (text += b.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    }).on('error', reject);
+  });
+}
+
+/** Pids of the workers that logged "API listening", in order of appearance. */
+function listeningPids(): number[] {
+  const pids: number[] = [];
+  for (const line of logs.join('\n').split('\n')) {
+    if (!line.includes('API listening')) continue;
+    const m = /"pid":(\d+)/.exec(line);
+    if (m !== null) pids.push(Number(m[1]));
+  }
+  return pids;
+}
+
+/** True while a process with this pid exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  api = startProcess('api', MAINS.api, { REDIS_URL: redis.url, KEY_PREFIX: 'mlw', LOG_LEVEL: 'info', PORT: String(port), HOST: '127.0.0.1', API_WORKERS: '2' }, logs);
+  await until('2 workers to listen', async () => (listeningPids().length >= 2 ? true : undefined), 120_000);
+}, 150_000);
+
+afterAll(async () => {
+  if (api.exitCode === null) await stopProcess(api);
+  await redis.stop();
+});
+
+describe('API_WORKERS=2', () => {
+  it('serves from two worker processes and /metrics counts the requests of both', async () => {
+    expect(new Set(listeningPids()).size).toBe(2);
+    for (let i = 0; i < 20; i++) expect((await getFresh('/healthz')).status).toBe(200);
+    const metrics = await getFresh('/metrics');
+    expect(metrics.status).toBe(200);
+    // Round-robin gives each worker 10 of the 20: only an aggregate of both registries reads 20.
+    const m = /http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} (\d+)/.exec(metrics.text);
+    expect(Number(m?.[1])).toBe(20);
+    // Queue depths are read by every worker from the same queues: aggregated as one reading, not a sum.
+    expect(metrics.text).toMatch(/queue_jobs\{queue="rebuild",state="waiting"\} 0\n/);
+  });
+
+  it('replaces a worker that dies and keeps serving', async () => {
+    const [victim] = listeningPids();
+    process.kill(victim, 'SIGKILL');
+    await until('a replacement worker', async () => (new Set(listeningPids()).size >= 3 ? true : undefined), 60_000);
+    for (let i = 0; i < 4; i++) expect((await getFresh('/healthz')).status).toBe(200);
+  });
+
+  it('drains every worker on SIGTERM and exits 0', async () => {
+    const workers = [...new Set(listeningPids())].filter(alive);
+    expect(workers).toHaveLength(2);
+    expect(await stopProcess(api)).toBe(0);
+    for (const pid of workers) expect(alive(pid)).toBe(false);
+    expect(logs.join('\n')).toMatch(/every worker stopped/);
+  });
+});
