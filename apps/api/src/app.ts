@@ -6,9 +6,11 @@ import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { AppDeps } from './deps';
+import { adminSession } from './middleware/admin-session';
 import { requireApiKey } from './middleware/auth';
 import { HttpError, errorHandler, notFoundHandler } from './middleware/errors';
-import { createMetrics, type ApiMetrics } from './middleware/metrics';
+import { withHotPath, type RequestListener } from './middleware/hot-path';
+import { createMetrics, type ApiMetrics, type MetricsOptions } from './middleware/metrics';
 import { securityHeaders } from './middleware/security-headers';
 import { analyticsRouter } from './routes/analytics.router';
 import { datasetsRouter } from './routes/datasets.router';
@@ -23,16 +25,25 @@ import { usersRouter } from './routes/users.router';
 /** Prefix of every resource route. */
 export const API_PREFIX = '/api/v1';
 
-/** The Express app and its metrics registry (exposed so tests can read what was recorded). */
+/** The Express app, the server's request listener and the metrics registry (exposed so tests can read what was recorded). */
 export interface CreatedApp {
+  /** Every route, through Express. */
   app: Express;
+  /**
+   * What the HTTP server runs: the hot path (repeated model reads replayed from the per-version
+   * answer cache, see `middleware/hot-path.ts`) in front of `app`.
+   */
+  handler: RequestListener;
   metrics: ApiMetrics;
 }
+
+/** Where bull-board is mounted. */
+const ADMIN_QUEUES = '/admin/queues';
 
 /** Bull Board for the three queues, mounted by the caller behind the API key. */
 function bullBoard({ queues }: AppDeps): RequestHandler {
   const serverAdapter = new ExpressAdapter();
-  serverAdapter.setBasePath('/admin/queues');
+  serverAdapter.setBasePath(ADMIN_QUEUES);
   createBullBoard({
     queues: [new BullMQAdapter(queues.ingest), new BullMQAdapter(queues.rebuild), new BullMQAdapter(queues.rebuildShard)],
     // @bull-board/express 9.10.1 pins its own @bull-board/api 9.10.1 beside our 9.10.2: the
@@ -47,14 +58,15 @@ function bullBoard({ queues }: AppDeps): RequestHandler {
  * admin UI (before the security headers: its page needs its own scripts), security headers
  * and CORS, resource routers under `/api/v1` (JSON bodies parsed only on the routes that take
  * one), root ops routes, the web page, then the JSON 404 and the one error handler.
+ * @param options - metrics options (cluster-wide `/metrics` in a node:cluster worker)
  */
-export function createApp(deps: AppDeps): CreatedApp {
+export function createApp(deps: AppDeps, options: MetricsOptions = {}): CreatedApp {
   const { settings, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   // Model answers carry their own version-based ETag; Express's body hashing would only cost time.
   app.set('etag', false);
-  const metrics = createMetrics(deps.queues);
+  const metrics = createMetrics(deps.queues, options);
   app.use(metrics.middleware);
 
   const apiKey = requireApiKey(settings.apiKey);
@@ -68,7 +80,9 @@ export function createApp(deps: AppDeps): CreatedApp {
   });
   const guard: RequestHandler[] = [writeLimit, apiKey];
 
-  app.use('/admin/queues', ...guard, bullBoard(deps));
+  // The dashboard polls its own API with GETs: only its actions (retry, clean, ...) and key attempts count against the write limit.
+  const adminLimit: RequestHandler = (req, res, next) => (req.method === 'GET' && req.query.key === undefined ? next() : writeLimit(req, res, next));
+  app.use(ADMIN_QUEUES, adminLimit, adminSession(settings.apiKey, ADMIN_QUEUES), bullBoard(deps));
 
   app.use(securityHeaders());
   const corsHandler = cors({ origin: settings.corsOrigins.includes('*') ? true : settings.corsOrigins, methods: ['GET', 'POST'], exposedHeaders: ['ETag', 'X-Model-Version'] });
@@ -96,5 +110,5 @@ export function createApp(deps: AppDeps): CreatedApp {
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
-  return { app, metrics };
+  return { app, handler: withHotPath(deps.readModel, metrics, app), metrics };
 }

@@ -2,13 +2,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { HttpError } from './errors';
 
-/** SHA-256 of a key: equal-length digests make `timingSafeEqual` usable on keys of any length. */
-function digest(value: string): Buffer {
+/** SHA-256 of a key or token: equal-length digests make `timingSafeEqual` usable on values of any length. */
+export function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
-/** The key a request presents: `X-API-Key`, else `Authorization: Bearer <key>`. */
-function presentedKey(header: (name: string) => string | undefined): string | undefined {
+/** The key a request presents: `X-API-Key`, else `Authorization: Bearer <key>`; undefined when neither. */
+export function presentedKey(header: (name: string) => string | undefined): string | undefined {
   const direct = header('x-api-key');
   if (direct !== undefined && direct !== '') return direct;
   const auth = header('authorization');
