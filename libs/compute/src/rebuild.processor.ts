@@ -150,7 +150,7 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     timings.matrix = f.timings.matrix;
     timings.svd = f.timings.svd;
     await progress('svd', 100);
-    vlog.info({ k: f.k, iterations: f.iterations, explainedVariance: f.explainedVariance, ms: Math.round(f.timings.svd) }, 'svd done');
+    vlog.info({ k: f.k, iterations: f.iterations, explainedVariance: f.explainedVariance, helpedBlocks: f.helpedBlocks, ms: Math.round(f.timings.svd) }, 'svd done');
 
     t = performance.now();
     await writer.putTable(ver, ModelTable.factors, packColumns({ movieIds: f.movieIds, V: Float32Array.from(f.V), S: f.S }));

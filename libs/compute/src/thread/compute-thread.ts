@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { InputError, MovieLensError } from '@movielens/core';
 import type { ComputeTask, TaskResult } from './tasks';
 
@@ -29,6 +29,7 @@ type Waiter = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 export class ComputeThread {
   private readonly slots: { worker: Worker | null; pending: Map<number, Waiter> }[];
   private nextId = 1;
+  private wired = false;
 
   /** @param size - threads in the pool; default 1 */
   constructor(size = 1) {
@@ -37,6 +38,7 @@ export class ComputeThread {
 
   /** Runs `task` in the least busy thread. Buffers in `transfer` are moved there (unusable here afterwards). */
   run<T extends ComputeTask>(task: T, transfer: ArrayBuffer[] = []): Promise<TaskResult<T>> {
+    this.start();
     const slot = this.slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best));
     const worker = this.ensureWorker(slot);
     const id = this.nextId++;
@@ -51,7 +53,21 @@ export class ComputeThread {
    * a thread takes about a second, which should not count against the first rebuild.
    */
   start(): void {
-    for (const slot of this.slots) this.ensureWorker(slot);
+    const workers = this.slots.map((slot) => this.ensureWorker(slot));
+    if (this.wired) return;
+    // One channel per pair of threads: an SVD in one thread posts its Gram passes to the
+    // others (parallel-gram.ts). A thread restarted after a crash is not re-wired: the SVDs
+    // then run without that helper, with the same result.
+    this.wired = true;
+    const peers: MessagePort[][] = workers.map(() => []);
+    for (let i = 0; i < workers.length; i++) {
+      for (let j = i + 1; j < workers.length; j++) {
+        const { port1, port2 } = new MessageChannel();
+        peers[i].push(port1);
+        peers[j].push(port2);
+      }
+    }
+    workers.forEach((w, i) => w.postMessage({ peers: peers[i] }, peers[i]));
   }
 
   /** Stops the threads; pending tasks fail. */

@@ -1,14 +1,24 @@
 // Entry of the compute thread (see compute-thread.ts): runs one task per message.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import { MovieLensError } from '@movielens/core';
+import { helpGram, type GramShare } from './parallel-gram';
 import { runTask, type ComputeTask } from './tasks';
 
 if (parentPort === null) throw new Error('compute.worker.ts must run in a worker thread');
 const port = parentPort;
+/** Ports to the other compute threads of this process: an SVD here asks them to help with its Gram passes. */
+let peers: MessagePort[] = [];
 
-port.on('message', async ({ id, task }: { id: number; task: ComputeTask }) => {
+port.on('message', async (message: { id: number; task: ComputeTask } | { peers: MessagePort[] }) => {
+  if ('peers' in message) {
+    peers = message.peers;
+    // A peer's SVD asks for help: join its passes now (this thread is free, or it would not read the message).
+    for (const peer of peers) peer.on('message', (share: GramShare) => helpGram(share));
+    return;
+  }
+  const { id, task } = message;
   try {
-    const { result, transfer } = await runTask(task);
+    const { result, transfer } = await runTask(task, peers);
     port.postMessage({ id, result }, transfer);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

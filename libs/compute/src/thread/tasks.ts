@@ -16,12 +16,15 @@ import {
   topKSimilar,
   trainLstm,
   trainMf,
+  transpose,
   truncatedSvd,
   type MovieStats,
   type Movie,
   type RatingTable,
   type User,
 } from '@movielens/core';
+import type { MessagePort } from 'node:worker_threads';
+import { ParallelGram } from './parallel-gram';
 
 /** Matrix + SVD of a rating table. */
 export interface FactorizeTask {
@@ -51,6 +54,8 @@ export interface Factorization {
   V: Float64Array;
   iterations: number;
   explainedVariance: number;
+  /** Gram-pass row blocks run by other compute threads (parallel-gram.ts); 0 when none helped. */
+  helpedBlocks: number;
   /** Time of the matrix and SVD steps, ms. */
   timings: { matrix: number; svd: number };
 }
@@ -177,12 +182,17 @@ export type TaskResult<T extends ComputeTask> = T extends FactorizeTask
         ? TrainedLstm
         : ListBlock;
 
-/** Runs a task (in the thread, or inline in tests). */
-export async function runTask(task: ComputeTask): Promise<{ result: unknown; transfer: ArrayBuffer[] }> {
+/**
+ * Runs a task (in the thread, or inline in tests). `peers`: ports to the other compute threads
+ * of the process, asked to help with the SVD's Gram passes (none inline).
+ */
+export async function runTask(task: ComputeTask, peers: readonly MessagePort[] = []): Promise<{ result: unknown; transfer: ArrayBuffer[] }> {
   switch (task.kind) {
     case 'factorize': {
-      const f = factorize(task);
-      return { result: f, transfer: [f.U, f.V, f.indptr, f.indices, f.userIds, f.movieIds, f.userMeans, f.movieCounts].map((a) => a.buffer as ArrayBuffer) };
+      const f = factorize(task, peers);
+      // The CSR pattern is in shared memory (posted by reference, and not transferable).
+      const owned = [f.U, f.V, f.indptr, f.indices, f.userIds, f.movieIds, f.userMeans, f.movieCounts].map((a) => a.buffer).filter((b) => !(b instanceof SharedArrayBuffer));
+      return { result: f, transfer: owned as ArrayBuffer[] };
     }
     case 'similar': {
       const r = topKSimilar(movieVectors(task.V, task.S, task.k), { k: task.n, rowStart: task.rowStart, rowEnd: task.rowEnd, counts: task.counts, minCount: task.minCount });
@@ -220,13 +230,27 @@ export async function runTask(task: ComputeTask): Promise<{ result: unknown; tra
   }
 }
 
-/** Builds the centered matrix and its truncated SVD. */
-export function factorize(task: FactorizeTask): Factorization {
+/**
+ * Builds the centered matrix and its truncated SVD. The SVD's Gram passes run in row blocks
+ * that the `peers` threads help with when they are free (parallel-gram.ts); the factors are the
+ * same bit for bit with or without them.
+ */
+export function factorize(task: FactorizeTask, peers: readonly MessagePort[] = []): Factorization {
   if (task.ratings.length === 0) throw new InputError('the dataset has no ratings: nothing to factorize');
   const t0 = performance.now();
-  const m = buildRatingMatrix(task.ratings);
+  const m = buildRatingMatrix(task.ratings, { shared: true });
   const t1 = performance.now();
-  const svd = truncatedSvd(m.matrix, { k: task.k, seed: task.seed });
+  // The SVD works on the Gram matrix of the smaller side (see truncatedSvd): g = A or A^T.
+  const wide = m.matrix.rows < m.matrix.cols;
+  const g = wide ? transpose(m.matrix, true) : m.matrix;
+  const gram = new ParallelGram(g);
+  let svd: ReturnType<typeof truncatedSvd>;
+  try {
+    for (const peer of peers) peer.postMessage(gram.share);
+    svd = truncatedSvd(m.matrix, { k: task.k, seed: task.seed, transposed: wide ? g : undefined, gram: gram.apply });
+  } finally {
+    gram.finish();
+  }
   const t2 = performance.now();
   return {
     userIds: m.userIds,
@@ -241,6 +265,7 @@ export function factorize(task: FactorizeTask): Factorization {
     V: svd.V,
     iterations: svd.iterations,
     explainedVariance: svd.explainedVariance,
+    helpedBlocks: gram.helpedBlocks,
     timings: { matrix: t1 - t0, svd: t2 - t1 },
   };
 }

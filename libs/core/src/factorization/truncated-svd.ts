@@ -30,6 +30,13 @@ export interface TruncatedSvdOptions {
    * Lanczos then runs on A A^T, which needs A^T in CSR form); saves one O(nnz) pass there.
    */
   transposed?: CsrMatrix;
+  /**
+   * The Gram operator `out = g^T g x` on the smaller side's vectors (g = A, or A^T when rows <
+   * cols), overwriting `out`; default `multiplyGram(g, x, out)`. Lets a caller spread the one
+   * O(nnz) pass of each Lanczos step over threads (the compute library's parallel Gram); any
+   * operator equal to g^T g up to rounding gives the same factors up to rounding.
+   */
+  gram?: (x: Float64Array, out: Float64Array) => void;
 }
 
 /** Rank-k factors A ~ U diag(S) V^T. */
@@ -103,6 +110,7 @@ export function truncatedSvd(a: CsrMatrix, options: TruncatedSvdOptions = {}): T
   const wide = m < n;
   const g = wide ? (options.transposed ?? transpose(a)) : a;
   const size = g.cols;
+  const gram = options.gram ?? ((x: Float64Array, out: Float64Array) => multiplyGram(g, x, out));
   const random = new Random(seed);
 
   let Q = new Float64Array((d + 1) * size);
@@ -122,7 +130,7 @@ export function truncatedSvd(a: CsrMatrix, options: TruncatedSvdOptions = {}): T
     iterations++;
     let beta = 0;
     for (let j = start; j < d; j++) {
-      multiplyGram(g, Q.subarray(j * size, (j + 1) * size), z);
+      gram(Q.subarray(j * size, (j + 1) * size), z);
       matvecs += 2;
       coefficients.fill(0);
       const before = norm(z);

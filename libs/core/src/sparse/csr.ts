@@ -23,14 +23,14 @@ export interface CsrMatrix {
  * The transpose as a new CSR matrix (equivalently: the CSC form of `a`). O(nnz + rows + cols).
  * Column indices of the result come out ascending because rows of `a` are visited in order.
  */
-export function transpose(a: CsrMatrix): CsrMatrix {
+export function transpose(a: CsrMatrix, shared = false): CsrMatrix {
   const nnz = a.indptr[a.rows];
-  const indptr = new Int32Array(a.cols + 1);
+  const indptr = allocate(Int32Array, a.cols + 1, shared);
   for (let p = 0; p < nnz; p++) indptr[a.indices[p] + 1]++;
   for (let j = 0; j < a.cols; j++) indptr[j + 1] += indptr[j];
   const next = indptr.slice(0, a.cols);
-  const indices = new Int32Array(nnz);
-  const values = new Float64Array(nnz);
+  const indices = allocate(Int32Array, nnz, shared);
+  const values = allocate(Float64Array, nnz, shared);
   for (let i = 0; i < a.rows; i++) {
     for (let p = a.indptr[i], end = a.indptr[i + 1]; p < end; p++) {
       const q = next[a.indices[p]]++;
@@ -39,6 +39,11 @@ export function transpose(a: CsrMatrix): CsrMatrix {
     }
   }
   return { rows: a.cols, cols: a.rows, indptr, indices, values };
+}
+
+/** A zeroed typed array of `length`, in a SharedArrayBuffer when `shared` (readable by worker threads without a copy). */
+function allocate<T extends Int32Array | Float64Array>(kind: { new (b: ArrayBufferLike): T; BYTES_PER_ELEMENT: number }, length: number, shared: boolean): T {
+  return new kind(shared ? new SharedArrayBuffer(length * kind.BYTES_PER_ELEMENT) : new ArrayBuffer(length * kind.BYTES_PER_ELEMENT));
 }
 
 /** Squared Frobenius norm: the sum of squares of the stored values. */
@@ -84,9 +89,18 @@ function rowDot(indices: Int32Array, values: Float64Array, start: number, end: n
  * product is memory-bound, so it costs about half of two `multiplyVector` calls.
  */
 export function multiplyGram(a: CsrMatrix, x: Float64Array, out: Float64Array): void {
-  const { indptr, indices, values } = a;
   out.fill(0);
-  for (let i = 0; i < a.rows; i++) {
+  multiplyGramRows(a, x, out, 0, a.rows);
+}
+
+/**
+ * Adds the contribution of rows `[rowStart, rowEnd)` to `a^T a x`: `out += a_r^T (a_r x)` for
+ * each row r (out is not cleared). Row blocks summed in a fixed order give a result that does
+ * not depend on which thread computed which block (see the compute library's parallel Gram).
+ */
+export function multiplyGramRows(a: CsrMatrix, x: Float64Array, out: Float64Array, rowStart: number, rowEnd: number): void {
+  const { indptr, indices, values } = a;
+  for (let i = rowStart; i < rowEnd; i++) {
     const start = indptr[i];
     const end = indptr[i + 1];
     const w = rowDot(indices, values, start, end, x);

@@ -1,4 +1,4 @@
 export type { CsrMatrix } from './csr';
-export { frobeniusNormSquared, multiplyDenseRows, multiplyGram, multiplyVector, transpose } from './csr';
+export { frobeniusNormSquared, multiplyDenseRows, multiplyGram, multiplyGramRows, multiplyVector, transpose } from './csr';
 export type { RatingMatrix } from './rating-matrix';
-export { buildRatingMatrix } from './rating-matrix';
+export { buildRatingMatrix, type BuildRatingMatrixOptions } from './rating-matrix';

@@ -21,6 +21,15 @@ export interface RatingMatrix {
   globalMean: number;
 }
 
+/** Options of `buildRatingMatrix`. */
+export interface BuildRatingMatrixOptions {
+  /**
+   * Allocate the CSR arrays in SharedArrayBuffers, so worker threads can read the matrix
+   * without a copy (a parallel SVD); default false.
+   */
+  shared?: boolean;
+}
+
 /**
  * Builds the mean-centered CSR rating matrix from a (deduplicated) rating table.
  *
@@ -34,7 +43,7 @@ export interface RatingMatrix {
  *
  * Never builds a dense users x movies matrix: O(nnz) memory.
  */
-export function buildRatingMatrix(table: RatingTable): RatingMatrix {
+export function buildRatingMatrix(table: RatingTable, options: BuildRatingMatrixOptions = {}): RatingMatrix {
   const n = table.length;
   const userIds = sortedUnique(table.users, n);
   const movieIds = sortedUnique(table.movies, n);
@@ -80,7 +89,7 @@ export function buildRatingMatrix(table: RatingTable): RatingMatrix {
     users[q] = rowOf[t];
     values[q] = table.ratings[t] - userMeans[rowOf[t]];
   }
-  const matrix = transpose({ rows: cols, cols: rows, indptr: byMovie, indices: users, values });
+  const matrix = transpose({ rows: cols, cols: rows, indptr: byMovie, indices: users, values }, options.shared);
   return { matrix, userIds, movieIds, userMeans, movieCounts, globalMean: n > 0 ? total / n : Number.NaN };
 }
 
