@@ -4,7 +4,7 @@
  * /metrics covers all of them, a dead worker is replaced, SIGTERM drains all and exits 0.
  */
 import type { ChildProcess } from 'node:child_process';
-import { get } from 'node:http';
+import { get, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRedisServer } from '@movielens/test-support';
 import { MAINS, startProcess, stopProcess, until } from './cluster';
@@ -13,6 +13,7 @@ let redis: Awaited<ReturnType<typeof startRedisServer>>;
 let api: ChildProcess;
 let url: string;
 const logs: string[] = [];
+const API_KEY = 'workers-spec-key-0123';
 
 /** One GET on a fresh TCP connection (no keep-alive), so the primary hands each to the next worker. */
 function getFresh(path: string): Promise<{ status: number; text: string }> {
@@ -22,6 +23,41 @@ function getFresh(path: string): Promise<{ status: number; text: string }> {
       res.on('data', (b: Buffer) => (text += b.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
     }).on('error', reject);
+  });
+}
+
+/**
+ * Starts an upload (POST /datasets, one small u.data) and sends only the first half of its
+ * body; resolves once that half is written, with a function that sends the rest and resolves
+ * with the response status.
+ */
+function halfSentUpload(): Promise<() => Promise<number>> {
+  const boundary = 'workers-spec';
+  const body = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="u.data"\r\nContent-Type: application/octet-stream\r\n\r\n1\t3\t5\t881250949\n2\t3\t4\t881250950\n\r\n--${boundary}--\r\n`,
+  );
+  const half = Math.floor(body.length / 2);
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/api/v1/datasets`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'X-API-Key': API_KEY, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': body.length },
+    });
+    const status = new Promise<number>((done, fail) => {
+      req.on('response', (res) => {
+        res.resume();
+        done(res.statusCode ?? 0);
+      });
+      req.on('error', fail);
+    });
+    status.catch(() => undefined); // awaited by the caller once it finishes the upload
+    req.on('error', reject);
+    req.write(body.subarray(0, half), () =>
+      resolve(() => {
+        req.end(body.subarray(half));
+        return status;
+      }),
+    );
   });
 }
 
@@ -50,7 +86,7 @@ beforeAll(async () => {
   redis = await startRedisServer();
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  api = startProcess('api', MAINS.api, { REDIS_URL: redis.url, KEY_PREFIX: 'mlw', LOG_LEVEL: 'info', PORT: String(port), HOST: '127.0.0.1', API_WORKERS: '2' }, logs);
+  api = startProcess('api', MAINS.api, { REDIS_URL: redis.url, KEY_PREFIX: 'mlw', LOG_LEVEL: 'info', PORT: String(port), HOST: '127.0.0.1', API_WORKERS: '2', API_KEY }, logs);
   await until('2 workers to listen', async () => (listeningPids().length >= 2 ? true : undefined), 120_000);
 }, 150_000);
 
@@ -79,10 +115,15 @@ describe('API_WORKERS=2', () => {
     for (let i = 0; i < 4; i++) expect((await getFresh('/healthz')).status).toBe(200);
   });
 
-  it('drains every worker on SIGTERM and exits 0', async () => {
+  it('drains every worker on SIGTERM, finishing an in-flight upload, and exits 0', async () => {
     const workers = [...new Set(listeningPids())].filter(alive);
     expect(workers).toHaveLength(2);
-    expect(await stopProcess(api)).toBe(0);
+    const finishUpload = await halfSentUpload();
+    const exited = stopProcess(api);
+    await until('the workers to start draining', async () => (logs.join('\n').includes('shutting down') ? true : undefined), 10_000);
+    // The upload began before SIGTERM: its worker waits for it, so the rest is still accepted.
+    expect(await finishUpload()).toBe(202);
+    expect(await exited).toBe(0);
     for (const pid of workers) expect(alive(pid)).toBe(false);
     expect(logs.join('\n')).toMatch(/every worker stopped/);
   });
