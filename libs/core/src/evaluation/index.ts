@@ -10,5 +10,5 @@ export { ALGORITHM_NAMES, DEFAULT_ALGORITHMS, algorithmsByName, isAlgorithmName 
 export type { AlgorithmName } from './registry';
 export { RELEVANT_STARS, TOP_K, crossValidate, evaluateFold, groupTest } from './cross-validate';
 export type { AlgorithmResult, CrossValidateOptions, FoldMetrics, ProgressEvent, TestSet } from './cross-validate';
-export { NEXT_MOVIE_ALGORITHMS, evaluateNextMovie, leaveLastOut, rankTargets } from './next-movie';
-export type { LeaveLastOutSplit, NextMovieAlgorithm, NextMovieOptions, NextMovieProgress, NextMovieRow } from './next-movie';
+export { NEXT_MOVIE_ALGORITHMS, evaluateNextMovie, leaveLastOut, lstmScorer, rankTargets } from './next-movie';
+export type { LeaveLastOutSplit, NextMovieAlgorithm, NextMovieScorer, NextMovieOptions, NextMovieProgress, NextMovieRow } from './next-movie';

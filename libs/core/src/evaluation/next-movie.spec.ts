@@ -5,7 +5,11 @@ import { parseFile } from '../movielens/parse-file';
 import { sharedData, skipMessage } from '../movielens/parsers.fixtures';
 import type { RatingTable } from '../movielens/types';
 import { Random } from '../random';
-import { evaluateNextMovie, leaveLastOut, rankTargets } from './next-movie';
+import { lstmLayout } from '../sequence/layout';
+import { initLstmWeights, type LstmModel } from '../sequence/model';
+import { LstmPredictor } from '../sequence/predictor';
+import { buildUserSequences } from '../sequence/sequences';
+import { evaluateNextMovie, leaveLastOut, lstmScorer, rankTargets } from './next-movie';
 
 function table(rows: [user: number, movie: number, rating: number, ts: number][]): RatingTable {
   return {
@@ -73,6 +77,36 @@ describe('rankTargets', () => {
     });
     expect(r['hr@10']).toBe(1);
     expect(r['ndcg@10']).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe('lstmScorer', () => {
+  // Users of 12 ratings (11 training movies) over 40 movies; a seeded random model of the
+  // training vocabulary: the scores are h_T . outEmb + outBias whatever the weights.
+  const split = leaveLastOut(cyclic(6, 12, 40));
+  const movieIds = buildUserSequences(split.train).movieIds;
+  const shape = { numMovies: movieIds.length, embeddingDim: 5, hidden: 4 };
+  const model: LstmModel = { shape, movieIds, weights: initLstmWeights(shape, new Random(9), new Float32Array(lstmLayout(shape).size)) as Float32Array };
+  const { offsets, items } = split.sequences;
+  const u = split.users[2];
+  const training = Array.from(items.subarray(offsets[u], offsets[u + 1] - 1), (m) => split.sequences.movieIds[m]);
+
+  it('scores a user after only the last maxSteps training movies when capped, after all of them otherwise', () => {
+    const predictor = new LstmPredictor(model);
+    const dense = training.map((id) => predictor.indexOf(id)!);
+    const capped = new Float32Array(split.sequences.movieIds.length);
+    const whole = new Float32Array(split.sequences.movieIds.length);
+    lstmScorer(split, model, 4)(u, capped);
+    lstmScorer(split, model)(u, whole);
+    const want = (from: number) => {
+      const raw = new Float32Array(shape.numMovies);
+      predictor.scoreDense(dense, from, dense.length, raw);
+      // Movies only ever seen as a target are outside the model: the scorer gives them NaN.
+      return Array.from(split.sequences.movieIds, (id) => { const m = predictor.indexOf(id); return m === undefined ? Number.NaN : raw[m]; });
+    };
+    expect([...capped]).toEqual(want(dense.length - 4));
+    expect([...whole]).toEqual(want(0));
+    expect([...capped]).not.toEqual([...whole]);
   });
 });
 

@@ -22,6 +22,7 @@ import { truncatedSvd } from '../factorization/truncated-svd';
 import { scoreAllMf } from '../factorization/mf';
 import { trainMf, type MfOptions } from '../factorization/mf-train';
 import { LstmPredictor } from '../sequence/predictor';
+import type { LstmModel } from '../sequence/model';
 import { buildUserSequences, denseIndex, type UserSequences } from '../sequence/sequences';
 import { trainLstm, type LstmTrainOptions } from '../sequence/train';
 
@@ -68,6 +69,12 @@ export interface NextMovieOptions {
   mf?: MfOptions;
   /** Rank of the PureSVD used by `last-item-similar`; default 64. */
   svdRank?: number;
+  /**
+   * The LSTM reads only each user's last `lstmMaxSteps` training movies, as POST
+   * /sessions/next does with SESSION_MAX_STEPS (the whole history is still excluded from
+   * the ranking); default: the whole history.
+   */
+  lstmMaxSteps?: number;
 }
 
 /** Training data of the split: the table without each user's last rating, plus the targets. */
@@ -81,7 +88,7 @@ export interface LeaveLastOutSplit {
 }
 
 /** Fills `out` (length = all movies) with scores for one user; called once per user. */
-type Scorer = (user: number, out: Float32Array) => void;
+export type NextMovieScorer = (user: number, out: Float32Array) => void;
 
 /** Splits off each user's last rating (by timestamp; ties: the later table row). */
 export function leaveLastOut(table: RatingTable): LeaveLastOutSplit {
@@ -126,7 +133,7 @@ export async function evaluateNextMovie(table: RatingTable, options: NextMovieOp
 
 /** HR@10 and NDCG@10 of a scorer over the split's users. */
 export function rankTargets(
-  split: LeaveLastOutSplit, scorer: Scorer, progress?: (done: number, total: number) => void,
+  split: LeaveLastOutSplit, scorer: NextMovieScorer, progress?: (done: number, total: number) => void,
 ): { 'hr@10': number; 'ndcg@10': number } {
   const { offsets, items, movieIds } = split.sequences;
   const scores = new Float32Array(movieIds.length);
@@ -167,7 +174,7 @@ function vocabularyMap(full: Int32Array, other: Int32Array): Int32Array {
 async function fit(
   algorithm: NextMovieAlgorithm, split: LeaveLastOutSplit, options: NextMovieOptions, seed: number,
   progress: (done: number, total: number) => void,
-): Promise<Scorer> {
+): Promise<NextMovieScorer> {
   const { offsets, items, movieIds, userIds } = split.sequences;
   switch (algorithm) {
     case 'popularity': {
@@ -211,15 +218,26 @@ async function fit(
     case 'lstm': {
       const epochs = options.lstm?.epochs ?? 8;
       const model = await trainLstm(split.train, { seed, ...options.lstm, onEpoch: (e, loss) => { options.lstm?.onEpoch?.(e, loss); progress(e + 1, epochs); } });
-      const predictor = new LstmPredictor(model);
-      const map = vocabularyMap(movieIds, model.movieIds);
-      const history = new Int32Array(items.length);
-      for (let p = 0; p < items.length; p++) history[p] = map[items[p]];
-      const raw = new Float32Array(model.movieIds.length);
-      return (user, out) => {
-        predictor.scoreDense(history, offsets[user], offsets[user + 1] - 1, raw);
-        for (let m = 0; m < out.length; m++) out[m] = map[m] < 0 ? Number.NaN : raw[map[m]];
-      };
+      return lstmScorer(split, model, options.lstmMaxSteps);
     }
   }
+}
+
+/**
+ * The `lstm` scorer of a model trained on `split.train`: h_T after the user's training
+ * history (only its last `maxSteps` movies when given) against every movie. Exported so that
+ * one trained model can be ranked with several history caps (bench/lstm.bench.ts session-cap).
+ */
+export function lstmScorer(split: LeaveLastOutSplit, model: LstmModel, maxSteps = Number.POSITIVE_INFINITY): NextMovieScorer {
+  const { offsets, items, movieIds } = split.sequences;
+  const predictor = new LstmPredictor(model);
+  const map = vocabularyMap(movieIds, model.movieIds);
+  const history = new Int32Array(items.length);
+  for (let p = 0; p < items.length; p++) history[p] = map[items[p]];
+  const raw = new Float32Array(model.movieIds.length);
+  return (user, out) => {
+    const end = offsets[user + 1] - 1;
+    predictor.scoreDense(history, Math.max(offsets[user], end - maxSteps), end, raw);
+    for (let m = 0; m < out.length; m++) out[m] = map[m] < 0 ? Number.NaN : raw[map[m]];
+  };
 }

@@ -22,12 +22,15 @@ export class LstmCell {
   private readonly dz: Floats;
   /** W transposed ((D+H) x 4H), refreshed by transposeWeights. */
   private readonly wt: Floats;
+  /** Scratch for one input projection (4H), float64 whatever `Float` is: see projectInputs. */
+  private readonly xw: Float64Array;
 
   constructor(inputDim: number, hidden: number, Float: Float32ArrayConstructor | Float64ArrayConstructor = Float32Array) {
     this.inputDim = inputDim;
     this.hidden = hidden;
     this.dz = new Float(4 * hidden);
     this.wt = new Float(4 * hidden * (inputDim + hidden));
+    this.xw = new Float64Array(4 * hidden);
   }
 
   /**
@@ -39,13 +42,51 @@ export class LstmCell {
     x: Floats, xo: number, hPrev: Floats, ho: number, cPrev: Floats, co: number,
     gates: Floats, go: number, c: Floats, cOut: number, tanhC: Floats, to: number, h: Floats, hOut: number,
   ): void {
+    // The input part b + W_x x, then the recurrent part: the very arithmetic of inference's
+    // forwardProjected, so the gradient checks of this step cover that path too.
+    this.projectInputs(w, wo, b, bo, x, xo, 1, this.xw, 0);
+    this.forwardProjected(w, wo, this.xw, 0, hPrev, ho, cPrev, co, gates, go, c, cOut, tanhC, to, h, hOut);
+  }
+
+  /**
+   * Writes the input projection b + W_x x of `count` inputs (row n read from
+   * x[xo+n*D..xo+(n+1)*D)) to out[oo+n*4H..oo+(n+1)*4H), gate rows i, f, g, o. Inference
+   * feeds one row per step to forwardProjected instead of x: the 4H x D half of the step's
+   * multiply-adds is then paid once per movie, not once per step. Float64 `out` keeps the
+   * sum unrounded, so forwardProjected equals forward bit for bit.
+   */
+  projectInputs(w: Floats, wo: number, b: Floats, bo: number, x: Floats, xo: number, count: number, out: Floats, oo: number): void {
+    const d = this.inputDim;
+    const rows = 4 * this.hidden;
+    const cols = d + this.hidden;
+    for (let n = 0; n < count; n++) {
+      const xn = xo + n * d;
+      const on = oo + n * rows;
+      for (let r = 0; r < rows; r++) out[on + r] = b[bo + r] + dot(w, wo + r * cols, x, xn, d);
+    }
+  }
+
+  /**
+   * Forward step from a precomputed input projection xw[xwo..xwo+4H) (projectInputs): adds
+   * only the recurrent part W_h h_prev. Same outputs as forward on the input x the
+   * projection was made from (bit for bit when xw is a Float64Array, as forward's own is).
+   */
+  forwardProjected(
+    w: Floats, wo: number, xw: Floats, xwo: number, hPrev: Floats, ho: number, cPrev: Floats, co: number,
+    gates: Floats, go: number, c: Floats, cOut: number, tanhC: Floats, to: number, h: Floats, hOut: number,
+  ): void {
     const d = this.inputDim;
     const hd = this.hidden;
     const cols = d + hd;
     for (let r = 0; r < 4 * hd; r++) {
-      const k = wo + r * cols;
-      gates[go + r] = b[bo + r] + dot(w, k, x, xo, d) + dot(w, k + d, hPrev, ho, hd);
+      gates[go + r] = xw[xwo + r] + dot(w, wo + r * cols + d, hPrev, ho, hd);
     }
+    this.activate(cPrev, co, gates, go, c, cOut, tanhC, to, h, hOut);
+  }
+
+  /** The gate nonlinearities and the state update of a forward step, from the pre-activations in gates[go..go+4H). */
+  private activate(cPrev: Floats, co: number, gates: Floats, go: number, c: Floats, cOut: number, tanhC: Floats, to: number, h: Floats, hOut: number): void {
+    const hd = this.hidden;
     for (let j = 0; j < hd; j++) {
       const i = sigmoid(gates[go + j]);
       const f = sigmoid(gates[go + hd + j]);

@@ -4,6 +4,15 @@ import { lstmLayout, type LstmLayout } from './layout';
 import { dot, LstmCell } from './lstm-cell';
 import type { LstmModel } from './model';
 
+/**
+ * How many of an anonymous session's most recent known movies the LSTM reads in
+ * POST /sessions/next: 200. A step costs ~8 µs at the default shape on this machine even with
+ * input projections, so a 1,000-movie session (the largest accepted) took 8.6 ms at p50;
+ * 200 steps take ~1.9 ms, and reading only the last 200 training movies left leave-last-out
+ * HR@10/NDCG@10 unchanged (docs/BENCHMARKS.md and docs/EVALUATION.md, "History cap").
+ */
+export const SESSION_MAX_STEPS = 200;
+
 /** Top-k next movies: parallel arrays, best first. */
 export interface NextMovies {
   movieIds: Int32Array;
@@ -14,6 +23,10 @@ export interface NextMovies {
  * Inference: runs the LSTM over a history and scores every movie as
  * h_T . outEmb[m] + outBias[m] (the final hidden state against the output embeddings).
  * Scratch buffers are allocated once per predictor, so a call allocates only its result.
+ * The first recurrence also computes every movie's input projection b + W_x inEmb[m]
+ * (numMovies x 4H float64: 3.8 MB for 3,706 movies at hidden 32, about 4H x D x numMovies
+ * multiply-adds, once per predictor), so each step only adds W_h h_prev: about half the
+ * multiply-adds of a full step, with the same results bit for bit.
  * Not thread-safe: use one predictor per thread (they can share the model).
  */
 export class LstmPredictor {
@@ -27,6 +40,8 @@ export class LstmPredictor {
   private readonly tanhC: Float32Array;
   private readonly scratchScores: Float32Array;
   private readonly seen: Uint8Array;
+  /** numMovies x 4H input projections (LstmCell.projectInputs), made on the first recurrence. */
+  private projection: Float64Array | undefined;
 
   constructor(model: LstmModel) {
     this.model = model;
@@ -54,19 +69,34 @@ export class LstmPredictor {
   private run(items: ArrayLike<number>, from: number, to: number): number {
     const L = this.layout;
     const w = this.model.weights;
-    const { embeddingDim: d, hidden: hd } = this.model.shape;
+    const hd = this.model.shape.hidden;
     const { h, c } = this;
     h.fill(0);
     c.fill(0);
+    if (to <= from) return 0;
+    const xw = this.inputProjection();
     // Ping-pong between the two halves of h and c instead of copying.
     let cur = 0;
     for (let p = from; p < to; p++) {
       const nxt = hd - cur;
-      this.cell.forward(w, L.w, w, L.b, w, L.inEmb + items[p] * d, h, cur, c, cur,
+      this.cell.forwardProjected(w, L.w, xw, items[p] * 4 * hd, h, cur, c, cur,
         this.gates, 0, c, nxt, this.tanhC, 0, h, nxt);
       cur = nxt;
     }
     return cur;
+  }
+
+  /** The input projection of every movie, computed on first use and kept (the model's weights never change). */
+  private inputProjection(): Float64Array {
+    if (this.projection === undefined) {
+      const L = this.layout;
+      const w = this.model.weights;
+      const { hidden: hd, numMovies } = this.model.shape;
+      const out = new Float64Array(numMovies * 4 * hd);
+      this.cell.projectInputs(w, L.w, w, L.b, w, L.inEmb, numMovies, out, 0);
+      this.projection = out;
+    }
+    return this.projection;
   }
 
   /**
@@ -102,15 +132,17 @@ export class LstmPredictor {
 
   /**
    * The k best next movies after `history` (movie ids, oldest first), excluding the movies
-   * in the history. Ids the model does not know are skipped. k defaults to 10.
+   * in the history. Ids the model does not know are skipped. The LSTM reads only the last
+   * `maxSteps` known movies (default: all), which bounds the cost of a long history; every
+   * movie of the history is still excluded. k defaults to 10.
    */
-  recommend(history: ArrayLike<number>, k = 10): NextMovies {
+  recommend(history: ArrayLike<number>, k = 10, maxSteps = Number.POSITIVE_INFINITY): NextMovies {
     const dense: number[] = [];
     for (let i = 0; i < history.length; i++) {
       const m = this.index.get(history[i]);
       if (m !== undefined) dense.push(m);
     }
-    this.scoreDense(dense, 0, dense.length, this.scratchScores);
+    this.scoreDense(dense, Math.max(0, dense.length - maxSteps), dense.length, this.scratchScores);
     return this.best(dense, k);
   }
 
