@@ -2,9 +2,12 @@
  * Benchmarks of the next-movie LSTM (libs/core/src/sequence).
  *
  *   node --import tsx bench/lstm.bench.ts latency              inference p50/p99: 50-movie history, 3,706 movies
- *   node --import tsx bench/lstm.bench.ts serving [data]       GET /users/:id/next per request: stored state vs whole history
+ *   node --import tsx bench/lstm.bench.ts serving [data]       GET /users/:id/next per request: stored state vs whole history;
+ *                                                              POST /sessions/next: full steps vs input projections (+ step cap)
  *   node --import tsx bench/lstm.bench.ts throughput [data]    training steps/s, 1 vs 2 threads, one epoch each
  *   node --import tsx bench/lstm.bench.ts evaluate [data] [a,b] the leave-last-out table of docs/EVALUATION.md
+ *   node --import tsx bench/lstm.bench.ts session-cap [data] [epochs]  leave-last-out HR@10/NDCG@10 of one trained
+ *                                                              LSTM reading the whole history vs only the last N movies
  *
  * data: `ml-100k` (../shared/data/ml-100k/u.data, default) or `synthetic` (the ML-1M-shaped
  * generator, seed 42, built in memory). Timings are wall-clock medians on a shared machine;
@@ -17,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { LstmModel, NextMovieAlgorithm, RatingTable } from '@movielens/core';
 import {
-  allocateRatingTable, buildUserSequences, computeUserStates, evaluateNextMovie, NEXT_MOVIE_ALGORITHMS, generateDataset, initLstmWeights, lstmLayout, LstmPredictor, parseFile, Random, trainLstm,
+  allocateRatingTable, buildUserSequences, computeUserStates, evaluateNextMovie, NEXT_MOVIE_ALGORITHMS, generateDataset, initLstmWeights, leaveLastOut, lstmLayout, LstmPredictor, lstmScorer,
+  LstmCell, parseFile, Random, rankTargets, SESSION_MAX_STEPS, topK, trainLstm,
 } from '@movielens/core';
 import { KeySchema, ModelStore, ModelTable, ModelWriter, packLstmUserState } from '@movielens/store';
 import { startRedisServer } from '@movielens/test-support';
@@ -107,7 +111,7 @@ function summary(times: Float64Array): { p50: number; p99: number } {
  *        recommendFromHidden (output layer over all movies + top-k), as the API does now.
  * Weights are a seeded random initialisation of the trained shape: inference cost does not
  * depend on the weight values. Also times the rebuild's state pass and write, checks that
- * both paths return the same lists, and times the session path by session length.
+ * both paths return the same lists, and times the session path by session length (sessionTimings).
  */
 async function serving(table: RatingTable): Promise<void> {
   let t = performance.now();
@@ -157,21 +161,7 @@ async function serving(table: RatingTable): Promise<void> {
       if (got.movieIds.some((id, j) => id !== want.movieIds[j]) || got.scores.some((s, j) => Math.abs(s - want.scores[j]) > 1e-5)) mismatches++;
     }
 
-    // POST /sessions/next keeps the recurrence: its cost grows with the session (at most 1,000 movies).
-    const sessions: Record<string, { p50: number; p99: number }> = {};
-    const random = new Random(4);
-    for (const length of [5, 20, 50, 200, 1000]) {
-      const runs = length >= 200 ? 200 : 1000;
-      const times = new Float64Array(runs);
-      const session = new Int32Array(length);
-      for (let r = 0; r < runs; r++) {
-        for (let i = 0; i < length; i++) session[i] = seqs.movieIds[random.int(shape.numMovies)];
-        t = performance.now();
-        predictor.recommend(session, 10);
-        times[r] = performance.now() - t;
-      }
-      sessions[`movies${length}`] = summary(times);
-    }
+    const sessions = sessionTimings(model, predictor);
     const lengths = Float64Array.from({ length: users }, (_, u) => seqs.offsets[u + 1] - seqs.offsets[u]).sort();
     const oldS = summary(oldMs);
     const newS = summary(newMs);
@@ -180,12 +170,93 @@ async function serving(table: RatingTable): Promise<void> {
       loadAverage: loadavg()[0], cpu: cpus()[0]?.model, node: process.version,
       oldWholeHistoryMs: oldS, newStoredStateMs: newS, newComputeOnlyMs: summary(newComputeMs),
       speedupP50: oldS.p50 / newS.p50, speedupP99: oldS.p99 / newS.p99, mismatches,
-      rebuild: { statesMs, writeMs, stateBytes: stamp.bytes }, historiesBuildMs, sessionMs: sessions,
+      rebuild: { statesMs, writeMs, stateBytes: stamp.bytes }, historiesBuildMs, sessions,
     }, null, 1));
   } finally {
     await redis.quit();
     await server.stop();
   }
+}
+
+/**
+ * The session path as it was before input projections: full LstmCell.forward steps over the
+ * whole session (embedding and recurrent multiply-adds every step), output layer, top-k
+ * excluding the session. The reference of the `sessions` timings.
+ */
+function recommendFullSteps(model: LstmModel, predictor: LstmPredictor, cell: LstmCell, session: ArrayLike<number>, k: number): { movieIds: number[]; scores: Float32Array } {
+  const L = lstmLayout(model.shape);
+  const w = model.weights;
+  const { embeddingDim: d, hidden: hd, numMovies } = model.shape;
+  const h = new Float32Array(2 * hd);
+  const c = new Float32Array(2 * hd);
+  const gates = new Float32Array(4 * hd);
+  const tanhC = new Float32Array(hd);
+  const excluded = new Uint8Array(numMovies);
+  let cur = 0;
+  for (let i = 0; i < session.length; i++) {
+    const m = predictor.indexOf(session[i]);
+    if (m === undefined) continue;
+    excluded[m] = 1;
+    const nxt = hd - cur;
+    cell.forward(w, L.w, w, L.b, w, L.inEmb + m * d, h, cur, c, cur, gates, 0, c, nxt, tanhC, 0, h, nxt);
+    cur = nxt;
+  }
+  const scores = new Float32Array(numMovies);
+  predictor.scoreHidden(h, cur, scores); // the output layer, unchanged
+  const top = topK(scores, excluded, k);
+  return { movieIds: Array.from(top, (m) => model.movieIds[m]), scores: Float32Array.from(top, (m) => scores[m]) };
+}
+
+/**
+ * POST /sessions/next server side (k = 10), random sessions of 5 to 1,000 movies (the
+ * validation's maximum), three paths interleaved per session so that machine load hits all
+ * alike: `before` full steps over the whole session (recommendFullSteps), `projected` input
+ * projections over the whole session (LstmPredictor.recommend), `served` projections over the
+ * last SESSION_MAX_STEPS movies (what the API runs). Also counts sessions where `projected`
+ * and `before` disagree (top-k ids, or a score by more than 1e-5) and times the one-off
+ * projection build (the first recurrence of a fresh predictor).
+ */
+function sessionTimings(model: LstmModel, predictor: LstmPredictor): Record<string, unknown> {
+  const fresh = new LstmPredictor(model);
+  let t = performance.now();
+  fresh.recommend([model.movieIds[0]], 10);
+  const projectionBuildMs = performance.now() - t;
+  const cell = new LstmCell(model.shape.embeddingDim, model.shape.hidden);
+  const random = new Random(4);
+  const out: Record<string, unknown> = { projectionBuildMs, maxSteps: SESSION_MAX_STEPS };
+  for (const length of [5, 50, 200, 1000]) {
+    const runs = length >= 1000 ? 300 : 1000;
+    // Wall and CPU time per call (ms) of each path; on a loaded machine the wall-clock tail
+    // is mostly the scheduler's, the CPU-time tail the code's (µs resolution).
+    const wall = [new Float64Array(runs), new Float64Array(runs), new Float64Array(runs)];
+    const cpuMs = [new Float64Array(runs), new Float64Array(runs), new Float64Array(runs)];
+    const session = new Int32Array(length);
+    let mismatches = 0;
+    for (let r = 0; r < runs; r++) {
+      for (let i = 0; i < length; i++) session[i] = model.movieIds[random.int(model.shape.numMovies)];
+      const paths = [
+        () => recommendFullSteps(model, predictor, cell, session, 10),
+        () => predictor.recommend(session, 10),
+        () => predictor.recommend(session, 10, SESSION_MAX_STEPS),
+      ];
+      const results = paths.map((run, p) => {
+        const cpu = process.cpuUsage();
+        t = performance.now();
+        const result = run();
+        wall[p][r] = performance.now() - t;
+        cpuMs[p][r] = cpuSince(cpu) * 1000;
+        return result;
+      });
+      const [want, got] = results;
+      if (got.movieIds.some((id, j) => id !== want.movieIds[j]) || got.scores.some((s, j) => Math.abs(s - want.scores[j]) > 1e-5)) mismatches++;
+    }
+    const [before, projected, served] = [0, 1, 2].map((p) => ({ wallMs: summary(wall[p]), cpuMs: summary(cpuMs[p]) }));
+    out[`movies${length}`] = {
+      runs, before, projected, served, mismatches,
+      p50Speedup: { projected: before.wallMs.p50 / projected.wallMs.p50, served: before.wallMs.p50 / served.wallMs.p50 },
+    };
+  }
+  return out;
 }
 
 async function throughput(table: RatingTable): Promise<void> {
@@ -227,8 +298,37 @@ async function evaluate(table: RatingTable): Promise<void> {
   console.log(JSON.stringify({ mode: 'evaluate', data, ratings: table.length, cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, rows }, null, 1));
 }
 
+/**
+ * Does reading only the last N movies (POST /sessions/next's SESSION_MAX_STEPS) cost
+ * accuracy? Trains ONE LSTM on the leave-last-out split (seed 42, 2 threads; third argument:
+ * epochs, default 8) and ranks every user's target with the whole training history and with
+ * the last N movies, so the rows differ only by the cap, not by training noise.
+ */
+async function sessionCap(table: RatingTable): Promise<void> {
+  const split = leaveLastOut(table);
+  const epochs = only === undefined ? 8 : Number(only);
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  const model = await trainLstm(split.train, { seed: 42, threads: 2, epochs });
+  const fitSeconds = (performance.now() - start) / 1000;
+  const fitCpuSeconds = cpuSince(cpu);
+  const { offsets } = split.sequences;
+  const lengths = Array.from(split.users, (u) => offsets[u + 1] - offsets[u] - 1);
+  const rows = [];
+  for (const maxSteps of [Number.POSITIVE_INFINITY, 400, SESSION_MAX_STEPS, 100, 50]) {
+    const metrics = rankTargets(split, lstmScorer(split, model, maxSteps));
+    rows.push({ maxSteps: Number.isFinite(maxSteps) ? maxSteps : 'all', usersCapped: lengths.filter((n) => n > maxSteps).length, ...metrics });
+  }
+  const sorted = Float64Array.from(lengths).sort();
+  console.log(JSON.stringify({
+    mode: 'session-cap', data, epochs, users: split.users.length, historyLength: { p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), max: sorted[sorted.length - 1] },
+    fitSeconds, fitCpuSeconds, loadAverage: loadavg()[0], node: process.version, rows,
+  }, null, 1));
+}
+
 if (mode === 'latency') latency();
 else if (mode === 'serving') await serving(await load(data));
 else if (mode === 'throughput') await throughput(await load(data));
 else if (mode === 'evaluate') await evaluate(await load(data));
-else throw new Error(`unknown mode ${mode}: latency | serving | throughput | evaluate`);
+else if (mode === 'session-cap') await sessionCap(await load(data));
+else throw new Error(`unknown mode ${mode}: latency | serving | throughput | evaluate | session-cap`);

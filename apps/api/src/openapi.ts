@@ -2,6 +2,7 @@
  * The OpenAPI 3.1 description of the API, served at /openapi.json, and a plain HTML page
  * rendered from it at /docs (no CDN, no script: works offline and behind strict CSP).
  */
+import { SESSION_MAX_STEPS } from '@movielens/core';
 
 type Schema = Record<string, unknown>;
 
@@ -131,6 +132,7 @@ export const openApiDocument = {
           lastWatched: { type: ['object', 'null'], description: 'GET /users/{id}/next only: the most recent movie of the history', properties: { movieId: { type: 'integer' }, title: { type: ['string', 'null'] } } },
           model: { type: 'string' },
           ignored: { type: 'array', items: { type: 'integer' }, description: 'POST /sessions/next only: session movie ids the LSTM does not know' },
+          moviesRead: { type: 'integer', description: `POST /sessions/next only: how many session movies the LSTM read, i.e. the most recent known ones, at most ${SESSION_MAX_STEPS} (older ones are not read, to bound latency, but are still excluded from next)` },
           next: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, title: { type: ['string', 'null'] }, score: { type: 'number', description: 'LSTM logit (higher is likelier next)' } } } },
         },
       },
@@ -217,6 +219,7 @@ export const openApiDocument = {
       post: {
         tags: ['users'],
         summary: 'Next movies for an anonymous session from the movies it watched, oldest first (LSTM; 503 NOT_READY without one)',
+        description: `The LSTM reads the session's ${SESSION_MAX_STEPS} most recent known movies (moviesRead in the answer): the recurrence costs a step per movie, and this cap keeps p99 under 5 ms for the longest accepted session (1,000 movies). Every session movie is still excluded from next; unknown ids are listed in ignored.`,
         requestBody: {
           content: { 'application/json': { schema: { type: 'object', required: ['movies'], properties: { movies: { type: 'array', items: { type: 'integer' }, minItems: 1, maxItems: 1000 }, k: { type: 'integer', minimum: 1, maximum: 100, default: 10 } } } } },
         },

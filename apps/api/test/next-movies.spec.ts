@@ -6,7 +6,7 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LstmPredictor } from '@movielens/core';
+import { LstmPredictor, SESSION_MAX_STEPS } from '@movielens/core';
 import { ModelStore, ModelTable } from '@movielens/store';
 import { eventually, harnessWithModel, syntheticDataset, type Harness } from './fixtures';
 
@@ -25,8 +25,8 @@ function historyOf(userId: number): number[] {
 }
 
 const titleOf = (movieId: number) => data.movies.find((m) => m.id === movieId)!.title;
-const expected = (history: number[], k: number) => {
-  const next = predictor.recommend(history, k);
+const expected = (history: number[], k: number, maxSteps?: number) => {
+  const next = predictor.recommend(history, k, maxSteps);
   return Array.from(next.movieIds, (movieId, i) => ({ movieId, title: titleOf(movieId), score: next.scores[i] }));
 };
 
@@ -102,8 +102,23 @@ describe('POST /sessions/next', () => {
     const res = await request(h.app).post('/api/v1/sessions/next').send({ movies: [9, 1, 30, 3], k: 4 }).expect(200);
     expect(res.headers['x-model-version']).toBe(version);
     expect(res.body.ignored).toEqual([1]);
+    expect(res.body.moviesRead).toBe(3);
     expect(res.body.next).toEqual(expected([9, 30, 3], 4));
     expect(res.body.next.map((n: { movieId: number }) => n.movieId)).not.toContain(30);
+  });
+
+  it(`reads only the last ${SESSION_MAX_STEPS} known movies of a long session but excludes all of them`, async () => {
+    // 10 early movies, an unknown id, then 240 movies cycling over 19 others: 250 known in all.
+    const early = Array.from({ length: 10 }, (_, i) => 3 * (i + 1));
+    const late = Array.from({ length: 240 }, (_, i) => 3 * (11 + (i % 19)));
+    const movies = [...early, 1, ...late];
+    const res = await request(h.app).post('/api/v1/sessions/next').send({ movies, k: 30 }).expect(200);
+    expect(res.body.ignored).toEqual([1]);
+    expect(res.body.moviesRead).toBe(SESSION_MAX_STEPS);
+    expect(res.body.next).toEqual(expected(movies, 30, SESSION_MAX_STEPS));
+    // 60 movies, 29 seen: the 30 answers are exactly the 31 unseen minus the lowest-scored one.
+    expect(res.body.next).toHaveLength(30);
+    for (const n of res.body.next as { movieId: number }[]) expect(movies).not.toContain(n.movieId);
   });
 
   it.each([[{}], [{ movies: [] }], [{ movies: ['a'] }], [{ movies: [3], k: 0 }], [{ movies: [3], extra: 1 }]])('answers 400 naming the field for %j', async (payload) => {

@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { parseInput } from '../middleware/validate';
-import { nextMovies } from '../services/next-movies';
+import { nextMoviesOfSession } from '../services/next-movies';
 
 const body = z
   .object({
@@ -12,16 +12,18 @@ const body = z
   })
   .strict();
 
-/** `POST /sessions/next`: next movies for an anonymous session from the movies it watched (LSTM inference in this process). */
+/**
+ * `POST /sessions/next`: next movies for an anonymous session from the movies it watched (LSTM
+ * inference in this process; the LSTM reads the last SESSION_MAX_STEPS known movies).
+ */
 export function sessionsRouter({ readModel }: AppDeps): Router {
   const router = Router();
   router.post('/sessions/next', express.json({ limit: '64kb' }), async (req, res) => {
     const input = parseInput(body, req, 'body');
     const snap = await readModel.current();
-    const next = await nextMovies(snap, input.movies, input.k);
-    const predictor = (await snap.lstm())!;
+    const answer = await nextMoviesOfSession(snap, input.movies, input.k);
     res.setHeader('X-Model-Version', snap.version);
-    res.json({ model: snap.version, ignored: input.movies.filter((id) => predictor.indexOf(id) === undefined), next });
+    res.json({ model: snap.version, ...answer });
   });
   return router;
 }

@@ -1,4 +1,4 @@
-import type { NextMovies } from '@movielens/core';
+import { SESSION_MAX_STEPS, type NextMovies } from '@movielens/core';
 import { ModelTable } from '@movielens/store';
 import { lstmNotReady, lstmStatesMissing, notFound } from '../middleware/errors';
 import type { ModelSnapshot } from './model-snapshot';
@@ -16,22 +16,37 @@ function titled(snap: ModelSnapshot, next: NextMovies): NextMovie[] {
   return Array.from(next.movieIds, (movieId, i) => ({ movieId, title: snap.title(movieId), score: next.scores[i] }));
 }
 
+/** The answer of POST /sessions/next. */
+export interface SessionNext {
+  /** Session movie ids the LSTM does not know (skipped). */
+  ignored: number[];
+  /** How many session movies the LSTM read: the most recent known ones, at most SESSION_MAX_STEPS. */
+  moviesRead: number;
+  next: NextMovie[];
+}
+
 /**
- * The next `k` movies after `history` (movie ids, oldest first) by the version's LSTM,
- * excluding the history: the recurrence runs over the whole history (anonymous sessions).
- * 503 when the version has no LSTM.
+ * The next `k` movies after an anonymous session (movie ids, oldest first) by the version's
+ * LSTM. The recurrence reads only the last SESSION_MAX_STEPS known movies, which bounds a
+ * request's cost (a step per movie), while every session movie is still excluded from the
+ * answer. 503 when the version has no LSTM.
  */
-export async function nextMovies(snap: ModelSnapshot, history: ArrayLike<number>, k: number): Promise<NextMovie[]> {
+export async function nextMoviesOfSession(snap: ModelSnapshot, movies: readonly number[], k: number): Promise<SessionNext> {
   const predictor = await snap.lstm();
   if (predictor === null) throw lstmNotReady(snap.version);
-  return titled(snap, predictor.recommend(history, k));
+  const ignored = movies.filter((id) => predictor.indexOf(id) === undefined);
+  return {
+    ignored,
+    moviesRead: Math.min(movies.length - ignored.length, SESSION_MAX_STEPS),
+    next: titled(snap, predictor.recommend(movies, k, SESSION_MAX_STEPS)),
+  };
 }
 
 /**
  * The next `k` movies of a known user and their last watched movie, from the state the
  * rebuild stored for them (one HGET: final hidden state + dense history), so a request costs
  * the output layer and a top-k, not a pass over hundreds of ratings. Equal to `nextMovies`
- * on the user's time-ordered history. 503 when the version has no LSTM (or predates the
+ * on the user's whole time-ordered history (known users have no step cap). 503 when the version has no LSTM (or predates the
  * stored states), 404 when the user is not in it.
  */
 export async function nextMoviesOfUser(snap: ModelSnapshot, userId: number, k: number): Promise<{ lastWatched: { movieId: number; title: string | null } | null; next: NextMovie[] }> {
