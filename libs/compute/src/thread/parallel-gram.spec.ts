@@ -46,6 +46,9 @@ describe('parallel Gram operator', () => {
   it('gives bit-identical factors whether a second compute thread helps or not', async () => {
     const ratings = randomTable(2000, 400, 60, 3);
     const alone = factorize({ kind: 'factorize', ratings, k: 20, seed: 5 });
+    // Start both threads first (a thread takes about a second to load), so the second one is idle and joins.
+    const tiny = randomTable(5, 5, 3, 9);
+    await Promise.all([pool.run({ kind: 'factorize', ratings: tiny, k: 2, seed: 1 }), pool.run({ kind: 'factorize', ratings: tiny, k: 2, seed: 1 })]);
     // Two threads: the one running the SVD posts its passes to the other, which joins (it is idle).
     const helped = await pool.run({ kind: 'factorize', ratings, k: 20, seed: 5 });
     expect(helped.k).toBe(20);

@@ -17,6 +17,7 @@
  * waits for before summing and before writing the next x).
  */
 import { multiplyGramRows, type CsrMatrix } from '@movielens/core';
+import { sharedCopy } from './shared-memory';
 
 /** Control words (Int32Array indices). */
 const PASS = 0; // incremented by the leader at the start of every pass (helpers wait on it)
@@ -43,12 +44,6 @@ const BLOCK_TIMEOUT_MS = 60_000;
 /** True when every array of the matrix lives in shared memory (else it is copied there). */
 function isShared(a: CsrMatrix): boolean {
   return [a.indptr, a.indices, a.values].every((t) => t.buffer instanceof SharedArrayBuffer);
-}
-
-function sharedCopy<T extends Int32Array | Float64Array>(t: T): T {
-  const copy = new (t.constructor as { new (b: SharedArrayBuffer): T })(new SharedArrayBuffer(t.byteLength));
-  copy.set(t);
-  return copy;
 }
 
 function sharedFloat64(length: number): Float64Array {

@@ -1,4 +1,5 @@
 import type { Movie, RatingTable, User } from '../movielens/types';
+import { distinctSorted, idLookup } from '../sparse/id-index';
 
 /** Histogram bins of `MovieStats.histogram`: half stars 0.5, 1, ..., 5 (1-5 releases use every other bin). */
 export const HISTOGRAM_STARS: readonly number[] = [0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5];
@@ -47,12 +48,15 @@ export interface MovieStats {
  * @param users - demographics, for the per-gender columns
  */
 export function computeMovieStats(table: RatingTable, movies: readonly Movie[], users: readonly User[]): MovieStats {
-  const ids = new Set<number>(movies.map((m) => m.id));
-  for (let t = 0; t < table.length; t++) ids.add(table.movies[t]);
-  const movieIds = Int32Array.from(ids).sort();
-  const row = new Map<number, number>();
-  movieIds.forEach((id, i) => row.set(id, i));
-  const gender = new Map<number, 'F' | 'M' | null>(users.map((u) => [u.id, u.gender]));
+  // Every catalogue movie and every rated one, ascending; direct id tables instead of Maps.
+  const all = new Int32Array(movies.length + table.length);
+  movies.forEach((m, i) => (all[i] = m.id));
+  all.set(table.movies.subarray(0, table.length), movies.length);
+  const movieIds = distinctSorted(all);
+  const rowOfId = idLookup(movieIds);
+  const userRow = idLookup(users.map((u) => u.id));
+  // 1 = F, 2 = M, 0 = unknown, by position in `users`.
+  const genderCode = Int8Array.from(users, (u) => (u.gender === 'F' ? 1 : u.gender === 'M' ? 2 : 0));
 
   const n = movieIds.length;
   const count = new Int32Array(n);
@@ -64,17 +68,18 @@ export function computeMovieStats(table: RatingTable, movies: readonly Movie[], 
   const maleSum = new Float64Array(n);
   const rowOf = new Int32Array(table.length);
   for (let t = 0; t < table.length; t++) {
-    const i = row.get(table.movies[t]) as number;
+    const i = rowOfId(table.movies[t]);
     const r = table.ratings[t];
     rowOf[t] = i;
     count[i]++;
     sum[i] += r;
     histogram[i * HISTOGRAM_BINS + histogramBin(r)]++;
-    const g = gender.get(table.users[t]);
-    if (g === 'F') {
+    const u = userRow(table.users[t]);
+    const g = u < 0 ? 0 : genderCode[u];
+    if (g === 1) {
       femaleCount[i]++;
       femaleSum[i] += r;
-    } else if (g === 'M') {
+    } else if (g === 2) {
       maleCount[i]++;
       maleSum[i] += r;
     }

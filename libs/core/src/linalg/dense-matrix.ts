@@ -20,8 +20,11 @@ export function normalizeRows(a: DenseMatrix): DenseMatrix {
 }
 
 /**
- * Dot products of rows `[start, start + count)` of `queries` with every row of `targets`
- * (same `cols`), written row-major into `out` (`count x targets.rows`).
+ * Dot products of rows `[start, start + count)` of `queries` with rows `[targetStart,
+ * targetEnd)` of `targets` (default all; same `cols`), written row-major into `out`
+ * (`count x (targetEnd - targetStart)`). Callers that rank the products take targets in tiles
+ * that stay in cache with their output (see `recommendUsers`), rather than one row of products
+ * per query over all targets.
  *
  * Register blocking: a tile of two query rows by four target rows with eight independent
  * accumulators, so each loaded entry feeds two or four multiply-adds (6 loads per 8, against
@@ -37,13 +40,16 @@ export function blockDotProducts(
   count: number,
   targets: DenseMatrix,
   out: Float64Array,
+  targetStart = 0,
+  targetEnd = targets.rows,
 ): void {
   const dim = queries.cols;
-  const n = targets.rows;
+  // Row stride of `out`; output column = target row - targetStart.
+  const n = targetEnd - targetStart;
   const q = queries.data;
   const t = targets.data;
-  let j = 0;
-  for (; j + 3 < n; j += 4) {
+  let j = targetStart;
+  for (; j + 3 < targetEnd; j += 4) {
     const t0 = j * dim;
     const t1 = t0 + dim;
     const t2 = t1 + dim;
@@ -76,7 +82,7 @@ export function blockDotProducts(
         b2 += y * u2;
         b3 += y * u3;
       }
-      const o = b * n + j;
+      const o = b * n + j - targetStart;
       out[o] = a0;
       out[o + 1] = a1;
       out[o + 2] = a2;
@@ -99,20 +105,20 @@ export function blockDotProducts(
         s2 += x * t[t2 + c];
         s3 += x * t[t3 + c];
       }
-      const o = b * n + j;
+      const o = b * n + j - targetStart;
       out[o] = s0;
       out[o + 1] = s1;
       out[o + 2] = s2;
       out[o + 3] = s3;
     }
   }
-  for (; j < n; j++) {
+  for (; j < targetEnd; j++) {
     const to = j * dim;
     for (let b = 0; b < count; b++) {
       const qo = (start + b) * dim;
       let s = 0;
       for (let c = 0; c < dim; c++) s += q[qo + c] * t[to + c];
-      out[b * n + j] = s;
+      out[b * n + j - targetStart] = s;
     }
   }
 }

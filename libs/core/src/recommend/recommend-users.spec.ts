@@ -26,7 +26,8 @@ function bruteForce(user: number, n: number) {
 
 describe('recommendUsers', () => {
   it('returns the brute-force top-n unseen movies per user, in shards that concatenate to the whole', () => {
-    const whole = recommendUsers(svd, ratings, { n: 15, blockSize: 9 });
+    // Blocks of 9 users and tiles of 13 movies: neither divides the 80 x 120 matrix, so remainders are covered.
+    const whole = recommendUsers(svd, ratings, { n: 15, blockSize: 9, tileSize: 13 });
     for (let u = 0; u < ratings.matrix.rows; u++) {
       const expected = bruteForce(u, 15);
       expect(Array.from(whole.movies.subarray(u * 15, u * 15 + 15))).toEqual(expected.map((e) => e.j));

@@ -12,8 +12,10 @@ export interface RecommendUsersOptions {
   rowStart?: number;
   /** End of the shard (dense index), exclusive; default all users. */
   rowEnd?: number;
-  /** Users scored per block (memory: block x movies doubles); default 32. */
+  /** Users scored together (one heap each); default 64. */
   blockSize?: number;
+  /** Movies per tile of scores (memory: block x tile doubles, kept in cache); default 256. */
+  tileSize?: number;
 }
 
 /** Top-N lists of the users `[rowStart, rowEnd)`. */
@@ -46,7 +48,7 @@ export function recommendUsers(
   const { matrix, userMeans } = ratings;
   const users = matrix.rows;
   const movieCount = matrix.cols;
-  const { rowStart = 0, rowEnd = users, blockSize = 32 } = options;
+  const { rowStart = 0, rowEnd = users, blockSize = 64, tileSize = 256 } = options;
   const n = Math.max(0, Math.min(options.n ?? 100, movieCount));
   if (rowStart < 0 || rowEnd > users || rowStart > rowEnd) {
     throw new RangeError(`row range [${rowStart}, ${rowEnd}) is outside [0, ${users})`);
@@ -62,28 +64,44 @@ export function recommendUsers(
 
   const out = new Int32Array(rows * n);
   const scores = new Float32Array(rows * n);
-  const block = new Float64Array(Math.min(blockSize, Math.max(rows, 1)) * movieCount);
-  const heap = new TopN(n);
-  for (let start = 0; start < rows; start += blockSize) {
-    const count = Math.min(blockSize, rows - start);
-    blockDotProducts(weighted, start, count, movieFactors, block);
+  // Scores are made and ranked one tile of movies at a time for a block of users, so the tile
+  // of V, the block's factors and the tile's scores all stay in cache (a full users x movies
+  // row of scores per user would go through memory and back). Each user keeps its own heap and
+  // sees movies in ascending index order, as TopN's tie-break needs.
+  const block = Math.max(1, Math.min(blockSize, rows));
+  const tile = Math.max(4, Math.min(tileSize, movieCount));
+  const tileScores = new Float64Array(block * tile);
+  const heaps = Array.from({ length: block }, () => new TopN(n));
+  // Next rated movie of each user of the block: rated movies are sorted in the CSR row.
+  const next = new Int32Array(block);
+  for (let start = 0; start < rows; start += block) {
+    const count = Math.min(block, rows - start);
     for (let b = 0; b < count; b++) {
-      const user = rowStart + start + b;
-      const mean = userMeans[user];
-      heap.reset();
-      // Rated movies are sorted in the CSR row: skip them with one moving pointer.
-      let p = matrix.indptr[user];
-      const end = matrix.indptr[user + 1];
-      const o = b * movieCount;
-      for (let j = 0; j < movieCount; j++) {
-        if (p < end && matrix.indices[p] === j) {
-          p++;
-          continue;
-        }
-        heap.offer(j, mean + block[o + j]);
-      }
-      heap.drainInto(out, scores, (start + b) * n);
+      heaps[b].reset();
+      next[b] = matrix.indptr[rowStart + start + b];
     }
+    for (let t0 = 0; t0 < movieCount; t0 += tile) {
+      const t1 = Math.min(movieCount, t0 + tile);
+      const width = t1 - t0;
+      blockDotProducts(weighted, start, count, movieFactors, tileScores, t0, t1);
+      for (let b = 0; b < count; b++) {
+        const user = rowStart + start + b;
+        const mean = userMeans[user];
+        const heap = heaps[b];
+        let p = next[b];
+        const end = matrix.indptr[user + 1];
+        const o = b * width - t0;
+        for (let j = t0; j < t1; j++) {
+          if (p < end && matrix.indices[p] === j) {
+            p++;
+            continue;
+          }
+          heap.offer(j, mean + tileScores[o + j]);
+        }
+        next[b] = p;
+      }
+    }
+    for (let b = 0; b < count; b++) heaps[b].drainInto(out, scores, (start + b) * n);
   }
   return { rowStart, rowEnd, n, movies: out, scores };
 }

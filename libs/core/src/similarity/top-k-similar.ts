@@ -32,8 +32,10 @@ export interface TopKSimilarOptions {
    * padding); default 0 = off, the original method.
    */
   minCount?: number;
-  /** Query rows scored per block (memory: block x movies doubles); default 32. */
+  /** Query rows scored together (one heap each); default 64. */
   blockSize?: number;
+  /** Target movies per tile of scores (memory: block x tile doubles, kept in cache); default 256. */
+  tileSize?: number;
 }
 
 /** Top-K neighbour lists of the movies `[rowStart, rowEnd)`. */
@@ -67,7 +69,7 @@ export interface TopKSimilar {
  */
 export function topKSimilar(vectors: DenseMatrix, options: TopKSimilarOptions = {}): TopKSimilar {
   const n = vectors.rows;
-  const { rowStart = 0, rowEnd = n, minCount = 0, counts, blockSize = 32 } = options;
+  const { rowStart = 0, rowEnd = n, minCount = 0, counts, blockSize = 64, tileSize = 256 } = options;
   const k = Math.max(0, Math.min(options.k ?? 50, n - 1));
   if (rowStart < 0 || rowEnd > n || rowStart > rowEnd) {
     throw new RangeError(`row range [${rowStart}, ${rowEnd}) is outside [0, ${n})`);
@@ -80,21 +82,29 @@ export function topKSimilar(vectors: DenseMatrix, options: TopKSimilarOptions = 
   const rows = rowEnd - rowStart;
   const neighbours = new Int32Array(rows * k);
   const scores = new Float32Array(rows * k);
-  const block = new Float64Array(Math.min(blockSize, Math.max(rows, 1)) * n);
-  const heap = new TopN(k);
-
-  for (let start = rowStart; start < rowEnd; start += blockSize) {
-    const count = Math.min(blockSize, rowEnd - start);
-    blockDotProducts(unit, start, count, unit, block);
-    for (let b = 0; b < count; b++) {
-      const i = start + b;
-      heap.reset();
-      if (eligible(i)) {
-        const o = b * n;
-        for (let j = 0; j < n; j++) if (j !== i && eligible(j)) heap.offer(j, block[o + j]);
+  // Scored and ranked one tile of targets at a time for a block of queries, so everything the
+  // inner loops touch stays in cache (as in recommendUsers); each query keeps its own heap and
+  // sees targets in ascending index order, as TopN's tie-break needs.
+  const block = Math.max(1, Math.min(blockSize, rows));
+  const tile = Math.max(4, Math.min(tileSize, n));
+  const tileScores = new Float64Array(block * tile);
+  const heaps = Array.from({ length: block }, () => new TopN(k));
+  for (let start = rowStart; start < rowEnd; start += block) {
+    const count = Math.min(block, rowEnd - start);
+    for (let b = 0; b < count; b++) heaps[b].reset();
+    for (let t0 = 0; t0 < n; t0 += tile) {
+      const t1 = Math.min(n, t0 + tile);
+      const width = t1 - t0;
+      blockDotProducts(unit, start, count, unit, tileScores, t0, t1);
+      for (let b = 0; b < count; b++) {
+        const i = start + b;
+        if (!eligible(i)) continue;
+        const heap = heaps[b];
+        const o = b * width - t0;
+        for (let j = t0; j < t1; j++) if (j !== i && eligible(j)) heap.offer(j, tileScores[o + j]);
       }
-      heap.drainInto(neighbours, scores, (i - rowStart) * k);
     }
+    for (let b = 0; b < count; b++) heaps[b].drainInto(neighbours, scores, (start + b - rowStart) * k);
   }
   if (!counts) return { rowStart, rowEnd, k, neighbours, scores };
   const neighbourCounts = neighbours.map((j) => (j >= 0 ? counts[j] : 0));

@@ -18,6 +18,20 @@ describe('buildRatingMatrix', () => {
     expect(Array.from(m.matrix.values)).toEqual([0, -1, 1]);
   });
 
+  it('maps ids beyond the presence-table range (negative, or 2^24 and up) by sorting, with the same result', () => {
+    const far = buildRatingMatrix(tableOf([[7 + 2 ** 24, 50, 4], [-3, 10, 5], [7 + 2 ** 24, 10, 2]]));
+    expect(Array.from(far.userIds)).toEqual([-3, 7 + 2 ** 24]);
+    expect(Array.from(far.matrix.indptr)).toEqual(Array.from(m.matrix.indptr));
+    expect(Array.from(far.matrix.indices)).toEqual(Array.from(m.matrix.indices));
+    expect(Array.from(far.matrix.values)).toEqual(Array.from(m.matrix.values));
+  });
+
+  it('allocates the CSR arrays in shared memory on request, with the same content', () => {
+    const shared = buildRatingMatrix(tableOf([[7, 50, 4], [3, 10, 5], [7, 10, 2]]), { shared: true });
+    for (const a of [shared.matrix.indptr, shared.matrix.indices, shared.matrix.values]) expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(shared.matrix.values)).toEqual(Array.from(m.matrix.values));
+  });
+
   it('sorts every row by movie index and keeps the sum of each centered row at zero', () => {
     const big = buildRatingMatrix(lowRankTable(60, 80, 0.3, 3, 0.5, 2));
     const { indptr, indices, values } = big.matrix;

@@ -1,6 +1,7 @@
 import type { RatingTable } from '../movielens/types';
 import type { CsrMatrix } from './csr';
 import { transpose } from './csr';
+import { distinctSorted, idLookup } from './id-index';
 
 /** A mean-centered users x movies rating matrix and the maps between MovieLens ids and dense indices. */
 export interface RatingMatrix {
@@ -45,10 +46,10 @@ export interface BuildRatingMatrixOptions {
  */
 export function buildRatingMatrix(table: RatingTable, options: BuildRatingMatrixOptions = {}): RatingMatrix {
   const n = table.length;
-  const userIds = sortedUnique(table.users, n);
-  const movieIds = sortedUnique(table.movies, n);
-  const userIndex = indexOf(userIds);
-  const movieIndex = indexOf(movieIds);
+  const userIds = distinctSorted(table.users, n);
+  const movieIds = distinctSorted(table.movies, n);
+  const userIndex = idLookup(userIds);
+  const movieIndex = idLookup(movieIds);
   const rows = userIds.length;
   const cols = movieIds.length;
 
@@ -91,28 +92,4 @@ export function buildRatingMatrix(table: RatingTable, options: BuildRatingMatrix
   }
   const matrix = transpose({ rows: cols, cols: rows, indptr: byMovie, indices: users, values }, options.shared);
   return { matrix, userIds, movieIds, userMeans, movieCounts, globalMean: n > 0 ? total / n : Number.NaN };
-}
-
-/** Sorted distinct values of the first `n` entries. */
-function sortedUnique(values: Int32Array, n: number): Int32Array {
-  const sorted = values.slice(0, n).sort();
-  let w = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[w++] = sorted[i];
-  return sorted.slice(0, w);
-}
-
-/**
- * A lookup id -> dense index. A direct Int32Array table when ids are small (MovieLens ids are
- * below a few hundred thousand), a Map otherwise.
- */
-function indexOf(ids: Int32Array): (id: number) => number {
-  const max = ids.length ? ids[ids.length - 1] : 0;
-  if (ids.length && ids[0] >= 0 && max < 1 << 24) {
-    const table = new Int32Array(max + 1);
-    for (let i = 0; i < ids.length; i++) table[ids[i]] = i;
-    return (id) => table[id];
-  }
-  const m = new Map<number, number>();
-  for (let i = 0; i < ids.length; i++) m.set(ids[i], i);
-  return (id) => m.get(id) as number;
 }
