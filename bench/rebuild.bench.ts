@@ -3,7 +3,10 @@
  * recommendations, analytics, publish) by real compute-worker processes, side by side with
  * the same method in numpy/scipy (bench/reference/rebuild_reference.py) on the same ratings file.
  *
- *   node --import tsx bench/rebuild.bench.ts [--shape ml-1m] [--runs 3] [--workers 1,2] [--dir DIR]
+ *   node --import tsx bench/rebuild.bench.ts [--shape ml-1m] [--runs 3] [--workers 1,2] [--dir DIR] [--no-reference]
+ *
+ * Profiling: PROF_DIR=<dir> starts the workers with --cpu-prof there; WORKER_LOG_LEVEL=info
+ * shows their logs (stage and shard timings).
  *
  * A private redis-server is started; the dataset is generated with `movielens generate` (or
  * taken from --dir) and ingested with `movielens ingest`. Each run requests a rebuild with a
@@ -30,7 +33,7 @@ const WORKER = join(REPO, 'apps/compute-worker/src/main.ts');
 // mf: false: the reference is the original method only (the MF model adds ~20-30 s, measured separately in docs/BENCHMARKS.md).
 const PARAMS = { k: 50, topK: 50, recsN: 100, mf: false };
 
-const { values } = parseArgs({ options: { shape: { type: 'string', default: 'ml-1m' }, runs: { type: 'string', default: '3' }, workers: { type: 'string', default: '1' }, dir: { type: 'string' } } });
+const { values } = parseArgs({ options: { shape: { type: 'string', default: 'ml-1m' }, runs: { type: 'string', default: '3' }, workers: { type: 'string', default: '1' }, dir: { type: 'string' }, 'no-reference': { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
 const workerCounts = String(values.workers).split(',').map(Number);
 
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
     execFileSync(process.execPath, [CLI, 'ingest', dir, '--redis', redisServer.url, '--json'], { stdio: 'ignore' });
     console.error(`ingested ${dir} in ${sec(performance.now() - t0)} s`);
 
-    const reference = JSON.parse(execFileSync('/usr/bin/python3', [join(REPO, 'bench/reference/rebuild_reference.py'), ratingsFile, String(PARAMS.k), String(PARAMS.topK), String(PARAMS.recsN), String(runs)], { encoding: 'utf8', maxBuffer: 1 << 24 }));
+    const reference = values['no-reference'] ? null : JSON.parse(execFileSync('/usr/bin/python3', [join(REPO, 'bench/reference/rebuild_reference.py'), ratingsFile, String(PARAMS.k), String(PARAMS.topK), String(PARAMS.recsN), String(runs)], { encoding: 'utf8', maxBuffer: 1 << 24 }));
 
     const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
     const keys = new KeySchema('ml');
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
     const results: Record<number, { wall: number[]; cpu: number[]; timings: Record<string, number>[]; rss: number[]; counts: unknown; workers: number[] }> = {};
     let seed = 1;
     for (const w of workerCounts) {
-      const procs = Array.from({ length: w }, () => spawn(process.execPath, ['--import', 'tsx', WORKER], { cwd: REPO, env: { ...process.env, REDIS_URL: redisServer.url, KEY_PREFIX: 'ml', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] }));
+      const procs = Array.from({ length: w }, () => spawn(process.execPath, [...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.PROF_DIR] : []), '--import', 'tsx', WORKER], { cwd: REPO, env: { ...process.env, REDIS_URL: redisServer.url, KEY_PREFIX: 'ml', LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? 'warn' }, stdio: ['ignore', process.env.WORKER_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'] }));
       children.push(...procs);
       while ((await shardQueue.getWorkers()).length < w) await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 1500)); // compute threads warm up (tsx + core load)
@@ -104,7 +107,7 @@ async function main(): Promise<void> {
     await Promise.all([events.close(), queue.close(), shardQueue.close()]);
     await Promise.all([redis.quit(), eventsConnection.quit()]);
 
-    const ref = reference.runs as Record<string, number>[];
+    const ref = (reference?.runs ?? []) as Record<string, number>[];
     console.log(`\n${String(values.shape)} ${JSON.stringify(Object.values(results)[0]?.counts)}; k=${PARAMS.k}, topK=${PARAMS.topK}, recsN=${PARAMS.recsN}; medians of ${runs} runs (s)\n`);
     console.log('| run | load | matrix | svd | shards (similar + recs) | analytics | publish | total (job) | wall (client) | peak RSS / process |');
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -113,7 +116,9 @@ async function main(): Promise<void> {
       console.log(`| TS, ${w} worker process(es) | ${m('load')} | ${m('matrix')} | ${m('svd')} | ${m('shards')} | ${m('analytics')} | ${m('publish')} | ${m('total')} (cpu ${sec(median(r.cpu))}) | ${sec(median(r.wall))} | ${r.rss.map((x) => `${Math.round(x)} MB`).join(', ')} |`);
     }
     const rm = (s: string) => median(ref.map((t) => t[s])).toFixed(2);
-    console.log(`| numpy/scipy reference (parse ${reference.parse.toFixed(2)} s not counted) | - | ${rm('matrix')} | ${rm('svd')} | ${rm('similarity')} + ${rm('recs')} | - | - | ${rm('total')} (cpu ${rm('cpu')}) | - | ${Math.round(reference.peak_rss_mb)} MB |`);
+    if (reference) {
+      console.log(`| numpy/scipy reference (parse ${reference.parse.toFixed(2)} s not counted) | - | ${rm('matrix')} | ${rm('svd')} | ${rm('similarity')} + ${rm('recs')} | - | - | ${rm('total')} (cpu ${rm('cpu')}) | - | ${Math.round(reference.peak_rss_mb)} MB |`);
+    }
     console.log(JSON.stringify({ shape: values.shape, runs, results, reference }));
   } finally {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');

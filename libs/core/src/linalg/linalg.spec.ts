@@ -2,7 +2,7 @@ import { Matrix, SVD } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../random';
 import { orthogonalizeAgainst } from './basis';
-import { blockDotProducts } from './dense-matrix';
+import { DotKernel } from './dot-kernel';
 import { jacobiSvd } from './jacobi-svd';
 import { TopN } from './top-n';
 
@@ -24,28 +24,53 @@ describe('jacobiSvd', () => {
   });
 });
 
-describe('blockDotProducts', () => {
-  it('equals a plain index-order dot product bit for bit, for odd tile remainders of queries and targets', () => {
-    const random = new Random(5);
-    // 7 query rows (3 pairs + 1 left over) against 11 targets (2 groups of 4 + 3 left over), dim 13.
-    const dim = 13;
-    const queries = { rows: 9, cols: dim, data: Float64Array.from({ length: 9 * dim }, () => random.gaussian()) };
-    const targets = { rows: 11, cols: dim, data: Float64Array.from({ length: 11 * dim }, () => random.gaussian()) };
-    for (const [start, count] of [
-      [1, 7],
-      [0, 1],
-      [2, 2],
-    ]) {
-      const out = new Float64Array(count * targets.rows).fill(Number.NaN);
-      blockDotProducts(queries, start, count, targets, out);
-      for (let b = 0; b < count; b++) {
-        for (let j = 0; j < targets.rows; j++) {
-          let s = 0;
-          for (let c = 0; c < dim; c++) s += queries.data[(start + b) * dim + c] * targets.data[j * dim + c];
-          expect(out[b * targets.rows + j]).toBe(s);
+describe('DotKernel', () => {
+  const random = new Random(5);
+  const matrix = (rows: number, cols: number) => ({ rows, cols, data: Float64Array.from({ length: rows * cols }, () => random.gaussian()) });
+  /** The kernel's summation order: even columns and odd columns apart, each in order, then added. */
+  const pairwise = (a: Float64Array, ao: number, b: Float64Array, bo: number, dim: number) => {
+    let even = 0;
+    let odd = 0;
+    for (let c = 0; c < dim; c += 2) even += a[ao + c] * b[bo + c];
+    for (let c = 1; c < dim; c += 2) odd += a[ao + c] * b[bo + c];
+    return even + odd;
+  };
+
+  it('computes every product of a query block and a target range in its fixed order, odd sizes and dimensions included', () => {
+    // 9 queries (pairs + 1 left over), 11 targets (groups of 4 + 3 left over), odd dimension 13 (padded with a zero column).
+    for (const dim of [13, 50]) {
+      const queries = matrix(9, dim);
+      const targets = matrix(11, dim);
+      const kernel = new DotKernel(targets, 8, 11);
+      for (const [start, count, t0, t1] of [
+        [1, 7, 0, 11],
+        [0, 1, 2, 9],
+        [1, 8, 5, 6],
+      ]) {
+        kernel.setQueries(queries, start, count);
+        const out = kernel.products(t0, t1);
+        expect(out.length).toBe(count * (t1 - t0));
+        for (let b = 0; b < count; b++) {
+          for (let j = t0; j < t1; j++) {
+            const got = out[b * (t1 - t0) + j - t0];
+            expect(got).toBe(pairwise(queries.data, (start + b) * dim, targets.data, j * dim, dim));
+            let plain = 0;
+            for (let c = 0; c < dim; c++) plain += queries.data[(start + b) * dim + c] * targets.data[j * dim + c];
+            expect(Math.abs(got - plain)).toBeLessThan(1e-12 * (1 + Math.abs(plain)));
+          }
         }
       }
     }
+  });
+
+  it('refuses blocks and ranges larger than it was sized for', () => {
+    const kernel = new DotKernel(matrix(6, 4), 2, 3);
+    expect(() => kernel.setQueries(matrix(3, 4), 0, 3)).toThrow(RangeError);
+    expect(() => kernel.setQueries(matrix(2, 5), 0, 2)).toThrow(RangeError);
+    expect(() => kernel.setQueries(matrix(2, 4), 1, 2)).toThrow(RangeError);
+    kernel.setQueries(matrix(2, 4), 0, 2);
+    expect(() => kernel.products(0, 4)).toThrow(RangeError);
+    expect(() => kernel.products(4, 7)).toThrow(RangeError);
   });
 });
 

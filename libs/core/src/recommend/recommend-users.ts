@@ -1,6 +1,6 @@
 import type { TruncatedSvd } from '../factorization/truncated-svd';
 import type { DenseMatrix } from '../linalg/dense-matrix';
-import { blockDotProducts } from '../linalg/dense-matrix';
+import { DotKernel } from '../linalg/dot-kernel';
 import { TopN } from '../linalg/top-n';
 import type { RatingMatrix } from '../sparse/rating-matrix';
 
@@ -70,7 +70,7 @@ export function recommendUsers(
   // sees movies in ascending index order, as TopN's tie-break needs.
   const block = Math.max(1, Math.min(blockSize, rows));
   const tile = Math.max(4, Math.min(tileSize, movieCount));
-  const tileScores = new Float64Array(block * tile);
+  const kernel = new DotKernel(movieFactors, block, tile);
   const heaps = Array.from({ length: block }, () => new TopN(n));
   // Next rated movie of each user of the block: rated movies are sorted in the CSR row.
   const next = new Int32Array(block);
@@ -80,10 +80,11 @@ export function recommendUsers(
       heaps[b].reset();
       next[b] = matrix.indptr[rowStart + start + b];
     }
+    kernel.setQueries(weighted, start, count);
     for (let t0 = 0; t0 < movieCount; t0 += tile) {
       const t1 = Math.min(movieCount, t0 + tile);
       const width = t1 - t0;
-      blockDotProducts(weighted, start, count, movieFactors, tileScores, t0, t1);
+      const tileScores = kernel.products(t0, t1);
       for (let b = 0; b < count; b++) {
         const user = rowStart + start + b;
         const mean = userMeans[user];

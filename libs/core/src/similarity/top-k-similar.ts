@@ -1,5 +1,6 @@
 import type { DenseMatrix } from '../linalg/dense-matrix';
-import { blockDotProducts, normalizeRows } from '../linalg/dense-matrix';
+import { normalizeRows } from '../linalg/dense-matrix';
+import { DotKernel } from '../linalg/dot-kernel';
 import { TopN } from '../linalg/top-n';
 
 /**
@@ -87,15 +88,16 @@ export function topKSimilar(vectors: DenseMatrix, options: TopKSimilarOptions = 
   // sees targets in ascending index order, as TopN's tie-break needs.
   const block = Math.max(1, Math.min(blockSize, rows));
   const tile = Math.max(4, Math.min(tileSize, n));
-  const tileScores = new Float64Array(block * tile);
+  const kernel = new DotKernel(unit, block, tile);
   const heaps = Array.from({ length: block }, () => new TopN(k));
   for (let start = rowStart; start < rowEnd; start += block) {
     const count = Math.min(block, rowEnd - start);
     for (let b = 0; b < count; b++) heaps[b].reset();
+    kernel.setQueries(unit, start, count);
     for (let t0 = 0; t0 < n; t0 += tile) {
       const t1 = Math.min(n, t0 + tile);
       const width = t1 - t0;
-      blockDotProducts(unit, start, count, unit, tileScores, t0, t1);
+      const tileScores = kernel.products(t0, t1);
       for (let b = 0; b < count; b++) {
         const i = start + b;
         if (!eligible(i)) continue;
