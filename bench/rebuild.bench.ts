@@ -3,7 +3,11 @@
  * recommendations, analytics, publish) by real compute-worker processes, side by side with
  * the same method in numpy/scipy (bench/reference/rebuild_reference.py) on the same ratings file.
  *
- *   node --import tsx bench/rebuild.bench.ts [--shape ml-1m] [--runs 3] [--workers 1,2] [--dir DIR] [--no-reference]
+ *   node --import tsx bench/rebuild.bench.ts [--shape ml-1m] [--runs 3] [--workers 1,2] [--dir DIR]
+ *     [--no-reference] [--warmup 1] [--pin]
+ *
+ * --pin runs worker i on CPU i alone (taskset): w pinned workers stand for w one-core machines,
+ * the way to measure scale-out across processes on one small machine.
  *
  * Profiling: PROF_DIR=<dir> starts the workers with --cpu-prof there; WORKER_LOG_LEVEL=info
  * shows their logs (stage and shard timings).
@@ -16,7 +20,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -33,7 +37,8 @@ const WORKER = join(REPO, 'apps/compute-worker/src/main.ts');
 // mf: false: the reference is the original method only (the MF model adds ~20-30 s, measured separately in docs/BENCHMARKS.md).
 const PARAMS = { k: 50, topK: 50, recsN: 100, mf: false };
 
-const { values } = parseArgs({ options: { shape: { type: 'string', default: 'ml-1m' }, runs: { type: 'string', default: '3' }, workers: { type: 'string', default: '1' }, dir: { type: 'string' }, 'no-reference': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { shape: { type: 'string', default: 'ml-1m' }, runs: { type: 'string', default: '3' }, workers: { type: 'string', default: '1' }, dir: { type: 'string' }, 'no-reference': { type: 'boolean', default: false }, pin: { type: 'boolean', default: false }, warmup: { type: 'string', default: '1' } } });
+const warmups = Number(values.warmup);
 const runs = Number(values.runs);
 const workerCounts = String(values.workers).split(',').map(Number);
 
@@ -69,6 +74,9 @@ async function main(): Promise<void> {
     const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
     const keys = new KeySchema('ml');
     const queue = new Queue(QueueName.rebuild, { connection: redis, prefix: bullPrefix('ml') });
+    // The ingest queued its own (debounced, default-params) rebuild: drop it, so the runs below
+    // measure only the bench's jobs (the default trains the MF model too: minutes at 25M).
+    await queue.drain(true);
     const shardQueue = new Queue(QueueName.rebuildShard, { connection: redis, prefix: bullPrefix('ml') });
     const eventsConnection = redis.duplicate();
     const events = new QueueEvents(QueueName.rebuild, { connection: eventsConnection, prefix: bullPrefix('ml') });
@@ -76,13 +84,18 @@ async function main(): Promise<void> {
     const results: Record<number, { wall: number[]; cpu: number[]; timings: Record<string, number>[]; rss: number[]; counts: unknown; workers: number[] }> = {};
     let seed = 1;
     for (const w of workerCounts) {
-      const procs = Array.from({ length: w }, () => spawn(process.execPath, [...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.PROF_DIR] : []), '--import', 'tsx', WORKER], { cwd: REPO, env: { ...process.env, REDIS_URL: redisServer.url, KEY_PREFIX: 'ml', LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? 'warn' }, stdio: ['ignore', process.env.WORKER_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'] }));
+      // --pin: worker i runs on CPU i only (taskset), so w workers stand for w one-core machines.
+      const command = (i: number): [string, string[]] => {
+        const node = [...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.PROF_DIR] : []), '--import', 'tsx', WORKER];
+        return values.pin ? ['taskset', ['-c', String(i % availableParallelism()), process.execPath, ...node]] : [process.execPath, node];
+      };
+      const procs = Array.from({ length: w }, (_, i) => spawn(...command(i), { cwd: REPO, env: { ...process.env, REDIS_URL: redisServer.url, KEY_PREFIX: 'ml', LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? 'warn' }, stdio: ['ignore', process.env.WORKER_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'] }));
       children.push(...procs);
       while ((await shardQueue.getWorkers()).length < w) await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 1500)); // compute threads warm up (tsx + core load)
       const r = { wall: [] as number[], cpu: [] as number[], timings: [] as Record<string, number>[], rss: [] as number[], counts: null as unknown, workers: [] as number[] };
-      // Run 0 is a warm-up (JIT, thread start-up under tsx), not counted.
-      for (let i = -1; i < runs; i++) {
+      // The first --warmup runs (default 1: JIT, thread start-up under tsx) are not counted.
+      for (let i = -warmups; i < runs; i++) {
         const start = performance.now();
         const cpuStart = procs.reduce((sum, p) => sum + cpuMs(p.pid!), 0);
         const job = await requestRebuild(queue, { trigger: 'cli', params: { ...PARAMS, seed: seed++ } }, { debounceMs: 0 });
