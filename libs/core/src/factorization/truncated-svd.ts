@@ -1,6 +1,5 @@
 import { basisTimesSmall, combineBasis, norm, orthogonalizeAgainst, scale } from '../linalg/basis';
-import type { SmallSvd } from '../linalg/jacobi-svd';
-import { jacobiSvd } from '../linalg/jacobi-svd';
+import { symmetricEigen, type SymmetricEigen } from '../linalg/symmetric-eigen';
 import { Random } from '../random';
 import type { CsrMatrix } from '../sparse/csr';
 import { frobeniusNormSquared, multiplyDenseRows, multiplyGram, transpose } from '../sparse/csr';
@@ -125,7 +124,9 @@ export function truncatedSvd(a: CsrMatrix, options: TruncatedSvdOptions = {}): T
   let matvecs = 0;
   let maxResidual = Infinity;
   let converged = false;
-  let small: SmallSvd;
+  let small: SymmetricEigen;
+  // Ritz values theta = s^2 >= 0; rounding can leave a zero one slightly negative.
+  const theta = (i: number) => Math.max(0, small.values[i]);
   for (;;) {
     iterations++;
     let beta = 0;
@@ -151,14 +152,14 @@ export function truncatedSvd(a: CsrMatrix, options: TruncatedSvdOptions = {}): T
       Q.set(z, (j + 1) * size);
     }
 
-    // T is symmetric positive semidefinite, so its SVD is its eigendecomposition: S = theta, V = y.
-    small = jacobiSvd(T, d, d);
+    // T is symmetric positive semidefinite: its eigenpairs (theta, y), descending.
+    small = symmetricEigen(T, d);
     maxResidual = 0;
-    const floor = 64 * Number.EPSILON * Math.sqrt(small.S[0]);
+    const floor = 64 * Number.EPSILON * Math.sqrt(theta(0));
     for (let i = 0; i < k; i++) {
-      const s = Math.sqrt(small.S[i]);
+      const s = Math.sqrt(theta(i));
       // ||A^T u - s v|| = ||G v - theta v|| / s; rounding-level residuals cannot shrink further.
-      const residual = Math.abs(beta * small.V[(d - 1) * d + i]) / s;
+      const residual = Math.abs(beta * small.vectors[(d - 1) * d + i]) / s;
       if (residual > floor) maxResidual = Math.max(maxResidual, residual / s);
     }
     if (maxResidual <= tolerance) converged = true;
@@ -166,16 +167,16 @@ export function truncatedSvd(a: CsrMatrix, options: TruncatedSvdOptions = {}): T
 
     // Thick restart: Q <- [Q Y[:, :keep], q_(d+1)], T <- diag(theta_keep); the next step fills
     // T's row and column `keep` with the couplings beta Y[d-1, i] (an arrowhead matrix).
-    combineBasis(Q, size, d, small.V, d, keep, Q2);
+    combineBasis(Q, size, d, small.vectors, d, keep, Q2);
     Q2.set(Q.subarray(d * size, (d + 1) * size), keep * size);
     [Q, Q2] = [Q2, Q];
     T.fill(0);
-    for (let i = 0; i < keep; i++) T[i * d + i] = small.S[i];
+    for (let i = 0; i < keep; i++) T[i * d + i] = small.values[i];
     start = keep;
   }
 
-  const S = small.S.slice(0, k).map(Math.sqrt);
-  const right = basisTimesSmall(Q, size, d, small.V, d, k);
+  const S = Float64Array.from({ length: k }, (_, i) => Math.sqrt(theta(i)));
+  const right = basisTimesSmall(Q, size, d, small.vectors, d, k);
   const left = leftVectors(g, right, S, random);
   matvecs += k;
   let captured = 0;

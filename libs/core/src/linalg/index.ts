@@ -2,6 +2,5 @@ export { basisTimesSmall, combineBasis, norm, orthogonalizeAgainst, scale } from
 export type { DenseMatrix } from './dense-matrix';
 export { normalizeRows } from './dense-matrix';
 export { DotKernel } from './dot-kernel';
-export type { SmallSvd } from './jacobi-svd';
-export { jacobiSvd } from './jacobi-svd';
+export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen';
 export { TopN } from './top-n';

@@ -1,28 +1,10 @@
-import { Matrix, SVD } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../random';
 import { orthogonalizeAgainst } from './basis';
 import { DotKernel } from './dot-kernel';
-import { jacobiSvd } from './jacobi-svd';
+import { symmetricEigen } from './symmetric-eigen';
 import { TopN } from './top-n';
-
-describe('jacobiSvd', () => {
-  it('matches ml-matrix singular values to 1e-12 relative and reconstructs A on a 30 x 20 matrix', () => {
-    const random = new Random(3);
-    const a = Float64Array.from({ length: 600 }, () => random.gaussian());
-    const { U, S, V } = jacobiSvd(a, 30, 20);
-    // Reference: ml-matrix's Golub-Kahan SVD (JAMA port), accurate to rounding for this well-conditioned matrix.
-    const exact = new SVD(new Matrix(Array.from({ length: 30 }, (_, i) => Array.from(a.subarray(i * 20, i * 20 + 20)))));
-    S.forEach((s, i) => expect(Math.abs(s - exact.diagonal[i]) / exact.diagonal[i]).toBeLessThan(1e-12));
-    for (let i = 0; i < 30; i++) {
-      for (let j = 0; j < 20; j++) {
-        let x = 0;
-        for (let c = 0; c < 20; c++) x += U[i * 20 + c] * S[c] * V[j * 20 + c];
-        expect(x).toBeCloseTo(a[i * 20 + j], 12);
-      }
-    }
-  });
-});
 
 describe('DotKernel', () => {
   const random = new Random(5);
@@ -71,6 +53,62 @@ describe('DotKernel', () => {
     kernel.setQueries(matrix(2, 4), 0, 2);
     expect(() => kernel.products(0, 4)).toThrow(RangeError);
     expect(() => kernel.products(4, 7)).toThrow(RangeError);
+  });
+});
+
+describe('symmetricEigen', () => {
+  /** Max |A - V diag(w) V^T| and max |V^T V - I|. */
+  const errors = (a: Float64Array, n: number, values: Float64Array, V: Float64Array) => {
+    let recon = 0;
+    let ortho = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let x = 0;
+        let g = 0;
+        for (let c = 0; c < n; c++) {
+          x += V[i * n + c] * values[c] * V[j * n + c];
+          g += V[c * n + i] * V[c * n + j];
+        }
+        recon = Math.max(recon, Math.abs(x - a[i * n + j]));
+        ortho = Math.max(ortho, Math.abs(g - (i === j ? 1 : 0)));
+      }
+    }
+    return { recon, ortho };
+  };
+
+  it('matches ml-matrix eigenvalues to 1e-12 and reconstructs a random symmetric 40 x 40 matrix with orthonormal vectors', () => {
+    const random = new Random(11);
+    const n = 40;
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = random.gaussian();
+    const { values, vectors } = symmetricEigen(a, n);
+    for (let i = 1; i < n; i++) expect(values[i]).toBeLessThanOrEqual(values[i - 1]);
+    // Reference: ml-matrix's EigenvalueDecomposition (JAMA's tred2/tql2), ascending.
+    const exact = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * n, (i + 1) * n)))), { assumeSymmetric: true });
+    const reference = [...exact.realEigenvalues].sort((x, y) => y - x);
+    reference.forEach((w, i) => expect(Math.abs(values[i] - w)).toBeLessThan(1e-12 * Math.abs(reference[0])));
+    const { recon, ortho } = errors(a, n, values, vectors);
+    expect(recon).toBeLessThan(1e-12);
+    expect(ortho).toBeLessThan(1e-12);
+  });
+
+  it('handles repeated eigenvalues, a diagonal matrix and the zero matrix', () => {
+    // diag(3, 3, 1) rotated: a repeated eigenvalue.
+    const q = [
+      [2 / 3, -2 / 3, 1 / 3],
+      [2 / 3, 1 / 3, -2 / 3],
+      [1 / 3, 2 / 3, 2 / 3],
+    ];
+    const w = [3, 3, 1];
+    const a = new Float64Array(9);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let c = 0; c < 3; c++) a[i * 3 + j] += q[i][c] * w[c] * q[j][c];
+    const r = symmetricEigen(a, 3);
+    Array.from(r.values).forEach((v, i) => expect(v).toBeCloseTo(w[i], 13));
+    expect(errors(a, 3, r.values, r.vectors).ortho).toBeLessThan(1e-13);
+    expect(Array.from(symmetricEigen(Float64Array.of(2, 0, 0, 5), 2).values)).toEqual([5, 2]);
+    const zero = symmetricEigen(new Float64Array(16), 4);
+    expect(Array.from(zero.values)).toEqual([0, 0, 0, 0]);
+    expect(errors(new Float64Array(16), 4, zero.values, zero.vectors).ortho).toBeLessThan(1e-15);
   });
 });
 
