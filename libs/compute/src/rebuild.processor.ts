@@ -7,7 +7,6 @@ import { DatasetStore, ModelStore, ModelTable, ModelWriter, packColumns, packLst
 import type { ComputeDeps } from './compute.deps';
 import { RebuildLock } from './rebuild-lock';
 import { rowBlocks, stageInputs } from './staging';
-import { shareTable } from './thread/shared-memory';
 
 /** Stages of a rebuild, in the order their progress is first reported. */
 export const REBUILD_STAGES = ['load', 'matrix', 'svd', 'mf', 'lstm', 'similarity', 'recommendations', 'analytics', 'publish'] as const;
@@ -137,8 +136,8 @@ export function createRebuildProcessor(deps: ComputeDeps) {
 
     let t = performance.now();
     await progress('load', 0);
-    // Shared memory: the compute tasks below read it without a copy each.
-    const ratings = shareTable(await datasets.loadRatings(datasetVersion));
+    // In shared memory: the compute tasks below read it without a copy each.
+    const ratings = await datasets.loadRatings(datasetVersion, undefined, true);
     if (ratings.length === 0) throw new InputError(`dataset ${datasetVersion} has no ratings: nothing to build`);
     const [movies, users] = await Promise.all([datasets.loadMovies(datasetVersion), datasets.loadUsers(datasetVersion)]);
     timings.load = performance.now() - t;

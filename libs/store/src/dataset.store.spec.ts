@@ -87,6 +87,10 @@ describe('DatasetStore / DatasetWriter', () => {
     expect(Array.from(back.ratings)).toEqual(Array.from(table.ratings));
     expect(Array.from(back.timestamps)).toEqual(Array.from(table.timestamps));
     expect(progress.at(-1)).toBe(2500);
+    // Shared columns (for compute threads): same content, in SharedArrayBuffers.
+    const shared = await store.loadRatings('v1', undefined, true);
+    for (const column of [shared.users, shared.movies, shared.ratings, shared.timestamps]) expect(column.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(shared.movies)).toEqual(Array.from(table.movies));
     expect((await store.loadMovies('v1')).map((m) => m.title)).toEqual(['Toy Story', 'Jumanji']);
     expect((await store.loadUsers('v1'))[0].occupation).toBe('K-12 student');
     expect(await store.getMovie('v1', 2)).toMatchObject({ title: 'Jumanji', year: 1995 });

@@ -48,11 +48,12 @@ export class DatasetStore {
    * {@link CHUNKS_IN_FLIGHT} in flight) is copied straight into place.
    * Throws NotFoundError when the version, or one of its chunks, is gone.
    * @param onProgress - called after each chunk with (ratings done, total)
+   * @param shared - allocate the columns in shared memory (for compute threads)
    */
-  async loadRatings(ver: string, onProgress?: LoadProgress): Promise<RatingTable> {
+  async loadRatings(ver: string, onProgress?: LoadProgress, shared = false): Promise<RatingTable> {
     const meta = await this.requireMeta(ver);
     const total = meta.counts.ratings;
-    const table = allocateRatingTable(total);
+    const table = allocateRatingTable(total, shared);
     for (let first = 0; first < meta.chunks; first += CHUNKS_IN_FLIGHT) {
       const last = Math.min(meta.chunks, first + CHUNKS_IN_FLIGHT);
       // Separate commands sent without awaiting are pipelined on the connection, and in a

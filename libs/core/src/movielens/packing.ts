@@ -30,14 +30,18 @@ const MAGIC = 0x3152_4c4d; // 'MLR1' read as a little-endian uint32
 // Typed-array views use the platform's byte order; the layout is little-endian.
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** An empty rating table with room for `capacity` ratings (`length` 0). */
-export function allocateRatingTable(capacity: number): RatingTable {
+/**
+ * An empty rating table with room for `capacity` ratings (`length` 0). `shared`: the columns
+ * live in SharedArrayBuffers, so worker threads read the table without a copy each.
+ */
+export function allocateRatingTable(capacity: number, shared = false): RatingTable {
+  const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   return {
     length: 0,
-    users: new Int32Array(capacity),
-    movies: new Int32Array(capacity),
-    ratings: new Float32Array(capacity),
-    timestamps: new Uint32Array(capacity),
+    users: new Int32Array(buffer(4 * capacity)),
+    movies: new Int32Array(buffer(4 * capacity)),
+    ratings: new Float32Array(buffer(4 * capacity)),
+    timestamps: new Uint32Array(buffer(4 * capacity)),
   };
 }
 
