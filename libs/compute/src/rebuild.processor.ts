@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import { InputError } from '@movielens/core';
-import { QueueName, rebuildJobSchema, rebuildParamsSchema, rebuildStepSchema, type RebuildJobData, type RebuildParams, type RebuildShardJobData, type RebuildShardResult, type RebuildStep } from '@movielens/jobs';
+import { autoParts, QueueName, rebuildJobSchema, rebuildParamsSchema, rebuildStepSchema, type RebuildJobData, type RebuildParams, type RebuildShardJobData, type RebuildShardResult, type RebuildStep } from '@movielens/jobs';
 import { DatasetStore, ModelStore, ModelTable, ModelWriter, packColumns, packLstmUserState, type ModelMeta } from '@movielens/store';
 import type { ComputeDeps } from './compute.deps';
 import { RebuildLock } from './rebuild-lock';
@@ -156,8 +156,9 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     t = performance.now();
     await writer.putTable(ver, ModelTable.factors, packColumns({ movieIds: f.movieIds, V: Float32Array.from(f.V), S: f.S }));
     await writer.putTable(ver, ModelTable.users, packColumns({ userIds: f.userIds, userMeans: Float32Array.from(f.userMeans) }));
-    const movieBlocks = rowBlocks(f.movieIds.length, params.parts);
-    const userBlocks = rowBlocks(f.userIds.length, params.parts);
+    const parts = params.parts > 0 ? params.parts : autoParts(f.userIds.length, f.movieIds.length);
+    const movieBlocks = rowBlocks(f.movieIds.length, parts);
+    const userBlocks = rowBlocks(f.userIds.length, parts);
     const staged = await stageInputs(writer, ver, f, userBlocks);
     timings.stage = performance.now() - t;
 

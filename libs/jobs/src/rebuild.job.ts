@@ -15,8 +15,12 @@ export const rebuildParamsSchema = z.object({
   seed: z.number().int().default(42),
   /** Hash shards of the `similar` and `recs` tables (id modulo shards). Default 16. */
   shards: z.number().int().min(1).max(1024).default(16),
-  /** Shard jobs per table (row blocks any compute worker may take). Default 8. */
-  parts: z.number().int().min(1).max(256).default(8),
+  /**
+   * Shard jobs per table (row blocks any compute worker may take); 0 = by size (`autoParts`:
+   * 8, more for big datasets so the last job of a table does not leave other workers idle).
+   * Default 0.
+   */
+  parts: z.number().int().min(0).max(256).default(0),
   /** Train the Bayesian MF rating model (table `mf`, served by /users/:id/predictions). Default true. */
   mf: z.boolean().default(true),
   /** Gibbs samples averaged by the MF model after 20 burn-in sweeps (cost ~ linear; 40 gives RMSE 0.903 on ML-100K). Default 40. */
@@ -26,6 +30,14 @@ export const rebuildParamsSchema = z.object({
   /** Epochs of the LSTM (passes over every user's history). Default 8. */
   lstmEpochs: z.number().int().min(1).max(100).default(8),
 });
+
+/**
+ * Shard jobs per table when `parts` is 0: one per ~150 million user x movie scores, at least
+ * 8 and at most 64 (ML-1M: 8; the ML-25M shape: 64, a few seconds of work each).
+ */
+export function autoParts(users: number, movies: number): number {
+  return Math.min(64, Math.max(8, Math.ceil((users * movies) / 1.5e8)));
+}
 
 /** Parameters of a model build, with defaults applied. */
 export type RebuildParams = z.infer<typeof rebuildParamsSchema>;

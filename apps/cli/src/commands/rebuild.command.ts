@@ -91,7 +91,7 @@ export const rebuildCommand: Command = {
   name: 'rebuild',
   summary: 'Build a new model version (SVD, MF rating model, similar movies, recommendations, analytics) from the current dataset',
   usage: [
-    'Usage: movielens rebuild [--k 50] [--top-k 50] [--recs-n 100] [--min-count 0] [--parts 8] [--mf-samples 40] [--skip-mf] [--lstm [--lstm-epochs 8]] [--wait]',
+    'Usage: movielens rebuild [--k 50] [--top-k 50] [--recs-n 100] [--min-count 0] [--parts 0] [--mf-samples 40] [--skip-mf] [--lstm [--lstm-epochs 8]] [--wait]',
     '',
     'Runs a rebuild job on the compute workers if one is listening, otherwise in this process.',
     'A rebuild with the dataset version and parameters of the current model changes nothing.',
@@ -100,7 +100,7 @@ export const rebuildCommand: Command = {
     '  --top-k N      similar movies kept per movie (default 50)',
     '  --recs-n N     recommendations kept per user (default 100)',
     '  --min-count N  leave movies with fewer ratings out of similar lists (default 0: off)',
-    '  --parts N      shard jobs per table (default 8)',
+    '  --parts N      shard jobs per table (default 0: by dataset size, 8 to 64)',
     '  --mf-samples N Gibbs samples of the trained MF rating model (default 40; cost grows linearly)',
     '  --skip-mf      do not train the MF rating model (/users/:id/predictions then answers 503)',
     '  --lstm         also train the next-movie LSTM (/users/:id/next, /sessions/next; ~47 CPU s an epoch on ML-1M)',
