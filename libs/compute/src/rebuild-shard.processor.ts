@@ -57,7 +57,7 @@ export function createRebuildShardProcessor(deps: ComputeDeps) {
       lists = packBlock(block, data.rowEnd - data.rowStart, factors.movieIds);
     } else {
       const users = await loadStagedUsers(writer, ver, data.part);
-      const block = await deps.thread.run({ kind: 'recommend', U: users.U, means: users.means, indptr: users.indptr, indices: users.indices, V: factors.V, S: factors.S, k: factors.k, n: data.n }, [users.U.buffer as ArrayBuffer, users.indptr.buffer as ArrayBuffer, users.indices.buffer as ArrayBuffer]);
+      const block = await deps.thread.run({ kind: 'recommend', U: users.U, means: users.means, indptr: users.indptr, indices: users.indices, V: factors.V, S: factors.S, k: factors.k, n: data.n });
       ids = users.userIds;
       lists = packBlock(block, users.userIds.length, factors.movieIds);
     }

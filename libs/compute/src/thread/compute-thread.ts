@@ -19,8 +19,10 @@ type Waiter = { resolve: (v: unknown) => void; reject: (e: Error) => void };
  * rebuild (matrix, SVD, similarity and recommendation blocks, analytics). Running them off
  * the main thread keeps its event loop free, so BullMQ can renew job locks during a long SVD
  * instead of seeing the job as stalled. A task goes to the thread with the fewest pending
- * tasks; each thread runs its tasks in submission order. Typed arrays travel as transferred
- * buffers (no copy) or shared memory.
+ * tasks; each thread runs its tasks in submission order. Typed arrays travel as copies or as
+ * shared memory, never as transferred buffers: a transfer detaches the buffer on the sending
+ * side, and once any buffer was detached V8 drops a fast path for typed-array access in that
+ * thread (its detach protector), which made the SVD ~45% slower.
  *
  * Our own thread rather than BullMQ's sandboxed processors: the processor needs Redis
  * clients, a FlowProducer and the step-job API, which stay simplest in the main thread; only
@@ -36,15 +38,15 @@ export class ComputeThread {
     this.slots = Array.from({ length: Math.max(1, size) }, () => ({ worker: null, pending: new Map<number, Waiter>() }));
   }
 
-  /** Runs `task` in the least busy thread. Buffers in `transfer` are moved there (unusable here afterwards). */
-  run<T extends ComputeTask>(task: T, transfer: ArrayBuffer[] = []): Promise<TaskResult<T>> {
+  /** Runs `task` in the least busy thread (its typed arrays copied there, or shared). */
+  run<T extends ComputeTask>(task: T): Promise<TaskResult<T>> {
     this.start();
     const slot = this.slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best));
     const worker = this.ensureWorker(slot);
     const id = this.nextId++;
     return new Promise<TaskResult<T>>((resolve, reject) => {
       slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ id, task }, transfer);
+      worker.postMessage({ id, task });
     });
   }
 

@@ -1,7 +1,7 @@
 /**
  * The CPU-heavy steps of a rebuild as self-contained tasks on typed arrays, run in the
- * compute thread (compute-thread.ts). Each returns its result and the buffers to transfer
- * back. Tasks take and return dense indices; mapping to MovieLens ids happens in the caller.
+ * compute thread (compute-thread.ts). Tasks take and return dense indices; mapping to
+ * MovieLens ids happens in the caller.
  */
 import {
   buildRatingMatrix,
@@ -183,20 +183,17 @@ export type TaskResult<T extends ComputeTask> = T extends FactorizeTask
         : ListBlock;
 
 /**
- * Runs a task (in the thread, or inline in tests). `peers`: ports to the other compute threads
- * of the process, asked to help with the SVD's Gram passes (none inline).
+ * Runs a task (in the thread, or inline in tests) and returns its result. `peers`: ports to the
+ * other compute threads of the process, asked to help with the SVD's Gram passes (none inline).
  */
-export async function runTask(task: ComputeTask, peers: readonly MessagePort[] = []): Promise<{ result: unknown; transfer: ArrayBuffer[] }> {
+export async function runTask(task: ComputeTask, peers: readonly MessagePort[] = []): Promise<unknown> {
   switch (task.kind) {
     case 'factorize': {
-      const f = factorize(task, peers);
-      // The CSR pattern is in shared memory (posted by reference, and not transferable).
-      const owned = [f.U, f.V, f.indptr, f.indices, f.userIds, f.movieIds, f.userMeans, f.movieCounts].map((a) => a.buffer).filter((b) => !(b instanceof SharedArrayBuffer));
-      return { result: f, transfer: owned as ArrayBuffer[] };
+      return factorize(task, peers);
     }
     case 'similar': {
       const r = topKSimilar(movieVectors(task.V, task.S, task.k), { k: task.n, rowStart: task.rowStart, rowEnd: task.rowEnd, counts: task.counts, minCount: task.minCount });
-      return { result: { ids: r.neighbours, scores: r.scores, width: r.k }, transfer: [r.neighbours.buffer as ArrayBuffer, r.scores.buffer as ArrayBuffer] };
+      return { ids: r.neighbours, scores: r.scores, width: r.k } satisfies ListBlock;
     }
     case 'recommend': {
       const users = task.means.length;
@@ -204,11 +201,10 @@ export async function runTask(task: ComputeTask, peers: readonly MessagePort[] =
       // The block as a matrix of its own: rows 0..users-1, the rated pattern only (values unused).
       const matrix = { rows: users, cols: movies, indptr: task.indptr, indices: task.indices, values: new Float64Array(0) };
       const r = recommendUsers({ k: task.k, U: task.U, S: task.S, V: task.V }, { matrix, userMeans: task.means }, { n: task.n });
-      return { result: { ids: r.movies, scores: r.scores, width: r.n }, transfer: [r.movies.buffer as ArrayBuffer, r.scores.buffer as ArrayBuffer] };
+      return { ids: r.movies, scores: r.scores, width: r.n } satisfies ListBlock;
     }
     case 'analytics': {
-      const result = analytics(task);
-      return { result, transfer: [] };
+      return analytics(task);
     }
     case 'train-lstm': {
       const started = performance.now();
@@ -221,11 +217,10 @@ export async function runTask(task: ComputeTask, peers: readonly MessagePort[] =
         ...model.shape, movieIds: model.movieIds, weights: model.weights, ms: trained - started,
         userIds: seqs.userIds, offsets: seqs.offsets, items: seqs.items, states, statesMs: performance.now() - trained,
       };
-      return { result, transfer: [result.movieIds, result.weights, result.userIds, result.offsets, result.items, result.states].map((a) => a.buffer as ArrayBuffer) };
+      return result;
     }
     case 'train-mf': {
-      const result = trainMfTask(task);
-      return { result, transfer: [result.bytes.buffer as ArrayBuffer] };
+      return trainMfTask(task);
     }
   }
 }

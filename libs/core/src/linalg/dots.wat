@@ -11,7 +11,9 @@
 ;;
 ;; Regenerate dots.wasm.ts after editing: `node tools/build-wasm.mjs`.
 (module
-  (memory (export "memory") 1)
+  ;; Imported at its final size: growing a memory detaches its ArrayBuffer, which slows every
+  ;; typed-array loop in the thread from then on (see dot-kernel.ts).
+  (import "env" "memory" (memory 1))
 
   ;; lane 0 + lane 1
   (func $hsum (param $v v128) (result f64)
