@@ -1,6 +1,7 @@
 import { FlowProducer, Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '@movielens/config';
-import { QueueName, rebuildShardJobSchema } from '@movielens/jobs';
+import { z } from 'zod';
+import { QueueName } from '@movielens/jobs';
 import { ModelStore, type KeySchema, type RedisClient } from '@movielens/store';
 import { createRebuildProcessor } from './rebuild.processor';
 import { createRebuildShardProcessor } from './rebuild-shard.processor';
@@ -34,6 +35,9 @@ export interface ComputeWorkersOptions {
    */
   stalledIntervalMs?: number;
 }
+
+/** The model version of any shard job's payload. */
+const shardVersionSchema = z.object({ modelVersion: z.string() });
 
 /** A queue a compute worker can listen to. */
 export type ComputeQueue = typeof QueueName.rebuild | typeof QueueName.rebuildShard;
@@ -72,7 +76,7 @@ export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWork
   shard?.on('failed', (job, err) => {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
-    const { modelVersion } = rebuildShardJobSchema.pick({ modelVersion: true }).parse(job.data);
+    const { modelVersion } = shardVersionSchema.parse(job.data);
     logger.warn({ jobId: job.id, modelVersion, final, err: err.message }, 'shard job failed');
     if (final) void models.deleteVersion(modelVersion).catch(() => undefined);
   });

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { QueueName, rebuildShardJobSchema, type RebuildShardJobData, type RebuildShardResult } from '@movielens/jobs';
-import { ModelTable, ModelWriter, packScoredList } from '@movielens/store';
+import { DatasetStore, ModelTable, ModelWriter, packColumns, packScoredList } from '@movielens/store';
 import type { ComputeDeps } from './compute.deps';
 import { loadStagedFactors, loadStagedUsers, type StagedFactors } from './staging';
 import type { ListBlock } from './thread/tasks';
@@ -25,21 +25,32 @@ export function packBlock(block: ListBlock, rows: number, movieIds: Int32Array):
 
 /**
  * The processor of `rebuild-shard` jobs: one block of similar-movie rows or of user
- * recommendations of a version being built. Inputs come from the version's staged tables
- * (movie factors cached per version in this process); results go to the version's hash
- * shards. Any number of compute-worker processes can share these jobs.
+ * recommendations of a version being built, or its analytics. Row inputs come from the
+ * version's staged tables (movie factors cached per version in this process); results go to
+ * the version's hash shards. The analytics job reads the dataset itself. Any number of
+ * compute-worker processes can share these jobs.
  */
 export function createRebuildShardProcessor(deps: ComputeDeps) {
   const writer = new ModelWriter(deps.redis, deps.keys);
+  const datasets = new DatasetStore(deps.redis, deps.keys);
   let cache: { ver: string; factors: Promise<StagedFactors> } | null = null;
 
   return async function processShard(job: Job<RebuildShardJobData, RebuildShardResult>): Promise<RebuildShardResult> {
     const started = performance.now();
     const data = rebuildShardJobSchema.parse(job.data);
     const ver = data.modelVersion;
-    const log = deps.logger.child({ jobId: job.id, queue: QueueName.rebuildShard, modelVersion: ver, table: data.table, part: data.part });
+    const log = deps.logger.child({ jobId: job.id, queue: QueueName.rebuildShard, modelVersion: ver, table: data.table, part: data.table === 'analytics' ? 0 : data.part });
     // A version deleted after a failure (or swept) is no longer staged: writing would leak keys.
     if (!(await deps.redis.hexists(deps.keys.modelStaging(), ver))) throw new UnrecoverableError(`model version ${ver} is no longer being built`);
+    if (data.table === 'analytics') {
+      const [ratings, movies, users] = await Promise.all([datasets.loadRatings(data.datasetVersion, undefined, true), datasets.loadMovies(data.datasetVersion), datasets.loadUsers(data.datasetVersion)]);
+      const a = await deps.thread.run({ kind: 'analytics', ratings, movies, users });
+      await writer.putTable(ver, ModelTable.movieStats, packColumns({ ...a.stats }));
+      for (const [name, table] of Object.entries(a.tables)) await writer.putTable(ver, ModelTable.analytics(name), JSON.stringify(table));
+      const ms = performance.now() - started;
+      log.info({ movies: a.stats.movieIds.length, computeMs: Math.round(a.ms), ms: Math.round(ms) }, 'analytics written');
+      return { modelVersion: ver, table: data.table, part: 0, rows: a.stats.movieIds.length, host: hostname(), pid: process.pid, ms, analytics: { tables: Object.keys(a.tables), ms: a.ms } };
+    }
     if (cache?.ver !== ver) cache = { ver, factors: loadStagedFactors(writer, ver) };
     let factors: StagedFactors;
     try {
@@ -64,6 +75,6 @@ export function createRebuildShardProcessor(deps: ComputeDeps) {
     await writer.putRows(ver, data.table === 'similar' ? ModelTable.similar : ModelTable.recs, data.part, ids, lists, data.shards);
     const ms = performance.now() - started;
     log.info({ rows: lists.length, ms: Math.round(ms) }, 'shard written');
-    return { table: data.table, part: data.part, rows: lists.length, host: hostname(), pid: process.pid, ms };
+    return { modelVersion: ver, table: data.table, part: data.part, rows: lists.length, host: hostname(), pid: process.pid, ms };
   };
 }

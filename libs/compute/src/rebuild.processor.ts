@@ -46,7 +46,6 @@ interface BuildState {
   explainedVariance: number;
   k: number;
   counts: ModelMeta['counts'];
-  analytics: string[];
   staged: string[];
   /** Epoch ms at the start of the build step. */
   startedMs: number;
@@ -55,6 +54,18 @@ interface BuildState {
 }
 
 type RebuildJob = Job<RebuildJobData & Partial<RebuildStep> & { build?: BuildState }, RebuildResult>;
+
+/** Options of a rebuild's child jobs: retried, and a final failure fails the rebuild. */
+function childOptions(job: Job) {
+  return {
+    parent: { id: job.id!, queue: job.queueQualifiedName },
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 500 },
+    failParentOnFailure: true,
+    removeOnComplete: true,
+    removeOnFail: { count: 100 },
+  };
+}
 
 /** A fresh model version id, ordered by time. */
 function newVersionId(now: number): string {
@@ -139,13 +150,20 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     // In shared memory: the compute tasks below read it without a copy each.
     const ratings = await datasets.loadRatings(datasetVersion, undefined, true);
     if (ratings.length === 0) throw new InputError(`dataset ${datasetVersion} has no ratings: nothing to build`);
-    const [movies, users] = await Promise.all([datasets.loadMovies(datasetVersion), datasets.loadUsers(datasetVersion)]);
     timings.load = performance.now() - t;
     vlog.info({ ratings: ratings.length, ms: Math.round(timings.load) }, 'dataset loaded');
 
-    // Analytics need only the ratings: they run in a second compute thread beside the SVD.
-    const analyticsDone = deps.thread.run({ kind: 'analytics', ratings, movies, users });
-    analyticsDone.catch(() => undefined); // awaited below; a failure there fails the build
+    // The analytics need only the dataset: a child job that any worker takes during the SVD
+    // (another machine, or this process's second compute thread). A failed or stale analytics
+    // job does not fail the build by itself (ignoreDependencyOnFailure: a retried build may
+    // leave one behind for a swept version); publishing checks this version's result instead.
+    await deps.flow.add({
+      name: 'analytics',
+      queueName: QueueName.rebuildShard,
+      prefix: deps.bullPrefix,
+      data: { modelVersion: ver, table: 'analytics', datasetVersion } satisfies RebuildShardJobData,
+      opts: { ...childOptions(job), failParentOnFailure: false, ignoreDependencyOnFailure: true },
+    });
     await progress('matrix', 0);
     const f = await deps.thread.run({ kind: 'factorize', ratings, k: params.k, seed: params.seed });
     timings.matrix = f.timings.matrix;
@@ -195,7 +213,7 @@ export function createRebuildProcessor(deps: ComputeDeps) {
       vlog.info({ movies: l.numMovies, users: l.userIds.length, trainMs: Math.round(l.ms), statesMs: Math.round(l.statesMs) }, 'lstm trained');
     }
 
-    const child = (table: 'similar' | 'recs', b: { part: number; start: number; end: number }, n: number): RebuildShardJobData => ({
+    const child = (table: 'similar' | 'recs', b: { part: number; start: number; end: number }, n: number) => ({
       modelVersion: ver,
       table,
       part: b.part,
@@ -204,7 +222,7 @@ export function createRebuildProcessor(deps: ComputeDeps) {
       shards: params.shards,
       n,
       minCount: table === 'similar' ? params.minCount : 0,
-    });
+    }) satisfies RebuildShardJobData;
     const children = [...movieBlocks.map((b) => child('similar', b, params.topK)), ...userBlocks.map((b) => child('recs', b, params.recsN))];
     await deps.flow.addBulk(
       children.map((data) => ({
@@ -212,14 +230,7 @@ export function createRebuildProcessor(deps: ComputeDeps) {
         queueName: QueueName.rebuildShard,
         prefix: deps.bullPrefix,
         data,
-        opts: {
-          parent: { id: job.id!, queue: job.queueQualifiedName },
-          attempts: 3,
-          backoff: { type: 'exponential', delay: 500 },
-          failParentOnFailure: true,
-          removeOnComplete: true,
-          removeOnFail: { count: 100 },
-        },
+        opts: childOptions(job),
       })),
     );
     const childrenAddedAt = Date.now();
@@ -227,14 +238,7 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     await progress('recommendations', 0);
     vlog.info({ shardJobs: children.length }, 'shard jobs added');
 
-    t = performance.now();
     await progress('analytics', 0);
-    const a = await analyticsDone;
-    await writer.putTable(ver, ModelTable.movieStats, packColumns({ ...a.stats }));
-    for (const [name, table] of Object.entries(a.tables)) await writer.putTable(ver, ModelTable.analytics(name), JSON.stringify(table));
-    // Compute time of the analytics (beside the SVD), and how long the build then waited for them.
-    timings.analytics = a.ms;
-    timings.analyticsWait = performance.now() - t;
 
     const build: BuildState = {
       createdAt,
@@ -245,7 +249,6 @@ export function createRebuildProcessor(deps: ComputeDeps) {
       explainedVariance: f.explainedVariance,
       k: f.k,
       counts: { users: f.userIds.length, movies: f.movieIds.length, ratings: ratings.length },
-      analytics: Object.keys(a.tables),
       staged,
       startedMs: Date.now() - (performance.now() - startedMs),
       childrenAddedAt,
@@ -258,14 +261,17 @@ export function createRebuildProcessor(deps: ComputeDeps) {
 
   async function publishStep(job: RebuildJob, ver: string, build: BuildState, log: ComputeDeps['logger']): Promise<RebuildResult> {
     const vlog = log.child({ modelVersion: ver });
-    const shardResults = Object.values(await job.getChildrenValues<RebuildShardResult>()).filter((r) => r && r.table);
+    const shardResults = Object.values(await job.getChildrenValues<RebuildShardResult>()).filter((r) => r && r.table && r.modelVersion === ver);
+    const analytics = shardResults.find((r) => r.table === 'analytics')?.analytics;
+    if (!analytics) throw new Error(`model version ${ver}: the analytics job failed (see the rebuild-shard queue's failed jobs)`);
     // Shard wall time: from adding the shard jobs to now (the workers ran in parallel).
     const shardsMs = Date.now() - build.childrenAddedAt;
     await job.updateProgress({ stage: 'similarity', percent: 100 });
     await job.updateProgress({ stage: 'recommendations', percent: 100 });
     await job.updateProgress({ stage: 'publish', percent: 0 });
     const t = performance.now();
-    const timings: Record<string, number> = { ...build.timings, shards: Math.max(0, shardsMs) };
+    // Analytics: compute time in the thread of whichever worker ran them, beside the SVD.
+    const timings: Record<string, number> = { ...build.timings, analytics: analytics.ms, shards: Math.max(0, shardsMs) };
     const meta = await writer.publish(
       {
         id: ver,
@@ -279,7 +285,7 @@ export function createRebuildProcessor(deps: ComputeDeps) {
         k: build.k,
         host: hostname(),
         createdAt: build.createdAt,
-        analytics: build.analytics,
+        analytics: analytics.tables,
       },
       { dropTables: build.staged, keep: deps.keepVersions ?? 2 },
     );

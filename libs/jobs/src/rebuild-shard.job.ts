@@ -6,17 +6,19 @@ export const ShardTable = {
   similar: 'similar',
   /** Recommendations of a block of users. */
   recs: 'recs',
+  /** Per-movie statistics and the analytics tables (one job; needs only the ratings, so it runs beside the SVD). */
+  analytics: 'analytics',
 } as const;
 
 /** A table computed by shard jobs. */
 export type ShardTable = (typeof ShardTable)[keyof typeof ShardTable];
 
 /**
- * Payload of a `rebuild-shard` job: one block of rows of one table of a model version that
- * is being built. The inputs (factors, the block's users) were staged in Redis by the
+ * Payload of a `rebuild-shard` job of rows: one block of rows of one table of a model version
+ * that is being built. The inputs (factors, the block's users) were staged in Redis by the
  * parent rebuild job under the version's keys.
  */
-export const rebuildShardJobSchema = z.object({
+const rowsJobSchema = z.object({
   /** Model version being built. */
   modelVersion: z.string().min(1),
   /** Which table this job fills. */
@@ -35,11 +37,27 @@ export const rebuildShardJobSchema = z.object({
   minCount: z.number().int().min(0).default(0),
 });
 
+/**
+ * Payload of the `rebuild-shard` job of the analytics: added by the parent before its SVD, so
+ * that another worker (or the parent's second compute thread) computes them meanwhile.
+ */
+const analyticsJobSchema = z.object({
+  modelVersion: z.string().min(1),
+  table: z.literal(ShardTable.analytics),
+  /** Dataset version the model is built from (its ratings, movies and users). */
+  datasetVersion: z.string().min(1),
+});
+
+/** Payload of a `rebuild-shard` job. */
+export const rebuildShardJobSchema = z.discriminatedUnion('table', [rowsJobSchema, analyticsJobSchema]);
+
 /** Payload of a `rebuild-shard` job. */
 export type RebuildShardJobData = z.infer<typeof rebuildShardJobSchema>;
 
 /** What a shard job returns to its parent: rows written and who computed them. */
 export interface RebuildShardResult {
+  /** The version the job wrote to (a retried build's parent can see children of an earlier attempt). */
+  modelVersion: string;
   table: ShardTable;
   part: number;
   rows: number;
@@ -48,4 +66,6 @@ export interface RebuildShardResult {
   pid: number;
   /** Compute and write time, ms. */
   ms: number;
+  /** The analytics job only: names of the analytics tables written, and their compute time in the thread (ms). */
+  analytics?: { tables: string[]; ms: number };
 }
