@@ -27,16 +27,18 @@ export function runServer(config: ApiConfig, logger: Logger): void {
   async function shutdown(reason: string): Promise<void> {
     if (stopping) return;
     stopping = true;
+    // Stop accepting first, then say so: whoever reads the line can rely on it.
+    const closed = new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
     logger.info({ reason }, 'shutting down: draining in-flight requests');
     const force = setTimeout(() => {
       logger.warn('drain timed out; closing remaining connections');
       server.closeAllConnections();
     }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    await closed;
     await deps.close();
     logger.info('stopped');
     process.exit(0);

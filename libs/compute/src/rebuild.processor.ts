@@ -263,7 +263,8 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     const vlog = log.child({ modelVersion: ver });
     const shardResults = Object.values(await job.getChildrenValues<RebuildShardResult>()).filter((r) => r && r.table && r.modelVersion === ver);
     const analytics = shardResults.find((r) => r.table === 'analytics')?.analytics;
-    if (!analytics) throw new Error(`model version ${ver}: the analytics job failed (see the rebuild-shard queue's failed jobs)`);
+    // Retrying the publish would not bring them back: fail the build for good.
+    if (!analytics) throw new UnrecoverableError(`model version ${ver}: the analytics job failed (see the rebuild-shard queue's failed jobs)`);
     // Shard wall time: from adding the shard jobs to now (the workers ran in parallel).
     const shardsMs = Date.now() - build.childrenAddedAt;
     await job.updateProgress({ stage: 'similarity', percent: 100 });

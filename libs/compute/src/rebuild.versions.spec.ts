@@ -84,6 +84,26 @@ describe('model versions', () => {
     expect(await models.currentVersion()).toBe(next.modelVersion);
   });
 
+  it('a build whose analytics job fails is not published, with the reason, and leaves no keys', async () => {
+    await workers();
+    const good = (await rebuild({ k: 3, parts: 2 })).modelVersion;
+    for (const w of started.splice(0)) await w.close();
+
+    // Only a rebuild worker: the analytics child job waits, untaken, beside the build.
+    await workers([QueueName.rebuild]);
+    const job = await requestRebuild(queue, { trigger: 'cli', params: { k: 4, parts: 2 } }, { debounceMs: 0 });
+    await waitFor(async () => (await job.getState()) === 'waiting-children', 'the build to wait for its child jobs');
+    const ver = (await queue.getJob(job.id!))!.data.modelVersion as string;
+
+    // The dataset's first ratings chunk vanishes: the analytics job (which reads the dataset) fails
+    // all its attempts, while the row jobs (which read the staged factors) do not need it.
+    await redis.del(keys.datasetRatingsChunk('d1', 0));
+    await workers([QueueName.rebuildShard]);
+    await expect(job.waitUntilFinished(events, 60_000)).rejects.toThrow();
+    await waitFor(async () => (await keysOf(ver)).length === 0, 'the failed version to be deleted');
+    expect(await models.currentVersion()).toBe(good);
+  });
+
   it('sweeps the keys a dead build left behind at the next rebuild', async () => {
     await workers();
     await redis.hset(keys.modelStaging(), 'm1-dead', '1');
