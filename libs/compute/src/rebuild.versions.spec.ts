@@ -37,6 +37,21 @@ async function workers(queues?: (typeof QueueName.rebuild | typeof QueueName.reb
 
 const rebuild = (params: Record<string, number | boolean>): Promise<RebuildResult> => h.rebuild(params);
 
+/**
+ * Publishes a first model, then starts a second build with only a rebuild worker: it stops
+ * waiting for its child jobs (shards and analytics), which no worker takes yet.
+ */
+async function buildWaitingForChildren() {
+  await workers();
+  const good = (await rebuild({ k: 3, parts: 2 })).modelVersion;
+  for (const w of started.splice(0)) await w.close();
+  await workers([QueueName.rebuild]);
+  const job = await requestRebuild(queue, { trigger: 'cli', params: { k: 4, parts: 2 } }, { debounceMs: 0 });
+  await waitFor(async () => (await job.getState()) === 'waiting-children', 'the build to wait for its child jobs');
+  const ver = (await queue.getJob(job.id!))!.data.modelVersion as string;
+  return { good, job, ver };
+}
+
 /** Every key of a model version (all its slots). */
 async function keysOf(ver: string): Promise<string[]> {
   return (await redis.keys(`${prefix}:*`)).filter((k) => k.includes(`{m:${ver}`));
@@ -58,15 +73,7 @@ describe('model versions', () => {
   });
 
   it('a rebuild that fails mid-way leaves the current model serving and deletes its partial keys', async () => {
-    await workers();
-    const good = (await rebuild({ k: 3, parts: 2 })).modelVersion;
-    for (const w of started.splice(0)) await w.close();
-
-    // Only a rebuild worker: the build stops after adding its shard jobs.
-    await workers([QueueName.rebuild]);
-    const job = await requestRebuild(queue, { trigger: 'cli', params: { k: 4, parts: 2 } }, { debounceMs: 0 });
-    await waitFor(async () => (await job.getState()) === 'waiting-children', 'the build to wait for its shards');
-    const ver = (await queue.getJob(job.id!))!.data.modelVersion as string;
+    const { good, job, ver } = await buildWaitingForChildren();
     expect((await keysOf(ver)).length).toBeGreaterThan(0);
     expect(await models.currentVersion()).toBe(good);
 
@@ -84,16 +91,8 @@ describe('model versions', () => {
     expect(await models.currentVersion()).toBe(next.modelVersion);
   });
 
-  it('a build whose analytics job fails is not published, with the reason, and leaves no keys', async () => {
-    await workers();
-    const good = (await rebuild({ k: 3, parts: 2 })).modelVersion;
-    for (const w of started.splice(0)) await w.close();
-
-    // Only a rebuild worker: the analytics child job waits, untaken, beside the build.
-    await workers([QueueName.rebuild]);
-    const job = await requestRebuild(queue, { trigger: 'cli', params: { k: 4, parts: 2 } }, { debounceMs: 0 });
-    await waitFor(async () => (await job.getState()) === 'waiting-children', 'the build to wait for its child jobs');
-    const ver = (await queue.getJob(job.id!))!.data.modelVersion as string;
+  it('a build whose analytics job fails is not published and leaves no keys', async () => {
+    const { good, job, ver } = await buildWaitingForChildren();
 
     // The dataset's first ratings chunk vanishes: the analytics job (which reads the dataset) fails
     // all its attempts, while the row jobs (which read the staged factors) do not need it.
