@@ -153,7 +153,7 @@ export const openApiDocument = {
               schema: {
                 type: 'object',
                 properties: {
-                  files: { type: 'array', items: { type: 'string', format: 'binary' } },
+                  files: { type: 'array', maxItems: 20, items: { type: 'string', format: 'binary' }, description: 'At most 20 files; no two staged under one name (a zip entry counts by its base name)' },
                   mode: { type: 'string', enum: ['replace', 'append'], default: 'replace' },
                   maxErrors: { type: 'integer', minimum: 0, default: 0 },
                 },
@@ -161,7 +161,7 @@ export const openApiDocument = {
             },
           },
         },
-        responses: { '202': json(ref('Accepted'), 'Accepted: follow jobId at /api/v1/jobs/{id}'), '413': { description: 'Upload larger than the limit' }, ...writeErrors },
+        responses: { '202': json(ref('Accepted'), 'Accepted: follow jobId at /api/v1/jobs/{id}'), '413': { description: 'Upload larger than the limit, as sent or unpacked (zip entries count unpacked), or a zip of more than 1000 entries' }, ...writeErrors },
       },
     },
     '/api/v1/jobs': {

@@ -1,13 +1,14 @@
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { HttpError } from '../middleware/errors';
 import type { UploadSink } from './ports';
-import { stageZipEntries } from './zip-entries';
+import { tooLarge, UploadBudget } from './upload-budget';
+import { stageZipEntries, type ZipEntryToStage } from './zip-entries';
 
 /** What a multipart upload delivered once every file is staged in Redis. */
 export interface ReceivedUpload {
@@ -22,56 +23,50 @@ export interface ReceivedUpload {
 
 /** Options of {@link receiveUpload}. */
 export interface ReceiveOptions {
-  /** Largest total of file bytes, bytes. */
+  /**
+   * Largest total of file bytes, bytes: both as received (a zip compressed) and as staged
+   * in Redis (zip entries unpacked). UPLOAD_LIMIT_BYTES, default 1 GiB.
+   */
   limitBytes: number;
   /** Directory for spooling zips. */
   tmpDir: string;
 }
 
-/** 413 naming the limit in MiB. */
-export function tooLarge(limitBytes: number): HttpError {
-  const mib = (limitBytes / 2 ** 20).toFixed(limitBytes < 2 ** 20 ? 3 : 0);
-  return new HttpError(413, 'PAYLOAD_TOO_LARGE', `Upload exceeds the limit of ${mib} MiB (UPLOAD_LIMIT_BYTES=${limitBytes}). Split the dataset or raise the limit.`);
-}
-
-/** Counts bytes through the stream and fails once the running total passes the limit. */
-function byteLimiter(counter: { bytes: number }, limitBytes: number): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      counter.bytes += chunk.length;
-      if (counter.bytes > limitBytes) done(tooLarge(limitBytes));
-      else done(null, chunk);
-    },
-  });
-}
+/** Most files per upload (busboy's `files` limit). */
+export const MAX_UPLOAD_FILES = 20;
 
 /**
  * Streams a multipart upload into Redis: plain files go straight to `sink.stageFile`
- * (never buffered whole), a `.zip` is spooled to a temp file (zip needs random access)
- * and its release entries are staged one by one. The total of file bytes is bounded by
- * `limitBytes` (413). Resolves after every file is staged.
+ * (never buffered whole), a `.zip` is spooled to a uniquely named temp file (zip needs
+ * random access) and its release entries are staged one by one. The bytes received and the
+ * bytes staged (zip entries unpacked) are each bounded by `limitBytes` (413), and no two
+ * files may be staged under one name (400). On any failure every file staged so far is
+ * deleted and the spool directory removed before the error is thrown. Resolves after every
+ * file is staged.
  */
 export async function receiveUpload(req: Request, sink: UploadSink, options: ReceiveOptions): Promise<ReceivedUpload> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > options.limitBytes + 64 * 1024) throw tooLarge(options.limitBytes);
   let bb: busboy.Busboy;
   try {
-    bb = busboy({ headers: req.headers, limits: { files: 20, fields: 20, fieldSize: 1024, parts: 40 } });
+    bb = busboy({ headers: req.headers, limits: { files: MAX_UPLOAD_FILES, fields: 20, fieldSize: 1024, parts: 40 } });
   } catch (err) {
     throw new HttpError(400, 'BAD_REQUEST', 'Expected a multipart/form-data body with MovieLens files (or a release .zip).', { cause: err });
   }
   const uploadId = await sink.create();
-  const counter = { bytes: 0 };
+  const budget = new UploadBudget(options.limitBytes);
   const fields: Record<string, string> = {};
   const files: string[] = [];
   const skipped: string[] = [];
   const work: Promise<void>[] = [];
-  let spoolDir: string | undefined;
+  let failed = false;
+  let spoolDir: Promise<string> | undefined;
+  let zips = 0;
 
   // The source is piped, never destroyed: on an error it is drained instead, so busboy keeps
   // reading the request to its end and the error can still be answered.
-  const limited = (stream: Readable): Transform => {
-    const out = stream.pipe(byteLimiter(counter, options.limitBytes));
+  const metered = (stream: Readable, totals: readonly ('received' | 'staged')[], source: string): Transform => {
+    const out = stream.pipe(budget.meter(totals, source));
     const drain = () => {
       stream.unpipe(out);
       stream.resume();
@@ -83,16 +78,27 @@ export async function receiveUpload(req: Request, sink: UploadSink, options: Rec
   };
 
   const stageOne = async (name: string, stream: Readable) => {
-    await sink.stageFile(uploadId, name, limited(stream));
+    budget.claim(name, name);
+    await sink.stageFile(uploadId, name, metered(stream, ['received', 'staged'], name));
     files.push(name);
   };
 
+  const stageEntry = async (zipName: string, entry: ZipEntryToStage, bytes: Readable) => {
+    const source = `${zipName}:${entry.path}`;
+    budget.claim(entry.name, source);
+    budget.reserve(entry.declaredBytes, source);
+    const out = budget.meter(['staged'], source);
+    pipeline(bytes, out).catch(() => undefined); // a failure reaches stageFile through `out`
+    await sink.stageFile(uploadId, entry.name, out);
+  };
+
   const stageZip = async (name: string, stream: Readable) => {
-    spoolDir ??= await mkdtemp(join(options.tmpDir, 'movielens-upload-'));
-    const path = join(spoolDir, `${files.length + skipped.length}.zip`);
-    await pipeline(limited(stream), createWriteStream(path));
+    // One directory per upload (created once even if two zips start together), one name per zip in it.
+    spoolDir ??= mkdtemp(join(options.tmpDir, 'movielens-upload-'));
+    const path = join(await spoolDir, `${zips++}.zip`);
+    await pipeline(metered(stream, ['received'], name), createWriteStream(path));
     try {
-      const result = await stageZipEntries(path, (entry, bytes) => sink.stageFile(uploadId, entry, bytes));
+      const result = await stageZipEntries(path, name, (entry, bytes) => stageEntry(name, entry, bytes));
       files.push(...result.staged);
       skipped.push(...result.skipped);
     } catch (err) {
@@ -110,16 +116,17 @@ export async function receiveUpload(req: Request, sink: UploadSink, options: Rec
       for (const stream of open) stream.destroy(err);
       reject(err);
     });
-    bb.on('filesLimit', () => reject(new HttpError(400, 'BAD_REQUEST', 'files: at most 20 files per upload.')));
+    bb.on('filesLimit', () => reject(new HttpError(400, 'BAD_REQUEST', `files: at most ${MAX_UPLOAD_FILES} files per upload.`)));
     bb.on('file', (_field, stream, info) => {
       open.add(stream);
       stream.once('close', () => open.delete(stream));
       const name = (info.filename ?? '').split(/[\\/]/).pop() ?? '';
-      if (name === '') {
+      if (name === '' || failed) {
         stream.resume();
         return;
       }
       const job = (name.toLowerCase().endsWith('.zip') ? stageZip(name, stream) : stageOne(name, stream)).catch((err: unknown) => {
+        failed = true;
         stream.resume(); // keep busboy flowing so the request ends and the error can be answered
         throw err;
       });
@@ -137,10 +144,14 @@ export async function receiveUpload(req: Request, sink: UploadSink, options: Rec
     await done;
     await Promise.all(work);
   } catch (err) {
+    failed = true; // files that start now are drained, not staged
+    // Let every file in flight settle first: deleting while one still writes would leave its chunks behind.
+    await Promise.allSettled(work);
     await sink.delete(uploadId).catch(() => undefined);
     throw err;
   } finally {
-    if (spoolDir !== undefined) await rm(spoolDir, { recursive: true, force: true });
+    const dir = await spoolDir?.catch(() => undefined);
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   }
   return { uploadId, files, skipped, fields };
 }

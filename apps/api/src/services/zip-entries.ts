@@ -1,5 +1,6 @@
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { Readable } from 'node:stream';
+import { HttpError } from '../middleware/errors';
 
 /**
  * Files taken from a MovieLens release zip, by base name (lower case). A release also holds
@@ -7,6 +8,23 @@ import type { Readable } from 'node:stream';
  * links and tags: only the canonical ratings, movies and users files are staged.
  */
 const RELEASE_FILES = new Set(['u.data', 'u.item', 'u.user', 'ratings.dat', 'movies.dat', 'users.dat', 'ratings.csv', 'movies.csv']);
+
+/**
+ * Most entries a zip may list. A release has under 30 (ml-100k: 23); the cap keeps a zip of
+ * millions of empty entries from costing a walk of its whole central directory and a huge
+ * `skipped` list in the answer.
+ */
+export const MAX_ZIP_ENTRIES = 1000;
+
+/** One release entry handed to the stage callback. */
+export interface ZipEntryToStage {
+  /** Base name it is staged as, e.g. `u.data`. */
+  name: string;
+  /** Full name inside the zip, e.g. `ml-100k/u.data`. */
+  path: string;
+  /** Unpacked size the zip declares, bytes (yauzl fails the stream if the data disagrees). */
+  declaredBytes: number;
+}
 
 /** What happened to each entry of a zip. */
 export interface ZipStaging {
@@ -30,12 +48,18 @@ function openEntry(zip: ZipFile, entry: Entry): Promise<Readable> {
  * Streams the release files of a zip on disk, one entry at a time (yauzl reads the central
  * directory at the end of the file, hence the spool to disk). Nothing is held in memory
  * beyond one stream buffer.
+ * @param zipName - the zip's name as uploaded, for messages
  * @param stage - consumes one entry's bytes; awaited before the next entry is opened
+ * @throws HttpError 413 when the zip lists more than {@link MAX_ZIP_ENTRIES} entries
  * @throws Error when the file is not a valid zip
  */
-export async function stageZipEntries(path: string, stage: (name: string, bytes: AsyncIterable<Uint8Array>) => Promise<unknown>): Promise<ZipStaging> {
+export async function stageZipEntries(path: string, zipName: string, stage: (entry: ZipEntryToStage, bytes: Readable) => Promise<unknown>): Promise<ZipStaging> {
   const zip = await openZip(path);
   const result: ZipStaging = { staged: [], skipped: [] };
+  if (zip.entryCount > MAX_ZIP_ENTRIES) {
+    zip.close();
+    throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `${zipName}: ${zip.entryCount} entries; a release zip may hold at most ${MAX_ZIP_ENTRIES}.`);
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       zip.on('error', reject);
@@ -49,7 +73,12 @@ export async function stageZipEntries(path: string, stage: (name: string, bytes:
           return;
         }
         openEntry(zip, entry)
-          .then((stream) => stage(name, stream))
+          .then((stream) =>
+            stage({ name, path: entry.fileName, declaredBytes: entry.uncompressedSize }, stream).catch((err: unknown) => {
+              stream.destroy(); // refused before (or while) reading: stop inflating
+              throw err;
+            }),
+          )
           .then(() => {
             result.staged.push(name);
             zip.readEntry();
