@@ -117,19 +117,30 @@ describe('SampledSoftmax gradients', () => {
   });
 });
 
+const SHAPE: LstmShape = { numMovies: 6, embeddingDim: 3, hidden: 4 };
+
+/**
+ * A Float64 trainer over SHAPE with weights drawn from `weightSeed` and no update (step size
+ * 0, no clipping, no L2), so that its `grad` holds the raw summed gradient.
+ */
+function checkedTrainer(weightSeed: number, samplingSeed: number, window: number, batchWindows: number) {
+  const L = lstmLayout(SHAPE);
+  const random = new Random(weightSeed);
+  const params = initLstmWeights(SHAPE, random, new Float64Array(L.size)) as Float64Array;
+  // Larger than the training init so every gate is away from its linear regime.
+  for (let k = 0; k < L.size; k++) params[k] += 0.3 * random.gaussian();
+  const buffers = { params, adamM: new Float64Array(L.size), adamV: new Float64Array(L.size) };
+  const sampler = new PopularitySampler([5, 1, 3, 2, 8, 1]);
+  const trainer = new LstmTrainer(SHAPE, buffers, sampler, new Random(samplingSeed), {
+    window, batchWindows, negatives: 3, learningRate: 0, clipNorm: 1e9, l2: 0,
+  }, Float64Array);
+  return { L, params, sampler, trainer };
+}
+
 describe('LstmTrainer window (embedding + LSTM + sampled loss, BPTT)', () => {
   it('matches finite differences for every parameter over a 5-step window', () => {
-    const shape: LstmShape = { numMovies: 6, embeddingDim: 3, hidden: 4 };
-    const L = lstmLayout(shape);
-    const random = new Random(3);
-    const params = initLstmWeights(shape, random, new Float64Array(L.size)) as Float64Array;
-    // Larger than the training init so every gate is away from its linear regime.
-    for (let k = 0; k < L.size; k++) params[k] += 0.3 * random.gaussian();
-    const buffers = { params, adamM: new Float64Array(L.size), adamV: new Float64Array(L.size) };
-    const sampler = new PopularitySampler([5, 1, 3, 2, 8, 1]);
-    const trainer = new LstmTrainer(shape, buffers, sampler, new Random(4), {
-      window: 5, batchWindows: 1, negatives: 3, learningRate: 0, clipNorm: 1e9, l2: 0,
-    }, Float64Array);
+    const shape = SHAPE;
+    const { L, params, trainer } = checkedTrainer(3, 4, 5, 1);
     trainer.negatives.set([0, 4, 2]);
     const items = Int32Array.from([2, 0, 5, 2, 1, 4]);
     const f = () => {
@@ -142,5 +153,63 @@ describe('LstmTrainer window (embedding + LSTM + sampled loss, BPTT)', () => {
     // Every block: movie 3 appears nowhere, so its rows must have exactly zero gradient.
     expectGradient(f, params, analytic);
     for (let j = 0; j < shape.embeddingDim; j++) expect(analytic[L.inEmb + 3 * shape.embeddingDim + j]).toBe(0);
+  });
+});
+
+describe('LstmTrainer.trainSequence (truncated BPTT with a carried state and a short last window)', () => {
+  it('accumulates, for each window, the finite-difference gradient of its loss from the state carried into it', () => {
+    const shape = SHAPE;
+    const window = 4;
+    // A mini-batch larger than the sequence: grad keeps the sum over all three windows.
+    const { L, params, sampler, trainer } = checkedTrainer(5, 6, window, 100);
+    const negatives = trainer.options.negatives;
+    // 12 movies = 11 predictions = windows of 4, 4 and 3 steps starting at 0, 4 and 8.
+    const items = Int32Array.from([2, 0, 5, 2, 1, 4, 4, 3, 0, 1, 5, 2]);
+    const windows = [{ p: 0, len: 4 }, { p: 4, len: 4 }, { p: 8, len: 3 }];
+    const { loss, steps } = trainer.trainSequence(items, 0, items.length);
+    expect(steps).toBe(11);
+    const analytic = Float64Array.from(trainer.grad);
+
+    // The same draws as trainSequence (its Random only feeds the sampler, once per window).
+    const replay = new Random(6);
+    const negs = windows.map(() => {
+      const n = new Int32Array(negatives);
+      sampler.fill(replay, n);
+      return n;
+    });
+    // Reference carried states, stepped by LstmCell directly (not by the trainer's carry):
+    // the state entering window k is the one after inputs items[0..p_k).
+    const cell = new LstmCell(shape.embeddingDim, shape.hidden, Float64Array);
+    const h = shape.hidden;
+    const gates = new Float64Array(4 * h);
+    const tanhC = new Float64Array(h);
+    let hPrev = new Float64Array(h);
+    let cPrev = new Float64Array(h);
+    const entering: { h: Float64Array; c: Float64Array }[] = [];
+    for (let t = 0; t < 8; t++) {
+      if (t % window === 0) entering.push({ h: hPrev, c: cPrev });
+      const hNext = new Float64Array(h);
+      const cNext = new Float64Array(h);
+      cell.forward(params, L.w, params, L.b, params, L.inEmb + items[t] * shape.embeddingDim,
+        hPrev, 0, cPrev, 0, gates, 0, cNext, 0, tanhC, 0, hNext, 0);
+      hPrev = hNext;
+      cPrev = cNext;
+    }
+    entering.push({ h: hPrev, c: cPrev });
+    // The second and third windows really start from a non-zero state.
+    for (const k of [1, 2]) expect(Math.max(...entering[k].h.map(Math.abs), ...entering[k].c.map(Math.abs))).toBeGreaterThan(0.05);
+
+    // Truncated BPTT: each window's loss as a function of the weights, its entering state frozen.
+    const f = () => {
+      let total = 0;
+      windows.forEach(({ p, len }, k) => {
+        trainer.setState(entering[k].h, entering[k].c);
+        trainer.negatives.set(negs[k]);
+        total += trainer.window(items, p, len, false);
+      });
+      return total;
+    };
+    expect(f()).toBeCloseTo(loss, 10);
+    expectGradient(f, params, analytic);
   });
 });

@@ -147,6 +147,15 @@ export class LstmTrainer {
   }
 
   /**
+   * Sets the carried state (h, c) that the next `window` starts from, for tests that
+   * gradient-check a window entered with a non-zero state as trainSequence carries it.
+   */
+  setState(h: ArrayLike<number>, c: ArrayLike<number>): void {
+    this.hs.set(h, 0);
+    this.cs.set(c, 0);
+  }
+
+  /**
    * Forward (and, if `withGrad`, backward) over inputs items[p..p+len) with targets
    * items[p+1..p+len], from the state in row 0 of hs/cs, using `this.negatives`.
    * Gradients are accumulated into `this.grad`. Returns the summed loss.
