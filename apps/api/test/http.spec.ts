@@ -36,6 +36,13 @@ describe('HTTP layer', () => {
     expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it.each(['/api/v1/movies/%E0/similar', '/api/v1/users/%E0%A4/recommendations', '/api/v1/jobs/%FF'])('answers 400 BAD_REQUEST, not 500, for a badly percent-encoded path: %s', async (path) => {
+    h = await startHarness();
+    const res = await request(h.app).get(path).expect(400);
+    expect(res.body.error.code).toBe('BAD_REQUEST');
+    expect(res.body.error.message).toMatch(/^path: not valid percent-encoding \(Failed to decode param '%/);
+  });
+
   it('serves the built web page at / when it exists, without hiding the API', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'api-web-'));
     try {

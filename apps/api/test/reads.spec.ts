@@ -224,13 +224,21 @@ describe('POST /recommendations (folding-in)', () => {
   });
 
   it.each([
-    [{ ratings: [] }, 'body'],
-    [{ ratings: [{ movieId: 3, rating: 7 }] }, 'body'],
-    [{ liked: ['x'] }, 'body'],
-    [{ something: 1 }, 'body'],
-  ])('answers 400 for %j', async (body, field) => {
+    [{ ratings: [] }, /^body\.ratings: Too small: expected array to have >=1 items/],
+    [{ ratings: [{ movieId: 3, rating: 7 }] }, /^body\.ratings\[0\]\.rating: expected a rating from 0\.5 to 5$/],
+    [{ ratings: [{ movieId: -3, rating: 4 }] }, /^body\.ratings\[0\]\.movieId: expected a positive integer movie id$/],
+    [{ liked: ['x'] }, /^body\.liked\[0\]: expected a positive integer movie id$/],
+    [{ liked: [3, 1.5] }, /^body\.liked\[1\]: expected a positive integer movie id$/],
+    [{ liked: [3], extra: 1 }, /^body: Unrecognized key: "extra"$/],
+    [{ something: 1 }, /^body: give `ratings` \(a list of \{movieId, rating\}\) or `liked` \(a list of movie ids\)\.$/],
+    [[3, 6], /^body: give `ratings`/],
+    [{ liked: [3], k: 0 }, /^body\.k: Too small: expected number to be >=1$/],
+    [{ liked: [3], k: 101 }, /^body\.k: Too big: expected number to be <=100$/],
+    [{ liked: [3], k: 'ten' }, /^body\.k: Invalid input: expected number, received string$/],
+  ])('answers 400 naming the field and the reason for %j', async (body, reason) => {
     const res = await request(h.app).post('/api/v1/recommendations').send(body).expect(400);
-    expect(res.body.error.message).toContain(field);
+    expect(res.body.error.code).toBe('BAD_REQUEST');
+    expect(res.body.error.message).toMatch(reason);
   });
 
   it('answers 400 with a JSON error for a malformed JSON body', async () => {

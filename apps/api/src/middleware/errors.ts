@@ -98,8 +98,13 @@ export function toHttp(err: unknown): { status: number; body: ErrorBody } {
   const e = err as { status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown; message?: unknown };
   const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status === 413) return { status, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large.' } } };
-  if (status >= 400 && status < 500 && e.expose === true && typeof e.message === 'string') {
-    return { status, body: { error: { code: 'BAD_REQUEST', message: e.type === 'entity.parse.failed' ? 'Request body is not valid JSON.' : e.message } } };
+  // Express's router fails to decode a path parameter such as `%E0` with a bare URIError marked 400 (no `expose`).
+  if (status === 400 && err instanceof URIError) {
+    return { status, body: { error: { code: 'BAD_REQUEST', message: `path: not valid percent-encoding (${err.message}); encode each byte as %XX of UTF-8.` } } };
+  }
+  if (status >= 400 && status < 500) {
+    const message = e.expose === true && typeof e.message === 'string' ? (e.type === 'entity.parse.failed' ? 'Request body is not valid JSON.' : e.message) : 'Bad request.';
+    return { status, body: { error: { code: 'BAD_REQUEST', message } } };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal server error.' } } };
 }

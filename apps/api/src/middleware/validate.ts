@@ -7,13 +7,15 @@ export type InputSource = 'params' | 'query' | 'body';
 
 /**
  * Parses one part of a request with a zod schema. On failure throws a 400 `BAD_REQUEST`
- * whose message names each bad field and why, e.g. `query.k: must be <= 100`.
+ * whose message names each bad field and why, e.g. `query.k: must be <= 100` or
+ * `body.liked[0]: expected a positive integer movie id`.
  */
 export function parseInput<S extends z.ZodType>(schema: S, req: Request, source: InputSource): z.infer<S> {
   const result = schema.safeParse(source === 'body' ? (req.body ?? {}) : req[source]);
   if (result.success) return result.data;
   const reasons = result.error.issues.slice(0, 5).map((issue) => {
-    const path = issue.path.length > 0 ? `${source}.${issue.path.join('.')}` : source;
+    // Array positions read as indexes: `body.liked[0]`, not `body.liked.0`.
+    const path = issue.path.reduce<string>((at, part) => (typeof part === 'number' ? `${at}[${part}]` : `${at}.${String(part)}`), source);
     return `${path}: ${issue.message}`;
   });
   throw new HttpError(400, 'BAD_REQUEST', reasons.join('; '));
