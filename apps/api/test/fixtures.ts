@@ -152,10 +152,11 @@ export interface Harness {
 }
 
 /** Wires the app on `prefix` (default: a fresh one) of `redisUrl` (default: the test Redis). */
-export async function startHarness(options: { prefix?: string; redisUrl?: string; settings?: Partial<ApiSettings>; pollMs?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { prefix?: string; redisUrl?: string; settings?: Partial<ApiSettings>; pollMs?: number; cacheBytes?: number } = {}): Promise<Harness> {
   const redisUrl = options.redisUrl ?? testRedisUrl();
   const prefix = options.prefix ?? testPrefix('api');
-  const deps = wireDeps({ redisUrl, keyPrefix: prefix, settings: testSettings(options.settings), logger: createLogger('api-test', 'silent'), readModel: { pollMs: options.pollMs ?? 200 } });
+  const readModel = { pollMs: options.pollMs ?? 200, cacheBytes: options.cacheBytes };
+  const deps = wireDeps({ redisUrl, keyPrefix: prefix, settings: testSettings(options.settings), logger: createLogger('api-test', 'silent'), readModel });
   await waitReady(deps.redis);
   const { app, handler } = createApp(deps);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testRedisUrl } from '@movielens/test-support';
 import { createMetrics } from '../src/middleware/metrics';
+import { hotCacheSize, HOT_URL_MAX_CHARS } from '../src/middleware/cache';
 import { withHotPath } from '../src/middleware/hot-path';
 import { buildModel, eventually, harnessWithModel, seedDataset, startHarness, syntheticDataset, type Harness } from './fixtures';
 
@@ -106,5 +107,28 @@ describe('hot path', () => {
     // 6 answers of 200 (1 through Express, 5 replayed) and one replayed 304.
     expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/movies\/:id\/similar",status="200"\} 6\n/);
     expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/movies\/:id\/similar",status="304"\} 1\n/);
+  });
+
+  it('does not remember URLs padded past the length limit (the routes ignore unknown query parameters)', async () => {
+    ({ harness: h } = await harnessWithModel(data, PARAMS));
+    const { handler, seen } = countingHandler(h);
+    const padded = `/api/v1/movies/3/similar?x=${'a'.repeat(HOT_URL_MAX_CHARS)}`;
+    await request(handler).get(padded).expect(200);
+    await request(handler).get(padded).expect(200);
+    expect(seen.express).toBe(2);
+    expect(hotCacheSize((await h.deps.readModel.current())).entries).toBe(0);
+  });
+
+  it('bounds the by-URL cache by bytes: distinct padded URLs evict each other instead of piling up', async () => {
+    h = await startHarness({ cacheBytes: 64 * 1024 });
+    await seedDataset(h.redis, h.keys, 'd1', data);
+    await buildModel(testRedisUrl(), h.prefix, PARAMS);
+    const { handler } = countingHandler(h);
+    for (let i = 0; i < 150; i++) await request(handler).get(`/api/v1/movies/3/similar?x=${i}${'b'.repeat(400)}`).expect(200);
+    const size = hotCacheSize(await h.deps.readModel.current());
+    // 150 URLs of ~1.9 KB each (URL as UTF-16, the ~1 KB body, overhead) would be ~290 KB; half of 64 KiB is the bound.
+    expect(size.bytes).toBeLessThanOrEqual(32 * 1024);
+    expect(size.entries).toBeGreaterThan(0);
+    expect(size.entries).toBeLessThan(150);
   });
 });

@@ -52,6 +52,16 @@ describe('GET /movies/:id/similar', () => {
     expect(res.body.similar).toHaveLength(10);
   });
 
+  it.each([
+    ['/api/v1/users/99999', 404],
+    ['/api/v1/users/99999/recommendations', 404],
+    ['/api/v1/movies/99999/similar', 404],
+    ['/api/v1/users/4/next', 503],
+  ])('answers %s with %i, not 304, even to If-None-Match: *', async (path, status) => {
+    const res = await request(h.app).get(path).set('If-None-Match', '*').expect(status);
+    expect(res.headers.etag).toBeUndefined();
+  });
+
   it('answers 304 to If-None-Match with the ETag of the same model version and resource', async () => {
     const first = await request(h.app).get('/api/v1/movies/3/similar?k=5').expect(200);
     const etag = first.headers.etag;

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { Lru } from '../services/lru';
-import type { ModelSnapshot } from '../services/model-snapshot';
+import { cachedBytes, type ModelSnapshot } from '../services/model-snapshot';
 
 /** True when an If-None-Match header lists `etag` (or `*`); weak validators match too. */
 export function etagMatches(header: string | undefined, etag: string): boolean {
@@ -39,21 +39,39 @@ export function hotAnswer(snap: ModelSnapshot, url: string): HotAnswer | undefin
   return hotByUrl.get(snap)?.get(url);
 }
 
-/** Remembers what a GET of `url` answered, for the hot path; bounded like the snapshot's answer LRU. */
+/**
+ * Longest URL remembered for the hot path, characters. Real model URLs are under 100
+ * (`/api/v1/movies/3/similar?k=10`); a longer one carries padding the routes ignore, and
+ * each distinct padding would otherwise be a new entry.
+ */
+export const HOT_URL_MAX_CHARS = 512;
+
+/**
+ * Remembers what a GET of `url` answered, for the hot path: at most the snapshot's entry
+ * count, and half its cache bytes (URL and body counted, though the body is shared with the
+ * answer LRU, so the bound holds even once that LRU has dropped it).
+ */
 function rememberHot(snap: ModelSnapshot, url: string, answer: HotAnswer): void {
+  if (url.length > HOT_URL_MAX_CHARS) return;
   let lru = hotByUrl.get(snap);
   if (lru === undefined) {
-    lru = new Lru(snap.answers.capacity);
+    lru = new Lru(snap.cache.entries, { maxBytes: snap.cache.bytes / 2, sizeOf: (key, hot) => cachedBytes(key, hot.body) });
     hotByUrl.set(snap, lru);
   }
   lru.set(url, answer);
 }
 
+/** Entries and estimated bytes of the by-URL cache of `snap` (0 before its first answer). */
+export function hotCacheSize(snap: ModelSnapshot): { entries: number; bytes: number } {
+  const lru = hotByUrl.get(snap);
+  return { entries: lru?.size ?? 0, bytes: lru?.sizeBytes ?? 0 };
+}
+
 /**
  * Answers a model-backed read. Every answer carries its model version (`X-Model-Version`)
  * and an ETag of version + resource, so a client revalidates for free (304) until the model
- * changes. The JSON is built once per version and resource and then served from the
- * snapshot's LRU as bytes: a cache hit costs no Redis round trip and no serialization.
+ * changes (the answer is known to exist before a 304 is sent). The JSON is built once per
+ * version and resource and then served from the snapshot's LRU as bytes: a cache hit costs no Redis round trip and no serialization.
  * A successful GET is also remembered by its exact URL, so the next identical request can be
  * answered by the hot path (`hot-path.ts`) before Express runs at all.
  * @param resource - stable key of the answer within a version, e.g. `similar:1:10`
@@ -61,14 +79,8 @@ function rememberHot(snap: ModelSnapshot, url: string, answer: HotAnswer): void 
  */
 export async function sendModelAnswer(req: Request, res: Response, snap: ModelSnapshot, resource: string, build: () => Promise<unknown>): Promise<void> {
   const etag = `"${snap.version}:${resource}"`;
-  res.setHeader('X-Model-Version', snap.version);
-  res.setHeader('ETag', etag);
-  res.setHeader('Cache-Control', 'no-cache');
-  if (etagMatches(req.headers['if-none-match'], etag)) {
-    res.statusCode = 304;
-    res.end();
-    return;
-  }
+  // The answer is built (or found) before If-None-Match is looked at: an unknown resource is a
+  // 404 and a missing optional model a 503 even to `If-None-Match: *`, never a 304.
   let body = snap.answers.get(resource);
   if (body === undefined) {
     body = Buffer.from(JSON.stringify(await build()));
@@ -76,6 +88,14 @@ export async function sendModelAnswer(req: Request, res: Response, snap: ModelSn
   }
   if (req.method === 'GET' && req.route !== undefined) {
     rememberHot(snap, req.originalUrl, { body, version: snap.version, etag, route: `${req.baseUrl}${String((req.route as { path: string }).path)}` });
+  }
+  res.setHeader('X-Model-Version', snap.version);
+  res.setHeader('ETag', etag);
+  res.setHeader('Cache-Control', 'no-cache');
+  if (etagMatches(req.headers['if-none-match'], etag)) {
+    res.statusCode = 304;
+    res.end();
+    return;
   }
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.end(body);

@@ -22,6 +22,22 @@ export interface StatsIndex {
   rowOf: Map<number, number>;
 }
 
+/** How much a model version's answer caches may hold. */
+export interface AnswerCacheLimits {
+  /** Entries per cache (by resource, by URL). Default 20,000. */
+  entries: number;
+  /** Bytes of both caches together (keys, bodies, per-entry overhead). Default 64 MiB. */
+  bytes: number;
+}
+
+/** Rough fixed cost of one cache entry beyond its key and body (Map slot, wrapper objects), bytes. */
+const ENTRY_OVERHEAD_BYTES = 200;
+
+/** Estimated bytes of one cached answer: its key (UTF-16 in memory), its body and the entry overhead. */
+export function cachedBytes(key: string, body: Buffer): number {
+  return 2 * key.length + body.length + ENTRY_OVERHEAD_BYTES;
+}
+
 /**
  * Everything the API keeps in process for one model version: the movie catalogue (titles
  * for every answer), lazily loaded stats, factors and user means, and an LRU of serialized
@@ -42,12 +58,12 @@ export class ModelSnapshot {
     movies: Movie[],
     private readonly models: ModelReader,
     private readonly datasets: DatasetReader,
-    /** Serialized answers kept per version. */
-    cacheEntries: number,
+    /** Bounds of the version's answer caches; half the bytes go to {@link answers}, half to the by-URL cache. */
+    readonly cache: AnswerCacheLimits,
   ) {
     for (const m of movies) this.movies.set(m.id, m);
     this.catalogue = movies.map((movie) => ({ movie, folded: foldText(movie.title) })).sort((a, b) => a.movie.id - b.movie.id);
-    this.answers = new Lru(cacheEntries);
+    this.answers = new Lru(cache.entries, { maxBytes: cache.bytes / 2, sizeOf: (resource, body) => cachedBytes(resource, body) });
   }
 
   /** Model version id. */

@@ -1,15 +1,21 @@
 import type { Logger } from '@movielens/config';
 import type { KeySchema, RedisClient } from '@movielens/store';
 import { notReady, unavailable } from '../middleware/errors';
-import { ModelSnapshot } from './model-snapshot';
+import { ModelSnapshot, type AnswerCacheLimits } from './model-snapshot';
 import type { DatasetReader, ModelReader } from './ports';
 
 /** Options of {@link ReadModel}. */
 export interface ReadModelOptions {
   /** Fallback poll of the current model pointer, in ms, for missed pub/sub messages. Default 2000. */
   pollMs?: number;
-  /** Serialized answers kept per model version. Default 20,000. */
+  /** Serialized answers kept per model version, per cache (by resource, by URL). Default 20,000. */
   cacheEntries?: number;
+  /**
+   * Bytes of serialized answers kept per model version, both caches together (so per process:
+   * the old version's caches go with it). Default 64 MiB. Bounds memory however large the
+   * URLs or answers a client asks for.
+   */
+  cacheBytes?: number;
 }
 
 /**
@@ -27,7 +33,7 @@ export class ReadModel {
   private subscriber: RedisClient | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly pollMs: number;
-  private readonly cacheEntries: number;
+  private readonly cache: AnswerCacheLimits;
 
   constructor(
     private readonly redis: RedisClient,
@@ -38,7 +44,7 @@ export class ReadModel {
     options: ReadModelOptions = {},
   ) {
     this.pollMs = options.pollMs ?? 2000;
-    this.cacheEntries = options.cacheEntries ?? 20_000;
+    this.cache = { entries: options.cacheEntries ?? 20_000, bytes: options.cacheBytes ?? 64 * 2 ** 20 };
   }
 
   /** Subscribes to model switches and starts the fallback poll. Idempotent. */
@@ -140,6 +146,6 @@ export class ReadModel {
       throw notReady();
     }
     const movies = await this.datasets.loadMovies(meta.datasetVersion);
-    return new ModelSnapshot(meta, movies, this.models, this.datasets, this.cacheEntries);
+    return new ModelSnapshot(meta, movies, this.models, this.datasets, this.cache);
   }
 }
