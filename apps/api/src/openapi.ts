@@ -255,7 +255,7 @@ export const openApiDocument = {
     },
     ...analyticsPaths,
     '/healthz': { get: { tags: ['ops'], summary: 'The process is up', responses: { '200': json({ type: 'object' }) } } },
-    '/readyz': { get: { tags: ['ops'], summary: 'Redis reachable and a model loaded', responses: { '200': json({ type: 'object' }), '503': json({ type: 'object' }, 'Not ready, with the reason') } } },
+    '/readyz': { get: { tags: ['ops'], summary: 'Redis reachable and the current model servable (its snapshot loads)', responses: { '200': json({ type: 'object' }), '503': json({ type: 'object' }, 'Not ready, with the reason') } } },
     '/metrics': { get: { tags: ['ops'], summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain exposition format' } } } },
     '/admin/queues': { get: { tags: ['ops'], summary: 'Bull Board for the ingest, rebuild and rebuild-shard queues (API key as a header, or once as ?key= in a browser: exchanged for an HttpOnly session cookie)', responses: { '200': { description: 'HTML' } } } },
   },

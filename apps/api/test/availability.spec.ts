@@ -47,6 +47,24 @@ describe('before any model exists', () => {
   });
 });
 
+describe('a model whose dataset version is gone', () => {
+  it('is not ready, and its model routes answer 503 naming the dataset instead of 404', async () => {
+    h = await startHarness();
+    await seedDataset(h.redis, h.keys, 'd1', syntheticDataset());
+    const version = await buildModel(testRedisUrl(), h.prefix);
+    // What an age-only prune did: the served model's dataset deleted under it.
+    await h.redis.unlink(h.keys.datasetMeta('d1'), h.keys.datasetMovies('d1'), h.keys.datasetUsers('d1'));
+    const ready = await request(h.app).get('/readyz').expect(503);
+    expect(ready.body).toMatchObject({ status: 'unready', model: version });
+    expect(ready.body.reason).toMatch(/dataset version d1 is no longer stored/);
+    for (const path of MODEL_ROUTES) {
+      const res = await request(h.app).get(path).expect(503);
+      expect(res.body.error.code).toBe('NOT_READY');
+      expect(res.body.error.message).toContain(`Model ${version} cannot be served`);
+    }
+  });
+});
+
 describe('model switches', () => {
   it('drops the served version on the publish announcement, without waiting for the poll', async () => {
     // Poll every 10 min: only the pub/sub message on keys.events() can switch in time.

@@ -129,4 +129,22 @@ describe('DatasetStore / DatasetWriter', () => {
     expect(await redis.keys(`${prefix}:{d:v1*`)).toEqual([]);
     expect(await store.meta('v3')).not.toBeNull();
   });
+
+  it('never prunes a dataset version that a listed model version (served or kept for rollback) was built from', async () => {
+    for (let v = 1; v <= 5; v++) {
+      await stageVersion(`v${v}`, ratings(1500));
+      await writer.commit(`v${v}`, v === 1 ? null : `v${v - 1}`, v);
+    }
+    // The served model was built from v1, a rollback model from v2 (only the fields prune reads).
+    await redis.set(keys.modelMeta('m-served'), JSON.stringify({ id: 'm-served', datasetVersion: 'v1' }));
+    await redis.set(keys.modelMeta('m-old'), JSON.stringify({ id: 'm-old', datasetVersion: 'v2' }));
+    await redis.zadd(keys.modelVersions(), 1, 'm-old');
+    await redis.set(keys.modelCurrent(), 'm-served');
+    expect(await writer.prune(0)).toEqual(['v4', 'v3']);
+    expect((await store.listVersions()).map((v) => v.version)).toEqual(['v5', 'v2', 'v1']);
+    expect((await store.loadMovies('v1')).length).toBe(2);
+    // Once no model refers to v1 any more, it goes like any old version.
+    await redis.set(keys.modelCurrent(), 'm-old');
+    expect(await writer.prune(0)).toEqual(['v1']);
+  });
 });

@@ -129,14 +129,21 @@ export class DatasetWriter {
   }
 
   /**
-   * Deletes listed versions beyond the current one and the `keepPrevious` newest others;
-   * returns the deleted ids. Readers still loading a deleted version get NotFoundError.
+   * Deletes listed versions beyond the current one and the `keepPrevious` newest others,
+   * except any version a listed model version (the served one, or one kept for rollback)
+   * was built from: that model's every read needs its dataset's catalogue, so pruning by
+   * age alone could leave the served model unable to answer. Returns the deleted ids.
+   * Readers still loading a deleted version get NotFoundError.
    * @param keepPrevious - previous versions kept for rollback and in-flight readers; default 2
    */
   async prune(keepPrevious = 2): Promise<string[]> {
     const current = await this.redis.get(this.keys.datasetCurrent());
     const newestFirst = await this.redis.zrange(this.keys.datasetVersions(), 0, -1, 'REV');
-    const doomed = newestFirst.filter((v) => v !== current).slice(keepPrevious);
+    const inUse = await this.usedByModels();
+    const doomed = newestFirst
+      .filter((v) => v !== current)
+      .slice(keepPrevious)
+      .filter((v) => !inUse.has(v));
     for (const ver of doomed) {
       const json = await this.redis.get(this.keys.datasetMeta(ver));
       const chunks = json === null ? 0 : (JSON.parse(json) as DatasetMeta).chunks;
@@ -144,6 +151,24 @@ export class DatasetWriter {
       await this.redis.zrem(this.keys.datasetVersions(), ver);
     }
     return doomed;
+  }
+
+  /**
+   * Dataset versions that listed model versions (and the current model) were built from,
+   * read from each model's meta (`datasetVersion`). One GET per model: metas sit in their
+   * own slots, and only a few versions are kept.
+   */
+  private async usedByModels(): Promise<Set<string>> {
+    const models = new Set(await this.redis.zrange(this.keys.modelVersions(), 0, -1));
+    const currentModel = await this.redis.get(this.keys.modelCurrent());
+    if (currentModel !== null) models.add(currentModel);
+    const used = new Set<string>();
+    for (const ver of models) {
+      const json = await this.redis.get(this.keys.modelMeta(ver));
+      const datasetVersion = json === null ? undefined : (JSON.parse(json) as { datasetVersion?: unknown }).datasetVersion;
+      if (typeof datasetVersion === 'string') used.add(datasetVersion);
+    }
+    return used;
   }
 
   /** Unlinks a version's keys. Chunk keys sit in different slots: one UNLINK each, sent together. */

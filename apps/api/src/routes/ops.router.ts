@@ -28,6 +28,13 @@ export function opsRouter({ redis, readModel }: AppDeps, metrics: ApiMetrics): R
       res.status(503).json({ status: 'unready', reason: 'No model has been built yet (upload a dataset or run `npx movielens rebuild`).' });
       return;
     }
+    // A pointer is not enough: ready means the model's snapshot (meta and catalogue) loads, as every model read needs it.
+    try {
+      await within(5000, readModel.current());
+    } catch (err) {
+      res.status(503).json({ status: 'unready', model: version, reason: `Model ${version} cannot be served: ${(err as Error).message}` });
+      return;
+    }
     res.json({ status: 'ready', model: version });
   });
 

@@ -1,8 +1,19 @@
 import type { Logger } from '@movielens/config';
 import type { KeySchema, RedisClient } from '@movielens/store';
-import { notReady, unavailable } from '../middleware/errors';
+import { NotFoundError } from '@movielens/core';
+import { HttpError, notReady, unavailable } from '../middleware/errors';
 import { ModelSnapshot, type AnswerCacheLimits } from './model-snapshot';
 import type { DatasetReader, ModelReader } from './ports';
+
+/** 503 NOT_READY: the served model's dataset version is no longer stored (deleted by hand, or pruned by an older ingest). */
+function datasetGone(modelVer: string, datasetVer: string, cause: unknown): HttpError {
+  return new HttpError(
+    503,
+    'NOT_READY',
+    `Model ${modelVer} cannot be served: its dataset version ${datasetVer} is no longer stored. Activate another model (POST /api/v1/models/{version}/activate) or rebuild.`,
+    { cause },
+  );
+}
 
 /** Options of {@link ReadModel}. */
 export interface ReadModelOptions {
@@ -145,7 +156,11 @@ export class ReadModel {
       void this.refresh().catch(() => undefined);
       throw notReady();
     }
-    const movies = await this.datasets.loadMovies(meta.datasetVersion);
+    const movies = await this.datasets.loadMovies(meta.datasetVersion).catch((err: unknown) => {
+      // Not a 404 of whatever resource was asked for: the served model itself cannot answer.
+      if (err instanceof NotFoundError) throw datasetGone(ver, meta.datasetVersion, err);
+      throw err;
+    });
     return new ModelSnapshot(meta, movies, this.models, this.datasets, this.cache);
   }
 }
