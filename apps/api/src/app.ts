@@ -75,14 +75,18 @@ export function createApp(deps: AppDeps, options: MetricsOptions = {}): CreatedA
     limit: settings.writeRateLimit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    // Every write counts. An admin GET counts too, then is handed back once it succeeded: the
+    // dashboard's polling costs nothing, while a GET with a wrong key, Bearer token or cookie
+    // (401/403) keeps its count, so key guesses are limited however they are sent.
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (req, res) => req.method === 'GET' && req.originalUrl.startsWith(ADMIN_QUEUES) && res.statusCode < 400,
     handler: (_req, _res, next) =>
       next(new HttpError(429, 'RATE_LIMITED', `Too many write requests: at most ${settings.writeRateLimit} per ${Math.round(settings.writeRateWindowMs / 1000)} s. Retry later.`)),
   });
   const guard: RequestHandler[] = [writeLimit, apiKey];
 
-  // The dashboard polls its own API with GETs: only its actions (retry, clean, ...) and key attempts count against the write limit.
-  const adminLimit: RequestHandler = (req, res, next) => (req.method === 'GET' && req.query.key === undefined ? next() : writeLimit(req, res, next));
-  app.use(ADMIN_QUEUES, adminLimit, adminSession(settings.apiKey, ADMIN_QUEUES), bullBoard(deps));
+  // Dashboard actions (retry, clean, ...) and failed key attempts count against the write limit; its successful polling does not.
+  app.use(ADMIN_QUEUES, writeLimit, adminSession(settings.apiKey, ADMIN_QUEUES), bullBoard(deps));
 
   app.use(securityHeaders());
   const corsHandler = cors({ origin: settings.corsOrigins.includes('*') ? true : settings.corsOrigins, methods: ['GET', 'POST'], exposedHeaders: ['ETag', 'X-Model-Version'] });

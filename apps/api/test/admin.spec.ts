@@ -72,4 +72,17 @@ describe('/admin/queues in a browser', () => {
     await request(h.handler).get('/admin/queues?key=wrong-key-0000001').expect(403);
     await request(h.handler).get(`/admin/queues?key=${KEY}`).expect(429);
   });
+
+  it.each([
+    ['a wrong X-API-Key', { 'X-API-Key': 'wrong-key-0000000' }, 403],
+    ['a wrong Bearer token', { Authorization: 'Bearer wrong-key-0000000' }, 403],
+    ['a forged session cookie', { Cookie: 'ml_admin=forged' }, 401],
+  ])('counts GETs with %s against the write rate limit', async (_what, headers, status) => {
+    h = await startHarness({ settings: { writeRateLimit: 3 } });
+    for (let i = 0; i < 3; i++) await request(h.handler).get('/admin/queues/api/queues').set(headers).expect(status);
+    const limited = await request(h.handler).get('/admin/queues/api/queues').set(headers).expect(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    // The limit is per client, not per route: a write from the same client is refused too.
+    await request(h.handler).post('/api/v1/models/rebuild').set('X-API-Key', KEY).send({}).expect(429);
+  });
 });
