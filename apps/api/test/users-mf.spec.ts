@@ -51,6 +51,20 @@ describe('GET /users/:id/predictions', () => {
     }
   });
 
+  it('carries an ETag of the model version and the request, and answers 304 to it', async () => {
+    const first = await request(h.app).get('/api/v1/users/7/predictions?movies=9,3').expect(200);
+    const etag = first.headers.etag;
+    expect(etag).toMatch(new RegExp(`^"${version}:`));
+    const again = await request(h.app).get('/api/v1/users/7/predictions?movies=9,3').set('If-None-Match', etag).expect(304);
+    expect(again.text).toBe('');
+    expect(again.headers['x-model-version']).toBe(version);
+    // Another movie list or user is another answer: the ETag does not match it.
+    await request(h.app).get('/api/v1/users/7/predictions?movies=3,9').set('If-None-Match', etag).expect(200);
+    await request(h.app).get('/api/v1/users/8/predictions?movies=9,3').set('If-None-Match', etag).expect(200);
+    // An unknown user stays 404 even to If-None-Match: *.
+    await request(h.app).get('/api/v1/users/10000/predictions?movies=3').set('If-None-Match', '*').expect(404);
+  });
+
   it('answers 404 for a user the model does not know', async () => {
     const res = await request(h.app).get('/api/v1/users/10000/predictions?movies=3').expect(404);
     expect(res.body.error.message).toMatch(/User 10000/);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { Lru } from '../services/lru';
 import { cachedBytes, type ModelSnapshot } from '../services/model-snapshot';
@@ -89,7 +90,23 @@ export async function sendModelAnswer(req: Request, res: Response, snap: ModelSn
   if (req.method === 'GET' && req.route !== undefined) {
     rememberHot(snap, req.originalUrl, { body, version: snap.version, etag, route: `${req.baseUrl}${String((req.route as { path: string }).path)}` });
   }
-  res.setHeader('X-Model-Version', snap.version);
+  sendValidated(req, res, snap.version, etag, body);
+}
+
+/**
+ * Answers with a model-backed body that is not worth caching (e.g. MF predictions for an
+ * arbitrary movie list: caching those would evict the hot entries), with the same
+ * `X-Model-Version`, ETag and 304 handling as {@link sendModelAnswer}.
+ * @param resource - stable key of the answer within a version; hashed into the ETag, so it may be long
+ */
+export function sendUncachedModelAnswer(req: Request, res: Response, snap: ModelSnapshot, resource: string, answer: unknown): void {
+  const etag = `"${snap.version}:${createHash('sha256').update(resource).digest('base64url').slice(0, 22)}"`;
+  sendValidated(req, res, snap.version, etag, Buffer.from(JSON.stringify(answer)));
+}
+
+/** Sets the model validators, then answers 304 when If-None-Match lists `etag`, else 200 with `body`. */
+function sendValidated(req: Request, res: Response, version: string, etag: string, body: Buffer): void {
+  res.setHeader('X-Model-Version', version);
   res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', 'no-cache');
   if (etagMatches(req.headers['if-none-match'], etag)) {

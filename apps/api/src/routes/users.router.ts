@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { findIdIndex, predictMf, recommendMf, type MfModel } from '@movielens/core';
 import type { AppDeps } from '../deps';
-import { sendModelAnswer } from '../middleware/cache';
+import { sendModelAnswer, sendUncachedModelAnswer } from '../middleware/cache';
 import { mfNotReady, notFound } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
 import type { ModelSnapshot } from '../services/model-snapshot';
@@ -106,9 +106,8 @@ export function usersRouter({ readModel, models, datasets }: AppDeps): Router {
       if (m < 0) ignored.push(movieId);
       else predictions.push({ movieId, title: snap.title(movieId), rating: predictMf(model, u, m) });
     }
-    // Not put in the answer cache: arbitrary movie lists would evict the hot entries.
-    res.setHeader('X-Model-Version', snap.version);
-    res.json({ userId: id, model: snap.version, predictions, ignored });
+    // Not put in the answer cache (arbitrary movie lists would evict the hot entries), but validated like every model answer.
+    sendUncachedModelAnswer(req, res, snap, `predictions:${id}:${movies.join(',')}`, { userId: id, model: snap.version, predictions, ignored });
   });
 
   return router;
