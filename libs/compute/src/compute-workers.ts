@@ -1,8 +1,10 @@
-import { FlowProducer, Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { FlowProducer, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from '@movielens/config';
 import { z } from 'zod';
-import { QueueName } from '@movielens/jobs';
+import { QueueName, type RebuildShardResult } from '@movielens/jobs';
 import { ModelStore, type KeySchema, type RedisClient } from '@movielens/store';
+import { RebuildLock } from './rebuild-lock';
+import { childrenProgress, RebuildProgressReporter } from './rebuild-progress';
 import { createRebuildProcessor } from './rebuild.processor';
 import { createRebuildShardProcessor } from './rebuild-shard.processor';
 import { ComputeThread } from './thread/compute-thread';
@@ -34,10 +36,22 @@ export interface ComputeWorkersOptions {
    * (kill -9) is retaken by another after at most twice this. Default 30000 (BullMQ's).
    */
   stalledIntervalMs?: number;
+  /**
+   * Expiry of the rebuild lock, ms, renewed every third of it while the build lives. Only
+   * matters when a holder vanishes with its job record. Default 30 min (REBUILD_LOCK_TTL_MS).
+   */
+  rebuildLockTtlMs?: number;
 }
 
 /** The model version of any shard job's payload. */
 const shardVersionSchema = z.object({ modelVersion: z.string() });
+
+/** What a finished child needs from its parent's data to report the parent's progress. */
+const parentStateSchema = z.object({
+  step: z.literal('children'),
+  modelVersion: z.string(),
+  build: z.object({ expected: z.object({ similar: z.number().int(), recs: z.number().int() }) }),
+});
 
 /** A queue a compute worker can listen to. */
 export type ComputeQueue = typeof QueueName.rebuild | typeof QueueName.rebuildShard;
@@ -63,7 +77,9 @@ export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWork
   thread.start();
   const flow = new FlowProducer({ connection, prefix });
   const rebuildQueue = new Queue(QueueName.rebuild, { connection, prefix });
-  const deps = { redis: options.redis, keys: options.keys, bullPrefix: prefix, flow, rebuildQueue, thread, logger, keepVersions: options.keepVersions };
+  const lock = new RebuildLock(options.redis, options.keys, rebuildQueue, { ttlMs: options.rebuildLockTtlMs });
+  const progress = new RebuildProgressReporter(options.redis, options.keys, rebuildQueue);
+  const deps = { redis: options.redis, keys: options.keys, bullPrefix: prefix, flow, rebuildQueue, lock, progress, thread, logger, keepVersions: options.keepVersions };
   const queues = options.queues ?? [QueueName.rebuild, QueueName.rebuildShard];
   const stall = { lockDuration: options.stalledIntervalMs ?? 30_000, stalledInterval: options.stalledIntervalMs ?? 30_000 };
   const rebuild = queues.includes(QueueName.rebuild) ? new Worker(QueueName.rebuild, createRebuildProcessor(deps), { connection, prefix, concurrency: 1, ...stall }) : null;
@@ -71,14 +87,27 @@ export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWork
   const models = new ModelStore(options.redis, options.keys);
 
   // A shard job that failed for good fails its rebuild (failParentOnFailure), whose processor
-  // then never runs again: delete the partial version here. Later shard jobs of that version
-  // find it gone and fail fast; the next rebuild's sweep is the backstop if this process dies.
+  // then never runs again: delete the partial version here (only while it is still being
+  // built: a stalled job that fails after its build was published leaves that alone). Later
+  // shard jobs of that version find it gone and fail fast, and one that was already writing
+  // deletes its own writes (rebuild-shard.processor.ts); the next rebuild's sweep is the
+  // backstop if this process dies.
   shard?.on('failed', (job, err) => {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
-    const { modelVersion } = shardVersionSchema.parse(job.data);
+    const modelVersion = shardVersionSchema.safeParse(job.data).data?.modelVersion;
     logger.warn({ jobId: job.id, modelVersion, final, err: err.message }, 'shard job failed');
-    if (final) void models.deleteVersion(modelVersion).catch(() => undefined);
+    if (final && modelVersion !== undefined) {
+      void (async () => {
+        if (await models.isStaged(modelVersion)) await models.deleteVersion(modelVersion);
+      })().catch((e: unknown) => logger.warn({ err: e, modelVersion }, 'could not delete the failed version'));
+    }
+  });
+  // A finished child advances its parent's progress (stage and percent of each table's jobs).
+  shard?.on('completed', (job) => {
+    const parentId = job.parent?.id;
+    if (parentId === undefined) return;
+    void progress.advance(parentId, parentProgress).catch((err: unknown) => logger.warn({ err, parentId }, 'could not report rebuild progress'));
   });
   for (const w of [rebuild, shard]) w?.on('error', (err) => logger.error({ err }, 'worker error'));
 
@@ -87,6 +116,7 @@ export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWork
     shard,
     async close() {
       await Promise.all([rebuild?.close(), shard?.close()]);
+      lock.close();
       await Promise.all([flow.close(), rebuildQueue.close(), thread.close()]);
     },
   };
@@ -95,4 +125,11 @@ export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWork
 /** Resolves when this process's workers are connected. */
 export async function computeWorkersReady(workers: ComputeWorkers): Promise<void> {
   await Promise.all([workers.rebuild?.waitUntilReady(), workers.shard?.waitUntilReady()]);
+}
+
+/** The progress of a parent waiting for its children, from the results returned so far; null before that step. */
+async function parentProgress(parent: Job<unknown>) {
+  const state = parentStateSchema.safeParse(parent.data);
+  if (!state.success) return null;
+  return childrenProgress(Object.values(await parent.getChildrenValues<RebuildShardResult>()), state.data.modelVersion, state.data.build.expected);
 }

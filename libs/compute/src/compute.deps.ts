@@ -1,6 +1,8 @@
 import type { FlowProducer, Queue } from 'bullmq';
 import type { Logger } from '@movielens/config';
 import type { KeySchema, RedisClient } from '@movielens/store';
+import type { RebuildLock } from './rebuild-lock';
+import type { RebuildProgressReporter } from './rebuild-progress';
 import type { ComputeThread } from './thread/compute-thread';
 
 /** What the rebuild processors need; built once per process by `startComputeWorkers`. */
@@ -14,6 +16,10 @@ export interface ComputeDeps {
   rebuildQueue: Queue;
   /** Adds the shard jobs of a rebuild. */
   flow: FlowProducer;
+  /** The one-rebuild-at-a-time lock (with its heartbeat). */
+  lock: RebuildLock;
+  /** Writes rebuild progress that never moves back (the parent and the shard workers report it). */
+  progress: RebuildProgressReporter;
   /** Runs the CPU-heavy steps off the main thread. */
   thread: ComputeThread;
   logger: Logger;

@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import { requestRebuild } from '@movielens/jobs';
 import { DatasetStore, KeySchema, ModelStore, ModelTable } from '@movielens/store';
 import { openRebuildHarness, type RebuildHarness, seedDataset, startInProcessWorkers, syntheticDataset } from '../test/fixtures';
-import { REBUILD_STAGES, type RebuildProgress, type RebuildResult } from './rebuild.processor';
+import type { RebuildResult } from './rebuild.processor';
+import { REBUILD_STAGES, type RebuildProgress } from './rebuild-progress';
 import { buildRatingMatrix, buildUserSequences, encodeMf, LstmPredictor, movieVectors, recommendUsers, topKSimilar, trainLstm, trainMf, truncatedSvd } from '@movielens/core';
 import type { ComputeWorkers } from './compute-workers';
 
@@ -104,7 +105,7 @@ describe('rebuild pipeline', () => {
 
   it('stores the next-movie LSTM trained by core trainLstm (one thread, same seed) when built with lstm: true', async () => {
     await seedDataset(redis, keys, 'd1');
-    const result = await rebuild({ k: 4, parts: 2, mf: false, lstm: true, lstmEpochs: 1, seed: 5 });
+    const result = await rebuild({ k: 4, parts: 2, mf: false, lstm: true, lstmEpochs: 1, lstmThreads: 1, seed: 5 });
     const meta = (await models.meta(result.modelVersion))!;
     expect(meta.timings.lstm).toBeGreaterThan(0);
     const ratings = await new DatasetStore(redis, keys).loadRatings('d1');

@@ -1,25 +1,16 @@
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import { InputError } from '@movielens/core';
 import { autoParts, QueueName, rebuildJobSchema, rebuildParamsSchema, rebuildStepSchema, type RebuildJobData, type RebuildParams, type RebuildShardJobData, type RebuildShardResult, type RebuildStep } from '@movielens/jobs';
 import { DatasetStore, ModelStore, ModelTable, ModelWriter, packColumns, packLstmUserState, type ModelMeta } from '@movielens/store';
 import type { ComputeDeps } from './compute.deps';
-import { RebuildLock } from './rebuild-lock';
+import { isPermanent, RebuildJobError, unrecoverable } from './errors';
+import { childrenProgress, finishedParts, type ExpectedChildren, type RebuildStage } from './rebuild-progress';
 import { rowBlocks, stageInputs } from './staging';
 
-/** Stages of a rebuild, in the order their progress is first reported. */
-export const REBUILD_STAGES = ['load', 'matrix', 'svd', 'mf', 'lstm', 'similarity', 'recommendations', 'analytics', 'publish'] as const;
-
-/** A rebuild stage. */
-export type RebuildStage = (typeof REBUILD_STAGES)[number];
-
-/** Progress payload of a rebuild job (`job.progress`). */
-export interface RebuildProgress {
-  stage: RebuildStage;
-  /** 0..100 within the stage. */
-  percent: number;
-}
+/** LSTM training threads when the job asks for 0 (auto): the machine's cores, at most this. */
+const MAX_AUTO_LSTM_THREADS = 8;
 
 /** Return value of a rebuild job. */
 export interface RebuildResult {
@@ -51,6 +42,8 @@ interface BuildState {
   startedMs: number;
   /** Epoch ms when the shard jobs were added. */
   childrenAddedAt: number;
+  /** Row jobs added per table: publishing checks that every one of them returned. */
+  expected: ExpectedChildren;
 }
 
 type RebuildJob = Job<RebuildJobData & Partial<RebuildStep> & { build?: BuildState }, RebuildResult>;
@@ -89,10 +82,13 @@ export function createRebuildProcessor(deps: ComputeDeps) {
   const datasets = new DatasetStore(deps.redis, deps.keys);
   const models = new ModelStore(deps.redis, deps.keys);
   const writer = new ModelWriter(deps.redis, deps.keys);
-  const lock = new RebuildLock(deps.redis, deps.keys, deps.rebuildQueue);
+  const { lock, progress: reporter } = deps;
 
   return async function processRebuild(job: RebuildJob, token?: string): Promise<RebuildResult> {
-    if (token === undefined || job.id === undefined) throw new Error('rebuild jobs need a worker token and a job id');
+    if (token === undefined || job.id === undefined) throw unrecoverable(new RebuildJobError('rebuild jobs need a worker token and a job id'));
+    const stepState = rebuildStepSchema.safeParse(job.data);
+    if (!stepState.success) throw unrecoverable(new RebuildJobError(`invalid rebuild step state: ${issuesOf(stepState.error)}`, { cause: stepState.error }));
+    const { step, modelVersion } = stepState.data;
     const log = deps.logger.child({ jobId: job.id, queue: QueueName.rebuild });
     if (!(await lock.acquire(job.id))) {
       // Another rebuild is running: look again shortly. It may publish exactly what we would
@@ -100,20 +96,27 @@ export function createRebuildProcessor(deps: ComputeDeps) {
       await job.moveToDelayed(Date.now() + 1000, token);
       throw new DelayedError();
     }
-    const { step, modelVersion } = rebuildStepSchema.parse(job.data);
+    // Renews the lock for as long as this job lives, including while it waits for its shard jobs.
+    lock.keepAlive(job.id);
     try {
-      if (step === 'children' && modelVersion && job.data.build) return await publishStep(job, modelVersion, job.data.build, log);
+      if (step === 'children' && modelVersion && job.data.build) {
+        // A retried or stalled publish: the attempt that added the children may have died between
+        // saving this step and moveToWaitingChildren, so wait for them again (BullMQ's
+        // step-job pattern); false means every child has finished.
+        if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+        return await publishStep(job, modelVersion, job.data.build, log);
+      }
       return await buildStep(job, token, log);
     } catch (err) {
       if (err instanceof WaitingChildrenError) throw err;
-      const ver = rebuildStepSchema.parse(job.data).modelVersion;
-      const final = err instanceof InputError || err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const ver = rebuildStepSchema.safeParse(job.data).data?.modelVersion;
+      const final = isPermanent(err) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       log.error({ err, modelVersion: ver, final }, 'rebuild failed');
       if (final) {
         if (ver) await models.deleteVersion(ver).catch(() => undefined);
         await lock.release(job.id);
       }
-      if (err instanceof InputError) throw new UnrecoverableError(err.message);
+      if (isPermanent(err)) throw unrecoverable(err as Error);
       throw err;
     }
   };
@@ -122,9 +125,10 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     const startedMs = performance.now();
     // An invalid payload is bad input: fail at once with a readable reason instead of retrying a ZodError.
     const parsed = rebuildJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new InputError(`invalid rebuild payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw new InputError(`invalid rebuild payload: ${issuesOf(parsed.error)}`, [], { cause: parsed.error });
     const params = rebuildParamsSchema.parse(parsed.data.params);
-    const swept = await models.sweepStaging();
+    // Versions of other builds that still live (one whose lock expired while it ran) are kept.
+    const swept = await models.sweepStaging(undefined, async (owner) => owner !== job.id && (await lock.isLive(owner)));
     if (swept.length) log.info({ swept }, 'swept abandoned model builds');
 
     const datasetVersion = await datasets.currentVersion();
@@ -140,10 +144,10 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     const createdAt = Date.now();
     const ver = newVersionId(createdAt);
     const vlog = log.child({ modelVersion: ver, datasetVersion });
-    await writer.begin(ver, createdAt);
+    await writer.begin(ver, createdAt, job.id!);
     await job.updateData({ ...job.data, step: 'build', modelVersion: ver });
     const timings: Record<string, number> = {};
-    const progress = (stage: RebuildStage, percent: number) => job.updateProgress({ stage, percent } satisfies RebuildProgress);
+    const progress = (stage: RebuildStage, percent: number) => reporter.advance(job.id!, { stage, percent });
 
     let t = performance.now();
     await progress('load', 0);
@@ -193,10 +197,14 @@ export function createRebuildProcessor(deps: ComputeDeps) {
       vlog.info({ users: mf.users, movies: mf.movies, factors: mf.factors, bytes: mf.bytes.byteLength, trainMs: Math.round(mf.ms) }, 'mf model trained');
     }
     if (params.lstm) {
-      // Same place and reason as the MF model; one thread, so the weights are reproducible for a seed.
+      // Same place and reason as the MF model. The trainer starts its own threads from the
+      // compute thread; with one, the weights are bit-reproducible for a seed.
       t = performance.now();
       await progress('lstm', 0);
-      const l = await deps.thread.run({ kind: 'train-lstm', ratings, epochs: params.lstmEpochs, seed: params.seed });
+      const threads = params.lstmThreads > 0 ? params.lstmThreads : Math.min(availableParallelism(), MAX_AUTO_LSTM_THREADS);
+      // Training is 0..90% of the stage, one step per epoch; the user states are the rest.
+      const onEpoch = ({ epoch, epochs }: { epoch: number; epochs: number }) => void progress('lstm', Math.floor((90 * epoch) / epochs)).catch(() => undefined);
+      const l = await deps.thread.run({ kind: 'train-lstm', ratings, epochs: params.lstmEpochs, seed: params.seed, threads }, onEpoch);
       const shape = Int32Array.of(l.numMovies, l.embeddingDim, l.hidden);
       await writer.putTable(ver, ModelTable.lstm, packColumns({ format: Int32Array.of(1), shape, movieIds: l.movieIds, weights: l.weights }));
       await progress('lstm', 90);
@@ -210,7 +218,7 @@ export function createRebuildProcessor(deps: ComputeDeps) {
       timings.lstm = performance.now() - t;
       timings.lstmStates = l.statesMs;
       await progress('lstm', 100);
-      vlog.info({ movies: l.numMovies, users: l.userIds.length, trainMs: Math.round(l.ms), statesMs: Math.round(l.statesMs) }, 'lstm trained');
+      vlog.info({ movies: l.numMovies, users: l.userIds.length, threads, trainMs: Math.round(l.ms), statesMs: Math.round(l.statesMs) }, 'lstm trained');
     }
 
     const child = (table: 'similar' | 'recs', b: { part: number; start: number; end: number }, n: number) => ({
@@ -234,11 +242,7 @@ export function createRebuildProcessor(deps: ComputeDeps) {
       })),
     );
     const childrenAddedAt = Date.now();
-    await progress('similarity', 0);
-    await progress('recommendations', 0);
     vlog.info({ shardJobs: children.length }, 'shard jobs added');
-
-    await progress('analytics', 0);
 
     const build: BuildState = {
       createdAt,
@@ -252,9 +256,11 @@ export function createRebuildProcessor(deps: ComputeDeps) {
       staged,
       startedMs: Date.now() - (performance.now() - startedMs),
       childrenAddedAt,
+      expected: { similar: movieBlocks.length, recs: userBlocks.length },
     };
     await job.updateData({ ...job.data, step: 'children', modelVersion: ver, build });
-    t = performance.now();
+    // From here on the shard workers advance the progress as children finish (compute-workers.ts).
+    await reporter.advance(job.id!, async (stored) => childrenProgress(Object.values(await stored.getChildrenValues<RebuildShardResult>()), ver, build.expected));
     if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
     return publishStep(job, ver, build, vlog);
   }
@@ -265,14 +271,17 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     const analytics = shardResults.find((r) => r.table === 'analytics')?.analytics;
     // Retrying the publish would not bring them back: fail the build for good.
     if (!analytics) throw new UnrecoverableError(`model version ${ver}: the analytics job failed (see the rebuild-shard queue's failed jobs)`);
+    // Every row job must have returned: a child removed by hand, or a publish that did not wait,
+    // would otherwise publish a model with missing rows.
+    const done = finishedParts(shardResults, ver);
+    const missing = (['similar', 'recs'] as const).flatMap((table) => Array.from({ length: build.expected[table] }, (_, part) => part).filter((part) => !done[table].has(part)).map((part) => `${table}#${part}`));
+    if (missing.length > 0) throw new UnrecoverableError(`model version ${ver}: ${missing.length} shard jobs did not finish (${missing.slice(0, 8).join(', ')}); not publishing a model with missing rows`);
     // Shard wall time: from adding the shard jobs to now (the workers ran in parallel).
     const shardsMs = Date.now() - build.childrenAddedAt;
-    await job.updateProgress({ stage: 'similarity', percent: 100 });
-    await job.updateProgress({ stage: 'recommendations', percent: 100 });
-    await job.updateProgress({ stage: 'publish', percent: 0 });
+    await reporter.advance(job.id!, { stage: 'publish', percent: 0 });
     const t = performance.now();
     // Analytics: compute time in the thread of whichever worker ran them, beside the SVD.
-    const timings: Record<string, number> = { ...build.timings, analytics: analytics.ms, shards: Math.max(0, shardsMs) };
+    const timings: Record<string, number> = { ...build.timings, analytics: analytics.ms, shards: Math.max(0, shardsMs), similarity: tableWallMs(shardResults, 'similar'), recommendations: tableWallMs(shardResults, 'recs') };
     const meta = await writer.publish(
       {
         id: ver,
@@ -295,7 +304,7 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     await deps.redis.set(deps.keys.modelMeta(ver), JSON.stringify({ ...meta, timings }));
     await job.updateData({ ...job.data, step: 'done', modelVersion: ver });
     await lock.release(job.id!);
-    await job.updateProgress({ stage: 'publish', percent: 100 });
+    await reporter.advance(job.id!, { stage: 'publish', percent: 100 });
     const workers = new Map<string, { host: string; pid: number; jobs: number }>();
     for (const r of shardResults) {
       const key = `${r.host}:${r.pid}`;
@@ -306,4 +315,15 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     vlog.info({ timings, shardJobs: shardResults.length, workers: workers.size }, 'model published');
     return { modelVersion: ver, noop: false, datasetVersion: build.datasetVersion, timings, singularValues: build.singularValues, explainedVariance: build.explainedVariance, shardWorkers: [...workers.values()] };
   }
+}
+
+/** Wall time of a table's shard jobs, ms: from the first one's start to the last one's end. */
+function tableWallMs(results: readonly RebuildShardResult[], table: RebuildShardResult['table']): number {
+  const rows = results.filter((r) => r.table === table);
+  return rows.length === 0 ? 0 : Math.max(...rows.map((r) => r.finishedAt)) - Math.min(...rows.map((r) => r.startedAt));
+}
+
+/** A zod error as `path: message; ...`. */
+function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  return error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
 }

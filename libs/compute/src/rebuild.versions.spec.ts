@@ -2,11 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QueueName, requestRebuild } from '@movielens/jobs';
-import { KeySchema, ModelStore } from '@movielens/store';
-import { openRebuildHarness, type RebuildHarness, seedDataset, startInProcessWorkers, waitFor } from '../test/fixtures';
+import { KeySchema, ModelStore, ModelTable } from '@movielens/store';
+import { modelKeysOf, openRebuildHarness, requestBuildWaitingForChildren, type RebuildHarness, seedDataset, startInProcessWorkers, waitFor } from '../test/fixtures';
 import type { RebuildResult } from './rebuild.processor';
 import type { ComputeWorkers } from './compute-workers';
-import { STAGED_FACTORS } from './staging';
 
 let h: RebuildHarness;
 let redis: Redis;
@@ -46,16 +45,11 @@ async function buildWaitingForChildren() {
   const good = (await rebuild({ k: 3, parts: 2 })).modelVersion;
   for (const w of started.splice(0)) await w.close();
   await workers([QueueName.rebuild]);
-  const job = await requestRebuild(queue, { trigger: 'cli', params: { k: 4, parts: 2 } }, { debounceMs: 0 });
-  await waitFor(async () => (await job.getState()) === 'waiting-children', 'the build to wait for its child jobs');
-  const ver = (await queue.getJob(job.id!))!.data.modelVersion as string;
-  return { good, job, ver };
+  return { good, ...(await requestBuildWaitingForChildren(h, { k: 4, parts: 2 })) };
 }
 
 /** Every key of a model version (all its slots). */
-async function keysOf(ver: string): Promise<string[]> {
-  return (await redis.keys(`${prefix}:*`)).filter((k) => k.includes(`{m:${ver}`));
-}
+const keysOf = (ver: string): Promise<string[]> => modelKeysOf(redis, prefix, ver);
 
 describe('model versions', () => {
   it('keeps the current and two previous versions, deletes every key of older ones, and rolls back', async () => {
@@ -78,7 +72,7 @@ describe('model versions', () => {
     expect(await models.currentVersion()).toBe(good);
 
     // The staged inputs vanish: every shard job fails all its attempts, which fails the build.
-    await redis.del(keys.modelTable(ver, STAGED_FACTORS));
+    await redis.del(keys.modelTable(ver, ModelTable.stagedFactors));
     await workers([QueueName.rebuildShard]);
     await expect(job.waitUntilFinished(events, 60_000)).rejects.toThrow();
     await waitFor(async () => (await keysOf(ver)).length === 0, 'the failed version to be deleted');

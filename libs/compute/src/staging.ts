@@ -1,20 +1,14 @@
 /**
  * Tables a rebuild writes for its own shard jobs, under the new version's keys (so a crashed
- * build's leftovers are swept with the version), and dropped before publishing.
+ * build's leftovers are swept with the version), and dropped before publishing. Names:
+ * `ModelTable.stagedFactors` / `ModelTable.stagedUsers(part)` (store keys.ts). Columns:
  *
- *   staging:factors         { movieIds Int32, counts Int32, V Float64 (movies x k), S Float64 }
- *   staging:users:<part>    { userIds Int32, means Float64, U Float64 (block x k), indptr Int32, indices Int32 }
+ *   staged factors          { movieIds Int32, counts Int32, V Float64 (movies x k), S Float64 }
+ *   staged users of a part  { userIds Int32, means Float64, U Float64 (block x k), indptr Int32, indices Int32 }
  */
-import { packColumns, unpackColumns, type ModelWriter } from '@movielens/store';
+import { ModelTable, packColumns, unpackColumns, type ModelWriter } from '@movielens/store';
+import { BuildAbandonedError } from './errors';
 import type { Factorization } from './thread/tasks';
-
-/** Name of the staged movie factors. */
-export const STAGED_FACTORS = 'staging:factors';
-
-/** Name of the staged user block of recommendation part `part`. */
-export function stagedUsers(part: number): string {
-  return `staging:users:${part}`;
-}
 
 /** A contiguous block of dense rows [start, end). */
 export interface RowBlock {
@@ -52,8 +46,8 @@ export interface StagedUsers {
 
 /** Writes the shard jobs' inputs; returns the staged table names. */
 export async function stageInputs(writer: ModelWriter, ver: string, f: Factorization, userBlocks: RowBlock[]): Promise<string[]> {
-  await writer.putTable(ver, STAGED_FACTORS, packColumns({ movieIds: f.movieIds, counts: f.movieCounts, V: f.V, S: f.S }));
-  const names = [STAGED_FACTORS];
+  await writer.putTable(ver, ModelTable.stagedFactors, packColumns({ movieIds: f.movieIds, counts: f.movieCounts, V: f.V, S: f.S }));
+  const names: string[] = [ModelTable.stagedFactors];
   for (const b of userBlocks) {
     const first = f.indptr[b.start];
     const last = f.indptr[b.end];
@@ -66,16 +60,16 @@ export async function stageInputs(writer: ModelWriter, ver: string, f: Factoriza
       indptr,
       indices: f.indices.subarray(first, last),
     };
-    await writer.putTable(ver, stagedUsers(b.part), packColumns(table));
-    names.push(stagedUsers(b.part));
+    await writer.putTable(ver, ModelTable.stagedUsers(b.part), packColumns(table));
+    names.push(ModelTable.stagedUsers(b.part));
   }
   return names;
 }
 
 /** Reads the staged movie factors; V is copied into shared memory. */
 export async function loadStagedFactors(writer: ModelWriter, ver: string): Promise<StagedFactors> {
-  const buf = await writer.getTable(ver, STAGED_FACTORS);
-  if (buf === null) throw new Error(`model version ${ver}: staged factors are missing (build abandoned or swept?)`);
+  const buf = await writer.getTable(ver, ModelTable.stagedFactors);
+  if (buf === null) throw new BuildAbandonedError(`model version ${ver}: staged factors are missing (build abandoned or swept?)`);
   const t = unpackColumns(buf);
   const movieIds = t.movieIds as Int32Array;
   const V = new Float64Array(new SharedArrayBuffer(t.V.byteLength));
@@ -85,8 +79,8 @@ export async function loadStagedFactors(writer: ModelWriter, ver: string): Promi
 
 /** Reads the staged users of one recommendations part. */
 export async function loadStagedUsers(writer: ModelWriter, ver: string, part: number): Promise<StagedUsers> {
-  const buf = await writer.getTable(ver, stagedUsers(part));
-  if (buf === null) throw new Error(`model version ${ver}: staged users of part ${part} are missing (build abandoned or swept?)`);
+  const buf = await writer.getTable(ver, ModelTable.stagedUsers(part));
+  if (buf === null) throw new BuildAbandonedError(`model version ${ver}: staged users of part ${part} are missing (build abandoned or swept?)`);
   const t = unpackColumns(buf);
   return { userIds: t.userIds as Int32Array, means: t.means as Float64Array, U: t.U as Float64Array, indptr: t.indptr as Int32Array, indices: t.indices as Int32Array };
 }

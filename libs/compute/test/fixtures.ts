@@ -3,7 +3,7 @@
  * (so similar lists have clear winners, few ties), written to Redis as a committed dataset
  * version with DatasetWriter, and helpers to run compute workers against it.
  */
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { allocateRatingTable, Random, type Movie, type RatingTable, type User } from '@movielens/core';
 import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
@@ -11,7 +11,7 @@ import { DatasetWriter, KeySchema, ModelStore, type DatasetMeta } from '@moviele
 import { createLogger } from '@movielens/config';
 import { deleteKeysMatching, testPrefix, testRedisClient, testRedisUrl } from '@movielens/test-support';
 import type {} from '@movielens/test-support/global-setup';
-import { computeWorkersReady, startComputeWorkers, type ComputeQueue, type ComputeWorkers, type RebuildResult } from '../src/index';
+import { computeWorkersReady, startComputeWorkers, type ComputeQueue, type ComputeWorkers, type ComputeWorkersOptions, type RebuildResult } from '../src/index';
 
 /** Shape of a synthetic dataset. */
 export interface SyntheticShape {
@@ -82,9 +82,12 @@ export function bullConnection(): Redis {
   return new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
 }
 
-/** Starts compute workers of prefix `prefix` in this process (both queues unless `queues` says otherwise). */
-export async function startInProcessWorkers(redis: Redis, connection: Redis, prefix: string, queues?: ComputeQueue[]): Promise<ComputeWorkers> {
-  const workers = startComputeWorkers({ redis, connection, keys: new KeySchema(prefix), bullPrefix: bullPrefix(prefix), logger: createLogger('compute-test', 'silent'), queues });
+/**
+ * Starts compute workers of prefix `prefix` in this process (both queues unless `queues` says
+ * otherwise); `options` overrides the rest (e.g. a short `rebuildLockTtlMs`).
+ */
+export async function startInProcessWorkers(redis: Redis, connection: Redis, prefix: string, queues?: ComputeQueue[], options: Partial<ComputeWorkersOptions> = {}): Promise<ComputeWorkers> {
+  const workers = startComputeWorkers({ redis, connection, keys: new KeySchema(prefix), bullPrefix: bullPrefix(prefix), logger: createLogger('compute-test', 'silent'), queues, ...options });
   await computeWorkersReady(workers);
   return workers;
 }
@@ -96,6 +99,23 @@ export async function waitFor(check: () => Promise<boolean>, what: string, timeo
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Requests a rebuild that only `workers` (started with the rebuild queue alone) takes, and
+ * waits until it waits for its child jobs, which no worker takes yet. Returns the job and the
+ * version it builds.
+ */
+export async function requestBuildWaitingForChildren(h: RebuildHarness, params: Record<string, number | boolean>): Promise<{ job: Job; ver: string }> {
+  const job = await requestRebuild(h.queue, { trigger: 'cli', params }, { debounceMs: 0 });
+  await waitFor(async () => (await job.getState()) === 'waiting-children', 'the build to wait for its child jobs');
+  const ver = (await h.queue.getJob(job.id!))!.data.modelVersion as string;
+  return { job, ver };
+}
+
+/** Every key of model version `ver` under `prefix` (all its slots). */
+export async function modelKeysOf(redis: Redis, prefix: string, ver: string): Promise<string[]> {
+  return (await redis.keys(`${prefix}:*`)).filter((k) => k.includes(`{m:${ver}`));
 }
 
 /** One test's rebuild queue on the test Redis, under its own random prefix. */

@@ -66,6 +66,9 @@ export interface RebuildShardResult {
   pid: number;
   /** Compute and write time, ms. */
   ms: number;
+  /** When the job started and finished, ms since the epoch (a table's wall time spans its jobs). */
+  startedAt: number;
+  finishedAt: number;
   /** The analytics job only: names of the analytics tables written, and their compute time in the thread (ms). */
   analytics?: { tables: string[]; ms: number };
 }

@@ -11,7 +11,7 @@ export const rebuildParamsSchema = z.object({
   recsN: z.number().int().min(1).max(1000).default(100),
   /** Leave out movies with fewer ratings from similarity lists; 0 = off (the original method). Default 0. */
   minCount: z.number().int().min(0).default(0),
-  /** Seed of the randomized SVD sketch: the same dataset and params give the same model. Default 42. */
+  /** Seed of the SVD's start vector (restarted Lanczos): the same dataset and params give the same model. Default 42. */
   seed: z.number().int().default(42),
   /** Hash shards of the `similar` and `recs` tables (id modulo shards). Default 16. */
   shards: z.number().int().min(1).max(1024).default(16),
@@ -29,6 +29,11 @@ export const rebuildParamsSchema = z.object({
   lstm: z.boolean().default(false),
   /** Epochs of the LSTM (passes over every user's history). Default 8. */
   lstmEpochs: z.number().int().min(1).max(100).default(8),
+  /**
+   * Threads training the LSTM (Hogwild over shared weights); 0 = the worker machine's cores,
+   * at most 8. 1 gives bit-identical weights for a seed; more vary slightly run to run. Default 0.
+   */
+  lstmThreads: z.number().int().min(0).max(64).default(0),
 });
 
 /**

@@ -21,15 +21,50 @@
  *
  *   P:model:current                        string  id of the model version being served
  *   P:model:versions                       zset    model version -> created (ms)
- *   P:model:staging                        hash    model version being built -> started (ms); swept if abandoned
+ *   P:model:staging                        hash    model version being built -> JSON {owner, startedAt}
+ *                                                  (owner: rebuild job id); swept once its build is dead
  *   P:{m:<ver>}:meta                       string  JSON ModelMeta
- *   P:{m:<ver>}:<table>                    string/hash  whole-model tables (factors, movie stats, analytics)
+ *   P:{m:<ver>}:<table>                    string/hash  whole-model tables, names in `ModelTable`: factors, users,
+ *                                                  movie-stats, mf, lstm, analytics:<name>, manifest, stamps
+ *   P:{m:<ver>}:staging:factors            string  build only: movie factors staged for the shard jobs
+ *   P:{m:<ver>}:staging:users:<part>       string  build only: user block <part> staged for a recs shard job
+ *                                                  (both dropped before publishing, swept with the version)
  *   P:{m:<ver>/<s>}:<table>                hash    sharded tables: similar movies, user recommendations,
  *                                                  per-user LSTM states (`lstm-state`)
  *
  *   P:lock:<name>                          string  short-lived locks (token value, PX expiry)
  *   P:events                               pub/sub channel: `dataset <ver>` / `model <ver>` switches
  */
+
+/**
+ * Table names inside a model version: the `<table>` of `modelTable(ver, table)` and
+ * `modelShard(ver, table, shard)`.
+ */
+export const ModelTable = {
+  factors: 'factors',
+  users: 'users',
+  movieStats: 'movie-stats',
+  similar: 'similar',
+  recs: 'recs',
+  /** The trained MF rating model, core `encodeMf` bytes (absent when built with `mf: false`). */
+  mf: 'mf',
+  /** The next-movie LSTM: column table `format` (Int32 [1] = core lstm-v1), `shape` (Int32 [movies, embedding, hidden]), `movieIds`, `weights` (absent unless built with `lstm: true`). */
+  lstm: 'lstm',
+  /**
+   * Sharded by user id: each user's final LSTM hidden state and dense history (model-codec
+   * `packLstmUserState`), written with `lstm` so serving a known user skips the recurrence.
+   */
+  lstmState: 'lstm-state',
+  /** Set of every table key suffix written for the version, written before the table: what to delete. */
+  manifest: 'manifest',
+  /** Hash of table stamps: `<table>` or `<table>#<part>` (one per shard job) -> JSON TableStamp. */
+  stamps: 'stamps',
+  analytics: (name: string) => `analytics:${name}`,
+  /** Build only: the movie factors staged for the shard jobs (movieIds, counts, V, S); dropped before publishing. */
+  stagedFactors: 'staging:factors',
+  /** Build only: the user block of recommendations part `part` staged for its shard job; dropped before publishing. */
+  stagedUsers: (part: number) => `staging:users:${part}`,
+} as const;
 
 /** Builds the keys of one deployment (one prefix). */
 export class KeySchema {
@@ -89,7 +124,7 @@ export class KeySchema {
   modelVersions(): string {
     return `${this.prefix}:model:versions`;
   }
-  /** Hash of model versions being built (version -> start ms): what to sweep after a crashed rebuild. */
+  /** Hash of model versions being built (version -> JSON {owner, startedAt}): what to sweep after a crashed rebuild. */
   modelStaging(): string {
     return `${this.prefix}:model:staging`;
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KeySchema } from './keys';
 import type { RedisClient } from './connection';
-import { ModelStore, ModelTable, shardOf, type ModelMeta, type TableStamp } from './model.store';
+import { ModelStore, ModelTable, shardOf, type ModelMeta, type ModelStagingRecord, type TableStamp } from './model.store';
 
 /** Fields written per HSET call when filling a shard: bounds the size of one Redis command. */
 const FIELDS_PER_HSET = 512;
@@ -27,9 +27,13 @@ export class ModelWriter {
     private readonly keys: KeySchema,
   ) {}
 
-  /** Registers `ver` as being built (staging marker), so it is swept if the build dies. */
-  async begin(ver: string, startedAt: number): Promise<void> {
-    await this.redis.hset(this.keys.modelStaging(), ver, String(startedAt));
+  /**
+   * Registers `ver` as being built (staging marker), so it is swept if the build dies. With
+   * `owner` (the rebuild job id), a sweep leaves the version alone while that job lives.
+   */
+  async begin(ver: string, startedAt: number, owner?: string): Promise<void> {
+    const record: Partial<ModelStagingRecord> = { owner, startedAt };
+    await this.redis.hset(this.keys.modelStaging(), ver, JSON.stringify(record));
   }
 
   /** Writes a whole-version table (binary or JSON text) and records its stamp. */
@@ -82,6 +86,21 @@ export class ModelWriter {
     await this.redis.unlink(this.keys.modelTable(ver, name));
     await this.redis.srem(this.keys.modelTable(ver, ModelTable.manifest), name);
     await this.redis.hdel(this.keys.modelTable(ver, ModelTable.stamps), name);
+  }
+
+  /**
+   * Deletes what one job wrote to an abandoned version (one that `ModelStore.deleteVersion`
+   * removed while the job was writing): whole tables, every shard key of a sharded table, and
+   * the version's manifest and stamps (which the job's writes may have created again).
+   * Never use it on a version that is still being built or published.
+   */
+  async discard(ver: string, written: { tables?: readonly string[]; sharded?: { table: string; shards: number } }): Promise<void> {
+    const keys = (written.tables ?? []).map((name) => this.keys.modelTable(ver, name));
+    const sharded = written.sharded;
+    if (sharded) for (let s = 0; s < sharded.shards; s++) keys.push(this.keys.modelShard(ver, sharded.table, s));
+    keys.push(this.keys.modelTable(ver, ModelTable.manifest), this.keys.modelTable(ver, ModelTable.stamps));
+    // One key per command: the keys span several cluster slots.
+    for (const key of keys) await this.redis.unlink(key);
   }
 
   /**

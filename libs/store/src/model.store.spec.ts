@@ -113,6 +113,20 @@ describe('ModelStore / ModelWriter', () => {
     expect(await store.similar('v1', 2)).not.toBeNull();
   });
 
+  it('never sweeps a staged version whose owning rebuild job is still live', async () => {
+    await writer.begin('mine', 2000, 'job-1');
+    await writer.putTable('mine', 'factors', packColumns({ S: Float64Array.of(1) }));
+    await writer.begin('orphan', 3000, 'job-2');
+    await writer.putTable('orphan', 'factors', packColumns({ S: Float64Array.of(1) }));
+    const live = new Set(['job-1']);
+    expect(await store.sweepStaging(undefined, async (owner) => live.has(owner))).toEqual(['orphan']);
+    expect((await keysOf('mine')).length).toBeGreaterThan(0);
+    expect(await store.isStaged('mine')).toBe(true);
+    live.clear();
+    expect(await store.sweepStaging(undefined, async (owner) => live.has(owner))).toEqual(['mine']);
+    expect(await keysOf('mine')).toEqual([]);
+  });
+
   it('round-trips column tables of mixed types and lengths', () => {
     const table = unpackColumns(packColumns({ a: Int32Array.of(-1, 2, 3), b: Float64Array.of(0.1), c: Float32Array.of(1.5, 2.5) }));
     expect([...table.a]).toEqual([-1, 2, 3]);

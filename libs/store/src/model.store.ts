@@ -1,5 +1,5 @@
-import { decodeMf, deserializeLstm, type LstmModel, type MfModel, type MovieStats } from '@movielens/core';
-import type { KeySchema } from './keys';
+import { decodeMf, deserializeLstm, MovieLensError, NotFoundError, type LstmModel, type MfModel, type MovieStats } from '@movielens/core';
+import { ModelTable, type KeySchema } from './keys';
 import type { RedisClient } from './connection';
 import { bytesOf, unpackColumns, unpackLstmUserState, unpackScoredList, type ColumnTable, type LstmUserState, type ScoredMovie } from './model-codec';
 
@@ -69,28 +69,40 @@ export interface ModelVersionInfo {
   current: boolean;
 }
 
-/** Table names inside a version (see keys.ts `modelTable`/`modelShard`). */
-export const ModelTable = {
-  factors: 'factors',
-  users: 'users',
-  movieStats: 'movie-stats',
-  similar: 'similar',
-  recs: 'recs',
-  /** The trained MF rating model, core `encodeMf` bytes (absent when built with `mf: false`). */
-  mf: 'mf',
-  /** The next-movie LSTM: column table `format` (Int32 [1] = core lstm-v1), `shape` (Int32 [movies, embedding, hidden]), `movieIds`, `weights` (absent unless built with `lstm: true`). */
-  lstm: 'lstm',
-  /**
-   * Sharded by user id: each user's final LSTM hidden state and dense history (model-codec
-   * `packLstmUserState`), written with `lstm` so serving a known user skips the recurrence.
-   */
-  lstmState: 'lstm-state',
-  /** Set of every table key suffix written for the version, written before the table: what to delete. */
-  manifest: 'manifest',
-  /** Hash of table stamps: `<table>` or `<table>#<part>` (one per shard job) -> JSON TableStamp. */
-  stamps: 'stamps',
-  analytics: (name: string) => `analytics:${name}`,
-} as const;
+/** Table names inside a version: defined beside the key builders (keys.ts). */
+export { ModelTable };
+
+/** A model table is missing or unreadable: the version is incomplete or corrupt (retrying does not help). */
+export class ModelTableError extends MovieLensError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MODEL_TABLE', message, options);
+  }
+}
+
+/** The version to delete is the one being served. */
+export class ModelInUseError extends MovieLensError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MODEL_IN_USE', message, options);
+  }
+}
+
+/** A staging marker value: JSON {owner, startedAt}; older builds stored the start time alone. */
+export interface ModelStagingRecord {
+  /** Id of the rebuild job building the version. */
+  owner: string;
+  /** Build start, ms since the epoch. */
+  startedAt: number;
+}
+
+/** The owner of a staging marker value, or null when it has none (a bare start time). */
+function stagingOwner(raw: string): string | null {
+  try {
+    const v = JSON.parse(raw) as Partial<ModelStagingRecord> | number;
+    return typeof v === 'object' && v !== null && typeof v.owner === 'string' ? v.owner : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The hash shard of a movie or user id in a sharded table of `shards` shards. */
 export function shardOf(id: number, shards: number): number {
@@ -194,7 +206,7 @@ export class ModelStore {
     const model = this.redis.getBuffer(this.keys.modelTable(ver, ModelTable.lstm)).then((buf) => {
       if (buf === null) return null;
       const t = unpackColumns(buf);
-      if (t.format?.[0] !== 1 || t.shape?.length !== 3) throw new Error(`model version ${ver} has an lstm table of an unknown format`);
+      if (t.format?.[0] !== 1 || t.shape?.length !== 3) throw new ModelTableError(`model version ${ver} has an lstm table of an unknown format`);
       const [numMovies, embeddingDim, hidden] = t.shape;
       return deserializeLstm({ format: 'lstm-v1', numMovies, embeddingDim, hidden }, bytesOf(t.movieIds), bytesOf(t.weights));
     });
@@ -243,7 +255,7 @@ export class ModelStore {
    */
   async activate(ver: string): Promise<void> {
     const score = await this.redis.zscore(this.keys.modelVersions(), ver);
-    if (score === null || (await this.meta(ver)) === null) throw new Error(`model version ${ver} is not published`);
+    if (score === null || (await this.meta(ver)) === null) throw new NotFoundError(`model version ${ver} is not published`);
     await this.redis.set(this.keys.modelCurrent(), ver);
     await this.redis.publish(this.keys.events(), `model ${ver}`);
   }
@@ -251,16 +263,19 @@ export class ModelStore {
   /**
    * Deletes every key of a version (UNLINK key by key: the keys span several cluster slots)
    * and removes it from the version list and the staging marker. Refuses the current version.
+   * The staging marker goes first: a shard job that writes to the version afterwards sees it
+   * gone when it checks again after its writes, and deletes what it wrote itself (a job that
+   * checked before this point wrote before it, so its keys are in the manifest read here).
    */
   async deleteVersion(ver: string): Promise<number> {
-    if ((await this.currentVersion()) === ver) throw new Error(`model version ${ver} is being served; activate another first`);
+    if ((await this.currentVersion()) === ver) throw new ModelInUseError(`model version ${ver} is being served; activate another first`);
+    await this.redis.hdel(this.keys.modelStaging(), ver);
     const manifest = await this.redis.smembers(this.keys.modelTable(ver, ModelTable.manifest));
     const keys = manifest.map((name) => this.keyOfManifestEntry(ver, name));
     keys.push(this.keys.modelMeta(ver), this.keys.modelTable(ver, ModelTable.stamps), this.keys.modelTable(ver, ModelTable.manifest));
     let deleted = 0;
     for (const key of keys) deleted += await this.redis.unlink(key);
     await this.redis.zrem(this.keys.modelVersions(), ver);
-    await this.redis.hdel(this.keys.modelStaging(), ver);
     this.metaCache.delete(ver);
     if (this.factorsCache?.ver === ver) this.factorsCache = null;
     if (this.mfCache?.ver === ver) this.mfCache = null;
@@ -280,19 +295,33 @@ export class ModelStore {
     return doomed;
   }
 
+  /** True when `ver` is in the published version list (served now or kept for rollback). */
+  async isPublished(ver: string): Promise<boolean> {
+    return (await this.redis.zscore(this.keys.modelVersions(), ver)) !== null;
+  }
+
+  /** True when `ver` is in the staging marker: being built, not yet published or deleted. */
+  async isStaged(ver: string): Promise<boolean> {
+    return (await this.redis.hexists(this.keys.modelStaging(), ver)) === 1;
+  }
+
   /**
    * Deletes the partial keys of abandoned builds: versions in the staging marker that were
-   * never published, except `activeVer` (the build in progress). Returns the swept ids.
+   * never published, except `activeVer` (the build in progress) and versions whose owner
+   * (the rebuild job that began them) `isLive` says is still running, waiting for its shard
+   * jobs or retrying. Returns the swept ids.
    */
-  async sweepStaging(activeVer?: string): Promise<string[]> {
-    const staged = await this.redis.hkeys(this.keys.modelStaging());
+  async sweepStaging(activeVer?: string, isLive: (owner: string) => Promise<boolean> = async () => false): Promise<string[]> {
+    const staged = await this.redis.hgetall(this.keys.modelStaging());
     const swept: string[] = [];
-    for (const ver of staged) {
+    for (const [ver, raw] of Object.entries(staged)) {
       if (ver === activeVer) continue;
       if ((await this.redis.zscore(this.keys.modelVersions(), ver)) !== null) {
         await this.redis.hdel(this.keys.modelStaging(), ver);
         continue;
       }
+      const owner = stagingOwner(raw);
+      if (owner !== null && (await isLive(owner))) continue;
       await this.deleteVersion(ver);
       swept.push(ver);
     }
@@ -313,13 +342,17 @@ export class ModelStore {
   /** The raw value of row `id` of a sharded table, or null when absent. */
   private async shardField(ver: string, table: string, id: number): Promise<Buffer | null> {
     const meta = await this.meta(ver);
-    if (meta === null) throw new Error(`model version ${ver} does not exist`);
+    if (meta === null) throw new NotFoundError(`model version ${ver} does not exist`);
     return this.redis.hgetBuffer(this.keys.modelShard(ver, table, shardOf(id, meta.shards)), String(id));
   }
 
   private async columnTable(ver: string, name: string): Promise<ColumnTable> {
     const buf = await this.redis.getBuffer(this.keys.modelTable(ver, name));
-    if (buf === null) throw new Error(`model version ${ver} has no ${name} table`);
-    return unpackColumns(buf);
+    if (buf === null) throw new ModelTableError(`model version ${ver} has no ${name} table`);
+    try {
+      return unpackColumns(buf);
+    } catch (err) {
+      throw new ModelTableError(`model version ${ver}: the ${name} table cannot be decoded`, { cause: err });
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { InputError, MovieLensError } from '@movielens/core';
-import type { ComputeTask, TaskResult } from './tasks';
+import type { ComputeTask, TaskProgress, TaskResult } from './tasks';
 
 /** An error raised inside the thread, as posted back. */
 interface ThreadError {
@@ -10,9 +10,9 @@ interface ThreadError {
   stack?: string;
 }
 
-type Reply = { id: number; result: unknown } | { id: number; error: ThreadError };
+type Reply = { id: number; result: unknown } | { id: number; error: ThreadError } | { id: number; progress: TaskProgress };
 
-type Waiter = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Waiter = { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (p: TaskProgress) => void };
 
 /**
  * A small pool of persistent worker threads (default 1) that runs the CPU-heavy steps of a
@@ -38,14 +38,17 @@ export class ComputeThread {
     this.slots = Array.from({ length: Math.max(1, size) }, () => ({ worker: null, pending: new Map<number, Waiter>() }));
   }
 
-  /** Runs `task` in the least busy thread (its typed arrays copied there, or shared). */
-  run<T extends ComputeTask>(task: T): Promise<TaskResult<T>> {
+  /**
+   * Runs `task` in the least busy thread (its typed arrays copied there, or shared);
+   * `onProgress` hears the progress the task reports (LSTM epochs) before its result.
+   */
+  run<T extends ComputeTask>(task: T, onProgress?: (p: TaskProgress) => void): Promise<TaskResult<T>> {
     this.start();
     const slot = this.slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best));
     const worker = this.ensureWorker(slot);
     const id = this.nextId++;
     return new Promise<TaskResult<T>>((resolve, reject) => {
-      slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
       worker.postMessage({ id, task });
     });
   }
@@ -92,6 +95,10 @@ export class ComputeThread {
     worker.on('message', (reply: Reply) => {
       const waiter = slot.pending.get(reply.id);
       if (!waiter) return;
+      if ('progress' in reply) {
+        waiter.onProgress?.(reply.progress);
+        return;
+      }
       slot.pending.delete(reply.id);
       if ('error' in reply) waiter.reject(reviveError(reply.error));
       else waiter.resolve(reply.result);

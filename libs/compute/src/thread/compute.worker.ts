@@ -21,7 +21,7 @@ port.on('message', async (message: { id: number; task: ComputeTask } | { peers: 
     // Copied back, never transferred: detaching an ArrayBuffer (transfer, or wasm memory.grow)
     // turns off a V8 fast path for the whole thread, and every typed-array loop in it runs
     // ~45% slower from then on (measured on the SVD). Copying a result costs a few ms.
-    port.postMessage({ id, result: await runTask(task, peers) });
+    port.postMessage({ id, result: await runTask(task, peers, (progress) => port.postMessage({ id, progress })) });
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     port.postMessage({ id, error: { name: e.name, message: e.message, stack: e.stack, code: err instanceof MovieLensError ? err.code : undefined } });

@@ -32,7 +32,7 @@ export interface FactorizeTask {
   ratings: RatingTable;
   /** Factors requested. */
   k: number;
-  /** Seed of the randomized SVD. */
+  /** Seed of the SVD's start vector (restarted Lanczos). */
   seed: number;
 }
 
@@ -138,13 +138,25 @@ export interface TrainedMf {
   ms: number;
 }
 
-/** Training of the next-movie LSTM (core `trainLstm`, one thread: reproducible for a seed). */
+/** Training of the next-movie LSTM (core `trainLstm`). */
 export interface TrainLstmTask {
   kind: 'train-lstm';
   ratings: RatingTable;
   /** Passes over all users. */
   epochs: number;
   seed: number;
+  /**
+   * Training threads (core Hogwild over shared weights, started from this compute thread).
+   * 1 is bit-reproducible for a seed; more vary slightly run to run. Default 1.
+   */
+  threads?: number;
+}
+
+/** Progress a task reports while it runs (posted back before its result). */
+export interface TaskProgress {
+  /** LSTM epochs finished so far, 1-based. */
+  epoch: number;
+  epochs: number;
 }
 
 /** A trained LSTM as stored: shape, movie ids, flat weights, and every user's final state. */
@@ -185,8 +197,9 @@ export type TaskResult<T extends ComputeTask> = T extends FactorizeTask
 /**
  * Runs a task (in the thread, or inline in tests) and returns its result. `peers`: ports to the
  * other compute threads of the process, asked to help with the SVD's Gram passes (none inline).
+ * `report`: called with the progress of long tasks (LSTM epochs).
  */
-export async function runTask(task: ComputeTask, peers: readonly MessagePort[] = []): Promise<unknown> {
+export async function runTask(task: ComputeTask, peers: readonly MessagePort[] = [], report: (p: TaskProgress) => void = () => {}): Promise<unknown> {
   switch (task.kind) {
     case 'factorize': {
       return factorize(task, peers);
@@ -208,7 +221,7 @@ export async function runTask(task: ComputeTask, peers: readonly MessagePort[] =
     }
     case 'train-lstm': {
       const started = performance.now();
-      const model = await trainLstm(task.ratings, { epochs: task.epochs, seed: task.seed, threads: 1 });
+      const model = await trainLstm(task.ratings, { epochs: task.epochs, seed: task.seed, threads: task.threads ?? 1, onEpoch: (epoch) => report({ epoch: epoch + 1, epochs: task.epochs }) });
       const trained = performance.now();
       // One forward pass over every whole history, so that serving a known user is the output layer alone.
       const seqs = buildUserSequences(task.ratings);

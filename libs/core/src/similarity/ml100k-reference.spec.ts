@@ -1,5 +1,5 @@
 /**
- * The fast path (randomized truncated SVD, blocked top-K) against an exact reference on the real
+ * The fast path (truncated SVD by restarted Lanczos, blocked top-K) against an exact reference on the real
  * ML-100K ratings: ml-matrix's dense SVD of the same user-mean-centered 943 x 1682 matrix
  * (computed once for the file, ~20 s). The brief's acceptance bar: top-10 lists overlap >= 95%.
  */
