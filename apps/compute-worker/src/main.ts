@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { createLogger, envSchema, loadConfigOrExit } from '@movielens/config';
 import { bullPrefix, QueueName, startHeartbeat } from '@movielens/jobs';
 import { createRedis, KeySchema } from '@movielens/store';
-import { computeWorkersReady, startComputeWorkers } from '@movielens/compute';
+import { computeWorkersReady, REBUILD_LOCK_TTL_MS, startComputeWorkers } from '@movielens/compute';
 
 const config = loadConfigOrExit(
   envSchema.extend({
@@ -21,6 +21,8 @@ const config = loadConfigOrExit(
       .pipe(z.array(z.enum([QueueName.rebuild, QueueName.rebuildShard])).min(1)),
     /** Job lock duration and stall-check interval, ms: a killed worker's job is retaken within about twice this. Default 30000. */
     STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
+    /** Expiry of the one-rebuild lock, ms, renewed every third of it while the rebuild lives. Default 30 min. */
+    REBUILD_LOCK_TTL_MS: z.coerce.number().int().min(1000).default(REBUILD_LOCK_TTL_MS),
   }),
 );
 const logger = createLogger('compute-worker', config.LOG_LEVEL);
@@ -36,6 +38,7 @@ const workers = startComputeWorkers({
   keepVersions: config.KEEP_MODEL_VERSIONS,
   queues: config.COMPUTE_QUEUES,
   stalledIntervalMs: config.STALLED_INTERVAL_MS,
+  rebuildLockTtlMs: config.REBUILD_LOCK_TTL_MS,
 });
 await computeWorkersReady(workers);
 const stopHeartbeat = config.HEARTBEAT_FILE ? startHeartbeat({ file: config.HEARTBEAT_FILE, connections: [redis, connection] }) : () => {};

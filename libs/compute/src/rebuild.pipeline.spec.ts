@@ -37,15 +37,24 @@ describe('rebuild pipeline', () => {
   it('publishes a version whose similar lists and recommendations equal the direct computation', async () => {
     const data = syntheticDataset();
     await seedDataset(redis, keys, 'd1', data);
-    const stages: string[] = [];
-    events.on('progress', ({ data: p }) => stages.push((p as RebuildProgress).stage));
+    const reports: RebuildProgress[] = [];
+    events.on('progress', ({ data: p }) => reports.push(p as RebuildProgress));
     const result = await rebuild({ k: 5, topK: 10, recsN: 8, parts: 3, shards: 4 });
 
     expect(result.noop).toBe(false);
     expect(await models.currentVersion()).toBe(result.modelVersion);
-    const firstSeen = [...new Set(stages)];
+    const firstSeen = [...new Set(reports.map((p) => p.stage))];
     // Every stage but the LSTM's, which is off by default.
     expect(firstSeen).toEqual(REBUILD_STAGES.filter((s) => s !== 'lstm'));
+    // Never backwards (stage, then percent), publish 100 last; the child stages advance as shard
+    // jobs finish (3 parts: 33 and 66 on the way, unless two finish before one report).
+    const position = (p: RebuildProgress) => REBUILD_STAGES.indexOf(p.stage) * 1000 + p.percent;
+    for (let i = 1; i < reports.length; i++) expect(position(reports[i]), JSON.stringify(reports)).toBeGreaterThanOrEqual(position(reports[i - 1]));
+    expect(reports.at(-1)).toEqual({ stage: 'publish', percent: 100 });
+    const between = reports.filter((p) => (p.stage === 'similarity' || p.stage === 'recommendations') && p.percent > 0 && p.percent < 100);
+    expect(between.length, JSON.stringify(reports)).toBeGreaterThan(0);
+    const lastChildReport = reports.filter((p) => p.tables).at(-1);
+    expect(lastChildReport).toEqual({ stage: 'analytics', percent: 100, tables: { similarity: 100, recommendations: 100, analytics: 100 } });
 
     // Reference: the core functions on the same ratings, whole matrix at once, no sharding.
     const m = buildRatingMatrix(data.ratings);
@@ -130,6 +139,34 @@ describe('rebuild pipeline', () => {
       expect(state.hidden).toEqual(expected);
     }
     expect(await models.lstmState(result.modelVersion, 10_000)).toBeNull();
+  });
+
+  it('trains the LSTM on lstmThreads worker threads started from the compute thread, reporting each epoch', async () => {
+    await seedDataset(redis, keys, 'd1');
+    const lstm: number[] = [];
+    events.on('progress', ({ data: p }) => (p as RebuildProgress).stage === 'lstm' && lstm.push((p as RebuildProgress).percent));
+    const result = await rebuild({ k: 4, parts: 2, mf: false, lstm: true, lstmEpochs: 3, lstmThreads: 2, seed: 5 });
+    const meta = (await models.meta(result.modelVersion))!;
+    expect(meta.params).toMatchObject({ lstmThreads: 2, lstmEpochs: 3 });
+    // Training is 0..90% of the stage, one step per epoch, then the user states.
+    expect(lstm).toEqual([0, 30, 60, 90, 100]);
+    const got = (await models.lstm(result.modelVersion))!;
+    const ratings = await new DatasetStore(redis, keys).loadRatings('d1');
+    const oneThread = await trainLstm(ratings, { epochs: 3, seed: 5, threads: 1 });
+    expect(got.shape).toEqual(oneThread.shape);
+    expect(got.weights.every(Number.isFinite)).toBe(true);
+    // Two Hogwild threads (seeds seed+1 and seed+2) cannot reproduce the one-thread weights:
+    // equal weights would mean the build trained on one thread.
+    expect(got.weights).not.toEqual(oneThread.weights);
+  });
+
+  it('records the wall time of each child table (first shard job start to last end) within the shard stage', async () => {
+    await seedDataset(redis, keys, 'd1');
+    const result = await rebuild({ k: 4, parts: 3, mf: false });
+    for (const t of ['similarity', 'recommendations']) {
+      expect(result.timings[t]).toBeGreaterThan(0);
+      expect(result.timings[t]).toBeLessThanOrEqual(result.timings.shards + 50);
+    }
   });
 
   it('stores no MF model when built with mf: false', async () => {

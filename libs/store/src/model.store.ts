@@ -21,7 +21,12 @@ export interface ModelMeta {
   datasetVersion: string;
   /** Build parameters (k, topK, recsN, minCount, seed, mf, mfSamples, ...). */
   params: Record<string, number | boolean>;
-  /** Wall time of each stage (load, matrix, svd, similarity, recommendations, analytics, publish) and `total`, ms. */
+  /**
+   * Stage times, ms: `load`, `matrix`, `svd`, `stage` (writing the shard jobs' inputs), `mf` and
+   * `lstm` + `lstmStates` (when trained), `analytics` (its compute time in the thread that ran
+   * it), `similarity` and `recommendations` (wall time from the table's first shard job start to
+   * its last job's end), `shards` (from adding the shard jobs to publishing), `publish`, `total`.
+   */
   timings: Record<string, number>;
   /** Singular values, descending (stars). */
   singularValues: number[];

@@ -35,6 +35,7 @@ async function run(ctx: CommandContext): Promise<unknown> {
     mf: ctx.args.values['skip-mf'] === true ? false : undefined,
     lstm: ctx.args.values.lstm === true ? true : undefined,
     lstmEpochs: intOption(ctx, 'lstm-epochs'),
+    lstmThreads: intOption(ctx, 'lstm-threads'),
   });
   if (!parsed.success) throw new InputError(`bad rebuild option: ${parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; ')}`);
   const params = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
@@ -57,10 +58,13 @@ async function run(ctx: CommandContext): Promise<unknown> {
       await computeWorkersReady(local);
     }
     const bar = createProgress(ctx, 'rebuild');
+    // The job's progress never moves back (stage, then percent within it); the bar follows it.
     const listener = ({ jobId, data }: { jobId: string; data: unknown }) => {
       const p = data as RebuildProgress;
       const i = REBUILD_STAGES.indexOf(p?.stage);
-      if (jobId === job.id && i >= 0) bar.update(i * 100 + p.percent, REBUILD_STAGES.length * 100, p.stage);
+      if (jobId !== job.id || i < 0) return;
+      const detail = p.tables ? `${p.stage} (similar ${p.tables.similarity}%, recs ${p.tables.recommendations}%, analytics ${p.tables.analytics}%)` : p.stage;
+      bar.update(i * 100 + p.percent, REBUILD_STAGES.length * 100, detail);
     };
     events.on('progress', listener);
     let result: RebuildResult;
@@ -73,7 +77,7 @@ async function run(ctx: CommandContext): Promise<unknown> {
     if (result.noop) ctx.print(`model ${result.modelVersion} is up to date with dataset ${result.datasetVersion}: nothing to rebuild`);
     else {
       const t = result.timings;
-      const stages = ['load', 'matrix', 'svd', 'mf', 'lstm', 'shards', 'analytics', 'publish'].map((s) => `${s} ${((t[s] ?? 0) / 1000).toFixed(2)}s`).join(', ');
+      const stages = ['load', 'matrix', 'svd', 'mf', 'lstm', 'shards', 'similarity', 'recommendations', 'analytics', 'publish'].map((s) => `${s} ${((t[s] ?? 0) / 1000).toFixed(2)}s`).join(', ');
       ctx.print(`model ${result.modelVersion} published from dataset ${result.datasetVersion} in ${((t.total ?? 0) / 1000).toFixed(2)} s (${stages})`);
       ctx.print(`  top singular values: ${result.singularValues.slice(0, 5).map((s) => s.toFixed(1)).join(', ')}; explained variance ${(100 * result.explainedVariance).toFixed(1)}%`);
       ctx.print(`  shard jobs ran on ${result.shardWorkers.map((w) => `${w.host}:${w.pid} (${w.jobs})`).join(', ')}`);
@@ -91,7 +95,7 @@ export const rebuildCommand: Command = {
   name: 'rebuild',
   summary: 'Build a new model version (SVD, MF rating model, similar movies, recommendations, analytics) from the current dataset',
   usage: [
-    'Usage: movielens rebuild [--k 50] [--top-k 50] [--recs-n 100] [--min-count 0] [--parts 0] [--mf-samples 40] [--skip-mf] [--lstm [--lstm-epochs 8]] [--wait]',
+    'Usage: movielens rebuild [--k 50] [--top-k 50] [--recs-n 100] [--min-count 0] [--parts 0] [--mf-samples 40] [--skip-mf] [--lstm [--lstm-epochs 8] [--lstm-threads 0]] [--wait]',
     '',
     'Runs a rebuild job on the compute workers if one is listening, otherwise in this process.',
     'A rebuild with the dataset version and parameters of the current model changes nothing.',
@@ -105,8 +109,10 @@ export const rebuildCommand: Command = {
     '  --skip-mf      do not train the MF rating model (/users/:id/predictions then answers 503)',
     '  --lstm         also train the next-movie LSTM (/users/:id/next, /sessions/next; ~47 CPU s an epoch on ML-1M)',
     '  --lstm-epochs N  LSTM epochs (default 8)',
+    '  --lstm-threads N LSTM training threads (default 0: the worker\'s cores, at most 8; 1 is reproducible for a seed)',
     '  --wait         with a compute worker listening: follow the job until it is done',
-    '  --json         print the job result (model version, timings, singular values) as JSON',
+    '  --json         print the job result (model version, timings, singular values) as JSON; with a',
+    '                 compute worker listening and no --wait, only {"jobId", "queued": true}',
   ].join('\n'),
   options: {
     k: { type: 'string' },
@@ -118,6 +124,7 @@ export const rebuildCommand: Command = {
     'skip-mf': { type: 'boolean', default: false },
     lstm: { type: 'boolean', default: false },
     'lstm-epochs': { type: 'string' },
+    'lstm-threads': { type: 'string' },
     wait: { type: 'boolean', default: false },
   },
   run,
