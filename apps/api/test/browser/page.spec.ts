@@ -162,16 +162,56 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     expect(await Promise.all(checked.map((input) => input.getAttribute('value')))).toEqual(['5', '4']);
     expect(await page.locator('.rated-list button[aria-pressed="true"]').count()).toBe(1);
     await page.getByText('Based on 3 movies you rated.').waitFor();
-    const recs = page.locator('.ranked-list li');
+    const recs = page.locator('section[aria-labelledby="foldin-h"] .ranked-list li');
     expect(await recs.count()).toBeGreaterThan(0);
     // Movies the visitor rated are not recommended back to them.
-    const recommended = await page.locator('.ranked-list .movie-title').allTextContents();
+    const recommended = await page.locator('section[aria-labelledby="foldin-h"] .ranked-list .movie-title').allTextContents();
     for (const movie of movies) expect(recommended).not.toContain(movie.title);
+    // This model was built without the LSTM: the next-movie card says so in one line (API: 503).
+    await expect.poll(() => page.locator('#session-next-note').textContent()).toContain('sequence model (LSTM)');
+    expect(await page.locator('#session-next .ranked-list').count()).toBe(0);
     await screenshot(page, '05-rate');
 
     // The list survives a reload (kept in this browser only).
     await page.reload();
     await expect.poll(() => page.locator('.rated-list li').count()).toBe(3);
+  });
+
+  it('after a rebuild with a small LSTM, says "Because you just watched <last pick>" over next-movie titles', async () => {
+    const before = (await api<{ current: string }>('/models')).current;
+    // One epoch on the small dataset: seconds, and enough for the page to have a list to show.
+    const res = await fetch(`${stack.baseUrl}api/v1/models/rebuild`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-API-Key': apiKey },
+      body: JSON.stringify({ params: { lstm: true, lstmEpochs: 1 } }),
+    });
+    expect(res.status).toBe(202);
+    await expect.poll(async () => (await api<{ current: string }>('/models')).current, { timeout: 120_000, interval: 200 }).not.toBe(before);
+
+    // The previous test's three picks are still in this browser, in the order they were made.
+    const { movies } = await api<{ movies: { movieId: number; title: string }[] }>('/analytics/most-rated?limit=3');
+    const session = await fetch(`${stack.baseUrl}api/v1/sessions/next`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ movies: movies.map((m) => m.movieId), k: 10 }),
+    });
+    expect(session.status).toBe(200);
+    const { next } = (await session.json()) as { next: { title: string }[] };
+    expect(next.length).toBeGreaterThan(0);
+    await open('#/rate');
+    await page.reload();
+    const card = page.locator('#session-next');
+    await card.locator('.ranked-list li').first().waitFor();
+    const lead = await card.locator('.next-lead').textContent();
+    expect(lead).toMatch(/^Because you just watched .+:$/);
+    expect(lead).toContain(movies[2].title);
+    expect(await card.locator('.ranked-list .movie-title').allTextContents()).toEqual(next.map((m) => m.title));
+    await screenshot(page, '05-rate-next');
+
+    // A user's page is someone else's history: there it reads "they".
+    await open('#/user/1');
+    await page.locator('#next-movies .ranked-list li').first().waitFor();
+    expect(await page.locator('#next-movies .next-lead').textContent()).toMatch(/^Because they just watched .+:$/);
   });
 
   it('draws every analytics chart, with its numbers in a table', async () => {

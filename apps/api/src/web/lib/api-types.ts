@@ -105,13 +105,30 @@ export interface RecommendationsAnswer {
   recommendations: Recommendation[];
 }
 
+/** One next-movie guess of the sequence model (LSTM); `score` is its logit, higher is likelier. */
+export interface NextMovie {
+  movieId: number;
+  title: string | null;
+  score: number;
+}
+
 /** `GET /users/:id/next`: what the sequence model (LSTM) expects the user to watch next. */
 export interface NextMoviesAnswer {
   userId: number;
   model: string;
   /** The most recent movie of the user's history. */
   lastWatched: { movieId: number; title: string | null } | null;
-  next: { movieId: number; title: string | null; score: number }[];
+  next: NextMovie[];
+}
+
+/** `POST /sessions/next`: the same guesses for an anonymous session (movie ids, oldest first). */
+export interface SessionNextAnswer {
+  model: string;
+  /** Session movie ids the LSTM does not know (it skipped them). */
+  ignored: number[];
+  /** How many of the most recent known session movies the LSTM read. */
+  moviesRead: number;
+  next: NextMovie[];
 }
 
 /** Sizes a model was built from. */

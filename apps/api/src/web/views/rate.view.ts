@@ -1,5 +1,6 @@
-/** "Rate a few movies": rate or like movies anonymously, get recommendations by folding-in at once. */
-import type { RecommendationsAnswer } from '../lib/api-types';
+/** "Rate a few movies": rate or like movies anonymously, get recommendations by folding-in at once, and the sequence model's next movies after the picks. */
+import { ApiError } from '../lib/api-client';
+import type { RecommendationsAnswer, SessionNextAnswer } from '../lib/api-types';
 import { debounce } from '../lib/debounce';
 import { pluralize, titleWithYear } from '../lib/format';
 import type { RateAction, RatedMovie } from '../lib/rate-state';
@@ -8,9 +9,10 @@ import { h, replaceChildren } from '../ui/dom';
 import { movieSearch } from '../ui/movie-search';
 import type { RateChoice } from '../ui/rate-control';
 import { rateControl } from '../ui/rate-control';
-import { empty } from '../ui/status';
+import { empty, loading } from '../ui/status';
 import type { ViewContext } from './context';
 import { load, supersedingSignal } from './context';
+import { nextMoviesList } from './next-movies';
 import { movieLink } from './search.view';
 import { recommendationList } from './user.view';
 
@@ -19,6 +21,39 @@ const storageKey = 'movielens.rated';
 
 /** Recommendations requested per fold-in. */
 const foldInK = 20;
+
+/** Next movies requested from the sequence model. */
+const sessionNextK = 10;
+
+/**
+ * "Because you just watched ...": the visitor's picks, in the order they made them (the rated
+ * list keeps first-pick order), read as a session by the sequence model. The movie named is the
+ * last pick the model knows (unknown ids come back in `ignored`). Without an LSTM (503
+ * NOT_READY) or on any failure a one-line note replaces the list: it is an extra beside the
+ * fold-in recommendations, not worth an error box or a retry button.
+ */
+async function showSessionNext(ctx: ViewContext, picks: readonly RatedMovie[], body: HTMLElement, signal: AbortSignal): Promise<void> {
+  replaceChildren(body, loading('Guessing what you will watch next…'));
+  const note = (text: string): void => replaceChildren(body, h('p', { class: 'muted', id: 'session-next-note' }, text));
+  try {
+    const movies = picks.map((m) => m.movieId);
+    const answer = await ctx.api.postJson<SessionNextAnswer>('/sessions/next', { movies, k: sessionNextK }, false, signal);
+    if (signal.aborted) return;
+    const last = picks.filter((m) => !answer.ignored.includes(m.movieId)).at(-1);
+    if (last === undefined || answer.next.length === 0) {
+      note('The sequence model does not know these movies yet.');
+      return;
+    }
+    replaceChildren(body, ...nextMoviesList('you', { movieId: last.movieId, title: last.title }, answer.next));
+  } catch (error) {
+    if (signal.aborted) return;
+    note(
+      error instanceof ApiError && error.code === 'NOT_READY'
+        ? 'Next-movie suggestions appear once the served model includes the sequence model (LSTM).'
+        : 'Next-movie suggestions are unavailable right now.',
+    );
+  }
+}
 
 function toAction(movie: { movieId: number; title: string }, choice: RateChoice, current: RatedMovie['rating'] | null): RateAction {
   if (choice.kind === 'remove') return { type: 'remove', movieId: movie.movieId };
@@ -32,6 +67,8 @@ export function rateView(ctx: ViewContext): void {
   let state = restoreRated(localStorage.getItem(storageKey));
   const ratedBody = h('div');
   const recsBody = h('div');
+  const nextBody = h('div');
+  const nextCard = h('section', { class: 'card', id: 'session-next', 'aria-labelledby': 'session-next-h', hidden: true }, h('h2', { id: 'session-next-h' }, 'Up next'), nextBody);
 
   const ratingOf = (movieId: number): RatedMovie['rating'] | null => state.find((m) => m.movieId === movieId)?.rating ?? null;
 
@@ -95,7 +132,17 @@ export function rateView(ctx: ViewContext): void {
       signal,
     );
   };
-  const refresh = debounce(fetchRecommendations, 300);
+  const nextMoviesSignal = supersedingSignal(ctx);
+  const fetchNextMovies = (): void => {
+    const signal = nextMoviesSignal();
+    nextCard.hidden = state.length === 0;
+    if (state.length > 0) void showSessionNext(ctx, state, nextBody, signal);
+  };
+  const update = (): void => {
+    fetchRecommendations();
+    fetchNextMovies();
+  };
+  const refresh = debounce(update, 300);
   ctx.onCleanup(refresh.cancel);
 
   const search = movieSearch(ctx, {
@@ -114,9 +161,9 @@ export function rateView(ctx: ViewContext): void {
       'div',
       { class: 'grid-2' },
       h('div', {}, h('section', { class: 'card' }, search), h('section', { class: 'card', 'aria-labelledby': 'rated-h' }, h('h2', { id: 'rated-h' }, 'Your ratings'), ratedBody)),
-      h('section', { class: 'card', 'aria-labelledby': 'foldin-h' }, h('h2', { id: 'foldin-h' }, 'Recommended for you'), recsBody),
+      h('div', {}, h('section', { class: 'card', 'aria-labelledby': 'foldin-h' }, h('h2', { id: 'foldin-h' }, 'Recommended for you'), recsBody), nextCard),
     ),
   );
   renderRated();
-  fetchRecommendations();
+  update();
 }

@@ -6,6 +6,7 @@ import { h } from '../ui/dom';
 import { empty } from '../ui/status';
 import type { ViewContext } from './context';
 import { load } from './context';
+import { nextMoviesList } from './next-movies';
 import { movieLink } from './search.view';
 
 /** Recommendations shown per user. */
@@ -143,23 +144,16 @@ export function userView(ctx: ViewContext, id: number | null): void {
 }
 
 /**
- * "Because you just watched ...": the sequence model's guesses from the order of the user's
- * ratings. The card stays hidden when the model has no LSTM (503 NOT_READY) or on any error:
- * it is an extra, and the recommendations above already cover the user.
+ * "Because they just watched ...": the sequence model's guesses from the order of the user's
+ * ratings. "They", not "you": this page shows another user's history (the visitor's own picks
+ * get "you" on the rate page). The card stays hidden when the model has no LSTM (503
+ * NOT_READY) or on any error: it is an extra, and the recommendations above already cover the user.
  */
 async function showNextMovies(ctx: ViewContext, id: number, card: HTMLElement, body: HTMLElement): Promise<void> {
   try {
     const answer = await ctx.api.get<NextMoviesAnswer>(`/users/${id}/next`, { k: 10 }, ctx.signal);
     if (ctx.signal.aborted || answer.next.length === 0) return;
-    const last = answer.lastWatched;
-    body.append(
-      h('p', {}, last === null ? 'From the order of their ratings:' : h('span', {}, 'Because they just watched ', movieLink({ id: last.movieId, title: last.title ?? `movie ${last.movieId}` }), ':')),
-      h(
-        'ol',
-        { class: 'ranked-list' },
-        answer.next.map((m) => h('li', {}, movieLink({ id: m.movieId, title: m.title ?? `movie ${m.movieId}` }), h('span', { class: 'score', title: 'Sequence model (LSTM) score' }, `score ${formatScore(m.score)}`))),
-      ),
-    );
+    body.append(...nextMoviesList('they', answer.lastWatched, answer.next));
     card.hidden = false;
   } catch {
     card.hidden = true;
