@@ -18,10 +18,43 @@ function formatRows(rows: NextMovieRow[]): string[] {
 }
 
 /**
+ * One `--json` row: `algorithm`, `hr@10`, `ndcg@10`, `fitSeconds` first, in that order (the
+ * row format the issue asked for), then `users`, the one extra key (documented in
+ * docs/EVALUATION.md). Built key by key so that a field added to NextMovieRow does not leak
+ * into the printed JSON unreviewed.
+ */
+export interface NextMovieJsonRow {
+  algorithm: NextMovieAlgorithm;
+  'hr@10': number;
+  'ndcg@10': number;
+  fitSeconds: number;
+  /** Users evaluated (those with at least 2 ratings). */
+  users: number;
+}
+
+function jsonRow(r: NextMovieRow): NextMovieJsonRow {
+  return { algorithm: r.algorithm, 'hr@10': r['hr@10'], 'ndcg@10': r['ndcg@10'], fitSeconds: r.fitSeconds, users: r.users };
+}
+
+/** What `evaluate --task next-movie` was asked for. */
+export interface NextMovieTaskOptions {
+  /** Where the ratings came from (printed). */
+  source: string;
+  /** Seed of every trained algorithm. */
+  seed: number;
+  /** `--algorithms` as typed (comma-separated); undefined = all of NEXT_MOVIE_ALGORITHMS. */
+  algorithms: string | undefined;
+  /** `--lstm-epochs`: LSTM epochs; undefined = trainLstm's default (8). */
+  lstmEpochs: number | undefined;
+}
+
+/**
  * `movielens evaluate --task next-movie`: leave-last-out per user (the last rated movie by
  * timestamp is the target), HR@10 and NDCG@10 over all movies the user has not seen.
+ * Returns the `--json` answer `{ task, source, seed, results: NextMovieJsonRow[] }`.
  */
-export async function evaluateNextMovieTask(ctx: CommandContext, table: RatingTable, source: string, seed: number, algorithmList: string | undefined) {
+export async function evaluateNextMovieTask(ctx: CommandContext, table: RatingTable, options: NextMovieTaskOptions) {
+  const { source, seed, algorithms: algorithmList, lstmEpochs } = options;
   const names = algorithmList === undefined ? [...NEXT_MOVIE_ALGORITHMS] : algorithmList.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !isNextMovieAlgorithm(n));
   if (unknown.length > 0) throw new InputError(`unknown next-movie algorithm ${unknown.join(', ')}; choose from ${NEXT_MOVIE_ALGORITHMS.join(', ')}`);
@@ -31,7 +64,7 @@ export async function evaluateNextMovieTask(ctx: CommandContext, table: RatingTa
     algorithms: names as NextMovieAlgorithm[],
     seed,
     now: () => performance.now(),
-    lstm: { threads: Math.min(2, availableParallelism()) },
+    lstm: { threads: Math.min(2, availableParallelism()), ...(lstmEpochs === undefined ? {} : { epochs: lstmEpochs }) },
     onProgress: ({ algorithm, phase, done, total }) => {
       const label = `${algorithm} ${phase}`;
       if (!bars.has(label)) bars.set(label, createProgress(ctx, label));
@@ -41,5 +74,5 @@ export async function evaluateNextMovieTask(ctx: CommandContext, table: RatingTa
     },
   });
   for (const line of formatRows(rows)) ctx.print(line);
-  return { task: 'next-movie', source, seed, results: rows.map(({ algorithm, fitSeconds, ...rest }) => ({ algorithm, 'hr@10': rest['hr@10'], 'ndcg@10': rest['ndcg@10'], fitSeconds, users: rest.users })) };
+  return { task: 'next-movie', source, seed, results: rows.map(jsonRow) };
 }

@@ -72,4 +72,29 @@ describe('movielens evaluate (child process)', () => {
     }
     expect(cli('evaluate', join(dir, 'small'), '--task', 'next-movie', '--folds', '2').stderr).toMatch(/leave-last-out/);
   });
+
+  it('--task next-movie --json gives mf and lstm rows with exactly algorithm, hr@10, ndcg@10, fitSeconds (then users)', () => {
+    // One LSTM epoch on 1,500 ratings: a second or two; the row shape, not the accuracy, is tested.
+    const out = cli('evaluate', join(dir, 'small'), '--task', 'next-movie', '--algorithms', 'mf,lstm', '--lstm-epochs', '1', '--json');
+    expect(out.code, out.stderr).toBe(0);
+    const parsed = JSON.parse(out.stdout) as { task: string; seed: number; results: Record<string, unknown>[] };
+    expect(parsed).toMatchObject({ task: 'next-movie', seed: 42 });
+    expect(parsed.results.map((r) => r.algorithm)).toEqual(['mf', 'lstm']);
+    for (const row of parsed.results) {
+      // `users` is the one extra key, documented in docs/EVALUATION.md.
+      expect(Object.keys(row)).toEqual(['algorithm', 'hr@10', 'ndcg@10', 'fitSeconds', 'users']);
+      for (const key of ['hr@10', 'ndcg@10']) {
+        expect(row[key] as number, `${String(row.algorithm)} ${key}`).toBeGreaterThanOrEqual(0);
+        expect(row[key] as number, `${String(row.algorithm)} ${key}`).toBeLessThanOrEqual(1);
+      }
+      expect(row.fitSeconds as number).toBeGreaterThan(0);
+      // Every synthetic user has >= 2 ratings, so all 60 are evaluated.
+      expect(row.users).toBe(60);
+    }
+  });
+
+  it('rejects --lstm-epochs that is not a whole number >= 1, or without --task next-movie', () => {
+    expect(cli('evaluate', join(dir, 'small'), '--task', 'next-movie', '--lstm-epochs', '0').stderr).toMatch(/--lstm-epochs must be a whole number >= 1/);
+    expect(cli('evaluate', join(dir, 'small'), '--lstm-epochs', '2').stderr).toMatch(/--lstm-epochs applies to --task next-movie only/);
+  });
 });

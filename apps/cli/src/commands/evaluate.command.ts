@@ -99,7 +99,7 @@ export const evaluateCommand: Command = {
   name: 'evaluate',
   summary: 'Cross-validate the recommenders (RMSE, MAE, precision/recall/NDCG@10, coverage)',
   usage: [
-    'Usage: movielens evaluate <folder> [--task rating|next-movie] [--folds N | --official] [--algorithms a,b] [--seed N] [--json]',
+    'Usage: movielens evaluate <folder> [--task rating|next-movie] [--folds N | --official] [--algorithms a,b] [--seed N] [--lstm-epochs N] [--json]',
     '',
     'Trains each algorithm on each fold and reports the mean over folds of RMSE and MAE (held-out',
     'ratings), precision@10, recall@10 and NDCG@10 (full ranking of every movie the user did not',
@@ -110,6 +110,8 @@ export const evaluateCommand: Command = {
     '',
     '--task next-movie: leave-last-out per user (the last rated movie by timestamp is the target),',
     'HR@10 and NDCG@10 over all unseen movies, for popularity, last-item-similar, mf and lstm.',
+    '--lstm-epochs N: epochs of the lstm (default 8); --json rows are',
+    '{ algorithm, "hr@10", "ndcg@10", fitSeconds, users }.',
   ].join('\n'),
   options: {
     task: { type: 'string', default: 'rating' },
@@ -117,6 +119,7 @@ export const evaluateCommand: Command = {
     official: { type: 'boolean', default: false },
     algorithms: { type: 'string' },
     seed: { type: 'string' },
+    'lstm-epochs': { type: 'string' },
   },
   async run(ctx) {
     const folder = ctx.args.positionals[0];
@@ -127,11 +130,14 @@ export const evaluateCommand: Command = {
     if (official && ctx.args.values.folds !== undefined) throw new InputError('--official and --folds exclude each other (the official splits are 5 folds)');
     const folds = intOption(ctx, 'folds', 5, 2);
     const seed = intOption(ctx, 'seed', 42, 0);
+    const lstmEpochs = ctx.args.values['lstm-epochs'] === undefined ? undefined : intOption(ctx, 'lstm-epochs', 8, 1);
     if (task === 'next-movie') {
       if (official || ctx.args.values.folds !== undefined) throw new InputError('--task next-movie uses leave-last-out; --official and --folds do not apply');
       const { table, source } = await loadRatings(resolve(folder));
-      return evaluateNextMovieTask(ctx, table, source, seed, typeof ctx.args.values.algorithms === 'string' ? ctx.args.values.algorithms : undefined);
+      const algorithms = typeof ctx.args.values.algorithms === 'string' ? ctx.args.values.algorithms : undefined;
+      return evaluateNextMovieTask(ctx, table, { source, seed, algorithms, lstmEpochs });
     }
+    if (lstmEpochs !== undefined) throw new InputError('--lstm-epochs applies to --task next-movie only');
     const rawNames = typeof ctx.args.values.algorithms === 'string' ? ctx.args.values.algorithms.split(',').map((s) => s.trim()) : [...DEFAULT_ALGORITHMS];
     const unknown = rawNames.filter((n) => !isAlgorithmName(n));
     if (unknown.length > 0) throw new InputError(`unknown algorithm ${unknown.join(', ')}; choose from ${ALGORITHM_NAMES.join(', ')}`);
