@@ -189,22 +189,24 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     await expect.poll(async () => (await api<{ current: string }>('/models')).current, { timeout: 120_000, interval: 200 }).not.toBe(before);
 
     // The previous test's three picks are still in this browser, in the order they were made.
-    const { movies } = await api<{ movies: { movieId: number; title: string }[] }>('/analytics/most-rated?limit=3');
+    await open('#/rate');
+    const picks = JSON.parse(String(await page.evaluate("localStorage.getItem('movielens.rated')"))) as { movieId: number; title: string }[];
+    expect(picks).toHaveLength(3);
     const session = await fetch(`${stack.baseUrl}api/v1/sessions/next`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ movies: movies.map((m) => m.movieId), k: 10 }),
+      body: JSON.stringify({ movies: picks.map((m) => m.movieId), k: 10 }),
     });
     expect(session.status).toBe(200);
-    const { next } = (await session.json()) as { next: { title: string }[] };
+    const { next, ignored } = (await session.json()) as { next: { title: string }[]; ignored: number[] };
     expect(next.length).toBeGreaterThan(0);
-    await open('#/rate');
+    // The page names the last pick the LSTM read: a picked title may share its name with a
+    // movie nobody rated (synthetic titles repeat), which the model does not know and skips.
+    const lastRead = picks.filter((m) => !ignored.includes(m.movieId)).at(-1)!;
     await page.reload();
     const card = page.locator('#session-next');
     await card.locator('.ranked-list li').first().waitFor();
-    const lead = await card.locator('.next-lead').textContent();
-    expect(lead).toMatch(/^Because you just watched .+:$/);
-    expect(lead).toContain(movies[2].title);
+    expect(await card.locator('.next-lead').textContent()).toBe(`Because you just watched ${lastRead.title}:`);
     expect(await card.locator('.ranked-list .movie-title').allTextContents()).toEqual(next.map((m) => m.title));
     await screenshot(page, '05-rate-next');
 
