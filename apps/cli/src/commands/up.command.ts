@@ -9,6 +9,7 @@ import { connectRedis } from '../redis-connection';
 import { startTopologyFromArgs, topologyOptions } from './cluster.command';
 import { generateCommand } from './generate.command';
 import { ingestCommand } from './ingest.command';
+import { queueLstmRebuild } from './up-lstm';
 
 /** Runs another command in-process with the given arguments (same Redis, human output). */
 function subcommand(ctx: CommandContext, redisUrl: string, values: Record<string, string | boolean>, positionals: string[]): CommandContext {
@@ -40,7 +41,9 @@ export const upCommand: Command = {
     'Starts a local Redis (unless --redis/REDIS_URL), the API, an ingest worker and compute',
     'workers. When Redis holds no dataset it ingests, in order of preference: the folder you',
     'name, ML-1M downloaded from GroupLens (checksums verified), or a synthetic ML-1M-shaped',
-    'set; then it waits for the model and prints where to look. Ctrl-C stops everything.',
+    'set; then it waits for the model and prints where to look. When that model has no',
+    'next-movie LSTM, it queues one more rebuild with lstm: true (minutes; the first model',
+    'serves meanwhile). Ctrl-C stops everything.',
   ].join('\n'),
   options: topologyOptions,
   async run(ctx) {
@@ -51,6 +54,7 @@ export const upCommand: Command = {
     const topology = startTopologyFromArgs(ctx, conn);
     const stopped = untilStopped(topology.group);
     let source = 'existing dataset in Redis';
+    let lstmRebuild = false;
     try {
       const folder = ctx.args.positionals[0];
       if ((await datasets.currentVersion()) === null || folder !== undefined) {
@@ -75,10 +79,17 @@ export const upCommand: Command = {
         log(`up:   API docs     ${topology.apiUrl}/docs`);
         log(`up:   queues       ${topology.apiUrl}/admin/queues (API key ${topology.apiKey})`);
         log('up: Ctrl-C stops everything (the data stays in Redis; `npx movielens down` stops Redis).');
+        const queue = createQueue(QueueName.rebuild, { connection: conn.bull, keyPrefix: conn.keyPrefix });
+        try {
+          lstmRebuild = await queueLstmRebuild(models, model, queue);
+        } finally {
+          await queue.close();
+        }
+        if (lstmRebuild) log('up: queued a rebuild with the next-movie LSTM (lstm: true); "Because you just watched" appears on the page when it is served, in a few minutes.');
       }
       const reason = await stopped;
       log(`up: stopping (${reason})`);
-      return { model, source, apiUrl: topology.apiUrl, stopped: reason };
+      return { model, source, apiUrl: topology.apiUrl, lstmRebuild, stopped: reason };
     } finally {
       await topology.group.stop();
       await conn.close();
