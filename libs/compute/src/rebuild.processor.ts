@@ -126,15 +126,15 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     // An invalid payload is bad input: fail at once with a readable reason instead of retrying a ZodError.
     const parsed = rebuildJobSchema.safeParse(job.data);
     if (!parsed.success) throw new InputError(`invalid rebuild payload: ${issuesOf(parsed.error)}`, [], { cause: parsed.error });
-    const params = rebuildParamsSchema.parse(parsed.data.params);
+    const current = await models.currentVersion();
+    const currentMeta = current ? await models.meta(current) : null;
+    const params = buildParams(parsed.data.trigger, job.data.params, currentMeta);
     // Versions of other builds that still live (one whose lock expired while it ran) are kept.
     const swept = await models.sweepStaging(undefined, async (owner) => owner !== job.id && (await lock.isLive(owner)));
     if (swept.length) log.info({ swept }, 'swept abandoned model builds');
 
     const datasetVersion = await datasets.currentVersion();
     if (datasetVersion === null) throw new InputError('no dataset has been ingested yet: run `movielens ingest <dir>` first');
-    const current = await models.currentVersion();
-    const currentMeta = current ? await models.meta(current) : null;
     if (current && currentMeta && currentMeta.datasetVersion === datasetVersion && sameParams(currentMeta.params, params)) {
       log.info({ modelVersion: current, datasetVersion }, 'model is up to date: nothing to rebuild');
       await lock.release(job.id!);
@@ -321,6 +321,25 @@ export function createRebuildProcessor(deps: ComputeDeps) {
 function tableWallMs(results: readonly RebuildShardResult[], table: RebuildShardResult['table']): number {
   const rows = results.filter((r) => r.table === table);
   return rows.length === 0 ? 0 : Math.max(...rows.map((r) => r.finishedAt)) - Math.min(...rows.map((r) => r.startedAt));
+}
+
+/**
+ * The parameters of a build. A rebuild triggered by an ingest carries no parameters of its own:
+ * it rebuilds the served model's recipe (k, topK, minCount, mf, lstm, ...) on the new data, so an
+ * upload never silently drops something an operator turned on (an LSTM, a minimum count). Its own
+ * overrides, if any, still win. CLI and API requests start from the documented defaults.
+ * Parameters of an old model that no longer validate are ignored (defaults apply).
+ */
+function buildParams(trigger: RebuildJobData['trigger'], requested: RebuildJobData['params'], served: ModelMeta | null): RebuildParams {
+  // The parsed payload has every default filled in (zod applies defaults inside .partial()), so
+  // the overrides are the keys the request itself carried.
+  const overrides = rebuildParamsSchema.partial().parse(requested ?? {});
+  const given = Object.fromEntries(Object.entries(overrides).filter(([key]) => requested !== undefined && key in requested));
+  if (trigger === 'ingest' && served !== null) {
+    const inherited = rebuildParamsSchema.partial().safeParse(served.params);
+    if (inherited.success) return rebuildParamsSchema.parse({ ...inherited.data, ...given });
+  }
+  return rebuildParamsSchema.parse(given);
 }
 
 /** A zod error as `path: message; ...`. */

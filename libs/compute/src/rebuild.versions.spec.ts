@@ -3,7 +3,7 @@ import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QueueName, requestRebuild } from '@movielens/jobs';
 import { KeySchema, ModelStore, ModelTable } from '@movielens/store';
-import { modelKeysOf, openRebuildHarness, requestBuildWaitingForChildren, type RebuildHarness, seedDataset, startInProcessWorkers, waitFor } from '../test/fixtures';
+import { modelKeysOf, openRebuildHarness, requestBuildWaitingForChildren, type RebuildHarness, seedDataset, startInProcessWorkers, syntheticDataset, waitFor } from '../test/fixtures';
 import type { RebuildResult } from './rebuild.processor';
 import type { ComputeWorkers } from './compute-workers';
 
@@ -106,6 +106,27 @@ describe('model versions', () => {
     await rebuild({ k: 3, parts: 2 });
     expect(await keysOf('m1-dead')).toEqual([]);
     expect(await redis.hexists(keys.modelStaging(), 'm1-dead')).toBe(0);
+  });
+
+  it('a rebuild triggered by an ingest keeps the served model parameters; a CLI request starts from the defaults', async () => {
+    await workers();
+    const first = await rebuild({ k: 3, topK: 7, parts: 2, mf: false });
+    // New data arrives: the ingest's rebuild has no parameters of its own.
+    await seedDataset(redis, keys, 'd2', syntheticDataset({ users: 80, movies: 50, perUser: 20, seed: 11 }));
+    const job = await requestRebuild(queue, { trigger: 'ingest', datasetVersion: 'd2' }, { debounceMs: 0 });
+    const fromIngest = (await job.waitUntilFinished(events, 60_000)) as RebuildResult;
+    expect(fromIngest.noop).toBe(false);
+    expect(fromIngest.modelVersion).not.toBe(first.modelVersion);
+    const meta = (await models.meta(fromIngest.modelVersion))!;
+    expect(meta.datasetVersion).toBe('d2');
+    expect(meta.params).toMatchObject({ k: 3, topK: 7, mf: false });
+
+    // The same request again on the same data is a no-op (same recipe, same dataset) ...
+    const again = await requestRebuild(queue, { trigger: 'ingest', datasetVersion: 'd2' }, { debounceMs: 0 });
+    expect(((await again.waitUntilFinished(events, 60_000)) as RebuildResult).noop).toBe(true);
+    // ... while an explicit request with no parameters builds with the defaults.
+    const fromCli = await rebuild({ parts: 2, mf: false });
+    expect((await models.meta(fromCli.modelVersion))!.params).toMatchObject({ k: 50, topK: 50 });
   });
 
   it('two rebuilds requested at once produce exactly one new version', async () => {

@@ -53,7 +53,10 @@ export const rebuildJobSchema = z.object({
   trigger: z.enum(['ingest', 'cli', 'api']),
   /** Dataset version that prompted the build; the build always uses the current dataset. */
   datasetVersion: z.string().optional(),
-  /** Overrides of the default parameters. */
+  /**
+   * Overrides of the default parameters. A rebuild triggered by an ingest starts from the served
+   * model's parameters instead of the defaults (the new data gets the same recipe).
+   */
   params: rebuildParamsSchema.partial().default({}),
 });
 
