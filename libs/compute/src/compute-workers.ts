@@ -79,7 +79,7 @@ export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWork
   const rebuildQueue = new Queue(QueueName.rebuild, { connection, prefix });
   const lock = new RebuildLock(options.redis, options.keys, rebuildQueue, { ttlMs: options.rebuildLockTtlMs });
   const progress = new RebuildProgressReporter(options.redis, options.keys, rebuildQueue);
-  const deps = { redis: options.redis, keys: options.keys, bullPrefix: prefix, flow, rebuildQueue, lock, progress, thread, logger, keepVersions: options.keepVersions };
+  const deps = { redis: options.redis, keys: options.keys, bullPrefix: prefix, flow, rebuildQueue, lock, progress, thread, logger, keepVersions: options.keepVersions, building: { active: false }, cores: options.shardConcurrency ?? 1 };
   const queues = options.queues ?? [QueueName.rebuild, QueueName.rebuildShard];
   const stall = { lockDuration: options.stalledIntervalMs ?? 30_000, stalledInterval: options.stalledIntervalMs ?? 30_000 };
   const rebuild = queues.includes(QueueName.rebuild) ? new Worker(QueueName.rebuild, createRebuildProcessor(deps), { connection, prefix, concurrency: 1, ...stall }) : null;

@@ -25,4 +25,12 @@ export interface ComputeDeps {
   logger: Logger;
   /** Older model versions kept for rollback. Default 2. */
   keepVersions?: number;
+  /**
+   * Set while this process runs a rebuild's build step (load, matrix, SVD, MF, LSTM), which
+   * keeps one core busy: a one-core process then leaves the analytics job to other workers
+   * instead of sharing that core with the SVD (rebuild-shard.processor.ts).
+   */
+  building: { active: boolean };
+  /** Cores this process computes on (its shard concurrency). */
+  cores: number;
 }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { QueueName, rebuildShardJobSchema, type RebuildShardJobData, type RebuildShardResult } from '@movielens/jobs';
 import { DatasetStore, ModelStore, ModelTable, ModelWriter, packColumns, packScoredList } from '@movielens/store';
 import type { ComputeDeps } from './compute.deps';
@@ -24,6 +24,9 @@ export function packBlock(block: ListBlock, rows: number, movieIds: Int32Array):
   return out;
 }
 
+/** How long a one-core process busy with a build step hands an analytics job back for, ms. */
+const ANALYTICS_DEFER_MS = 250;
+
 /**
  * The processor of `rebuild-shard` jobs: one block of similar-movie rows or of user
  * recommendations of a version being built, or its analytics. Row inputs come from the
@@ -38,11 +41,18 @@ export function createRebuildShardProcessor(deps: ComputeDeps) {
   const datasets = new DatasetStore(deps.redis, deps.keys);
   let cache: { ver: string; factors: Promise<StagedFactors> } | null = null;
 
-  return async function processShard(job: Job<RebuildShardJobData, RebuildShardResult>): Promise<RebuildShardResult> {
+  return async function processShard(job: Job<RebuildShardJobData, RebuildShardResult>, token?: string): Promise<RebuildShardResult> {
     const parsed = rebuildShardJobSchema.safeParse(job.data);
     if (!parsed.success) {
       const reason = parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
       throw unrecoverable(new RebuildJobError(`invalid rebuild-shard payload: ${reason}`, { cause: parsed.error }));
+    }
+    if (parsed.data.table === 'analytics' && deps.building.active && deps.cores === 1 && token !== undefined) {
+      // This process's only core runs the SVD: sharing it would slow the build's critical path
+      // by the analytics' whole compute time. Hand the job back; another worker takes it now, or
+      // this one once its build step ends (same total work when it is the only worker).
+      await job.moveToDelayed(Date.now() + ANALYTICS_DEFER_MS, token);
+      throw new DelayedError();
     }
     try {
       return await writeShard(job, parsed.data);

@@ -169,6 +169,19 @@ describe('rebuild pipeline', () => {
     }
   });
 
+  it('a one-core worker leaves the analytics job until its build step (load to SVD) is done', async () => {
+    // These workers have one core (shardConcurrency 1): the analytics child, added right after
+    // the load, must not share that core with the SVD; it starts once the row jobs are added.
+    await seedDataset(redis, keys, 'd1', syntheticDataset({ users: 1500, movies: 400, perUser: 60, seed: 3 }));
+    const job = await requestRebuild(queue, { trigger: 'cli', params: { k: 20, parts: 2, mf: false } }, { debounceMs: 0 });
+    await job.waitUntilFinished(events, 60_000);
+    const done = (await queue.getJob(job.id!))!;
+    const childrenAddedAt = (done.data as { build: { childrenAddedAt: number } }).build.childrenAddedAt;
+    const analytics = Object.values(await done.getChildrenValues<{ table: string; startedAt: number }>()).find((r) => r.table === 'analytics');
+    expect(analytics).toBeDefined();
+    expect(analytics!.startedAt).toBeGreaterThanOrEqual(childrenAddedAt);
+  });
+
   it('stores no MF model when built with mf: false', async () => {
     await seedDataset(redis, keys, 'd1');
     const result = await rebuild({ k: 4, parts: 2, mf: false });

@@ -106,7 +106,12 @@ export function createRebuildProcessor(deps: ComputeDeps) {
         if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
         return await publishStep(job, modelVersion, job.data.build, log);
       }
-      return await buildStep(job, token, log);
+      deps.building.active = true;
+      try {
+        return await buildStep(job, token, log);
+      } finally {
+        deps.building.active = false;
+      }
     } catch (err) {
       if (err instanceof WaitingChildrenError) throw err;
       const ver = rebuildStepSchema.safeParse(job.data).data?.modelVersion;
@@ -158,7 +163,8 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     vlog.info({ ratings: ratings.length, ms: Math.round(timings.load) }, 'dataset loaded');
 
     // The analytics need only the dataset: a child job that any worker takes during the SVD
-    // (another machine, or this process's second compute thread). A failed or stale analytics
+    // (another machine, or this process's second compute thread; a one-core process leaves it
+    // to others until its SVD is done, see `building`). A failed or stale analytics
     // job does not fail the build by itself (ignoreDependencyOnFailure: a retried build may
     // leave one behind for a swept version); publishing checks this version's result instead.
     await deps.flow.add({

@@ -113,6 +113,8 @@ describe('rebuild recovery', () => {
       lock: new RebuildLock(redis, keys, rebuildQueue),
       progress: new RebuildProgressReporter(redis, keys, rebuildQueue),
       logger: createLogger('compute-test', 'silent'),
+      building: { active: false },
+      cores: 1,
     };
     const worker = new Worker(QueueName.rebuildShard, createRebuildShardProcessor(deps), { connection, prefix: bullPrefix(prefix) });
     closers.push(() => Promise.all([flow.close(), rebuildQueue.close(), thread.close()]), () => worker.close());
