@@ -6,9 +6,29 @@
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import type { Logger } from '@movielens/config';
+import type { RedisClient } from '@movielens/store';
 import { createApp } from './app';
 import { apiSettings, type ApiConfig } from './config';
 import { wireDeps } from './services/wiring';
+
+/** How long a starting process waits for its Redis connection before listening anyway, ms. */
+const STARTUP_REDIS_WAIT_MS = 5000;
+
+/** Resolves true once `client` is connected and ready, false after `timeoutMs` without that. */
+function whenReady(client: RedisClient, timeoutMs: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      resolve(false);
+    }, timeoutMs);
+    client.once('ready', onReady);
+  });
+}
 
 /** Starts the HTTP server of this process and installs its shutdown handlers. */
 export function runServer(config: ApiConfig, logger: Logger): void {
@@ -17,10 +37,17 @@ export function runServer(config: ApiConfig, logger: Logger): void {
   const server = createServer(handler);
   // Longer than any load balancer's idle timeout (typically 60 s), so the proxy closes idle sockets first.
   server.keepAliveTimeout = 65_000;
-  server.listen(config.PORT, config.HOST, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
-    logger.info({ port, writes: config.API_KEY ? 'enabled' : 'disabled (no API_KEY)' }, `API listening on http://localhost:${port}`);
+  // Listen once the Redis connection is up: the client fails fast (no offline queue), so a
+  // process listening before it connects would answer its first requests 503. When Redis is
+  // down at startup, listen anyway after the wait: /healthz answers and the rest says 503
+  // until Redis returns.
+  void whenReady(deps.redis, STARTUP_REDIS_WAIT_MS).then((ready) => {
+    if (!ready) logger.warn({ waitedMs: STARTUP_REDIS_WAIT_MS }, 'Redis is not reachable yet: listening anyway (503 until it is)');
+    server.listen(config.PORT, config.HOST, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
+      logger.info({ port, writes: config.API_KEY ? 'enabled' : 'disabled (no API_KEY)' }, `API listening on http://localhost:${port}`);
+    });
   });
 
   let stopping = false;
