@@ -130,6 +130,38 @@ describe('POST /datasets', () => {
     expect(res.status).toBe(413);
   });
 
+  it('answers 413 while the client is still sending, then drops the connection after a short linger', async () => {
+    h = await startHarness({ settings: { uploadLimitBytes: 64 * 1024 } });
+    const server = h.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      // A chunked upload (no Content-Length) that passes the limit and then never ends.
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/datasets', headers: { 'Content-Type': 'multipart/form-data; boundary=b0', 'X-API-Key': KEY } });
+      const closed = new Promise<void>((resolve) => req.once('close', () => resolve()));
+      req.on('error', () => undefined);
+      const answered = new Promise<{ status: number; body: string }>((resolve) => {
+        req.once('response', (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          res.on('error', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+      });
+      req.write(`--b0\r\nContent-Disposition: form-data; name="files"; filename="u.data"\r\n\r\n${'1\t3\t5\t881250949\n'.repeat(10_000)}`);
+      const res = await answered;
+      expect(res.status).toBe(413);
+      expect(JSON.parse(res.body).error.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(req.writableEnded).toBe(false); // answered before the body ended
+      // The server stops reading after the linger: the socket closes though the client never ended.
+      await closed;
+      await eventually(async () => (await h!.redis.keys(`${h!.prefix}:{u:*`)).length === 0);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('undoes the staging when the client goes away mid-upload', async () => {
     h = await startHarness({ settings: { uploadLimitBytes: 64 * 2 ** 20 } });
     const server = h.app.listen(0, '127.0.0.1');

@@ -32,6 +32,32 @@ export interface ReceiveOptions {
   tmpDir: string;
 }
 
+/**
+ * How long a refused upload's remaining body is still read (and discarded) after the error was
+ * answered, ms. Closing at once would make many clients, still sending, lose the answer to a
+ * reset; reading to the end would let a client stream gigabytes past the limit.
+ */
+export const UPLOAD_LINGER_MS = 2000;
+
+/**
+ * The error is answered while the client may still be sending: keep reading for a short while
+ * after the answer is out (a "lingering close", as web servers do), then drop the connection
+ * so it is never reused with half a body in it. No `Connection: close` header: Node would then
+ * close the socket as soon as the answer is written, which is the reset this avoids.
+ */
+function lingerThenClose(req: Request): void {
+  const res = req.res;
+  if (res === undefined) return;
+  const close = () => {
+    if (req.complete) return;
+    const timer = setTimeout(() => req.socket.destroy(), UPLOAD_LINGER_MS);
+    timer.unref();
+    req.once('end', () => clearTimeout(timer));
+  };
+  if (res.writableFinished) close();
+  else res.once('finish', close);
+}
+
 /** Most files per upload (busboy's `files` limit). */
 export const MAX_UPLOAD_FILES = 20;
 
@@ -127,7 +153,8 @@ export async function receiveUpload(req: Request, sink: UploadSink, options: Rec
       }
       const job = (name.toLowerCase().endsWith('.zip') ? stageZip(name, stream) : stageOne(name, stream)).catch((err: unknown) => {
         failed = true;
-        stream.resume(); // keep busboy flowing so the request ends and the error can be answered
+        stream.resume(); // keep busboy flowing: the rest of the body is read and discarded
+        reject(err); // answer now, not once the client has sent everything
         throw err;
       });
       job.catch(() => undefined);
@@ -139,12 +166,16 @@ export async function receiveUpload(req: Request, sink: UploadSink, options: Rec
     bb.on('error', (err: unknown) => reject(new HttpError(400, 'BAD_REQUEST', `Malformed multipart body: ${(err as Error).message}`, { cause: err })));
     bb.on('close', resolve);
   });
+  // `done` also rejects on the first failed file; a later rejection (say, the socket closed by
+  // the lingering drain below) has no one left to hear it.
+  done.catch(() => undefined);
   req.pipe(bb);
   try {
     await done;
     await Promise.all(work);
   } catch (err) {
     failed = true; // files that start now are drained, not staged
+    if (!req.complete) lingerThenClose(req);
     // Let every file in flight settle first: deleting while one still writes would leave its chunks behind.
     await Promise.allSettled(work);
     await sink.delete(uploadId).catch(() => undefined);
