@@ -28,6 +28,39 @@ async function stagedBytes(harness: Harness, uploadId: string, name: string): Pr
   return Buffer.concat(parts);
 }
 
+/** Runs `body` against the harness's app listening on a free local port. */
+async function withListeningApp(harness: Harness, body: (port: number) => Promise<void>): Promise<void> {
+  const server = harness.app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  try {
+    await body((server.address() as AddressInfo).port);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+/**
+ * Starts a chunked multipart upload (boundary `b0`) with `firstPart` and never ends it: the
+ * answer and the socket's close are promises, so a test sees whether the server answered
+ * before the body ended.
+ */
+function openUpload(port: number, firstPart: string) {
+  const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/datasets', headers: { 'Content-Type': 'multipart/form-data; boundary=b0', 'X-API-Key': KEY } });
+  const closed = new Promise<void>((resolve) => req.once('close', () => resolve()));
+  req.on('error', () => undefined);
+  const answered = new Promise<{ status: number; body: string }>((resolve) => {
+    req.once('response', (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+  });
+  req.write(firstPart);
+  return { req, answered, closed };
+}
+
 describe('API key', () => {
   it('answers 401 without a key, 403 with a wrong one, 202 with X-API-Key or Bearer', async () => {
     h = await startHarness();
@@ -132,34 +165,30 @@ describe('POST /datasets', () => {
 
   it('answers 413 while the client is still sending, then drops the connection after a short linger', async () => {
     h = await startHarness({ settings: { uploadLimitBytes: 64 * 1024 } });
-    const server = h.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    const port = (server.address() as AddressInfo).port;
-    try {
+    await withListeningApp(h, async (port) => {
       // A chunked upload (no Content-Length) that passes the limit and then never ends.
-      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/datasets', headers: { 'Content-Type': 'multipart/form-data; boundary=b0', 'X-API-Key': KEY } });
-      const closed = new Promise<void>((resolve) => req.once('close', () => resolve()));
-      req.on('error', () => undefined);
-      const answered = new Promise<{ status: number; body: string }>((resolve) => {
-        req.once('response', (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-          res.on('error', () => resolve({ status: res.statusCode ?? 0, body }));
-        });
-      });
-      req.write(`--b0\r\nContent-Disposition: form-data; name="files"; filename="u.data"\r\n\r\n${'1\t3\t5\t881250949\n'.repeat(10_000)}`);
-      const res = await answered;
+      const upload = openUpload(port, `--b0\r\nContent-Disposition: form-data; name="files"; filename="u.data"\r\n\r\n${'1\t3\t5\t881250949\n'.repeat(10_000)}`);
+      const res = await upload.answered;
       expect(res.status).toBe(413);
       expect(JSON.parse(res.body).error.code).toBe('PAYLOAD_TOO_LARGE');
-      expect(req.writableEnded).toBe(false); // answered before the body ended
+      expect(upload.req.writableEnded).toBe(false); // answered before the body ended
       // The server stops reading after the linger: the socket closes though the client never ended.
-      await closed;
+      await upload.closed;
       await eventually(async () => (await h!.redis.keys(`${h!.prefix}:{u:*`)).length === 0);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
+  });
+
+  it('answers 400 for a bad mode sent before the files, without waiting for them', async () => {
+    h = await startHarness();
+    await withListeningApp(h, async (port) => {
+      const upload = openUpload(port, `--b0\r\nContent-Disposition: form-data; name="mode"\r\n\r\nmerge\r\n--b0\r\nContent-Disposition: form-data; name="files"; filename="u.data"\r\n\r\n1\t3\t5\t881250949\n`);
+      const res = await upload.answered;
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body).error.message).toMatch(/^mode: /);
+      expect(upload.req.writableEnded).toBe(false);
+      await upload.closed;
+      await eventually(async () => (await h!.redis.keys(`${h!.prefix}:{u:*`)).length === 0);
+    });
   });
 
   it('undoes the staging when the client goes away mid-upload', async () => {

@@ -10,6 +10,13 @@ const uploadFields = z.object({
   maxErrors: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
+/** A known form field checked on arrival (`name: reason`), null when fine or not one of ours. */
+function checkField(name: string, value: string): string | null {
+  if (name !== 'mode' && name !== 'maxErrors') return null;
+  const parsed = uploadFields.shape[name].safeParse(value);
+  return parsed.success ? null : `${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`;
+}
+
 /**
  * `POST /datasets`: a multipart upload of MovieLens files (or a release .zip) streamed into
  * Redis, then an ingest job. Answers 202 with the job to follow.
@@ -21,7 +28,7 @@ export function datasetsRouter({ uploads, queues, settings }: AppDeps, guard: Re
     if (!req.is('multipart/form-data')) {
       throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the files as multipart/form-data (fields: files, mode=replace|append, maxErrors).');
     }
-    const received = await receiveUpload(req, uploads, { limitBytes: settings.uploadLimitBytes, tmpDir: settings.tmpDir });
+    const received = await receiveUpload(req, uploads, { limitBytes: settings.uploadLimitBytes, tmpDir: settings.tmpDir, checkField });
     const fields = uploadFields.safeParse(received.fields);
     if (!fields.success || received.files.length === 0) {
       await uploads.delete(received.uploadId);

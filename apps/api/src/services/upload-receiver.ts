@@ -30,6 +30,12 @@ export interface ReceiveOptions {
   limitBytes: number;
   /** Directory for spooling zips. */
   tmpDir: string;
+  /**
+   * Checks a form field as soon as it arrives: a message refuses the upload at once (400), so a
+   * form that sends `mode` before its files is not staged in full before being refused.
+   * Default: fields are only returned, for the caller to check.
+   */
+  checkField?: (name: string, value: string) => string | null;
 }
 
 /**
@@ -162,6 +168,11 @@ export async function receiveUpload(req: Request, sink: UploadSink, options: Rec
     });
     bb.on('field', (name, value) => {
       fields[name] = value;
+      const problem = options.checkField?.(name, value) ?? null;
+      if (problem !== null) {
+        failed = true;
+        reject(new HttpError(400, 'BAD_REQUEST', problem));
+      }
     });
     bb.on('error', (err: unknown) => reject(new HttpError(400, 'BAD_REQUEST', `Malformed multipart body: ${(err as Error).message}`, { cause: err })));
     bb.on('close', resolve);
