@@ -337,10 +337,9 @@ function tableWallMs(results: readonly RebuildShardResult[], table: RebuildShard
  * Parameters of an old model that no longer validate are ignored (defaults apply).
  */
 function buildParams(trigger: RebuildJobData['trigger'], requested: RebuildJobData['params'], served: ModelMeta | null): RebuildParams {
-  // The parsed payload has every default filled in (zod applies defaults inside .partial()), so
-  // the overrides are the keys the request itself carried.
-  const overrides = rebuildParamsSchema.partial().parse(requested ?? {});
-  const given = Object.fromEntries(Object.entries(overrides).filter(([key]) => requested !== undefined && key in requested));
+  // `requested` is the raw (already validated) payload: the parsed one has every default filled
+  // in (zod applies defaults inside .partial()), which would hide what the request carried.
+  const given = requested ?? {};
   if (trigger === 'ingest' && served !== null) {
     const inherited = rebuildParamsSchema.partial().safeParse(served.params);
     if (inherited.success) return rebuildParamsSchema.parse({ ...inherited.data, ...given });

@@ -321,7 +321,7 @@ export class ModelStore {
     const swept: string[] = [];
     for (const [ver, raw] of Object.entries(staged)) {
       if (ver === activeVer) continue;
-      if ((await this.redis.zscore(this.keys.modelVersions(), ver)) !== null) {
+      if (await this.isPublished(ver)) {
         await this.redis.hdel(this.keys.modelStaging(), ver);
         continue;
       }
