@@ -10,6 +10,7 @@ import { adminSession } from './middleware/admin-session';
 import { requireApiKey } from './middleware/auth';
 import { HttpError, errorHandler, notFoundHandler } from './middleware/errors';
 import { withHotPath, type RequestListener } from './middleware/hot-path';
+import { guardListener } from './middleware/request-guard';
 import { createMetrics, type ApiMetrics, type MetricsOptions } from './middleware/metrics';
 import { securityHeaders } from './middleware/security-headers';
 import { analyticsRouter } from './routes/analytics.router';
@@ -31,7 +32,8 @@ export interface CreatedApp {
   app: Express;
   /**
    * What the HTTP server runs: the hot path (repeated model reads replayed from the per-version
-   * answer cache, see `middleware/hot-path.ts`) in front of `app`.
+   * answer cache, see `middleware/hot-path.ts`) in front of `app`, inside the listener guard
+   * (`middleware/request-guard.ts`): nothing a request does can throw out of it.
    */
   handler: RequestListener;
   metrics: ApiMetrics;
@@ -109,10 +111,22 @@ export function createApp(deps: AppDeps, options: MetricsOptions = {}): CreatedA
   app.use(API_PREFIX, api);
   app.use(opsRouter(deps, metrics));
 
-  if (existsSync(settings.webDir)) app.use('/', express.static(settings.webDir, { index: 'index.html', maxAge: '1h' }));
+  if (existsSync(settings.webDir)) {
+    const page = express.static(settings.webDir, { index: 'index.html', maxAge: '1h' });
+    // Source maps carry the page's sources: only on request (development), else the JSON 404.
+    // The check reads the path as the file server will (`%70` is `p`).
+    const isMap = (path: string) => {
+      try {
+        return decodeURIComponent(path).toLowerCase().endsWith('.map');
+      } catch {
+        return true; // not a path the file server can decode either
+      }
+    };
+    app.use('/', (req, res, next) => (settings.serveSourceMaps !== true && isMap(req.path) ? next() : page(req, res, next)));
+  }
   else logger.debug({ webDir: settings.webDir }, 'no built web page; / is not served');
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
-  return { app, handler: withHotPath(deps.readModel, metrics, app), metrics };
+  return { app, handler: guardListener(withHotPath(deps.readModel, metrics, app), logger), metrics };
 }

@@ -34,6 +34,8 @@ export const apiEnvSchema = envSchema.extend({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Built web page served at `/`. Default `src/web/dist` of this app. */
   WEB_DIR: z.string().default(fileURLToPath(new URL('./web/dist', import.meta.url))),
+  /** `true` serves the web page's source maps (development only). Default false: `*.map` answers 404. */
+  WEB_SOURCE_MAPS: z.enum(['true', 'false']).default('false'),
 });
 
 /** Parsed API configuration. */
@@ -49,5 +51,6 @@ export function apiSettings(config: ApiConfig): ApiSettings {
     writeRateWindowMs: config.WRITE_RATE_WINDOW_MS,
     tmpDir: config.UPLOAD_TMP_DIR,
     webDir: config.WEB_DIR,
+    serveSourceMaps: config.WEB_SOURCE_MAPS === 'true',
   };
 }

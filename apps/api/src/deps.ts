@@ -27,6 +27,11 @@ export interface ApiSettings {
   tmpDir: string;
   /** Folder of the built web page, served at `/` when it exists. */
   webDir: string;
+  /**
+   * Serve the page's source maps (`*.map`, which hold the page's TypeScript sources) too.
+   * WEB_SOURCE_MAPS, default false: production never serves them (404).
+   */
+  serveSourceMaps?: boolean;
 }
 
 /** Everything `createApp` wires together; main.ts builds it, tests build it on the test Redis. */

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { digest, presentedKey } from './auth';
 import { HttpError } from './errors';
 
@@ -19,11 +19,23 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
-/** The request's URL without its `key` query parameter (where the browser is sent after signing in). */
-function withoutKey(req: Request): string {
-  const url = new URL(req.originalUrl, 'http://localhost');
+/**
+ * Where the browser is sent after signing in: the request's URL without its `key` parameter,
+ * as a path on this origin under `mountPath`. The path is normalized first (`%2e%2e`, `//`,
+ * `\`), and whatever does not stay under `mountPath` goes to `mountPath` itself, so the
+ * Location can never name another host (`//evil.example/x`) or another part of the site.
+ */
+export function signedInLocation(originalUrl: string, mountPath: string): string {
+  let url: URL;
+  try {
+    url = new URL(originalUrl.replaceAll('\\', '/'), 'http://localhost');
+  } catch {
+    return mountPath;
+  }
   url.searchParams.delete('key');
-  return `${url.pathname}${url.search}`;
+  const path = url.pathname.replace(/\/{2,}/g, '/');
+  const inside = path === mountPath || path.startsWith(`${mountPath}/`);
+  return `${inside ? path : mountPath}${url.search}`;
 }
 
 /**
@@ -52,7 +64,7 @@ export function adminSession(apiKey: string | undefined, mountPath: string): Req
       const secure = req.secure ? '; Secure' : '';
       res.setHeader('Set-Cookie', `${ADMIN_COOKIE}=${token}; Path=${mountPath}; Max-Age=${SESSION_SECONDS}; HttpOnly; SameSite=Strict${secure}`);
       res.setHeader('Cache-Control', 'no-store');
-      res.redirect(303, withoutKey(req));
+      res.redirect(303, signedInLocation(req.originalUrl, mountPath));
       return;
     }
     const cookie = cookieValue(req.headers.cookie, ADMIN_COOKIE);

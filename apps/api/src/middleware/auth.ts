@@ -36,3 +36,19 @@ export function requireApiKey(apiKey: string | undefined): RequestHandler {
     next();
   };
 }
+
+/**
+ * For reads that show more to the key holder (job details): true when the request presents the
+ * valid key, false when it presents none (an anonymous caller). A wrong key is still refused
+ * (403), so guessing cannot pass for anonymity; with no key configured nobody is the holder.
+ * @param apiKey - the configured key, or undefined when API_KEY is unset
+ */
+export function keyHolderCheck(apiKey: string | undefined): (header: (name: string) => string | undefined) => boolean {
+  const expected = apiKey === undefined || apiKey === '' ? undefined : digest(apiKey);
+  return (header) => {
+    const key = presentedKey(header);
+    if (key === undefined) return false;
+    if (expected === undefined || !timingSafeEqual(digest(key), expected)) throw new HttpError(403, 'FORBIDDEN', 'The API key is not valid.');
+    return true;
+  };
+}

@@ -3,6 +3,26 @@ import type { Request, Response } from 'express';
 import { Lru } from '../services/lru';
 import { cachedBytes, type ModelSnapshot } from '../services/model-snapshot';
 
+/**
+ * Characters allowed inside a quoted entity-tag that are also plain ASCII (RFC 9110 etagc without
+ * obs-text): printable, no space, no double quote. Header values must never carry user text
+ * outside this set (Node refuses control characters and anything above U+00FF in headers).
+ */
+const ETAG_SAFE = /^[\x21\x23-\x7e]{1,200}$/;
+
+/**
+ * The quoted ETag of `resource` in model `version`: `"<version>:<resource>"` when both are short
+ * printable ASCII (readable in logs), else `"<version>:#<sha256 of resource, base64url>"`. Resource
+ * keys may hold user text (a search query with `’`, an emoji, `%00`), so they are never put in a
+ * header as they are. Resource keys start with a letter, so the `#` form never equals a plain one.
+ */
+export function etagOf(version: string, resource: string): string {
+  const plain = `${version}:${resource}`;
+  if (ETAG_SAFE.test(plain)) return `"${plain}"`;
+  const safeVersion = ETAG_SAFE.test(version) ? version : createHash('sha256').update(version).digest('base64url').slice(0, 16);
+  return `"${safeVersion}:#${createHash('sha256').update(resource).digest('base64url').slice(0, 22)}"`;
+}
+
 /** True when an If-None-Match header lists `etag` (or `*`); weak validators match too. */
 export function etagMatches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
@@ -22,7 +42,7 @@ export interface HotAnswer {
   body: Buffer;
   /** Model version of the answer (`X-Model-Version`). */
   version: string;
-  /** Quoted ETag, `"<version>:<resource>"`. */
+  /** Quoted ETag from {@link etagOf}: header-safe whatever the resource key holds. */
   etag: string;
   /** Route pattern for the latency histogram, e.g. `/api/v1/movies/:id/similar`. */
   route: string;
@@ -79,7 +99,7 @@ export function hotCacheSize(snap: ModelSnapshot): { entries: number; bytes: num
  * @param build - computes the answer body (a plain object) on a cache miss
  */
 export async function sendModelAnswer(req: Request, res: Response, snap: ModelSnapshot, resource: string, build: () => Promise<unknown>): Promise<void> {
-  const etag = `"${snap.version}:${resource}"`;
+  const etag = etagOf(snap.version, resource);
   // The answer is built (or found) before If-None-Match is looked at: an unknown resource is a
   // 404 and a missing optional model a 503 even to `If-None-Match: *`, never a 304.
   let body = snap.answers.get(resource);
@@ -100,7 +120,7 @@ export async function sendModelAnswer(req: Request, res: Response, snap: ModelSn
  * @param resource - stable key of the answer within a version; hashed into the ETag, so it may be long
  */
 export function sendUncachedModelAnswer(req: Request, res: Response, snap: ModelSnapshot, resource: string, answer: unknown): void {
-  const etag = `"${snap.version}:${createHash('sha256').update(resource).digest('base64url').slice(0, 22)}"`;
+  const etag = etagOf(snap.version, `#${createHash('sha256').update(resource).digest('base64url').slice(0, 22)}`);
   sendValidated(req, res, snap.version, etag, Buffer.from(JSON.stringify(answer)));
 }
 

@@ -10,9 +10,9 @@ const uploadFields = z.object({
   maxErrors: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-/** A known form field checked on arrival (`name: reason`), null when fine or not one of ours. */
+/** A form field checked on arrival (`name: reason`), null when fine. An unknown name is refused: a misspelt `maxerrors` must not be dropped. */
 function checkField(name: string, value: string): string | null {
-  if (name !== 'mode' && name !== 'maxErrors') return null;
+  if (name !== 'mode' && name !== 'maxErrors') return `${JSON.stringify(name.slice(0, 40))}: unknown form field; the fields are mode (replace|append) and maxErrors, the files go in file parts.`;
   const parsed = uploadFields.shape[name].safeParse(value);
   return parsed.success ? null : `${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`;
 }

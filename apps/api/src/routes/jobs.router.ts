@@ -2,6 +2,7 @@ import type { Job, Queue } from 'bullmq';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
+import { keyHolderCheck } from '../middleware/auth';
 import { notFound, unavailable } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
 
@@ -13,8 +14,12 @@ const listQuery = z.object({
   queue: z.enum(['ingest', 'rebuild', 'rebuild-shard']).optional(),
 });
 
-/** A job as the API shows it: queue-qualified id, state, progress, result or failure. */
-async function describeJob(queueName: string, queue: Queue, job: Job) {
+/**
+ * A job as the API shows it: queue-qualified id, state, progress, result or failure. The payload,
+ * the result and the failure reason name uploaded files, their hashes and quote their lines, so
+ * only the key holder sees them (`detailed`); anyone else gets `null` there and `redacted: true`.
+ */
+async function describeJob(queueName: string, queue: Queue, job: Job, detailed: boolean) {
   const state = await job.getState();
   // The job was read before its state: one that finished in between lacks its result or
   // failure reason (a client would see `failed` with no reason), so read it again.
@@ -25,9 +30,10 @@ async function describeJob(queueName: string, queue: Queue, job: Job) {
     name: job.name,
     state,
     progress: job.progress,
-    data: job.data as unknown,
-    result: (job.returnvalue ?? null) as unknown,
-    failedReason: job.failedReason ?? null,
+    data: detailed ? (job.data as unknown) : null,
+    result: detailed ? ((job.returnvalue ?? null) as unknown) : null,
+    failedReason: detailed ? (job.failedReason ?? null) : state === 'failed' ? 'The job failed; the reason is shown with the API key.' : null,
+    redacted: !detailed,
     attemptsMade: job.attemptsMade,
     createdAt: new Date(job.timestamp).toISOString(),
     processedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,
@@ -35,23 +41,26 @@ async function describeJob(queueName: string, queue: Queue, job: Job) {
   };
 }
 
-/** `/jobs`: the state of ingest and rebuild jobs. */
-export function jobsRouter({ queues, readModel }: AppDeps): Router {
+/** `/jobs`: the state of ingest and rebuild jobs (details with the API key, see describeJob). */
+export function jobsRouter({ queues, readModel, settings }: AppDeps): Router {
   const router = Router();
+  const isKeyHolder = keyHolderCheck(settings.apiKey);
   const byName: Record<string, Queue> = { ingest: queues.ingest, rebuild: queues.rebuild, 'rebuild-shard': queues.rebuildShard };
 
   router.get('/jobs/:id', async (req, res) => {
     const { id } = parseInput(jobParams, req, 'params');
+    const detailed = isKeyHolder((name) => req.get(name));
     if (!readModel.redisReady()) throw unavailable();
     const colon = id.indexOf(':');
     const queueName = id.slice(0, colon);
     const job = await byName[queueName].getJob(id.slice(colon + 1));
     if (job === undefined || job === null) throw notFound(`Job ${id} does not exist (or was removed after completion).`);
-    res.json(await describeJob(queueName, byName[queueName], job));
+    res.json(await describeJob(queueName, byName[queueName], job, detailed));
   });
 
   router.get('/jobs', async (req, res) => {
     const { limit, queue } = parseInput(listQuery, req, 'query');
+    const detailed = isKeyHolder((name) => req.get(name));
     if (!readModel.redisReady()) throw unavailable();
     const names = queue === undefined ? ['ingest', 'rebuild'] : [queue];
     const all: { queueName: string; job: Job }[] = [];
@@ -60,7 +69,7 @@ export function jobsRouter({ queues, readModel }: AppDeps): Router {
       for (const job of jobs) if (job) all.push({ queueName: name, job });
     }
     all.sort((a, b) => b.job.timestamp - a.job.timestamp);
-    res.json({ jobs: await Promise.all(all.slice(0, limit).map(({ queueName, job }) => describeJob(queueName, byName[queueName], job))) });
+    res.json({ jobs: await Promise.all(all.slice(0, limit).map(({ queueName, job }) => describeJob(queueName, byName[queueName], job, detailed))) });
   });
 
   return router;

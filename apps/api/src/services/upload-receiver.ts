@@ -67,6 +67,23 @@ function lingerThenClose(req: Request): void {
 /** Most files per upload (busboy's `files` limit). */
 export const MAX_UPLOAD_FILES = 20;
 
+/** Most form fields per upload; the form has two (`mode`, `maxErrors`). More refuse the upload (413). */
+export const MAX_UPLOAD_FIELDS = 20;
+
+/** Most parts (files and fields) per upload. More refuse the upload (413). */
+export const MAX_UPLOAD_PARTS = 40;
+
+/** Longest form field value, bytes. A longer one refuses the upload (413), never cut. */
+export const MAX_FIELD_BYTES = 1024;
+
+/** Longest form field name, bytes. A longer one refuses the upload (400). */
+export const MAX_FIELD_NAME_BYTES = 100;
+
+/** 413 naming a multipart limit that was hit: an upload past a limit is refused whole, never cut. */
+function overLimit(what: string): HttpError {
+  return new HttpError(413, 'PAYLOAD_TOO_LARGE', `${what}; the upload was refused, nothing was staged.`);
+}
+
 /**
  * Streams a multipart upload into Redis: plain files go straight to `sink.stageFile`
  * (never buffered whole), a `.zip` is spooled to a uniquely named temp file (zip needs
@@ -81,13 +98,17 @@ export async function receiveUpload(req: Request, sink: UploadSink, options: Rec
   if (Number.isFinite(declared) && declared > options.limitBytes + 64 * 1024) throw tooLarge(options.limitBytes);
   let bb: busboy.Busboy;
   try {
-    bb = busboy({ headers: req.headers, limits: { files: MAX_UPLOAD_FILES, fields: 20, fieldSize: 1024, parts: 40 } });
+    bb = busboy({
+      headers: req.headers,
+      limits: { files: MAX_UPLOAD_FILES, fields: MAX_UPLOAD_FIELDS, fieldSize: MAX_FIELD_BYTES, fieldNameSize: MAX_FIELD_NAME_BYTES, parts: MAX_UPLOAD_PARTS },
+    });
   } catch (err) {
     throw new HttpError(400, 'BAD_REQUEST', 'Expected a multipart/form-data body with MovieLens files (or a release .zip).', { cause: err });
   }
   const uploadId = await sink.create();
   const budget = new UploadBudget(options.limitBytes);
-  const fields: Record<string, string> = {};
+  // No prototype: a field named `__proto__` or `constructor` is just a name.
+  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
   const files: string[] = [];
   const skipped: string[] = [];
   const work: Promise<void>[] = [];
@@ -148,12 +169,26 @@ export async function receiveUpload(req: Request, sink: UploadSink, options: Rec
       for (const stream of open) stream.destroy(err);
       reject(err);
     });
-    bb.on('filesLimit', () => reject(new HttpError(400, 'BAD_REQUEST', `files: at most ${MAX_UPLOAD_FILES} files per upload.`)));
+    // Busboy stops delivering parts past a limit and says so only by these events: each one
+    // refuses the whole upload, so no field or file is ever dropped silently.
+    const refuse = (err: HttpError) => {
+      failed = true;
+      reject(err);
+    };
+    bb.on('filesLimit', () => refuse(new HttpError(400, 'BAD_REQUEST', `files: at most ${MAX_UPLOAD_FILES} files per upload.`)));
+    bb.on('fieldsLimit', () => refuse(overLimit(`fields: at most ${MAX_UPLOAD_FIELDS} form fields per upload`)));
+    bb.on('partsLimit', () => refuse(overLimit(`parts: at most ${MAX_UPLOAD_PARTS} parts (files and fields) per upload`)));
     bb.on('file', (_field, stream, info) => {
       open.add(stream);
       stream.once('close', () => open.delete(stream));
       const name = (info.filename ?? '').split(/[\\/]/).pop() ?? '';
-      if (name === '' || failed) {
+      if (failed) {
+        stream.resume();
+        return;
+      }
+      if (name === '') {
+        // An empty file input sends a nameless, empty part: harmless. One with bytes would be lost.
+        stream.once('data', () => refuse(new HttpError(400, 'BAD_REQUEST', 'files: a file part has no file name; send each file with its name (filename="ratings.dat").')));
         stream.resume();
         return;
       }
@@ -166,13 +201,15 @@ export async function receiveUpload(req: Request, sink: UploadSink, options: Rec
       job.catch(() => undefined);
       work.push(job);
     });
-    bb.on('field', (name, value) => {
+    bb.on('field', (name, value, info) => {
+      if (failed) return;
+      const shown = JSON.stringify(name.slice(0, 40));
+      if (info.nameTruncated) return refuse(new HttpError(400, 'BAD_REQUEST', `fields: a field name is longer than ${MAX_FIELD_NAME_BYTES} bytes.`));
+      if (info.valueTruncated) return refuse(overLimit(`${shown}: form field values are at most ${MAX_FIELD_BYTES} bytes`));
+      if (Object.hasOwn(fields, name)) return refuse(new HttpError(400, 'BAD_REQUEST', `${shown}: the field is sent twice; send each field once.`));
       fields[name] = value;
       const problem = options.checkField?.(name, value) ?? null;
-      if (problem !== null) {
-        failed = true;
-        reject(new HttpError(400, 'BAD_REQUEST', problem));
-      }
+      if (problem !== null) refuse(new HttpError(400, 'BAD_REQUEST', problem));
     });
     bb.on('error', (err: unknown) => reject(new HttpError(400, 'BAD_REQUEST', `Malformed multipart body: ${(err as Error).message}`, { cause: err })));
     bb.on('close', resolve);
