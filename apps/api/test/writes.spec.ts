@@ -4,9 +4,8 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UploadStore } from '@movielens/store';
-import { testRedisUrl } from '@movielens/test-support';
+import { buildZip, testRedisUrl } from '@movielens/test-support';
 import { buildModel, eventually, seedDataset, startHarness, syntheticDataset, type Harness } from './fixtures';
-import { storedZip } from './zip';
 
 const KEY = 'test-key-0123456789';
 const uData = Buffer.from('1\t3\t5\t881250949\n2\t6\t3\t891717742\n');
@@ -127,7 +126,7 @@ describe('POST /datasets', () => {
 
   it('stages only the release files of a zip, entry by entry', async () => {
     h = await startHarness();
-    const zip = storedZip([
+    const zip = buildZip([
       { name: 'ml-100k/README', data: Buffer.from('readme') },
       { name: 'ml-100k/u.data', data: uData },
       { name: 'ml-100k/u1.base', data: uData },

@@ -15,3 +15,8 @@ export type { StagingRecord } from './dataset.writer';
 export type { DatasetMeta, DatasetVersionInfo, IngestFileReport, IngestReport } from './dataset.meta';
 export { UploadStore } from './upload.store';
 export type { UploadedFile, UploadManifest, UploadStoreOptions } from './upload.store';
+export { isReleaseFile, isZipName, RELEASE_FILES, StagedNames } from './release-zip/release-files';
+export { MAX_ZIP_ENTRIES, readReleaseZip } from './release-zip/release-zip.reader';
+export type { StageZipEntry, ZipEntryToStage, ZipStaging } from './release-zip/release-zip.reader';
+export { ZipError } from './release-zip/zip-error';
+export type { ZipProblem } from './release-zip/zip-error';

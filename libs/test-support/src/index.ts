@@ -3,3 +3,5 @@ export { acquireTestRedis, freePort, hasRedisServerBinary, startRedisServer } fr
 export type { StartRedisOptions, TestRedis } from './redis-server';
 export { deleteKeysMatching, testPrefix, testRedisClient, testRedisUrl } from './isolation';
 export { sharedDataDir, skipReason } from './shared-data';
+export { buildZip } from './zip';
+export type { TestZipEntry, TestZipOptions } from './zip';

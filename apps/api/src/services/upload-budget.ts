@@ -1,4 +1,5 @@
 import { Transform } from 'node:stream';
+import { StagedNames } from '@movielens/store';
 import { HttpError } from '../middleware/errors';
 
 /** `limitBytes` in MiB for messages (three decimals below 1 MiB, so a test limit stays readable). */
@@ -32,23 +33,23 @@ export class UploadBudget {
   received = 0;
   /** Bytes staged so far (files as sent; zip entries unpacked). */
   staged = 0;
-  private readonly claimed = new Map<string, string>();
+  private readonly names = new StagedNames();
 
   /** @param limitBytes - cap of each running total, bytes (UPLOAD_LIMIT_BYTES) */
   constructor(readonly limitBytes: number) {}
 
   /**
-   * Claims the staged name `name` (compared case-insensitively) for the file at `source`.
+   * Claims the staged name `name` (compared case-insensitively) for the file at `source`
+   * ({@link StagedNames}, which the CLI uses too, so both refuse with the same message).
    * @param source - where the file comes from, as the client knows it: `u.data` or `ml-100k.zip:ml-100k/u.data`
    * @throws HttpError 400 naming both sources when another file already claimed the name
    */
   claim(name: string, source: string): void {
-    const key = name.toLowerCase();
-    const first = this.claimed.get(key);
-    if (first !== undefined) {
-      throw new HttpError(400, 'BAD_REQUEST', `files: both ${first} and ${source} would be staged as ${name}; upload one file of each kind.`);
+    try {
+      this.names.claim(name, source);
+    } catch (err) {
+      throw new HttpError(400, 'BAD_REQUEST', (err as Error).message, { cause: err });
     }
-    this.claimed.set(key, source);
   }
 
   /**
