@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { deleteKeysMatching, sharedDataDir, skipReason, testPrefix, testRedisUrl } from '@movielens/test-support';
+import { generateDataset } from '@movielens/core';
+import { buildZip, deleteKeysMatching, sharedDataDir, skipReason, testPrefix, testRedisUrl, type TestZipEntry } from '@movielens/test-support';
 // Brings the `redisUrl` ProvidedContext type that test-support's inject() relies on.
 import type {} from '@movielens/test-support/global-setup';
 import { runCli } from './cli-runner.fixtures';
@@ -67,5 +68,57 @@ describe('movielens ingest (child process)', () => {
     const out = cli('ingest', join(dir, 'ratings.dat'), '--no-wait', '--json');
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({ queued: true, jobId: expect.any(String) });
+  });
+});
+
+/** Writes a zip of `entries` into the test folder and returns its path. */
+function writeZip(name: string, entries: TestZipEntry[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, buildZip(entries, { deflate: true }));
+  return path;
+}
+
+describe('movielens ingest <release zip> (child process)', () => {
+  it('ingests the release files of a zip, skips the rest, and reports the counts of the generated data', () => {
+    // A small dataset in the ML-100K layout (u.data, u.item, u.user), zipped like the real release.
+    const data = generateDataset({ shape: 'ml-100k', seed: 7, ratings: 3000, users: 60, movies: 150 });
+    const files = data.files.map((f) => ({ name: `ml-100k/${f.name}`, data: Buffer.concat([...f.chunks()]) }));
+    const zip = writeZip('synthetic-100k.zip', [{ name: 'ml-100k/README', data: Buffer.from('readme') }, ...files, { name: 'ml-100k/u1.base', data: files[0].data }]);
+    const out = cli('ingest', zip, '--json');
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    const result = JSON.parse(out.stdout);
+    expect(result).toMatchObject({ files: ['u.data', 'u.item', 'u.user'], skipped: ['ml-100k/README', 'ml-100k/u1.base'], unchanged: false });
+    expect(result.counts).toEqual({ ratings: data.plan.ratings, users: data.users.length, movies: data.movies.length });
+  });
+
+  it.skipIf(!ml100k)('ingests ml-100k.zip built from the real release folder: 100,000 ratings, 943 users, 1,682 movies', () => {
+    const entries = readdirSync(ml100k!).map((name) => ({ name: `ml-100k/${name}`, data: readFileSync(join(ml100k!, name)) }));
+    const out = cli('ingest', writeZip('ml-100k.zip', entries), '--json');
+    expect(out.code).toBe(0);
+    const result = JSON.parse(out.stdout);
+    expect(result.files).toEqual(['u.data', 'u.item', 'u.user']);
+    expect(result.skipped).toHaveLength(entries.length - 3); // README, u.genre, u1.base ... ub.test
+    expect(result.counts).toEqual({ ratings: 100_000, users: 943, movies: 1682 });
+  });
+  if (!ml100k) it('SKIPPED real-data CLI zip ingest', () => console.warn(skipReason('ml-100k')));
+
+  it('refuses a zip with an encrypted entry in one line naming zip, entry and reason, as the API does, and leaves no upload behind', async () => {
+    const zipPrefix = testPrefix('cli-zip');
+    const zip = writeZip('ml.zip', [{ name: 'ml-100k/u.data', data: Buffer.from('1\t1\t5\t881250949\n'), flags: 0x1 }]);
+    const human = runCli(['ingest', zip], { redisUrl: testRedisUrl(), keyPrefix: zipPrefix });
+    expect(human.code).toBe(1);
+    expect(human.stderr).toBe('movielens ingest: ml.zip:ml-100k/u.data: the entry is encrypted; upload an unencrypted zip\n');
+    const json = runCli(['ingest', zip, '--json'], { redisUrl: testRedisUrl(), keyPrefix: zipPrefix });
+    expect(JSON.parse(json.stdout).error).toMatchObject({ code: 'BAD_INPUT', message: 'ml.zip:ml-100k/u.data: the entry is encrypted; upload an unencrypted zip' });
+    expect(await redis.keys(`${zipPrefix}:{u:*`)).toEqual([]);
+    await deleteKeysMatching(redis, zipPrefix);
+  });
+
+  it('refuses a file and a zip entry that would both be staged as ratings.dat, naming both', () => {
+    const zip = writeZip('again.zip', [{ name: 'ml/ratings.dat', data: Buffer.from('1::1::5::978300760\n') }]);
+    const out = cli('ingest', join(dir, 'ratings.dat'), zip);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain('files: both ratings.dat and again.zip:ml/ratings.dat would be staged as ratings.dat');
   });
 });

@@ -1,18 +1,20 @@
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Queue } from 'bullmq';
 import { InputError, MovieLensError } from '@movielens/core';
 import { createIngestProcessor } from '@movielens/ingest';
 import { createQueue, createQueueEvents, enqueueIngest, hasActiveWorkers, QueueName, runInProcess, type IngestJobData, type IngestJobResult } from '@movielens/jobs';
-import { DatasetStore, UploadStore } from '@movielens/store';
+import { DatasetStore, isReleaseFile, RELEASE_FILES, UploadStore } from '@movielens/store';
 import type { Command, CommandContext } from '../command';
 import { createProgress, followJobProgress } from '../progress';
 import { connectRedis } from '../redis-connection';
+import { stageUpload } from './ingest-upload';
 
-/** File names taken from a folder (the dataset files of each release; splits like u1.base are left out). */
-const DATASET_FILES = ['ratings.dat', 'movies.dat', 'users.dat', 'u.data', 'u.item', 'u.user', 'ratings.csv', 'movies.csv'];
-
-/** The files named on the command line: folders contribute their MovieLens dataset files. */
+/**
+ * The files named on the command line: folders contribute their MovieLens dataset files (the
+ * release files a zip contributes too; splits like u1.base are left out), files and zips are
+ * taken as named.
+ */
 export function collectFiles(paths: string[]): string[] {
   if (paths.length === 0) throw new InputError('name a folder or files to ingest, e.g. `movielens ingest ./ml-100k`');
   const files: string[] = [];
@@ -27,19 +29,11 @@ export function collectFiles(paths: string[]): string[] {
       files.push(path);
       continue;
     }
-    const found = readdirSync(path).filter((name) => DATASET_FILES.includes(name.toLowerCase()));
-    if (found.length === 0) throw new InputError(`${path}: no MovieLens files in this folder (looked for ${DATASET_FILES.join(', ')})`);
+    const found = readdirSync(path).filter(isReleaseFile);
+    if (found.length === 0) throw new InputError(`${path}: no MovieLens files in this folder (looked for ${RELEASE_FILES.join(', ')})`);
     files.push(...found.sort().map((name) => join(path, name)));
   }
   return files;
-}
-
-/** Passes chunks through, reporting each one's size (a 'data' listener would drain the stream instead). */
-async function* counted(source: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
-  for await (const chunk of source) {
-    onBytes(chunk.length);
-    yield chunk;
-  }
 }
 
 /** Parses `--max-errors`. */
@@ -53,6 +47,10 @@ function maxErrorsOf(value: unknown): number {
 export interface IngestCommandResult {
   jobId: string;
   datasetVersion: string;
+  /** Staged file names (zip entries by base name), as `POST /datasets` answers them. */
+  files: string[];
+  /** Zip entries left out (not a ratings/movies/users file). */
+  skipped: string[];
   unchanged: boolean;
   /** Counts of the resulting (current) dataset. */
   counts: { ratings: number; users: number; movies: number };
@@ -74,20 +72,16 @@ async function run(ctx: CommandContext): Promise<unknown> {
     // Stream every file into Redis: a worker on any machine reads it from there.
     const uploads = new UploadStore(conn.redis, conn.keys);
     const uploadId = await uploads.create();
-    const total = files.reduce((sum, f) => sum + statSync(f).size, 0);
     const upload = createProgress(ctx, 'upload');
-    let sent = 0;
-    for (const file of files) {
-      await uploads.stageFile(uploadId, basename(file), counted(createReadStream(file, { highWaterMark: 1 << 20 }), (n) => upload.update((sent += n), total, basename(file))));
-    }
-    upload.stop();
-    ctx.print(`uploaded ${files.length} file(s), ${(total / 1e6).toFixed(1)} MB: ${files.map((f) => basename(f)).join(', ')}`);
+    const staged = await stageUpload(uploads, uploadId, files, upload).finally(() => upload.stop());
+    ctx.print(`uploaded ${staged.files.length} file(s), ${(staged.bytes / 1e6).toFixed(1)} MB: ${staged.files.join(', ')}`);
+    if (staged.skipped.length > 0) ctx.print(`  skipped ${staged.skipped.length} other zip entries (not a ratings/movies/users file): ${staged.skipped.slice(0, 5).join(', ')}${staged.skipped.length > 5 ? ', ...' : ''}`);
 
     await events.waitUntilReady();
     const job = await enqueueIngest(queue, { uploadId, mode, maxErrors });
     if (ctx.args.values['no-wait'] === true) {
       ctx.print(`queued ingest job ${job.id} (upload ${uploadId}); follow it with \`movielens status\``);
-      return { jobId: job.id, uploadId, queued: true };
+      return { jobId: job.id, uploadId, files: staged.files, skipped: staged.skipped, queued: true };
     }
     const parse = createProgress(ctx, 'ingest');
     const unfollow = followJobProgress(events, job.id!, parse);
@@ -106,7 +100,7 @@ async function run(ctx: CommandContext): Promise<unknown> {
     const meta = await new DatasetStore(conn.redis, conn.keys).meta(report.datasetVersion);
     const counts = meta ? { ratings: meta.counts.ratings, users: meta.counts.users, movies: meta.counts.movies } : { ratings: 0, users: 0, movies: 0 };
     printSummary(ctx, report, counts);
-    return { jobId: job.id!, datasetVersion: report.datasetVersion, unchanged: report.unchanged, counts, report, ranBy: remote ? 'worker' : 'cli' } satisfies IngestCommandResult;
+    return { jobId: job.id!, datasetVersion: report.datasetVersion, files: staged.files, skipped: staged.skipped, unchanged: report.unchanged, counts, report, ranBy: remote ? 'worker' : 'cli' } satisfies IngestCommandResult;
   } finally {
     await Promise.all([events.close(), queue.close(), rebuildQueue.close()]);
     await conn.close();
@@ -140,12 +134,14 @@ function printSummary(ctx: CommandContext, report: IngestJobResult, counts: Inge
 /** `movielens ingest`: upload MovieLens files into Redis and turn them into a new dataset version. */
 export const ingestCommand: Command = {
   name: 'ingest',
-  summary: 'Upload MovieLens files (ML-100K, ML-1M, CSV) into Redis as a new dataset version',
+  summary: 'Upload MovieLens files or a release zip (ML-100K, ML-1M, CSV) into Redis as a new dataset version',
   usage: [
-    'Usage: movielens ingest <folder | files...> [--mode replace|append] [--max-errors N] [--no-wait]',
+    'Usage: movielens ingest <folder | files... | release.zip> [--mode replace|append] [--max-errors N] [--no-wait]',
     '',
     'Streams the files into Redis and runs an ingest job: on a worker if one is listening,',
-    'otherwise in this process. A folder contributes its dataset files (ratings, movies, users).',
+    'otherwise in this process. A folder contributes its dataset files (ratings, movies, users);',
+    'a release zip (ml-100k.zip, ml-1m.zip...) contributes the same files, read as the API reads',
+    'an uploaded zip: other entries are skipped, an encrypted or damaged zip is refused.',
     '',
     '  --mode replace   the files are a full dump (default; needs a ratings file)',
     '  --mode append    merge new ratings/movies/users into the current dataset (re-ratings overwrite)',
