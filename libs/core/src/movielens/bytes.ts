@@ -58,12 +58,3 @@ export function bytesEqual(buf: Uint8Array, start: number, end: number, text: st
   for (let i = 0; i < text.length; i++) if (buf[start + i] !== text.charCodeAt(i)) return false;
   return true;
 }
-
-/** True when [start, end) holds control characters other than tab, CR (and LF when `lf`): not text. */
-export function hasControlBytes(buf: Uint8Array, start: number, end: number, lf = false): boolean {
-  for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c < 32 && c !== 9 && c !== 13 && !(lf && c === 10)) return true;
-  }
-  return false;
-}

@@ -1,7 +1,8 @@
 /**
- * Code tables of the MovieLens releases: ML-1M age and occupation codes, ML-100K genres and
- * occupations, and the rating scale of each release. Sources: the READMEs of ml-1m and
- * ml-100k (GroupLens), copied in ../shared/data.
+ * Code tables of the MovieLens releases: ML-1M age and occupation codes, ML-100K occupations,
+ * the genre names of each format, and the rating scale of each release. Sources: the READMEs of
+ * ml-1m and ml-100k (GroupLens, copied in ../shared/data) and, for the genres of ML-10M and the
+ * CSV releases, their READMEs and data files (cited at each list).
  */
 import type { Release } from './types';
 
@@ -107,8 +108,35 @@ export const GENRES_ML100K: readonly string[] = [
   'Western',
 ];
 
-/** The 18 ML-1M genres (ml-1m README); CSV releases add e.g. `IMAX` and `(no genres listed)`. */
+/** The 18 ML-1M genres (ml-1m README, "MOVIES FILE DESCRIPTION"; movies.dat uses exactly these). */
 export const GENRES_ML1M: readonly string[] = GENRES_ML100K.slice(1);
+
+/**
+ * The pseudo-genre of a movie without genres, alone in the genre field: ML-10M movies.dat and
+ * the CSV releases (ml-20m, ml-25m, ml-latest READMEs). ML-1M has no such movie.
+ */
+export const NO_GENRES = '(no genres listed)';
+
+/**
+ * Genres of the `::` movies.dat format, shared by ML-1M and ML-10M (both detected as `ml-1m`):
+ * the 18 ML-1M genres, `IMAX` (added by the ML-10M README), and `Children`, the spelling
+ * ML-10M's data uses for the README's `Children's` (its line 1 is
+ * `1::Toy Story (1995)::Adventure|Animation|Children|Comedy|Fantasy`). NO_GENRES alone = none.
+ */
+export const GENRES_DAT: readonly string[] = [...GENRES_ML1M, 'Children', 'IMAX'];
+
+/**
+ * Genres of the CSV releases' movies.csv (ml-20m, ml-25m, ml-latest): their READMEs list the 18
+ * ML-1M names, but the data writes `Children` (no apostrophe) and also has `IMAX`. Both
+ * `Children` spellings are accepted (the README's, which our synthetic generator writes, and
+ * the data's), which makes the list the same as GENRES_DAT. NO_GENRES alone = none.
+ */
+export const GENRES_CSV: readonly string[] = GENRES_DAT;
+
+/** The genre names a release's movies file may use (u.item: the u.genre list of its flag columns). */
+export function genresOf(release: Release): readonly string[] {
+  return release === 'ml-1m' ? GENRES_DAT : release === 'ml-100k' ? GENRES_ML100K : GENRES_CSV;
+}
 
 /** Allowed star values of a release: min..max in steps of `step`. */
 export interface RatingScale {

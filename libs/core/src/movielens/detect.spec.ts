@@ -25,7 +25,8 @@ describe('detectFile', () => {
 
   it('rejects a file it cannot recognize, naming it', () => {
     expect(() => detectFile('unknown.txt', bytesOf('hello world\n'))).toThrow('unknown.txt: not a MovieLens ratings, movies or users file');
-    expect(() => detectFile('blob.bin', Uint8Array.from([0x50, 0x4b, 3, 4, 0, 0]))).toThrow('blob.bin: binary data, not a MovieLens text file');
+    expect(() => detectFile('blob.bin', Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0, 0]))).toThrow('blob.bin: binary data, not a MovieLens text file');
+    expect(() => detectFile('blob.zip', Uint8Array.from([0x50, 0x4b, 3, 4, 0, 0]))).toThrow('blob.zip: a zip archive, not a MovieLens text file (decompress it first)');
   });
 
   it('rejects a name and content that disagree', () => {

@@ -5,6 +5,7 @@
  */
 import { InputError } from '../errors';
 import { releaseName } from './codes';
+import { BINARY_REASON, compressedReason } from './line-splitter';
 import type { FileKind, Release } from './types';
 
 /** A recognized input file. */
@@ -36,11 +37,15 @@ function guessFromName(name: string): Guess | null {
   return null;
 }
 
-/** Decodes the first complete line of `head` (BOM and CR removed) as Latin-1. */
+/**
+ * Decodes the first complete line of `head` (BOM and CR removed) as Latin-1. Without any LF, a
+ * CR ends it (CR-only line endings, which the parser then reports as such).
+ */
 function firstLine(head: Uint8Array): string {
   let start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (start < head.length && (head[start] === 10 || head[start] === 13)) start++;
   let end = head.indexOf(10, start);
+  if (end < 0) end = head.indexOf(13, start);
   if (end < 0) end = head.length;
   let s = '';
   for (let i = start; i < end; i++) s += String.fromCharCode(head[i]);
@@ -95,7 +100,7 @@ export function detectFile(fileName: string, head: Uint8Array): DetectedFile {
   }
   const guess = byName ?? byContent;
   if (guess === null) {
-    const reason = textual ? 'not a MovieLens ratings, movies or users file' : 'binary data, not a MovieLens text file';
+    const reason = compressedReason(head) ?? (textual ? 'not a MovieLens ratings, movies or users file' : BINARY_REASON);
     throw new InputError(`${name}: ${reason}`, [{ file: name, line: 0, reason }]);
   }
   return { ...guess, fileName: name };

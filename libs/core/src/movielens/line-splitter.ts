@@ -3,7 +3,8 @@
  * are handed to a callback as (buffer, start, end) byte ranges without building strings, so
  * ratings can be parsed straight from the bytes. A line cut by a chunk boundary is copied into
  * a carry buffer that never grows beyond `maxLineBytes`: longer lines are reported and skipped,
- * so a 10 MB single line costs 64 KiB of memory.
+ * so a 10 MB single line costs 64 KiB of memory. A file whose lines end in CR alone (old Mac
+ * files) has no LF at all, so it would be one giant line: that is detected and named instead.
  */
 import type { IssueCollector } from './issues';
 
@@ -19,6 +20,26 @@ export type LineHandler = (buf: Uint8Array, start: number, end: number, line: nu
 /** Message for files starting with a UTF-16 byte-order mark. */
 export const UTF16_REASON = 'UTF-16 text; MovieLens files are ASCII, UTF-8 or Latin-1';
 
+/** Magic numbers of compressed files someone may upload under a MovieLens name. */
+const COMPRESSED: readonly (readonly [string, readonly number[]])[] = [
+  ['gzip-compressed data', [0x1f, 0x8b]],
+  ['a zip archive', [0x50, 0x4b, 0x03, 0x04]],
+  ['bzip2-compressed data', [0x42, 0x5a, 0x68]],
+  ['xz-compressed data', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ['zstd-compressed data', [0x28, 0xb5, 0x2f, 0xfd]],
+];
+
+/** `gzip-compressed data, not a MovieLens text file (decompress it first)` when `head` starts like one, else null. */
+export function compressedReason(head: Uint8Array): string | null {
+  for (const [what, magic] of COMPRESSED) {
+    if (head.length >= magic.length && magic.every((b, i) => head[i] === b)) return `${what}, not a MovieLens text file (decompress it first)`;
+  }
+  return null;
+}
+
+/** Message for a file whose lines end in CR alone: it has CRs but no LF. */
+export const CR_ONLY_REASON = 'CR-only line endings (old Mac format); convert to LF or CR LF';
+
 const EMPTY = new Uint8Array(0);
 const LF = 10;
 const CR = 13;
@@ -33,6 +54,11 @@ export interface LineSplitterOptions {
   quoted?: boolean;
   /** Longest accepted line in bytes; default MAX_LINE_BYTES. */
   maxLineBytes?: number;
+  /**
+   * Receives each line skipped as too long (1-based number and reason). Default: the issue
+   * collector's add(). A caller that holds lines back gives its own, to keep the file order.
+   */
+  onBadLine?: (line: number, reason: string) => void;
 }
 
 /** Splits pushed chunks into lines; see the module comment. */
@@ -49,6 +75,10 @@ export class LineSplitter {
   private inQuotes = false;
   private readonly maxLineBytes: number;
   private readonly quoted: boolean;
+  private readonly onBadLine: (line: number, reason: string) => void;
+  /** Whether an LF was seen; until then, where the first CR is (byte offset, -1 = none). */
+  private sawLf = false;
+  private firstCr = -1;
 
   constructor(
     private readonly onLine: LineHandler,
@@ -57,6 +87,7 @@ export class LineSplitter {
   ) {
     this.maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
     this.quoted = options.quoted ?? false;
+    this.onBadLine = options.onBadLine ?? ((line, reason) => issues.add(line, reason));
     this.carry = new Uint8Array(1024);
   }
 
@@ -75,12 +106,14 @@ export class LineSplitter {
       pos = this.start(chunk);
     }
     if (pos >= chunk.length) return;
+    const offset = this.bytes;
     this.bytes += chunk.length - pos;
     const nul = chunk.indexOf(0, pos);
     if (nul >= 0) {
-      const reason = this.bytes === chunk.length - pos && looksLikeUtf16(chunk, pos) ? `${UTF16_REASON} (no BOM)` : BINARY_REASON;
+      const reason = offset === 0 && looksLikeUtf16(chunk, pos) ? `${UTF16_REASON} (no BOM)` : BINARY_REASON;
       this.issues.fatal(reason, this.line + 1 + countByte(chunk, LF, pos, nul));
     }
+    if (!this.sawLf) this.watchLineEnds(chunk, pos, offset);
     while (pos < chunk.length) {
       const nl = this.quoted ? this.findQuotedNewline(chunk, pos) : chunk.indexOf(LF, pos);
       if (nl < 0) {
@@ -99,26 +132,43 @@ export class LineSplitter {
     }
   }
 
-  /** Flushes a last line without a final newline. */
+  /**
+   * Flushes a last line without a final newline.
+   * @throws InputError (whole file, line 1) for CR-only line endings
+   */
   end(): void {
     if (!this.started && this.head.length > 0) {
       const head = this.head;
       this.head = EMPTY;
       this.push(head.subarray(this.start(head)));
     }
+    // A CR as the very last byte is a lone line's terminator, not a CR-only file.
+    if (!this.sawLf && this.firstCr >= 0 && this.firstCr < this.bytes - 1) this.issues.fatal(CR_ONLY_REASON, 1);
     if (this.skipping) this.skipLine();
     else if (this.carryLength > 0) this.emit(this.carry, 0, this.carryLength);
     this.carryLength = 0;
   }
 
-  /** Checks the first bytes: rejects UTF-16, skips a UTF-8 BOM. Returns where data starts. */
+  /** Checks the first bytes: rejects UTF-16 and compressed files, skips a UTF-8 BOM. Returns where data starts. */
   private start(chunk: Uint8Array): number {
     this.started = true;
     if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
       this.issues.fatal(UTF16_REASON);
     }
+    const compressed = compressedReason(chunk);
+    if (compressed !== null) this.issues.fatal(compressed, 1);
     if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) return 3;
     return 0;
+  }
+
+  /** Until the first LF: notes whether it comes and where the first CR is. */
+  private watchLineEnds(chunk: Uint8Array, pos: number, offset: number): void {
+    const lf = chunk.indexOf(LF, pos);
+    if (this.firstCr < 0) {
+      const cr = chunk.indexOf(CR, pos);
+      if (cr >= 0 && (lf < 0 || cr < lf)) this.firstCr = offset + (cr - pos);
+    }
+    if (lf >= 0) this.sawLf = true;
   }
 
   private findQuotedNewline(chunk: Uint8Array, from: number): number {
@@ -139,7 +189,7 @@ export class LineSplitter {
     this.line++;
     if (end > start && buf[end - 1] === CR) end--;
     if (end - start > this.maxLineBytes) {
-      this.issues.add(this.line, `line longer than ${this.maxLineBytes} bytes`);
+      this.onBadLine(this.line, `line longer than ${this.maxLineBytes} bytes`);
       return;
     }
     this.onLine(buf, start, end, this.line);
@@ -150,7 +200,7 @@ export class LineSplitter {
   private skipLine(): void {
     this.line++;
     this.skipping = false;
-    this.issues.add(this.line, `line longer than ${this.maxLineBytes} bytes`);
+    this.onBadLine(this.line, `line longer than ${this.maxLineBytes} bytes`);
   }
 
   /** Appends to the carry buffer, switching to skip mode once the line is too long. */

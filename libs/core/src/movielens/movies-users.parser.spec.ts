@@ -38,7 +38,7 @@ describe('createMoviesParser', () => {
       { id: 543, title: 'Misérables, Les', year: 1995, genres: ['Drama', 'Musical'] },
       { id: 267, title: 'unknown', year: null, genres: ['unknown'] },
     ]);
-    expect(oneIssue(movies(uItem, bytesOf(`1|A (1990)||||${flags([])}\n2|B (1991)||||${flags([]).replace(/^0/, '2')}\n`), 1))).toEqual({
+    expect(oneIssue(movies(uItem, bytesOf(`1|A (1990)||||${flags([8])}\n2|B (1991)||||${flags([8]).replace(/^0/, '2')}\n`), 1))).toEqual({
       file: 'u.item',
       line: 2,
       reason: "genre flag 1 (unknown) is '2', expected 0 or 1",
@@ -67,14 +67,14 @@ describe('createMoviesParser', () => {
 
   it('reports invalid UTF-8 in movies.csv but accepts any byte in Latin-1 movies.dat', () => {
     const bad = new Uint8Array([...bytesOf('movieId,title,genres\n1,A (1999),Drama\n2,Am'), 0xe9, ...bytesOf('lie (2001),Comedy\n')]);
-    expect(oneIssue(movies(moviesCsv, bad, 1))).toEqual({ file: 'movies.csv', line: 3, reason: 'invalid UTF-8 (movies.csv must be UTF-8 encoded)' });
+    expect(oneIssue(movies(moviesCsv, bad, 1))).toEqual({ file: 'movies.csv', line: 3, reason: 'invalid UTF-8: byte 0xE9 at column 5 (CSV files are UTF-8)' });
     const latin = new Uint8Array([...bytesOf('2::Am'), 0xe9, 0x80, ...bytesOf('lie (2001)::Comedy\n')]);
     expect(movies(moviesDat, latin).movies[0].title).toBe('Am\u00e9\u0080lie');
   });
 
-  it('reports control characters as binary data, even in Latin-1 files', () => {
+  it('names control characters, even in Latin-1 files', () => {
     const bad = new Uint8Array([...bytesOf('1::A (1999)::Drama\n2::B'), 0x1b, 0x03, ...bytesOf(' (1999)::Drama\n')]);
-    expect(oneIssue(movies(moviesDat, bad, 1))).toEqual({ file: 'movies.dat', line: 2, reason: 'binary data, not a MovieLens text file' });
+    expect(oneIssue(movies(moviesDat, bad, 1))).toEqual({ file: 'movies.dat', line: 2, reason: 'control character U+001B (ESC) at column 5' });
   });
 
   it('handles a quoted line break inside a CSV title across chunk boundaries', () => {

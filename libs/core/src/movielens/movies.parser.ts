@@ -1,12 +1,14 @@
 /**
- * Streaming movies parser: movies.dat (`id::Title (Year)::A|B`, Latin-1), u.item (24 `|`
- * fields, 19 genre flags, Latin-1) and movies.csv (RFC 4180, UTF-8, header).
+ * Streaming movies parser: movies.dat (`id::Title (Year)::A|B`), u.item (24 `|` fields, 19
+ * genre flags), both UTF-8 or Latin-1 decided per file, and movies.csv (RFC 4180, UTF-8,
+ * header). Genres are checked against the release's list (genres.ts).
  */
 import { InputError } from '../errors';
 import { GENRES_ML100K } from './codes';
 import { CSV_MOVIES_HEADER } from './detect';
+import { parseGenreField } from './genres';
 import type { ParserOptions, ParseSummary, StreamParser } from './parser-options';
-import { isId, splitCsvRecord, textLineSplitter } from './text-lines';
+import { isId, splitCsvRecord, TextLineReader } from './text-lines';
 import { splitTitle } from './title';
 import type { Movie } from './types';
 
@@ -16,21 +18,14 @@ export interface MoviesResult extends ParseSummary {
   movies: Movie[];
 }
 
-/** CSV releases mark a movie without genres with this pseudo-genre. */
-export const NO_GENRES = '(no genres listed)';
-
-function splitGenres(text: string): string[] {
-  if (text === '' || text === NO_GENRES) return [];
-  return text.split('|');
-}
-
 /** Fields of one line, or a reason it is malformed. */
 type Fields = { id: string; title: string; genres: string[] } | string;
 
 function fieldsDat(text: string): Fields {
   const f = text.split('::');
   if (f.length !== 3) return `expected 3 fields separated by '::', found ${f.length}`;
-  return { id: f[0], title: f[1], genres: splitGenres(f[2]) };
+  const genres = parseGenreField(f[2], 'ml-1m');
+  return typeof genres === 'string' ? genres : { id: f[0], title: f[1], genres };
 }
 
 function fieldsItem(text: string): Fields {
@@ -42,6 +37,7 @@ function fieldsItem(text: string): Fields {
     if (flag !== '0' && flag !== '1') return `genre flag ${g + 1} (${GENRES_ML100K[g]}) is '${flag}', expected 0 or 1`;
     if (flag === '1') genres.push(GENRES_ML100K[g]);
   }
+  if (genres.length === 0) return "no genre flag is set (u.item marks a movie without genres as 'unknown')";
   return { id: f[0], title: f[1], genres };
 }
 
@@ -49,7 +45,8 @@ function fieldsCsv(text: string): Fields {
   const f = splitCsvRecord(text);
   if (typeof f === 'string') return f;
   if (f.length !== 3) return `expected 3 comma-separated fields, found ${f.length}`;
-  return { id: f[0], title: f[1], genres: splitGenres(f[2]) };
+  const genres = parseGenreField(f[2], 'ml-csv');
+  return typeof genres === 'string' ? genres : { id: f[0], title: f[1], genres };
 }
 
 /** Creates a streaming parser of a movies file (movies.dat, u.item, movies.csv). */
@@ -60,7 +57,7 @@ export function createMoviesParser(options: ParserOptions): StreamParser<MoviesR
   const movies: Movie[] = [];
   const firstLine = new Map<number, number>();
   let needHeader = file.release === 'ml-csv';
-  const { splitter, issues } = textLineSplitter(file, options.maxErrors ?? 0, (text, line) => {
+  const reader = new TextLineReader(file, options.maxErrors ?? 0, (text, line) => {
     if (needHeader) {
       needHeader = false;
       return text === CSV_MOVIES_HEADER ? undefined : `expected the header '${CSV_MOVIES_HEADER}'`;
@@ -77,11 +74,7 @@ export function createMoviesParser(options: ParserOptions): StreamParser<MoviesR
     return undefined;
   });
   return {
-    push: (chunk) => splitter.push(chunk),
-    end: () => {
-      splitter.end();
-      if (movies.length === 0 && issues.count === 0) issues.fatal(splitter.bytes === 0 ? 'empty file' : 'no movies in the file');
-      return { movies, lines: splitter.line, skipped: issues.kept };
-    },
+    push: (chunk) => reader.push(chunk),
+    end: () => ({ movies, ...reader.end('movies', () => movies.length) }),
   };
 }

@@ -1,5 +1,6 @@
 import type { LineIssue } from '../errors';
 import type { DetectedFile } from './detect';
+import type { TextEncoding } from './text-encoding';
 
 /** Options shared by the three streaming parsers. */
 export interface ParserOptions {
@@ -28,6 +29,13 @@ export interface StreamParser<R> {
 export interface ParseSummary {
   /** Lines read, including a header and blank lines (= number of the last line). */
   lines: number;
-  /** The bad lines that were skipped (at most MAX_KEPT_ISSUES kept; all counted). */
+  /** The bad lines that were skipped, in file order (the first MAX_KEPT_ISSUES of them). */
   skipped: LineIssue[];
+  /** Exact number of bad lines skipped (`skipped` lists at most MAX_KEPT_ISSUES). */
+  skippedTotal: number;
+  /**
+   * How the text was decoded: `ascii` (no byte above 0x7F), `utf-8` or `latin-1`. Ratings files
+   * are always read as `ascii`: a ratings line holding another byte is a bad line.
+   */
+  encoding: TextEncoding;
 }

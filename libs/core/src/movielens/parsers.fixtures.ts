@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { InputError } from '../errors';
 import { Random } from '../random';
 import type { StreamParser } from './parser-options';
 
@@ -29,6 +30,17 @@ export function feedRandomly<R>(parser: StreamParser<R>, bytes: Uint8Array, seed
     i += size;
   }
   return parser.end();
+}
+
+/** The InputError thrown by `fn`, or a failure. */
+export function inputError(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof InputError) return err;
+    throw err;
+  }
+  throw new Error('expected an InputError');
 }
 
 /** ../shared/data/<release> beside the repository, when present (never committed: licence). */

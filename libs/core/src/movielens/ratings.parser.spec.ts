@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, type LineIssue } from '../errors';
+import type { LineIssue } from '../errors';
 import { detectFile, type DetectedFile } from './detect';
 import type { ParserOptions } from './parser-options';
-import { bytesOf, feed, feedRandomly } from './parsers.fixtures';
+import { bytesOf, feed, feedRandomly, inputError } from './parsers.fixtures';
 import { createRatingsParser, type RatingsResult } from './ratings.parser';
 
 const ml1m = detectFile('ratings.dat', new Uint8Array());
@@ -11,17 +11,6 @@ const csv = detectFile('ratings.csv', new Uint8Array());
 
 function parse(file: DetectedFile, text: string, options: Omit<ParserOptions, 'file'> = {}): RatingsResult {
   return feed(createRatingsParser({ file, ...options }), bytesOf(text));
-}
-
-/** The InputError thrown by `fn`, or a failure. */
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an InputError');
 }
 
 /** Parses `text` holding one bad line among good ones and returns that line's issue. */
@@ -117,13 +106,15 @@ describe('createRatingsParser', () => {
   it('rejects binary data and UTF-16 text', () => {
     const zip = Uint8Array.from([0x50, 0x4b, 3, 4, 20, 0, 0, 0, 8, 0]);
     const err = inputError(() => feed(createRatingsParser({ file: ml1m, maxErrors: 1000 }), zip));
-    expect(err.issues).toEqual([{ file: 'ratings.dat', line: 1, reason: 'binary data, not a MovieLens text file' }]);
+    expect(err.issues).toEqual([{ file: 'ratings.dat', line: 1, reason: 'a zip archive, not a MovieLens text file (decompress it first)' }]);
     const later = inputError(() => parse(ml1m, `${ok1m}${ok1m}1::1\u0000::5::1\n`, { maxErrors: 10 }));
     expect(later.issues[0]).toEqual({ file: 'ratings.dat', line: 3, reason: 'binary data, not a MovieLens text file' });
     const gzipish = Uint8Array.from([0x1f, 0x8b, 8, 0x89, 0x50, 10]);
     expect(inputError(() => feed(createRatingsParser({ file: ml1m }), gzipish)).issues).toEqual([
-      { file: 'ratings.dat', line: 1, reason: 'binary data, not a MovieLens text file' },
+      { file: 'ratings.dat', line: 1, reason: 'gzip-compressed data, not a MovieLens text file (decompress it first)' },
     ]);
+    const binary = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+    expect(inputError(() => feed(createRatingsParser({ file: ml1m, maxErrors: 5 }), binary)).issues[0].reason).toBe('binary data, not a MovieLens text file');
     const utf16 = new Uint8Array([0xff, 0xfe, ...Array.from(bytesOf(ok1m)).flatMap((b) => [b, 0])]);
     expect(inputError(() => feed(createRatingsParser({ file: ml1m }), utf16)).message).toBe(
       'ratings.dat: UTF-16 text; MovieLens files are ASCII, UTF-8 or Latin-1',

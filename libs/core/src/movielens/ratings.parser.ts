@@ -4,11 +4,12 @@
  * hundreds of MB/s. Deduplication (last rating of a (user, movie) pair wins) runs once at end().
  */
 import { InputError, type LineIssue } from '../errors';
-import { bytesEqual, fieldText, hasControlBytes, MAX_ID, parseDecimal, parseUint } from './bytes';
+import { bytesEqual, fieldText, MAX_ID, parseDecimal, parseUint } from './bytes';
 import { isOnScale, RATING_SCALES, releaseName } from './codes';
 import { CSV_RATINGS_HEADER } from './detect';
 import { IssueCollector } from './issues';
-import { BINARY_REASON, LineSplitter } from './line-splitter';
+import { controlCharReason, findControlByte } from './control-chars';
+import { LineSplitter } from './line-splitter';
 import type { ParserOptions, ParseSummary, StreamParser } from './parser-options';
 import { deduplicate, RatingTableBuilder } from './rating-table';
 import type { RatingTable } from './types';
@@ -62,7 +63,8 @@ export function createRatingsParser(options: ParserOptions): StreamParser<Rating
         return;
       }
     }
-    if (hasControlBytes(buf, start, end)) return issues.add(line, BINARY_REASON);
+    const control = findControlByte(buf, start, end);
+    if (control >= 0) return issues.add(line, controlCharReason(buf[control], control - start + 1));
     // Field boundaries: bounds[2k], bounds[2k+1] = start, end of field k (first 4 only).
     let fields = 0;
     let fieldStart = start;
@@ -112,7 +114,7 @@ export function createRatingsParser(options: ParserOptions): StreamParser<Rating
         line: lines[kept],
         reason: `user ${builder.users[kept]} rated movie ${builder.movies[kept]} again; replaces line ${lines[dropped]}`,
       }));
-      return { table: dedup.table, lines: splitter.line, skipped: issues.kept, duplicates: { count: dedup.count, examples } };
+      return { table: dedup.table, lines: splitter.line, skipped: issues.kept, skippedTotal: issues.count, encoding: 'ascii', duplicates: { count: dedup.count, examples } };
     },
   };
 }

@@ -3,7 +3,7 @@
  * counts come from the data README (ml-100k: 100,000 ratings, 943 users, 1,682 items; ml-1m:
  * 3,883 movies, 6,040 users) and the titles from the files themselves.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFile } from './parse-file';
@@ -36,6 +36,7 @@ describe.skipIf(ml100k === undefined)('real ML-100K files', () => {
     expect(parsed.result.movies).toHaveLength(1682);
     expect(parsed.result.movies.find((m) => m.id === 543)).toEqual({ id: 543, title: 'Misérables, Les', year: 1995, genres: ['Drama', 'Musical'] });
     expect(parsed.result.movies[0]).toEqual({ id: 1, title: 'Toy Story', year: 1995, genres: ['Animation', "Children's", 'Comedy'] });
+    expect(parsed.result.encoding).toBe('latin-1');
   });
 
   it('reads u.user: 943 users with age groups, the ratings check against them', async () => {
@@ -61,6 +62,16 @@ describe.skipIf(ml1m === undefined)('real ML-1M files', () => {
     expect(byId.get(73)).toEqual({ id: 73, title: 'Misérables, Les', year: 1995, genres: ['Drama', 'Musical'] });
     expect(byId.get(3952)).toEqual({ id: 3952, title: 'Contender, The', year: 2000, genres: ['Drama', 'Thriller'] });
     expect(parsed.result.movies.every((m) => m.year !== null && !m.title.includes('\uFFFD'))).toBe(true);
+    expect(parsed.result.encoding).toBe('latin-1');
+  });
+
+  it('reads movies.dat re-encoded as UTF-8 into the same movies, and says it was UTF-8', async () => {
+    const latin = await parseFile('movies.dat', createReadStream(path('movies.dat')));
+    const utf8 = Buffer.from(readFileSync(path('movies.dat')).toString('latin1'), 'utf8');
+    const parsed = await parseFile('movies.dat', [utf8]);
+    if (parsed.kind !== 'movies' || latin.kind !== 'movies') throw new Error('expected movies');
+    expect(parsed.result.encoding).toBe('utf-8');
+    expect(parsed.result.movies).toEqual(latin.result.movies);
   });
 
   it('reads users.dat: 6,040 users with age and occupation labels', async () => {
@@ -71,5 +82,6 @@ describe.skipIf(ml1m === undefined)('real ML-1M files', () => {
     expect(users[0]).toEqual({ id: 1, gender: 'F', age: 1, ageGroup: 'Under 18', occupation: 'K-12 student', zip: '48067' });
     // Reference: `grep -c '::F::' users.dat` gives 1,709.
     expect(users.filter((u) => u.gender === 'F')).toHaveLength(1709);
+    expect(parsed.result.encoding).toBe('ascii');
   });
 });

@@ -2,9 +2,8 @@
  * Writing MovieLens lines: the inverse of the parsers, used by the synthetic generator and by
  * round-trip tests. Lines have no terminator; callers add `\n`.
  */
-import { AGE_GROUPS_ML1M, ageCodeOfYears, GENRES_ML100K, OCCUPATIONS_ML1M } from './codes';
+import { AGE_GROUPS_ML1M, ageCodeOfYears, GENRES_ML100K, NO_GENRES, OCCUPATIONS_ML1M } from './codes';
 import { CSV_MOVIES_HEADER, CSV_RATINGS_HEADER } from './detect';
-import { NO_GENRES } from './movies.parser';
 import { joinTitle } from './title';
 import type { Movie, Release, User } from './types';
 
@@ -28,14 +27,19 @@ export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** One movies line (u.item gets a 1 January release date and an IMDb search URL like the real file). */
+/**
+ * One movies line (u.item gets a 1 January release date and an IMDb search URL like the real
+ * file). A movie without genres is written `(no genres listed)` (movies.dat as in ML-10M,
+ * movies.csv), or with the `unknown` flag in u.item, which has no other way to say it.
+ */
 export function formatMovieLine(release: Release, movie: Movie): string {
   const title = joinTitle(movie.title, movie.year);
-  if (release === 'ml-1m') return `${movie.id}::${title}::${movie.genres.join('|')}`;
-  if (release === 'ml-csv') return `${movie.id},${csvField(title)},${movie.genres.length === 0 ? NO_GENRES : movie.genres.join('|')}`;
+  const genres = movie.genres.length === 0 ? NO_GENRES : movie.genres.join('|');
+  if (release === 'ml-1m') return `${movie.id}::${title}::${genres}`;
+  if (release === 'ml-csv') return `${movie.id},${csvField(title)},${genres}`;
   const date = movie.year === null ? '' : `01-${MONTHS[0]}-${movie.year}`;
   const url = `http://us.imdb.com/M/title-exact?${encodeURIComponent(title)}`;
-  const flags = GENRES_ML100K.map((g) => (movie.genres.includes(g) ? '1' : '0'));
+  const flags = GENRES_ML100K.map((g) => (movie.genres.includes(g) || (g === 'unknown' && movie.genres.length === 0) ? '1' : '0'));
   return [movie.id, title, date, '', url, ...flags].join('|');
 }
 

@@ -1,59 +1,66 @@
 /**
  * Line-as-text plumbing for the small files (movies, users: thousands of lines, not millions):
- * each line is decoded with the file's encoding and handed over as a string. Latin-1 for .dat
- * and ML-100K files (every byte is a character), strict UTF-8 for CSV files.
+ * each line is decoded with the file's encoding (see line-decoder.ts: strict UTF-8 for CSV,
+ * UTF-8 or Latin-1 decided per file for `.dat` and ML-100K files), checked for control
+ * characters, and handed over as a string.
  */
+import { controlCharIssue } from './control-chars';
 import type { DetectedFile } from './detect';
 import { IssueCollector } from './issues';
-import { hasControlBytes } from './bytes';
-import { BINARY_REASON, LineSplitter } from './line-splitter';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/**
- * ISO-8859-1: byte b is U+00b. (TextDecoder's `latin1` label is windows-1252, which remaps
- * 0x80..0x9F, so it is not used.)
- */
-export function decodeLatin1(buf: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i += 8192) {
-    s += String.fromCharCode(...buf.subarray(i, Math.min(end, i + 8192)));
-  }
-  return s;
-}
+import { LineDecoder } from './line-decoder';
+import { LineSplitter } from './line-splitter';
+import type { ParseSummary } from './parser-options';
 
 /** Called with each non-empty line; returns a reason to reject it, or undefined when accepted. */
 export type TextLineHandler = (text: string, line: number) => string | undefined;
 
-/** A LineSplitter that decodes lines and routes rejections to the issue collector. */
-export function textLineSplitter(file: DetectedFile, maxErrors: number, handle: TextLineHandler) {
-  const issues = new IssueCollector(file.fileName, maxErrors);
-  const isUtf8 = file.release === 'ml-csv';
-  const splitter = new LineSplitter(
-    (buf, start, end, line) => {
-      if (start === end) return;
-      if (hasControlBytes(buf, start, end, isUtf8)) {
-        issues.add(line, BINARY_REASON);
-        return;
-      }
-      let text: string;
-      if (isUtf8) {
-        try {
-          text = utf8.decode(buf.subarray(start, end));
-        } catch {
-          issues.add(line, `invalid UTF-8 (${file.fileName} must be UTF-8 encoded)`);
-          return;
-        }
-      } else {
-        text = decodeLatin1(buf, start, end);
-      }
-      const reason = handle(text, line);
-      if (reason !== undefined) issues.add(line, reason);
-    },
-    issues,
-    { quoted: isUtf8 },
-  );
-  return { splitter, issues };
+/** Splits, decodes and checks the lines of one text file; bad lines go to `issues`. */
+export class TextLineReader {
+  /** Bad lines of the file, under its maxErrors policy. */
+  private readonly issues: IssueCollector;
+  private readonly splitter: LineSplitter;
+  private readonly decoder: LineDecoder;
+
+  constructor(file: DetectedFile, maxErrors: number, handle: TextLineHandler) {
+    const issues = new IssueCollector(file.fileName, maxErrors);
+    const csv = file.release === 'ml-csv';
+    const decoder = new LineDecoder({
+      strictUtf8: csv,
+      onText: (text, line) => {
+        const reason = controlCharIssue(text, csv) ?? handle(text, line);
+        if (reason !== undefined) issues.add(line, reason);
+      },
+      onBadLine: (line, reason) => issues.add(line, reason),
+    });
+    this.splitter = new LineSplitter(
+      (buf, start, end, line) => {
+        if (start < end) decoder.line(buf, start, end, line);
+      },
+      issues,
+      { quoted: csv, onBadLine: (line, reason) => decoder.skip(line, reason) },
+    );
+    this.issues = issues;
+    this.decoder = decoder;
+  }
+
+  /** Feeds the next chunk. Throws InputError past maxErrors or for a whole-file problem. */
+  push(chunk: Uint8Array): void {
+    this.splitter.push(chunk);
+  }
+
+  /**
+   * Handles the last line and any held-back lines, and sums up the file.
+   * @param noun - what the records are (`movies`, `users`), for the message about a file without any
+   * @param records - counts the records the parser accepted, once every line is handled
+   * @throws InputError for an empty file, or one without records nor bad lines
+   */
+  end(noun: string, records: () => number): ParseSummary {
+    this.splitter.end();
+    this.decoder.end();
+    const { issues } = this;
+    if (records() === 0 && issues.count === 0) issues.fatal(this.splitter.bytes === 0 ? 'empty file' : `no ${noun} in the file`);
+    return { lines: this.splitter.line, skipped: issues.kept, skippedTotal: issues.count, encoding: this.decoder.encoding };
+  }
 }
 
 /**

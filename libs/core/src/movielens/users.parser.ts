@@ -6,7 +6,7 @@
 import { InputError } from '../errors';
 import { ageCodeOfYears, ageGroupLabel, OCCUPATIONS_ML100K, OCCUPATIONS_ML1M } from './codes';
 import type { ParserOptions, ParseSummary, StreamParser } from './parser-options';
-import { isId, textLineSplitter } from './text-lines';
+import { isId, TextLineReader } from './text-lines';
 import type { User } from './types';
 
 /** What createUsersParser().end() returns. */
@@ -60,7 +60,7 @@ export function createUsersParser(options: ParserOptions): StreamParser<UsersRes
   const parse = file.release === 'ml-1m' ? userDat : userItem;
   const users: User[] = [];
   const firstLine = new Map<number, number>();
-  const { splitter, issues } = textLineSplitter(file, options.maxErrors ?? 0, (text, line) => {
+  const reader = new TextLineReader(file, options.maxErrors ?? 0, (text, line) => {
     const user = parse(text);
     if (typeof user === 'string') return user;
     const first = firstLine.get(user.id);
@@ -70,11 +70,7 @@ export function createUsersParser(options: ParserOptions): StreamParser<UsersRes
     return undefined;
   });
   return {
-    push: (chunk) => splitter.push(chunk),
-    end: () => {
-      splitter.end();
-      if (users.length === 0 && issues.count === 0) issues.fatal(splitter.bytes === 0 ? 'empty file' : 'no users in the file');
-      return { users, lines: splitter.line, skipped: issues.kept };
-    },
+    push: (chunk) => reader.push(chunk),
+    end: () => ({ users, ...reader.end('users', () => users.length) }),
   };
 }
