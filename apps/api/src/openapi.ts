@@ -33,6 +33,12 @@ const writeErrors = {
 
 const json = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 
+/** Statuses of every operation that reads a JSON body. */
+const bodyErrors = {
+  '413': { description: 'Body larger than the route accepts', content: { 'application/json': { schema: ref('Error') } } },
+  '415': { description: 'A charset or content encoding other than UTF-8 JSON', content: { 'application/json': { schema: ref('Error') } } },
+};
+
 /** A model-backed read: carries X-Model-Version and an ETag; 304 on If-None-Match. */
 function modelRead(summary: string, parameters: unknown[], schema: Schema, tag: string) {
   return {
@@ -65,6 +71,18 @@ const analyticsPaths = {
   '/api/v1/analytics/by-genre': modelRead('Ratings by genre', [], { type: 'object' }, 'analytics'),
   '/api/v1/analytics/by-gender': modelRead('Ratings by gender', [], { type: 'object' }, 'analytics'),
 };
+
+/**
+ * Every GET is conditional: a matching `If-None-Match` (or `*`, which matches any existing
+ * answer, RFC 9110 13.1.2) is answered 304. Listed on each GET so the document says it.
+ */
+function withNotModified<P extends Record<string, Record<string, { responses: Record<string, unknown> }>>>(paths: P): P {
+  for (const item of Object.values(paths)) {
+    const get = item.get;
+    if (get !== undefined && get.responses['304'] === undefined) get.responses['304'] = { description: 'Not modified: If-None-Match matched (or was *)' };
+  }
+  return paths;
+}
 
 /** The OpenAPI document. */
 export const openApiDocument = {
@@ -137,11 +155,28 @@ export const openApiDocument = {
         },
       },
       MovieRanking: { type: 'object', properties: { model: { type: 'string' }, movies: { type: 'array', items: { type: 'object' } } } },
-      Job: { type: 'object', properties: { id: { type: 'string' }, state: { type: 'string' }, progress: {}, result: {}, failedReason: { type: ['string', 'null'] } } },
+      Job: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          queue: { type: 'string' },
+          name: { type: 'string' },
+          state: { type: 'string' },
+          progress: {},
+          data: { description: 'The job payload; null without the API key' },
+          result: { description: 'The job result (an ingest report names files and quotes lines); null without the API key' },
+          failedReason: { type: ['string', 'null'], description: 'Why it failed; without the API key only that it did' },
+          redacted: { type: 'boolean', description: 'True when the caller presented no key, so data, result and failedReason are withheld' },
+          attemptsMade: { type: 'integer' },
+          createdAt: { type: 'string' },
+          processedAt: { type: ['string', 'null'] },
+          finishedAt: { type: ['string', 'null'] },
+        },
+      },
       Accepted: { type: 'object', properties: { jobId: { type: 'string' }, uploadId: { type: 'string' } } },
     },
   },
-  paths: {
+  paths: withNotModified({
     '/api/v1/datasets': {
       post: {
         tags: ['datasets'],
@@ -161,19 +196,25 @@ export const openApiDocument = {
             },
           },
         },
-        responses: { '202': json(ref('Accepted'), 'Accepted: follow jobId at /api/v1/jobs/{id}'), '413': { description: 'Upload larger than the limit, as sent or unpacked (zip entries count unpacked), or a zip of more than 1000 entries' }, ...writeErrors },
+        responses: { '202': json(ref('Accepted'), 'Accepted: follow jobId at /api/v1/jobs/{id}'), '413': { description: 'Upload larger than the limit, as sent or unpacked (zip entries count unpacked), a zip of more than 1000 entries, or more form fields or parts than allowed (20 fields, 40 parts, values of at most 1 KB)', content: { 'application/json': { schema: ref('Error') } } }, '415': { description: 'Not multipart/form-data', content: { 'application/json': { schema: ref('Error') } } }, ...writeErrors },
       },
     },
     '/api/v1/jobs': {
       get: {
         tags: ['jobs'],
         summary: 'Recent ingest and rebuild jobs, newest first',
+        description: 'Without the API key, data, result and failedReason are null and redacted is true: they name uploaded files and quote their lines. A wrong key is refused (403).',
         parameters: [limitParam, param('queue', 'query', { type: 'string', enum: ['ingest', 'rebuild', 'rebuild-shard'] }, 'Only this queue')],
-        responses: { '200': json({ type: 'object' }), ...errors },
+        responses: { '200': json({ type: 'object', properties: { jobs: { type: 'array', items: ref('Job') } } }), '403': writeErrors['403'], ...errors },
       },
     },
     '/api/v1/jobs/{id}': {
-      get: { tags: ['jobs'], summary: 'One job (queue-qualified id, e.g. ingest:12)', parameters: [param('id', 'path', { type: 'string' }, 'e.g. ingest:12 or rebuild:5')], responses: { '200': json(ref('Job')), ...errors } },
+      get: {
+        tags: ['jobs'],
+        summary: 'One job (queue-qualified id, e.g. ingest:12); details only with the API key, as for the list',
+        parameters: [param('id', 'path', { type: 'string' }, 'e.g. ingest:12 or rebuild:5')],
+        responses: { '200': json(ref('Job')), '403': writeErrors['403'], ...errors },
+      },
     },
     '/api/v1/models': { get: { tags: ['models'], summary: 'Model versions with parameters and metrics', responses: { '200': json({ type: 'object' }) } } },
     '/api/v1/models/rebuild': {
@@ -182,7 +223,7 @@ export const openApiDocument = {
         summary: 'Build a new model from the current dataset',
         security: [{ apiKey: [] }, { bearer: [] }],
         requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { params: { type: 'object', properties: { k: { type: 'integer' }, topK: { type: 'integer' }, recsN: { type: 'integer' }, minCount: { type: 'integer' } } } } } } } },
-        responses: { '202': json(ref('Accepted')), ...writeErrors },
+        responses: { '202': json(ref('Accepted')), ...writeErrors, ...bodyErrors },
       },
     },
     '/api/v1/models/{version}/activate': {
@@ -223,7 +264,7 @@ export const openApiDocument = {
         requestBody: {
           content: { 'application/json': { schema: { type: 'object', required: ['movies'], properties: { movies: { type: 'array', items: { type: 'integer' }, minItems: 1, maxItems: 1000 }, k: { type: 'integer', minimum: 1, maximum: 100, default: 10 } } } } },
         },
-        responses: { '200': json(ref('NextMovies')), ...errors },
+        responses: { '200': json(ref('NextMovies')), ...errors, ...bodyErrors },
       },
     },
     '/api/v1/users/{id}/predictions': {
@@ -250,15 +291,27 @@ export const openApiDocument = {
             },
           },
         },
-        responses: { '200': json({ type: 'object' }), ...errors },
+        responses: { '200': json({ type: 'object' }), ...errors, ...bodyErrors },
       },
     },
     ...analyticsPaths,
     '/healthz': { get: { tags: ['ops'], summary: 'The process is up', responses: { '200': json({ type: 'object' }) } } },
     '/readyz': { get: { tags: ['ops'], summary: 'Redis reachable and the current model servable (its snapshot loads)', responses: { '200': json({ type: 'object' }), '503': json({ type: 'object' }, 'Not ready, with the reason') } } },
     '/metrics': { get: { tags: ['ops'], summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain exposition format' } } } },
-    '/admin/queues': { get: { tags: ['ops'], summary: 'Bull Board for the ingest, rebuild and rebuild-shard queues (API key as a header, or once as ?key= in a browser: exchanged for an HttpOnly session cookie)', responses: { '200': { description: 'HTML' } } } },
-  },
+    '/admin/queues': {
+      get: {
+        tags: ['ops'],
+        summary: 'Bull Board for the ingest, rebuild and rebuild-shard queues (API key as a header, or once as ?key= in a browser: exchanged for an HttpOnly session cookie)',
+        responses: {
+          '200': { description: 'HTML' },
+          '303': { description: 'Signed in with ?key=: a session cookie is set and the browser is sent to the same path under /admin/queues without the key' },
+          '401': writeErrors['401'],
+          '403': writeErrors['403'],
+          '429': writeErrors['429'],
+        },
+      },
+    },
+  }),
 };
 
 function escapeHtml(s: string): string {

@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { Logger } from '@movielens/config';
 import type { RedisClient } from '@movielens/store';
 import { createApp } from './app';
+import { answerClientErrors } from './middleware/client-error';
 import { apiSettings, type ApiConfig } from './config';
 import { wireDeps } from './services/wiring';
 
@@ -35,6 +36,7 @@ export function runServer(config: ApiConfig, logger: Logger): void {
   const deps = wireDeps({ redisUrl: config.REDIS_URL, cluster: config.REDIS_CLUSTER, keyPrefix: config.KEY_PREFIX, settings: apiSettings(config), logger });
   const { handler } = createApp(deps, { clusterWorker: cluster.isWorker });
   const server = createServer(handler);
+  answerClientErrors(server);
   // Longer than any load balancer's idle timeout (typically 60 s), so the proxy closes idle sockets first.
   server.keepAliveTimeout = 65_000;
   // Listen once the Redis connection is up: the client fails fast (no offline queue), so a

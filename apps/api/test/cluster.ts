@@ -101,7 +101,7 @@ export async function uploadFiles(cluster: LocalCluster, paths: string[], fields
   return body;
 }
 
-/** A job as GET /jobs/:id shows it. */
+/** A job as GET /jobs/:id shows it to the key holder. */
 export interface JobView {
   state: string;
   result: unknown;
@@ -113,7 +113,7 @@ export async function followJob(cluster: LocalCluster, jobId: string, ms = 120_0
   const job = await until(
     `job ${jobId}`,
     async () => {
-      const view = (await (await fetch(`${cluster.apiUrl}/api/v1/jobs/${jobId}`)).json()) as JobView;
+      const view = (await (await fetch(`${cluster.apiUrl}/api/v1/jobs/${jobId}`, { headers: { 'X-API-Key': cluster.apiKey } })).json()) as JobView;
       return view.state === 'completed' || view.state === 'failed' ? view : undefined;
     },
     ms,

@@ -117,9 +117,9 @@ export async function buildModel(redisUrl: string, prefix: string, params: Recor
   }
 }
 
-/** A harness whose current model was built from `data` (dataset version d1) by the real pipeline with `params`. */
-export async function harnessWithModel(data: Dataset, params: Record<string, number | boolean>): Promise<{ harness: Harness; version: string }> {
-  const harness = await startHarness();
+/** A harness (with `settings` over the test defaults) whose current model was built from `data` (dataset version d1) by the real pipeline with `params`. */
+export async function harnessWithModel(data: Dataset, params: Record<string, number | boolean>, settings: Partial<ApiSettings> = {}): Promise<{ harness: Harness; version: string }> {
+  const harness = await startHarness({ settings });
   await seedDataset(harness.redis, harness.keys, 'd1', data);
   return { harness, version: await buildModel(testRedisUrl(), harness.prefix, params) };
 }

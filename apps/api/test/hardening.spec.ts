@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@movielens/config';
 import { signedInLocation } from '../src/middleware/admin-session';
+import { answerClientErrors } from '../src/middleware/client-error';
 import { etagOf } from '../src/middleware/cache';
 import { guardListener } from '../src/middleware/request-guard';
 import { harnessWithModel, startHarness, syntheticDataset, type Harness } from './fixtures';
@@ -237,6 +238,36 @@ describe('source maps', () => {
     } finally {
       await h?.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Writes `raw` to a fresh connection and resolves with everything the server sent before closing. */
+function rawExchange(port: number, raw: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(raw));
+    let answer = '';
+    socket.on('data', (d) => (answer += d.toString('latin1')));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+describe('requests the HTTP parser refuses', () => {
+  it('answer 400 or 431 with the error shape, not an empty reply', async () => {
+    const server = createServer((_req, res) => res.end('never'));
+    answerClientErrors(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const bad = await rawExchange(port, 'GET /\x01 HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(bad).toMatch(/^HTTP\/1\.1 400 /);
+      expect(JSON.parse(bad.slice(bad.indexOf('\r\n\r\n') + 4)).error.code).toBe('BAD_REQUEST');
+      const huge = await rawExchange(port, `GET /?q=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+      expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4)).error.code).toBe('HEADERS_TOO_LARGE');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

@@ -118,9 +118,9 @@ describe('POST /datasets', () => {
     const job = await h.deps.queues.ingest.getJob(res.body.jobId.split(':')[1]);
     expect(job!.data).toEqual({ uploadId: res.body.uploadId, mode: 'append', maxErrors: 5 });
     expect(await stagedBytes(h, res.body.uploadId, 'u.data')).toEqual(uData);
-    const status = await request(h.app).get(`/api/v1/jobs/${res.body.jobId}`).expect(200);
+    const status = await request(h.app).get(`/api/v1/jobs/${res.body.jobId}`).set('X-API-Key', KEY).expect(200);
     expect(status.body).toMatchObject({ id: res.body.jobId, queue: 'ingest', state: 'waiting', data: { uploadId: res.body.uploadId } });
-    const list = await request(h.app).get('/api/v1/jobs').expect(200);
+    const list = await request(h.app).get('/api/v1/jobs').set('X-API-Key', KEY).expect(200);
     expect(list.body.jobs.map((j: { id: string }) => j.id)).toContain(res.body.jobId);
   });
 

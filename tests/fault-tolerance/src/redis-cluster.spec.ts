@@ -76,7 +76,7 @@ describe('Redis Cluster (three masters)', () => {
     expect((await fetch(`${system.apiUrl}${API}/movies/1/similar?k=5`)).headers.get('x-model-version')).toBe(model);
 
     // No job of any kind failed, and no process met a cross-slot error on the way.
-    const jobs = (await (await fetch(`${system.apiUrl}${API}/jobs?limit=100`)).json()) as { jobs: { id: string; state: string; failedReason: string | null }[] };
+    const jobs = (await (await fetch(`${system.apiUrl}${API}/jobs?limit=100`, { headers: { 'X-API-Key': system.apiKey } })).json()) as { jobs: { id: string; state: string; failedReason: string | null }[] };
     expect(jobs.jobs.filter((j) => j.state !== 'completed').map((j) => `${j.id} ${j.state} ${j.failedReason}`)).toEqual([]);
     expect(procs.all().flatMap((p) => p.lines.filter((l) => /CROSSSLOT|same slots allocation/.test(l)))).toEqual([]);
   });

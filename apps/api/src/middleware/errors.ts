@@ -102,6 +102,11 @@ export function toHttp(err: unknown): { status: number; body: ErrorBody } {
   if (status === 400 && err instanceof URIError) {
     return { status, body: { error: { code: 'BAD_REQUEST', message: `path: not valid percent-encoding (${err.message}); encode each byte as %XX of UTF-8.` } } };
   }
+  // body-parser refuses a charset or content encoding it cannot read with 415.
+  if (status === 415) {
+    const message = e.expose === true && typeof e.message === 'string' ? `Unsupported media type: ${e.message}; send UTF-8 JSON.` : 'Unsupported media type; send UTF-8 JSON.';
+    return { status, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message } } };
+  }
   if (status >= 400 && status < 500) {
     const message = e.expose === true && typeof e.message === 'string' ? (e.type === 'entity.parse.failed' ? 'Request body is not valid JSON.' : e.message) : 'Bad request.';
     return { status, body: { error: { code: 'BAD_REQUEST', message } } };

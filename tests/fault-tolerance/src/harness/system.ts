@@ -80,7 +80,7 @@ export async function requestRebuildHttp(system: System, params: Record<string, 
   return body.jobId;
 }
 
-/** A job as `GET /jobs/:id` shows it. */
+/** A job as `GET /jobs/:id` shows it to the key holder (details included). */
 export interface JobView {
   id: string;
   state: string;
@@ -94,7 +94,7 @@ export async function waitForJob(system: System, jobId: string, timeoutMs = 90_0
   const deadline = Date.now() + timeoutMs;
   let last: JobView | string = 'no answer';
   while (Date.now() < deadline) {
-    const res = await fetch(`${system.apiUrl}${API}/jobs/${jobId}`).catch(() => null);
+    const res = await fetch(`${system.apiUrl}${API}/jobs/${jobId}`, { headers: { 'X-API-Key': system.apiKey } }).catch(() => null);
     if (res?.ok) {
       last = (await res.json()) as JobView;
       if (last.state === 'completed' || last.state === 'failed') return last;
