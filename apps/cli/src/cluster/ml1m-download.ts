@@ -3,7 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmS
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
+import { readReleaseZip } from '@movielens/store';
 
 /** Where GroupLens publishes MovieLens 1M. */
 export const ML1M_URL = 'https://files.grouplens.org/datasets/movielens/ml-1m.zip';
@@ -50,7 +50,7 @@ export async function downloadMl1m(dir: string, timeoutMs = 120_000): Promise<st
   if (!response.ok || response.body === null) throw new Error(`download of ${ML1M_URL} failed: HTTP ${response.status}`);
   await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), createWriteStream(zipPath));
   try {
-    await extract(zipPath, dir);
+    await extractMl1m(zipPath, dir);
   } finally {
     rmSync(zipPath, { force: true });
   }
@@ -64,28 +64,24 @@ export async function downloadMl1m(dir: string, timeoutMs = 120_000): Promise<st
   return dir;
 }
 
-/** Extracts `ml-1m/<file>.dat` entries of the zip into `dir` (write to .part, then rename). */
-function extract(zipPath: string, dir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(zipPath, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error('cannot open zip'));
-      zip.on('error', reject);
-      zip.on('end', resolve);
-      zip.on('entry', (entry: yauzl.Entry) => {
-        const base = entry.fileName.split('/').pop() ?? '';
-        if (!(base in EXPECTED)) return zip.readEntry();
-        zip.openReadStream(entry, (streamErr, stream) => {
-          if (streamErr || !stream) return reject(streamErr ?? new Error(`cannot read ${entry.fileName}`));
-          const part = join(dir, `${base}.part`);
-          pipeline(stream, createWriteStream(part))
-            .then(() => {
-              renameSync(part, join(dir, base));
-              zip.readEntry();
-            })
-            .catch(reject);
-        });
-      });
-      zip.readEntry();
-    });
+/**
+ * Extracts the `ml-1m/<file>.dat` entries of the zip into `dir` (write to .part, then rename),
+ * through the release-zip reader `movielens ingest` and the API use, which checks each entry's
+ * size and CRC-32 as it goes.
+ */
+export async function extractMl1m(zipPath: string, dir: string): Promise<void> {
+  await readReleaseZip(zipPath, 'ml-1m.zip', async (entry, bytes) => {
+    if (!(entry.name in EXPECTED)) {
+      bytes.destroy();
+      return;
+    }
+    const part = join(dir, `${entry.name}.part`);
+    try {
+      await pipeline(bytes, createWriteStream(part));
+    } catch (err) {
+      rmSync(part, { force: true });
+      throw err;
+    }
+    renameSync(part, join(dir, entry.name));
   });
 }
