@@ -98,6 +98,16 @@ const zipOddities: ZipOddity[] = [
   { what: 'an entry that unpacks to more than it declares', zip: () => buildZip([{ name: 'ml/u.data', data: Buffer.alloc(2 ** 20, 0x31), declaredBytes: 100 }], { deflate: true }), message: /^ml\.zip:ml\/u\.data: unpacks to more than the 100 bytes the zip declares for it \(a damaged zip or a zip bomb\)/ },
   { what: 'an entry that unpacks to fewer bytes than it declares', zip: () => release({ method: 8, declaredBytes: 1000 }), message: /^ml\.zip:ml-100k\/u\.data: unpacks to 32 bytes, but the zip declares 1000; / },
   { what: 'an entry that fails its CRC-32', zip: () => release({ crc32: 1234 }), message: /^ml\.zip:ml-100k\/u\.data: the unpacked bytes fail their CRC-32 check; / },
+  {
+    what: 'an entry whose deflate data is damaged',
+    // The first byte of a deflate stream holds the block type; 0xff makes it the reserved type 3.
+    zip: () => {
+      const zip = release({ method: 8 });
+      zip[30 + 'ml-100k/u.data'.length] = 0xff; // the first data byte: after the 30-byte local header and the name
+      return zip;
+    },
+    message: /^ml\.zip:ml-100k\/u\.data: the compressed data is damaged \(invalid block type\); /,
+  },
   { what: 'an entry whose name climbs out with ..', zip: () => buildZip([{ name: 'ml/../../u.data', data: uData }]), message: /^ml\.zip:ml\/\.\.\/\.\.\/u\.data: unsafe entry path \(absolute, or climbing out with \.\.\); / },
   { what: 'an entry with an absolute name', zip: () => buildZip([{ name: '/etc/u.data', data: uData }]), message: /^ml\.zip:\/etc\/u\.data: unsafe entry path/ },
   { what: 'a symbolic link named like a release file', zip: () => release({ unixMode: 0o120777 }), message: /^ml\.zip:ml-100k\/u\.data: a symbolic link, not a file; / },

@@ -93,7 +93,8 @@ export function checkedBytes(source: Readable, entry: Entry, where: string): Tra
       else done();
     },
   });
-  source.once('error', (err) => out.destroy(entryFault(where, err)));
+  // `on`, not `once`: yauzl forwards read errors to its inflate stream by hand, so one stream may emit two.
+  source.on('error', (err) => out.destroy(entryFault(where, err)));
   out.once('close', () => source.destroy());
   source.pipe(out);
   return out;
