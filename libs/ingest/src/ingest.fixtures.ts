@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import { deleteKeysMatching, testPrefix, testRedisClient } from '@movielens/test-support';
 // Brings the `redisUrl` ProvidedContext type that test-support's inject() relies on.
 import type {} from '@movielens/test-support/global-setup';
-import { DatasetStore, KeySchema, UploadStore } from '@movielens/store';
+import { DatasetStore, KeySchema, UploadStore, type IngestReport } from '@movielens/store';
+import { runIngest, type IngestRequest } from './ingest.pipeline';
 
 /** What each test gets: a client, its own key prefix and the stores on it. */
 export interface TestRedisContext {
@@ -47,6 +48,18 @@ export async function stageUpload(redis: Redis, keys: KeySchema, files: FileSet)
     })());
   }
   return id;
+}
+
+let ingests = 0;
+
+/**
+ * Stages `files` and ingests them (replace mode, maxErrors 0 unless `options` say otherwise)
+ * as a new version `v<n>` of the test's prefix, in chunks of `chunkSize` ratings.
+ */
+export async function ingestFiles(t: TestRedisContext, files: FileSet, options: Partial<IngestRequest> = {}, chunkSize = 1000): Promise<IngestReport> {
+  const uploadId = await stageUpload(t.redis, t.keys, files);
+  const n = ++ingests;
+  return runIngest({ redis: t.redis, keys: t.keys, chunkSize }, { uploadId, mode: 'replace', maxErrors: 0, version: `v${n}`, owner: `test:${n}`, ...options });
 }
 
 /** Every key under `prefix` with a digest of its value, and the current pointer: equal snapshots = unchanged Redis. */

@@ -3,16 +3,10 @@ import type { IngestJobResult } from '@movielens/jobs';
 import { InputError } from '@movielens/core';
 import type { IngestReport } from '@movielens/store';
 import { runIngest, type IngestRequest } from './ingest.pipeline';
-import { moviesDat, ratingsDat, snapshot, stageUpload, usersDat, useTestRedis, type FileSet } from './ingest.fixtures';
+import { ingestFiles, moviesDat, ratingsDat, snapshot, usersDat, useTestRedis, type FileSet } from './ingest.fixtures';
 
 const t = useTestRedis('ing');
-let n = 0;
-
-async function ingest(files: FileSet, options: Partial<IngestRequest> = {}) {
-  const uploadId = await stageUpload(t.redis, t.keys, files);
-  n++;
-  return runIngest({ redis: t.redis, keys: t.keys, chunkSize: 1000 }, { uploadId, mode: 'replace', maxErrors: 0, version: `v${n}`, owner: `test:${n}`, ...options });
-}
+const ingest = (files: FileSet, options: Partial<IngestRequest> = {}) => ingestFiles(t, files, options);
 
 describe('runIngest', () => {
   it('writes a new current version with counts, meta and report', async () => {

@@ -11,11 +11,12 @@
  * 6. prune versions beyond the previous two.
  * Any failure discards the staged keys, so the current dataset and the key space are unchanged.
  */
-import { InputError, RATING_SCALES, type LineIssue, type Release } from '@movielens/core';
+import { InputError, RATING_SCALES, type Release } from '@movielens/core';
 import type { IngestProgress } from '@movielens/jobs';
 import { DatasetStore, DatasetWriter, UploadStore, type DatasetMeta, type IngestReport, type KeySchema, type RedisClient } from '@movielens/store';
 import { assembleDataset, type BaseDataset, type Delta } from './dataset-assembly';
-import { checkInputsForMode, contentHash, detectStagedFiles, parseMovies, parseRatings, parseUsers, type StagedInputs } from './staged-input';
+import { fileReports, unchangedReport, type FileStats } from './ingest-report';
+import { checkAppendRelease, checkInputsForMode, contentHash, detectStagedFiles, parseMovies, parseRatings, parseUsers, type StagedInputs } from './staged-input';
 
 /** What the pipeline works with. */
 export interface IngestDeps {
@@ -66,7 +67,9 @@ export async function runIngest(deps: IngestDeps, request: IngestRequest, onProg
     const parent = await datasets.currentVersion();
     const parentMeta = parent === null ? null : await datasets.meta(parent);
     if (parent !== null && parentMeta !== null) await writer.ensureListed(parent, parentMeta.createdAt);
-    if (parentMeta?.contentHash === hash) return unchangedReport(request, inputs, parentMeta, now() - started);
+    checkAppendRelease(inputs, request.mode, parentMeta);
+    const unchanged = unchangedReport(request, inputs, hash, parentMeta, now() - started);
+    if (unchanged !== null) return unchanged;
     try {
       const meta = await stageVersion({ deps, request, inputs, hash, uploads, datasets, writer, parent, parentMeta, started, onProgress });
       if (await writer.commit(request.version, parent, meta.createdAt)) {
@@ -124,7 +127,7 @@ async function stageVersion(ctx: StageContext): Promise<DatasetMeta> {
   let bytesDone = 0;
   const onBytes = (n: number) => ctx.onProgress({ phase: 'parse', done: (bytesDone += n), total: inputs.totalBytes });
   const opts = { maxErrors: request.maxErrors };
-  const fileStats = new Map<string, { lines: number; skipped: LineIssue[] }>();
+  const fileStats = new Map<string, FileStats>();
   const delta: Delta = {};
   if (inputs.movies) {
     const r = await parseMovies(uploads, request.uploadId, inputs.movies, opts, onBytes);
@@ -149,7 +152,7 @@ async function stageVersion(ctx: StageContext): Promise<DatasetMeta> {
 
   await ctx.onProgress({ phase: 'write', done: inputs.totalBytes, total: inputs.totalBytes });
   const data = assembleDataset(delta, base);
-  if (data.ratings.length === 0) throw new InputError('the resulting dataset has no ratings: the first ingest needs a ratings file');
+  if (data.ratings.length === 0) throw noRatingsError(inputs, fileStats);
   const createdAt = now();
   await writer.begin(request.version, { owner: request.owner, chunkBound: Math.ceil(data.ratings.length / writer.chunkSize), startedAt: createdAt });
   const chunks = await writer.writeRatings(request.version, data.ratings);
@@ -157,24 +160,17 @@ async function stageVersion(ctx: StageContext): Promise<DatasetMeta> {
   await writer.writeUsers(request.version, data.users);
 
   const release: Release = inputs.ratings?.detected.release ?? parentMeta?.release ?? inputs.all[0].detected.release;
-  const skipped = [...fileStats.values()].flatMap((s) => s.skipped);
+  const stats = [...fileStats.values()];
+  const skipped = stats.flatMap((s) => s.skipped);
   const report: IngestReport = {
     mode: request.mode,
     unchanged: false,
     datasetVersion: request.version,
     parentVersion: parent,
-    files: inputs.all.map(({ staged, detected }) => ({
-      name: staged.name,
-      kind: detected.kind,
-      release: detected.release,
-      size: staged.size,
-      sha256: staged.sha256,
-      lines: fileStats.get(staged.name)?.lines ?? 0,
-      skipped: fileStats.get(staged.name)?.skipped.length ?? 0,
-    })),
+    files: fileReports(inputs, fileStats),
     read: { ratings: delta.ratings?.length ?? 0, movies: delta.movies?.length ?? 0, users: delta.users?.length ?? 0 },
     skipped,
-    skippedTotal: skipped.length,
+    skippedTotal: stats.reduce((sum, s) => sum + s.skippedTotal, 0),
     duplicates,
     overwritten: data.overwritten,
     durationMs: now() - ctx.started,
@@ -197,19 +193,14 @@ async function stageVersion(ctx: StageContext): Promise<DatasetMeta> {
   return meta;
 }
 
-/** The report of an ingest that found its input identical to the current dataset's. */
-function unchangedReport(request: IngestRequest, inputs: StagedInputs, current: DatasetMeta, durationMs: number): IngestReport {
-  return {
-    mode: request.mode,
-    unchanged: true,
-    datasetVersion: current.version,
-    parentVersion: current.version,
-    files: inputs.all.map(({ staged, detected }) => ({ name: staged.name, kind: detected.kind, release: detected.release, size: staged.size, sha256: staged.sha256, lines: 0, skipped: 0 })),
-    read: { ratings: 0, movies: 0, users: 0 },
-    skipped: [],
-    skippedTotal: 0,
-    duplicates: { count: 0, examples: [] },
-    overwritten: 0,
-    durationMs,
-  };
+/** Why a new version would have no ratings, naming the file (line 0: the whole file). */
+function noRatingsError(inputs: StagedInputs, fileStats: ReadonlyMap<string, FileStats>): InputError {
+  if (inputs.ratings === undefined) {
+    const file = inputs.all[0].staged.name;
+    return new InputError('the resulting dataset has no ratings: the first ingest needs a ratings file', [{ file, line: 0, reason: 'no ratings file, and no current dataset to add to' }]);
+  }
+  const file = inputs.ratings.staged.name;
+  const bad = fileStats.get(file)?.skippedTotal ?? 0;
+  const reason = `no valid ratings: all ${bad} rating line${bad === 1 ? ' was' : 's were'} skipped as bad`;
+  return new InputError(`${file}: ${reason}`, [...(fileStats.get(file)?.skipped ?? []), { file, line: 0, reason }]);
 }

@@ -29,6 +29,7 @@ describe('ingest of real MovieLens files', () => {
     expect((await t.datasets.loadRatings('v1')).length).toBe(100_000);
     // u.item is Latin-1: item 543 is "Misérables, Les (1995)" (shared/data README, encoding notes).
     expect((await t.datasets.getMovie('v1', 543))!.title).toMatch(/^Mis\u00e9rables/);
+    expect(report.files.map((f) => `${f.name}: ${f.encoding}`)).toEqual(['u.data: ascii', 'u.item: latin-1', 'u.user: ascii']);
   });
 
   // Expected counts: ml-1m README / shared data README (3883 movie lines, 6040 user lines).

@@ -10,6 +10,7 @@ import {
   DETECT_HEAD_BYTES,
   detectFiles,
   InputError,
+  releaseName,
   type DetectedFile,
   type MoviesResult,
   type ParserOptions,
@@ -17,7 +18,7 @@ import {
   type StreamParser,
   type UsersResult,
 } from '@movielens/core';
-import type { UploadedFile, UploadStore } from '@movielens/store';
+import type { DatasetMeta, UploadedFile, UploadStore } from '@movielens/store';
 
 /** A staged file with what it was detected to hold. */
 export interface StagedInput {
@@ -104,4 +105,21 @@ export function checkInputsForMode(inputs: StagedInputs, mode: 'replace' | 'appe
       { file: inputs.all[0].staged.name, line: 0, reason: 'no ratings file in a replace upload' },
     ]);
   }
+}
+
+/**
+ * Refuses an append of files from another release than the current dataset's: their ids and
+ * rating scale are another dataset's, so merging would relabel the dataset and overwrite
+ * ratings of unrelated users and movies.
+ */
+export function checkAppendRelease(inputs: StagedInputs, mode: 'replace' | 'append', current: DatasetMeta | null): void {
+  if (mode !== 'append' || current === null) return;
+  const foreign = inputs.all.filter((i) => i.detected.release !== current.release);
+  if (foreign.length === 0) return;
+  const dataset = `${releaseName(current.release)} dataset (version ${current.version})`;
+  const what = foreign.map((i) => `${i.staged.name} is ${releaseName(i.detected.release)}`).join(', ');
+  throw new InputError(
+    `${what} but the current dataset is ${releaseName(current.release)}: an append needs files of the dataset's release (upload in replace mode to switch releases)`,
+    foreign.map((i) => ({ file: i.staged.name, line: 0, reason: `${releaseName(i.detected.release)} file: cannot be appended to the current ${dataset}` })),
+  );
 }

@@ -34,7 +34,10 @@ export const ingestReportSchema = z.object({
       size: z.number().int().min(0),
       sha256: z.string(),
       lines: z.number().int().min(0),
+      /** Exact number of bad lines skipped. */
       skipped: z.number().int().min(0),
+      /** How the text was decoded (ratings files: always `ascii`). */
+      encoding: z.enum(['ascii', 'utf-8', 'latin-1']),
     }),
   ),
   /** Ratings, movies and users read from the files (bad lines excluded). */

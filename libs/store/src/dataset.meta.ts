@@ -3,7 +3,7 @@
  * the report of the ingest that produced it. The ingest job returns the same report as its
  * result (validated by `ingestReportSchema` in @movielens/jobs).
  */
-import type { FileKind, LineIssue, Release } from '@movielens/core';
+import type { FileKind, LineIssue, Release, TextEncoding } from '@movielens/core';
 
 /** One input file of an ingest, as detected and parsed. */
 export interface IngestFileReport {
@@ -17,8 +17,13 @@ export interface IngestFileReport {
   sha256: string;
   /** Lines read (including skipped ones; 0 when the ingest stopped as unchanged). */
   lines: number;
-  /** Lines skipped as bad (each listed in the report's `skipped`, up to its bound). */
+  /** Exact number of lines skipped as bad (the report's `skipped` lists the first 100 of each file). */
   skipped: number;
+  /**
+   * How the file's text was decoded: `ascii` (no byte above 0x7F), `utf-8` or `latin-1`.
+   * Ratings files are always `ascii` (a ratings line with another byte is a bad line).
+   */
+  encoding: TextEncoding;
 }
 
 /** The outcome of one ingest: counts, skipped lines with reasons, duplicates, timing. */
@@ -34,7 +39,7 @@ export interface IngestReport {
   files: IngestFileReport[];
   /** Ratings, movies and users read from the files (after skipping bad lines). */
   read: { ratings: number; movies: number; users: number };
-  /** Bad lines skipped because of `maxErrors` (at most 100 listed); `skippedTotal` counts all. */
+  /** Bad lines skipped because of `maxErrors` (at most 100 per file listed); `skippedTotal` counts all. */
   skipped: LineIssue[];
   skippedTotal: number;
   /** Repeated (user, movie) pairs inside the upload: the last one wins. */
