@@ -160,9 +160,12 @@ export function releaseName(release: Release): string {
   return release === 'ml-1m' ? 'ML-1M' : release === 'ml-100k' ? 'ML-100K' : 'CSV';
 }
 
-/** True when `value` is on the release's scale (in range and a multiple of the step from min). */
+/**
+ * True when `value` is on the release's scale (in range and a whole number of steps from min).
+ * Exact, without a tolerance: every value on a scale (halves and wholes) is exact in binary, and
+ * a tolerance would let `2.9999999999` through to be stored as 3.
+ */
 export function isOnScale(value: number, scale: RatingScale): boolean {
   if (!(value >= scale.min && value <= scale.max)) return false;
-  const steps = (value - scale.min) / scale.step;
-  return Math.abs(steps - Math.round(steps)) < 1e-9;
+  return Number.isInteger((value - scale.min) / scale.step);
 }

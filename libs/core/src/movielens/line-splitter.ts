@@ -70,6 +70,8 @@ export class LineSplitter {
   private carry: Uint8Array;
   private carryLength = 0;
   private skipping = false;
+  /** Quoted mode: line feeds inside the record being skipped (they still count as lines). */
+  private skippedLfs = 0;
   private started = false;
   private head: Uint8Array = EMPTY;
   private inQuotes = false;
@@ -111,7 +113,9 @@ export class LineSplitter {
     const nul = chunk.indexOf(0, pos);
     if (nul >= 0) {
       const reason = offset === 0 && looksLikeUtf16(chunk, pos) ? `${UTF16_REASON} (no BOM)` : BINARY_REASON;
-      this.issues.fatal(reason, this.line + 1 + countByte(chunk, LF, pos, nul));
+      // Lines before the NUL: those handed out, plus line feeds inside a quoted record still open.
+      const open = this.skipping ? this.skippedLfs : countByte(this.carry, LF, 0, this.carryLength);
+      this.issues.fatal(reason, this.line + 1 + open + countByte(chunk, LF, pos, nul));
     }
     if (!this.sawLf) this.watchLineEnds(chunk, pos, offset);
     while (pos < chunk.length) {
@@ -201,15 +205,21 @@ export class LineSplitter {
     this.line++;
     this.skipping = false;
     this.onBadLine(this.line, `line longer than ${this.maxLineBytes} bytes`);
+    this.line += this.skippedLfs;
+    this.skippedLfs = 0;
   }
 
   /** Appends to the carry buffer, switching to skip mode once the line is too long. */
   private append(chunk: Uint8Array, from: number, to: number): void {
-    if (this.skipping) return;
+    if (this.skipping) {
+      if (this.quoted) this.skippedLfs += countByte(chunk, LF, from, to);
+      return;
+    }
     const needed = this.carryLength + (to - from);
     // +1 leaves room for a CR that is stripped later.
     if (needed > this.maxLineBytes + 1) {
       this.skipping = true;
+      if (this.quoted) this.skippedLfs = countByte(this.carry, LF, 0, this.carryLength) + countByte(chunk, LF, from, to);
       this.carryLength = 0;
       return;
     }

@@ -63,3 +63,27 @@ describe('CR-only line endings', () => {
     expect(feed(createRatingsParser({ file: ratingsDat }), bytesOf('1::1::5::1\r\n2::1::5::1\r\n'), 1).table.length).toBe(2);
   });
 });
+
+describe('line numbers across quoted CSV line breaks', () => {
+  const head = 'movieId,title,genres\n1,A (1999),Drama\n';
+
+  it('count the line breaks of a quoted record skipped as too long', () => {
+    // A stray quote on line 3 runs the field over 40,000 lines (over 64 KiB) up to the quote on line 40,004.
+    const body = `2,"Broken (1999),Drama\n${'3,B (1999),Drama\n'.repeat(40_000)}4,C" (1999),Drama\nx,D (1999),Drama\n5,E (1999),Drama\n`;
+    const r = feed(createMoviesParser({ file: moviesCsv, maxErrors: 2 }), bytesOf(`${head}${body}`), 4096);
+    expect(r.skipped.map((i) => `${i.line}: ${i.reason}`)).toEqual(['3: line longer than 65536 bytes', "40005: movie id 'x' is not a positive integer"]);
+    expect(r.movies.map((m) => m.id)).toEqual([1, 5]);
+    expect(r.lines).toBe(40006);
+  });
+
+  it('place a NUL byte on its own line when a quoted record spans chunks', () => {
+    const bytes = bytesOf(`${head}2,"Two\nLines\nHere\u0000 (1999)",Drama\n`);
+    for (const size of [5, 40, bytes.length]) {
+      expect(inputError(() => feed(createMoviesParser({ file: moviesCsv, maxErrors: 5 }), bytes, size)).issues.at(-1)).toEqual({
+        file: 'movies.csv',
+        line: 5,
+        reason: 'binary data, not a MovieLens text file',
+      });
+    }
+  });
+});

@@ -77,6 +77,10 @@ describe('createRatingsParser', () => {
     expect(issueOf(csv, `${head}1,2,5.5,1\n`).reason).toBe('rating 5.5 is outside the CSV scale 0.5..5 in steps of 0.5');
     expect(issueOf(csv, `${head}1,2,four,1\n`).reason).toBe("rating 'four' is not a number");
     expect(issueOf(csv, `${head}1,2,.5,1\n`).reason).toBe("rating '.5' is not a number");
+    // Near a step is not on it: 2.9999999999 is refused, not stored as 3; 4.50 is 4.5.
+    expect(issueOf(ml1m, `${ok1m}1::11::2.9999999999::1\n`).reason).toBe('rating 2.9999999999 is outside the ML-1M scale 1..5 in steps of 1');
+    expect(issueOf(csv, `${head}1,2,3.5000000001,1\n`).reason).toBe('rating 3.5000000001 is outside the CSV scale 0.5..5 in steps of 0.5');
+    expect([...parse(csv, `${head}1,3,4.50,1\n`).table.ratings]).toEqual([4, 4.5]);
   });
 
   it('reports bad timestamps', () => {
