@@ -1,8 +1,9 @@
 /** Shared by the read commands (similar, recommend, analytics): the current model and movie titles. */
-import { InputError, NotFoundError, NotReadyError } from '@movielens/core';
+import { InputError, NotFoundError, NotReadyError, type Movie } from '@movielens/core';
 import { DatasetStore, ModelStore, type ModelMeta } from '@movielens/store';
 import type { Command } from './command';
 import { connectRedis, type CliRedis } from './redis-connection';
+import { formatTable, type Column } from './table';
 
 /** The model being served and its metadata; NotReadyError when none was built yet. */
 export async function currentModel(conn: CliRedis): Promise<{ models: ModelStore; meta: ModelMeta }> {
@@ -13,11 +14,34 @@ export async function currentModel(conn: CliRedis): Promise<{ models: ModelStore
   return { models, meta };
 }
 
-/** Titles by movie id from the model's dataset version (empty when that version is gone). */
-export async function movieTitles(conn: CliRedis, meta: ModelMeta): Promise<Map<number, string>> {
+/** Movies by id from the model's dataset version (empty when that version is gone). */
+export async function movieCatalogue(conn: CliRedis, meta: ModelMeta): Promise<Map<number, Movie>> {
   const datasets = new DatasetStore(conn.redis, conn.keys);
   const movies = (await datasets.meta(meta.datasetVersion)) === null ? [] : await datasets.loadMovies(meta.datasetVersion);
-  return new Map(movies.map((m) => [m.id, m.title]));
+  return new Map(movies.map((m) => [m.id, m]));
+}
+
+/** How a movie reads in a table: `Toy Story (1995)`; an id the catalogue lacks reads `?`. */
+export function displayTitle(movie: Movie | undefined): string {
+  if (movie === undefined) return '?';
+  return movie.year === null ? movie.title : `${movie.title} (${movie.year})`;
+}
+
+/**
+ * The table columns every movie list ends with: the movie id, its title with the year, its
+ * genres. `movieOf` picks the movie of a row.
+ */
+export function movieColumns<Row>(catalogue: Map<number, Movie>, movieIdOf: (row: Row) => number): Column<Row>[] {
+  return [
+    { header: 'movie id', align: 'right', cell: (r) => String(movieIdOf(r)) },
+    { header: 'title', cell: (r) => displayTitle(catalogue.get(movieIdOf(r))) },
+    { header: 'genres', cell: (r) => catalogue.get(movieIdOf(r))?.genres.join('|') ?? '' },
+  ];
+}
+
+/** The rank column (`#`, 1-based) that starts every ranked table. */
+export function rankColumn<Row>(): Column<Row> {
+  return { header: '#', align: 'right', cell: (_r, i) => String(i + 1) };
 }
 
 /** Parses positional ids, naming the bad one. */
@@ -45,6 +69,8 @@ export interface ListSpec {
   listKey: 'similar' | 'recommendations';
   /** `movie` or `user`, for messages. */
   noun: string;
+  /** Header of the score column, naming its unit (e.g. `predicted stars`). */
+  scoreHeader: string;
   /** The stored list, or null when the subject is not in the model. */
   fetch(models: ModelStore, ver: string, id: number): Promise<{ movieId: number; score: number }[] | null>;
   /** Every subject id of the model (for --all). */
@@ -59,7 +85,8 @@ export async function printLists(conn: CliRedis, spec: ListSpec, positionals: st
   const { models, meta } = await currentModel(conn);
   const ids = all ? Array.from(await spec.allIds(models, meta.id)) : parseIds(positionals, spec.noun);
   if (ids.length === 0) throw new InputError(`name at least one ${spec.noun} id, or --all`);
-  const titles = await movieTitles(conn, meta);
+  const catalogue = await movieCatalogue(conn, meta);
+  const columns: Column<TitledEntry>[] = [rankColumn(), { header: spec.scoreHeader, align: 'right', cell: (e) => e.score.toFixed(3) }, ...movieColumns(catalogue, (e: TitledEntry) => e.movieId)];
   const out: Record<string, unknown>[] = [];
   const missing: number[] = [];
   for (const id of ids) {
@@ -68,12 +95,12 @@ export async function printLists(conn: CliRedis, spec: ListSpec, positionals: st
       missing.push(id);
       continue;
     }
-    const entries: TitledEntry[] = list.slice(0, k).map((e) => ({ movieId: e.movieId, title: titles.get(e.movieId) ?? null, score: e.score }));
+    const entries: TitledEntry[] = list.slice(0, k).map((e) => ({ movieId: e.movieId, title: catalogue.get(e.movieId)?.title ?? null, score: e.score }));
     out.push({ [spec.idKey]: id, model: meta.id, [spec.listKey]: entries });
     if (!all) {
-      const head = spec.idKey === 'movieId' ? `${id} ${titles.get(id) ?? ''}`.trim() : `user ${id}`;
+      const head = spec.idKey === 'movieId' ? `movie ${id} ${catalogue.has(id) ? displayTitle(catalogue.get(id)) : ''}`.trim() : `user ${id}`;
       print(`${head} (model ${meta.id}):`);
-      entries.forEach((e, i) => print(`  ${String(i + 1).padStart(3)}. ${e.score.toFixed(3)}  ${e.movieId}  ${e.title ?? ''}`));
+      for (const line of formatTable(columns, entries)) print(line);
     }
   }
   if (missing.length > 0) throw new NotFoundError(`${spec.noun}(s) ${missing.join(', ')} not in model ${meta.id}`);

@@ -1,33 +1,100 @@
-import { InputError, rankMovies, type RankOptions } from '@movielens/core';
+import { InputError, MovieLensError, rankMovies, type GroupStat, type MovieStats, type RankOptions } from '@movielens/core';
+import { DatasetStore, type ModelMeta } from '@movielens/store';
 import type { Command } from '../command';
-import { currentModel, movieTitles } from '../model-reader';
-import { connectRedis } from '../redis-connection';
+import { currentModel, movieCatalogue, movieColumns, rankColumn } from '../model-reader';
+import { connectRedis, type CliRedis } from '../redis-connection';
+import { formatInt, formatTable, type Column } from '../table';
 import { intOption } from './rebuild.command';
 
-/** Rankings computed from the model's per-movie statistics, by name. */
-const RANKINGS: Record<string, { by: RankOptions['by']; label: string }> = {
-  'top-rated': { by: 'mean', label: 'mean rating' },
-  'most-rated': { by: 'count', label: 'ratings' },
-  'gender-gap': { by: 'gap', label: "women's mean - men's mean" },
-  divisive: { by: 'std', label: 'standard deviation' },
+/** Rankings computed from the model's per-movie statistics, by name; `header` names the ranked value and its unit. */
+const RANKINGS: Record<string, { by: RankOptions['by']; header: string; label: string }> = {
+  'top-rated': { by: 'mean', header: 'mean stars', label: 'highest mean rating' },
+  'most-rated': { by: 'count', header: 'ratings', label: 'most ratings' },
+  'gender-gap': { by: 'gap', header: 'women - men (stars)', label: "women's mean minus men's mean" },
+  divisive: { by: 'std', header: 'std dev (stars)', label: 'highest standard deviation of the ratings' },
 };
 
-/** Tables stored as JSON by the rebuild, by CLI name. */
-const STORED = ['distribution', 'by-age', 'by-occupation', 'by-genre', 'by-gender', 'summary'];
+/**
+ * Tables stored as JSON by the rebuild, by CLI name (the same names as under /api/v1/analytics):
+ * `summary` is the number of ratings and their mean, `distribution` the ratings per star value,
+ * the others mean ratings per group of raters or per genre.
+ */
+const STORED = ['summary', 'distribution', 'by-gender', 'by-age', 'by-occupation', 'by-genre'];
+
+/** The views that rest on the raters' demographics (gender, age, occupation), which only the users files of ML-100K and ML-1M carry. */
+const DEMOGRAPHIC = new Set(['gender-gap', 'by-gender', 'by-age', 'by-occupation']);
+
+/** Raised when a view needs demographics the dataset does not have (exit 1, one line). */
+export class NoDemographicsError extends MovieLensError {
+  constructor(message: string) {
+    super('NO_DEMOGRAPHICS', message);
+    this.name = 'NoDemographicsError';
+  }
+}
+
+/** Fails with one line when `name` needs demographics and the model's dataset has no users file. */
+async function requireDemographics(conn: CliRedis, meta: ModelMeta, name: string): Promise<void> {
+  if (!DEMOGRAPHIC.has(name)) return;
+  const dataset = await new DatasetStore(conn.redis, conn.keys).meta(meta.datasetVersion);
+  if (dataset === null || dataset.hasUserInfo) return;
+  throw new NoDemographicsError(
+    `${name} needs the raters' gender, age or occupation, and this dataset (${dataset.release}, version ${dataset.version}) has no demographics: ` +
+      `no users file was ingested (the CSV releases have none). Try top-rated, most-rated, divisive, distribution or by-genre.`,
+  );
+}
+
+/** The most ratings any movie has that count for `by` (for gap: the smaller of its women's and men's counts). */
+function largestCount(stats: MovieStats, by: RankOptions['by']): number {
+  let most = 0;
+  for (let i = 0; i < stats.movieIds.length; i++) most = Math.max(most, by === 'gap' ? Math.min(stats.femaleCount[i], stats.maleCount[i]) : stats.count[i]);
+  return most;
+}
+
+/** A stored table as text lines (a table per shape; anything else as JSON). */
+function storedLines(name: string, data: unknown): string[] {
+  if (name === 'summary') {
+    const s = data as { totalRatings: number; globalMean: number | null };
+    return [`  ratings      ${formatInt(s.totalRatings)}`, `  mean stars   ${s.globalMean === null ? '-' : s.globalMean.toFixed(3)}`];
+  }
+  if (name === 'distribution') {
+    const bins = (data as { stars: number; count: number }[]).filter((b) => b.count > 0 || Number.isInteger(b.stars));
+    return formatTable<{ stars: number; count: number }>(
+      [
+        { header: 'stars', align: 'right', cell: (b) => String(b.stars) },
+        { header: 'ratings', align: 'right', cell: (b) => formatInt(b.count) },
+      ],
+      bins,
+    );
+  }
+  if (Array.isArray(data)) {
+    const columns: Column<GroupStat>[] = [
+      { header: name === 'by-genre' ? 'genre' : 'group', cell: (g) => g.group },
+      { header: 'ratings', align: 'right', cell: (g) => formatInt(g.count) },
+      { header: 'mean stars', align: 'right', cell: (g) => (g.mean === null ? '-' : g.mean.toFixed(3)) },
+    ];
+    return formatTable(columns, data as GroupStat[]);
+  }
+  return [JSON.stringify(data, null, 2)];
+}
 
 /** `movielens analytics <name>`: rankings and group tables of the current model. */
 export const analyticsCommand: Command = {
   name: 'analytics',
-  summary: 'Rankings (top-rated, most-rated, gender-gap, divisive) and rating tables (distribution, by-age, ...)',
+  summary: 'Rankings (top-rated, most-rated, gender-gap, divisive) and rating tables (summary, distribution, by-genre, ...)',
   usage: [
     'Usage: movielens analytics <name> [--min-ratings N] [--limit 20] [--men]',
     '',
-    `Names: ${[...Object.keys(RANKINGS), ...STORED].join(', ')}`,
+    `Rankings: ${Object.keys(RANKINGS).join(', ')}`,
+    `Tables:   ${STORED.join(', ')}`,
+    '  summary: number of ratings and their mean; distribution: ratings per star value;',
+    '  by-gender, by-age, by-occupation, by-genre: ratings and mean stars per group.',
+    '  gender-gap, by-gender, by-age and by-occupation need demographics (the users file of',
+    '  ML-100K or ML-1M); on a dataset without them the command fails with one line.',
     '',
     '  --min-ratings N  rankings: leave out movies with fewer ratings (default 100; gender-gap: per gender, default 50)',
     '  --limit N        rankings: rows shown (default 20)',
     '  --men            gender-gap: movies men rate higher (default: women)',
-    '  --json           rankings: { name, model, rows: [{ movieId, title, value, count }] }; tables: { name, model, data }',
+    '  --json           rankings: { name, model, minRatings, rows: [{ movieId, title, value, count }] }; tables: { name, model, data }',
   ].join('\n'),
   options: { 'min-ratings': { type: 'string' }, limit: { type: 'string' }, men: { type: 'boolean', default: false } },
   async run(ctx) {
@@ -38,21 +105,36 @@ export const analyticsCommand: Command = {
     const conn = await connectRedis(ctx);
     try {
       const { models, meta } = await currentModel(conn);
+      await requireDemographics(conn, meta, name);
       const ranking = RANKINGS[name];
       if (ranking === undefined) {
         const data = await models.analytics(meta.id, name);
         if (data === null) throw new InputError(`model ${meta.id} has no '${name}' table (built by an older version?)`);
-        ctx.print(JSON.stringify(data, null, 2));
+        ctx.print(`${name} (model ${meta.id}):`);
+        for (const line of storedLines(name, data)) ctx.print(line);
         return { name, model: meta.id, data };
       }
       const stats = await models.movieStats(meta.id);
       const minCount = intOption(ctx, 'min-ratings') ?? (ranking.by === 'gap' ? 50 : 100);
       const limit = intOption(ctx, 'limit') ?? 20;
       const direction = ranking.by === 'gap' && ctx.args.values.men === true ? 'asc' : 'desc';
-      const titles = await movieTitles(conn, meta);
-      const rows = rankMovies(stats, { by: ranking.by, minCount, limit, direction }).map((r) => ({ movieId: r.movieId, title: titles.get(r.movieId) ?? null, value: r.value, count: r.count }));
-      ctx.print(`${name} (${ranking.label}; at least ${minCount} ratings; model ${meta.id}):`);
-      rows.forEach((r, i) => ctx.print(`  ${String(i + 1).padStart(3)}. ${r.value.toFixed(3).padStart(9)}  ${String(r.count).padStart(6)}  ${r.movieId}  ${r.title ?? ''}`));
+      const catalogue = await movieCatalogue(conn, meta);
+      const rows = rankMovies(stats, { by: ranking.by, minCount, limit, direction }).map((r) => ({ movieId: r.movieId, title: catalogue.get(r.movieId)?.title ?? null, value: r.value, count: r.count }));
+      const perGender = ranking.by === 'gap' ? ' from women and from men each' : '';
+      if (rows.length === 0) {
+        const most = largestCount(stats, ranking.by);
+        ctx.print(`${name}: no movie has at least ${minCount} ratings${perGender} (the most any movie has is ${most}); try --min-ratings ${Math.max(1, Math.floor(most / 2))}.`);
+        return { name, model: meta.id, minRatings: minCount, rows };
+      }
+      ctx.print(`${name}: ${ranking.label}, movies with at least ${minCount} ratings${perGender} (model ${meta.id}):`);
+      type Row = (typeof rows)[number];
+      const columns: Column<Row>[] = [
+        rankColumn(),
+        { header: ranking.header, align: 'right', cell: (r) => (ranking.by === 'count' ? formatInt(r.value) : r.value.toFixed(3)) },
+        ...(ranking.by === 'count' ? [] : [{ header: 'ratings', align: 'right' as const, cell: (r: Row) => formatInt(r.count) }]),
+        ...movieColumns(catalogue, (r: Row) => r.movieId),
+      ];
+      for (const line of formatTable(columns, rows)) ctx.print(line);
       return { name, model: meta.id, minRatings: minCount, rows };
     } finally {
       await conn.close();

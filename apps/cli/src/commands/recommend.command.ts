@@ -11,5 +11,5 @@ export const recommendCommand = listCommand(
     '  --all   every user of the model (use with --json)',
     '  --json  { userId, model, recommendations: [{ movieId, title, score }] }, an array for several ids or --all',
   ].join('\n'),
-  { idKey: 'userId', listKey: 'recommendations', noun: 'user', fetch: (m, v, id) => m.recommendations(v, id), allIds: async (m, v) => (await m.users(v)).userIds },
+  { scoreHeader: 'predicted stars', idKey: 'userId', listKey: 'recommendations', noun: 'user', fetch: (m, v, id) => m.recommendations(v, id), allIds: async (m, v) => (await m.users(v)).userIds },
 );

@@ -11,5 +11,5 @@ export const similarCommand = listCommand(
     '  --all   every movie of the model (use with --json)',
     '  --json  { movieId, model, similar: [{ movieId, title, score }] }, an array for several ids or --all',
   ].join('\n'),
-  { idKey: 'movieId', listKey: 'similar', noun: 'movie', fetch: (m, v, id) => m.similar(v, id), allIds: async (m, v) => (await m.factors(v)).movieIds },
+  { scoreHeader: 'cosine similarity', idKey: 'movieId', listKey: 'similar', noun: 'movie', fetch: (m, v, id) => m.similar(v, id), allIds: async (m, v) => (await m.factors(v)).movieIds },
 );
