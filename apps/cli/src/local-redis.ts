@@ -91,6 +91,33 @@ async function freePort(): Promise<number> {
 }
 
 /**
+ * True when the local Redis of `options.baseDir` is running now. A command that finds it not
+ * running and then starts it (through {@link ensureLocalRedis}) owns it: `up` and `cluster`
+ * stop it again when they stop, and leave one that was already running alone.
+ */
+export async function localRedisRunning(options: LocalRedisOptions = {}): Promise<boolean> {
+  const state = readState(redisDir(options));
+  return state !== null && (await serverPid(state.port)) === state.pid;
+}
+
+/**
+ * For commands that run until stopped (`up`, `cluster`), called before they connect: resolves
+ * to what to do when they stop. When no Redis URL was given and the local Redis is not running
+ * yet (so the command is about to start it), that stops it and says so; otherwise it leaves
+ * Redis alone and says why. Either way the data stays in `.movielens/redis/`.
+ */
+export async function releaseLocalRedisOnStop(redisUrl: string | undefined, options: LocalRedisOptions = {}): Promise<() => Promise<string>> {
+  if (redisUrl !== undefined) return async () => `Redis at ${redisUrl} was given (--redis/REDIS_URL): left running`;
+  if (await localRedisRunning(options)) {
+    return async () => 'the local redis-server was running before this command started: left running (`npx movielens down` stops it)';
+  }
+  return async () => {
+    const stopped = await stopLocalRedis(options);
+    return stopped === null ? 'the local redis-server had already stopped' : `stopped the local redis-server it started (pid ${stopped.pid}); the data stays in .movielens/redis/`;
+  };
+}
+
+/**
  * URL of the local Redis, starting it first if it is not running. The server is detached
  * (it outlives this command) and logs to `redis.log` beside its data.
  */

@@ -14,16 +14,19 @@ export interface RunCliOptions {
   redisUrl?: string;
   /** KEY_PREFIX of the child, so a test's keys stay under its own prefix. */
   keyPrefix?: string;
+  /** Working folder of the child (where its `.movielens/` is). Default: the test's. */
+  cwd?: string;
 }
 
 const bin = fileURLToPath(new URL('../../bin/movielens.js', import.meta.url));
 
-/** Runs `movielens <args>` as a child process, as a user would, and waits for it. */
+/** Runs `movielens <args>` as a child process, as a user would, and waits for it (REDIS_URL and API_KEY unset). */
 export function runCli(args: string[], options: RunCliOptions = {}): CliRun {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.REDIS_URL;
+  delete env.API_KEY;
   if (options.keyPrefix !== undefined) env.KEY_PREFIX = options.keyPrefix;
   const redisArgs = options.redisUrl === undefined ? [] : ['--redis', options.redisUrl];
-  const out = spawnSync(process.execPath, [bin, ...args, ...redisArgs], { env, encoding: 'utf8' });
+  const out = spawnSync(process.execPath, [bin, ...args, ...redisArgs], { env, encoding: 'utf8', cwd: options.cwd });
   return { code: out.status, stdout: out.stdout, stderr: out.stderr };
 }

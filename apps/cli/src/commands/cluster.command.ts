@@ -1,6 +1,8 @@
 import { InputError } from '@movielens/core';
 import type { Command, CommandContext } from '../command';
+import { localApiKey } from '../api-key';
 import { ensureWebBuilt, startTopology, untilStopped } from '../cluster/topology';
+import { releaseLocalRedisOnStop } from '../local-redis';
 import { connectRedis } from '../redis-connection';
 
 /** Parses a positive integer option with a default. */
@@ -18,15 +20,21 @@ export const topologyOptions = {
   port: { type: 'string' },
 } as const;
 
-/** Builds the web page if needed and starts the topology as `--compute-workers`/`--port` say. */
+/**
+ * Builds the web page if needed and starts the topology as `--compute-workers`/`--port` say,
+ * with the local API key (API_KEY, else the one kept in .movielens/api-key).
+ */
 export function startTopologyFromArgs(ctx: CommandContext, conn: { url: string; keyPrefix: string }) {
   ensureWebBuilt((line) => console.error(line));
-  return startTopology({
+  const apiKey = localApiKey();
+  const topology = startTopology({
     redisUrl: conn.url,
     keyPrefix: conn.keyPrefix,
     computeWorkers: positiveInt(ctx, 'compute-workers', 2),
     port: positiveInt(ctx, 'port', 3000),
+    apiKey: apiKey.key,
   });
+  return { ...topology, apiKeySource: apiKey.source === 'env' ? 'the API_KEY environment variable' : `${apiKey.path} (\`npx movielens key\` prints it)` };
 }
 
 /** `movielens cluster`: the production topology as local processes, until Ctrl-C. */
@@ -38,17 +46,21 @@ export const clusterCommand: Command = {
     '',
     'Starts the same topology as docker-compose.yml as local processes, with logs prefixed',
     'by process. Uses --redis/REDIS_URL, else the local redis-server in .movielens/.',
-    'Ctrl-C or SIGTERM stops every process gracefully; none is left behind.',
+    'Ctrl-C or SIGTERM stops every process gracefully; none is left behind, and a local',
+    'redis-server this command started is stopped too (one already running is left alone).',
+    'The API key is API_KEY, else the one kept in .movielens/api-key (`movielens key`).',
   ].join('\n'),
   options: topologyOptions,
   async run(ctx) {
+    const releaseRedis = await releaseLocalRedisOnStop(ctx.redisUrl);
     const conn = await connectRedis(ctx);
     await conn.close();
     const topology = startTopologyFromArgs(ctx, conn);
-    console.error(`cluster: API on ${topology.apiUrl} (API key ${topology.apiKey}); Ctrl-C stops everything`);
+    console.error(`cluster: API on ${topology.apiUrl} (API key in ${topology.apiKeySource}); Ctrl-C stops everything`);
     const reason = await untilStopped(topology.group);
     console.error(`cluster: stopping (${reason})`);
     await topology.group.stop();
+    console.error(`cluster: ${await releaseRedis()}`);
     return { stopped: reason, redis: conn.url };
   },
 };

@@ -11,6 +11,7 @@ import { rebuildCommand } from './rebuild.command';
 import { similarCommand } from './similar.command';
 import { recommendCommand } from './recommend.command';
 import { analyticsCommand } from './analytics.command';
+import { keyCommand } from './key.command';
 
 /** Every subcommand, in the order `movielens --help` lists them. One line per command file. */
 export const commands: Command[] = [
@@ -20,6 +21,7 @@ export const commands: Command[] = [
   ingestCommand,
   statusCommand,
   downCommand,
+  keyCommand,
   evaluateCommand,
   serveCommand,
   rebuildCommand,

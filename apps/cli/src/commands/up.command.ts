@@ -5,6 +5,7 @@ import { DatasetStore, ModelStore } from '@movielens/store';
 import type { Command, CommandContext } from '../command';
 import { chooseDatasetSource } from '../cluster/dataset-source';
 import { untilStopped } from '../cluster/topology';
+import { releaseLocalRedisOnStop } from '../local-redis';
 import { connectRedis } from '../redis-connection';
 import { startTopologyFromArgs, topologyOptions } from './cluster.command';
 import { generateCommand } from './generate.command';
@@ -43,11 +44,15 @@ export const upCommand: Command = {
     'name, ML-1M downloaded from GroupLens (checksums verified), or a synthetic ML-1M-shaped',
     'set; then it waits for the model and prints where to look. When that model has no',
     'next-movie LSTM, it queues one more rebuild with lstm: true (minutes; the first model',
-    'serves meanwhile). Ctrl-C stops everything.',
+    'serves meanwhile). Ctrl-C stops everything: the processes, and the local redis-server when',
+    'this command started it (one that was already running is left alone; the data stays in',
+    '.movielens/redis/). The admin API key is API_KEY, else the one kept in .movielens/api-key',
+    '(made on first start, reused after; `movielens key` prints it).',
   ].join('\n'),
   options: topologyOptions,
   async run(ctx) {
     const log = (line: string) => console.error(line);
+    const releaseRedis = await releaseLocalRedisOnStop(ctx.redisUrl);
     const conn = await connectRedis(ctx);
     const datasets = new DatasetStore(conn.redis, conn.keys);
     const models = new ModelStore(conn.redis, conn.keys);
@@ -77,8 +82,9 @@ export const upCommand: Command = {
         log(`up: ready. Model ${model} from ${source}.`);
         log(`up:   web page     ${topology.apiUrl}/`);
         log(`up:   API docs     ${topology.apiUrl}/docs`);
-        log(`up:   queues       ${topology.apiUrl}/admin/queues (API key ${topology.apiKey})`);
-        log('up: Ctrl-C stops everything (the data stays in Redis; `npx movielens down` stops Redis).');
+        log(`up:   queues       ${topology.apiUrl}/admin/queues`);
+        log(`up:   API key      in ${topology.apiKeySource}; paste it on the Admin page`);
+        log('up: Ctrl-C stops everything, Redis included when up started it (the data stays in .movielens/redis/).');
         const queue = createQueue(QueueName.rebuild, { connection: conn.bull, keyPrefix: conn.keyPrefix });
         try {
           lstmRebuild = await queueLstmRebuild(models, model, queue);
@@ -93,6 +99,7 @@ export const upCommand: Command = {
     } finally {
       await topology.group.stop();
       await conn.close();
+      log(`up: ${await releaseRedis()}`);
     }
   },
 };
