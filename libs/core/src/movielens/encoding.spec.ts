@@ -3,6 +3,7 @@
  * u.user file whose non-ASCII lines are all valid UTF-8 is UTF-8, otherwise Latin-1 (the real
  * ML-1M movies.dat and ML-100K u.item are ISO-8859-1); CSV files are strict UTF-8.
  */
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LineIssue } from '../errors';
@@ -69,6 +70,15 @@ describe('encoding of movies.dat, u.item and u.user', () => {
     expect([users.users[0].zip, users.encoding]).toEqual(['Zürich', 'utf-8']);
   });
 
+  it('drops only the file\'s own BOM: a second one stays in line 1 (a bad id), not silently removed', () => {
+    const twice = new Uint8Array([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, ...bytesOf('1|24|M|technician|85711\n2|25|F|writer|1\n')]);
+    const r = feed(createUsersParser({ file: uUser, maxErrors: 1 }), twice);
+    expect(r.users.map((u) => u.id)).toEqual([2]);
+    expect(r.skipped).toEqual([{ file: 'u.user', line: 1, reason: "user id '\uFEFF1' is not a positive integer" }]);
+    const csv = feed(createMoviesParser({ file: moviesCsv, maxErrors: 1 }), bytesOf('\uFEFFmovieId,title,genres\n\uFEFF1,A (1999),Drama\n2,B (1999),Drama\n'));
+    expect(csv.skipped.map((i) => i.line)).toEqual([2]);
+  });
+
   it('reads CSV as strict UTF-8 and reports the column of an invalid byte', () => {
     const ok = feed(createMoviesParser({ file: moviesCsv }), bytesOf('movieId,title,genres\n1,Amélie (2001),Comedy\n'));
     expect(ok.encoding).toBe('utf-8');
@@ -79,19 +89,10 @@ describe('encoding of movies.dat, u.item and u.user', () => {
 });
 
 describe('utf8ErrorAt', () => {
-  it('agrees with a fatal TextDecoder on any bytes (WHATWG UTF-8: no overlongs, surrogates or > U+10FFFF)', () => {
-    const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-    const valid = (b: Uint8Array) => {
-      try {
-        strict.decode(b);
-        return true;
-      } catch {
-        return false;
-      }
-    };
+  it("agrees with Node's isUtf8 on any bytes (no overlongs, surrogates or > U+10FFFF)", () => {
     const bytes = fc.uint8Array({ maxLength: 12 }).map((b) => b.map((x) => (x & 1 ? x : 0x80 | (x & 0x3f)) | (x > 200 ? 0xc0 : 0)));
     fc.assert(fc.property(fc.oneof(bytes, fc.uint8Array({ maxLength: 12 })), (b) => {
-        expect(utf8ErrorAt(b, 0, b.length) < 0).toBe(valid(b));
+        expect(utf8ErrorAt(b, 0, b.length) < 0).toBe(isUtf8(b));
       }), { numRuns: 3000 });
     for (const bad of [[0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe9], [0x41, 0xc3]]) {
       expect(utf8ErrorAt(Uint8Array.from(bad), 0, bad.length)).toBe(bad[0] === 0x41 ? 1 : 0);

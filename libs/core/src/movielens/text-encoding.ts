@@ -7,7 +7,8 @@
 /** How a file's text was decoded; `ascii` when it holds no byte above 0x7F. */
 export type TextEncoding = 'ascii' | 'utf-8' | 'latin-1';
 
-const utf8 = new TextDecoder('utf-8');
+/** Keeps a U+FEFF at the start of a line: only the file's own BOM is dropped (line-splitter.ts). */
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** True when every byte in [start, end) is ASCII (below 0x80). */
 export function isAscii(buf: Uint8Array, start: number, end: number): boolean {
