@@ -12,15 +12,18 @@ import { HttpError, errorHandler, notFoundHandler } from './middleware/errors';
 import { withHotPath, type RequestListener } from './middleware/hot-path';
 import { guardListener } from './middleware/request-guard';
 import { createMetrics, type ApiMetrics, type MetricsOptions } from './middleware/metrics';
+import { withoutExternalFonts } from './middleware/offline-fonts';
 import { securityHeaders } from './middleware/security-headers';
 import { analyticsRouter } from './routes/analytics.router';
 import { datasetsRouter } from './routes/datasets.router';
+import { docsRouter } from './routes/docs.router';
 import { jobsRouter } from './routes/jobs.router';
 import { modelsRouter } from './routes/models.router';
 import { moviesRouter } from './routes/movies.router';
 import { opsRouter } from './routes/ops.router';
 import { recommendationsRouter } from './routes/recommendations.router';
 import { sessionsRouter } from './routes/sessions.router';
+import { statusRouter } from './routes/status.router';
 import { usersRouter } from './routes/users.router';
 
 /** Prefix of every resource route. */
@@ -88,7 +91,7 @@ export function createApp(deps: AppDeps, options: MetricsOptions = {}): CreatedA
   const guard: RequestHandler[] = [writeLimit, apiKey];
 
   // Dashboard actions (retry, clean, ...) and failed key attempts count against the write limit; its successful polling does not.
-  app.use(ADMIN_QUEUES, writeLimit, adminSession(settings.apiKey, ADMIN_QUEUES), bullBoard(deps));
+  app.use(ADMIN_QUEUES, writeLimit, adminSession(settings.apiKey, ADMIN_QUEUES), withoutExternalFonts(), bullBoard(deps));
 
   app.use(securityHeaders());
   const corsHandler = cors({ origin: settings.corsOrigins.includes('*') ? true : settings.corsOrigins, methods: ['GET', 'POST'], exposedHeaders: ['ETag', 'X-Model-Version'] });
@@ -108,8 +111,10 @@ export function createApp(deps: AppDeps, options: MetricsOptions = {}): CreatedA
   api.use(recommendationsRouter(deps));
   api.use(sessionsRouter(deps));
   api.use(analyticsRouter(deps));
+  api.use(statusRouter(deps));
   app.use(API_PREFIX, api);
   app.use(opsRouter(deps, metrics));
+  app.use(docsRouter());
 
   if (existsSync(settings.webDir)) {
     const page = express.static(settings.webDir, { index: 'index.html', maxAge: '1h' });

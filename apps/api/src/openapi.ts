@@ -1,6 +1,6 @@
 /**
- * The OpenAPI 3.1 description of the API, served at /openapi.json, and a plain HTML page
- * rendered from it at /docs (no CDN, no script: works offline and behind strict CSP).
+ * The OpenAPI 3.1 description of the API, served at /openapi.json and rendered as an
+ * interactive reference at /docs (Swagger UI from the installed package: `routes/docs.router.ts`).
  */
 import { SESSION_MAX_STEPS } from '@movielens/core';
 
@@ -22,13 +22,20 @@ const minRatings = (def: number) => param('minRatings', 'query', int('minimum ra
 const errors = {
   '400': { description: 'Invalid parameter or body; the message names the field and the reason', content: { 'application/json': { schema: ref('Error') } } },
   '404': { description: 'Unknown id', content: { 'application/json': { schema: ref('Error') } } },
-  '503': { description: 'NOT_READY (no model yet) or UNAVAILABLE (Redis unreachable)', content: { 'application/json': { schema: ref('Error') } } },
+  '503': { description: 'NOT_READY (no model yet), UNAVAILABLE (Redis unreachable), or on the next-movie routes LSTM_TRAINING (an LSTM is being trained; retry later)', content: { 'application/json': { schema: ref('Error') } } },
 };
 const writeErrors = {
   ...errors,
   '401': { description: 'No API key sent', content: { 'application/json': { schema: ref('Error') } } },
   '403': { description: 'Wrong API key, or the server has no API_KEY configured', content: { 'application/json': { schema: ref('Error') } } },
   '429': { description: 'Write rate limit exceeded' },
+};
+
+/** The movie fields every list entry carries beside its `movieId`. */
+const listed: Record<string, Schema> = {
+  title: { type: ['string', 'null'], description: 'Null when the catalogue lacks the movie' },
+  year: { type: ['integer', 'null'], description: 'Release year from the title; null when it has none' },
+  genres: { type: 'array', items: { type: 'string' } },
 };
 
 const json = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
@@ -58,6 +65,12 @@ function modelRead(summary: string, parameters: unknown[], schema: Schema, tag: 
 const analyticsPaths = {
   '/api/v1/analytics/top-rated': modelRead('Highest mean rating', [minRatings(100), limitParam], ref('MovieRanking'), 'analytics'),
   '/api/v1/analytics/most-rated': modelRead('Most ratings', [limitParam], ref('MovieRanking'), 'analytics'),
+  '/api/v1/analytics/recently-popular': modelRead(
+    "Most ratings among the newest 10% of the dataset's ratings (its own recent past): value = ratings in that window, since/until = the window",
+    [limitParam],
+    ref('MovieRanking'),
+    'analytics',
+  ),
   '/api/v1/analytics/gender-gap': modelRead(
     'Largest difference between women and men',
     [param('direction', 'query', { type: 'string', enum: ['women', 'men'], default: 'women' }, 'Which gender prefers the movie'), param('minPerGender', 'query', int('minimum ratings per gender', { default: 50 }), 'Minimum ratings from each gender'), limitParam],
@@ -103,7 +116,7 @@ export const openApiDocument = {
         properties: {
           movieId: { type: 'integer' },
           model: { type: 'string' },
-          similar: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, title: { type: 'string' }, score: { type: 'number' }, count: { type: 'integer' } } } },
+          similar: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, ...listed, score: { type: 'number', description: 'Cosine similarity of the two movies\' SVD factors, -1..1' }, count: { type: 'integer', description: 'Ratings of the similar movie' } } } },
         },
       },
       Recommendations: {
@@ -112,7 +125,7 @@ export const openApiDocument = {
           userId: { type: 'integer' },
           model: { type: 'string' },
           algorithm: { type: 'string', enum: ['puresvd', 'mf'] },
-          recommendations: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, title: { type: 'string' }, score: { type: 'number' } } } },
+          recommendations: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, ...listed, score: { type: 'number', description: 'Predicted stars (user mean + SVD reconstruction, or the MF prediction); may fall outside the rating scale' } } } },
         },
       },
       User: {
@@ -130,7 +143,7 @@ export const openApiDocument = {
           topRated: {
             type: 'array',
             description: 'The user\'s up to 10 highest ratings (ties: ascending movie id)',
-            items: { type: 'object', properties: { movieId: { type: 'integer' }, title: { type: ['string', 'null'] }, rating: { type: 'number' } } },
+            items: { type: 'object', properties: { movieId: { type: 'integer' }, ...listed, rating: { type: 'number' } } },
           },
         },
       },
@@ -151,10 +164,26 @@ export const openApiDocument = {
           model: { type: 'string' },
           ignored: { type: 'array', items: { type: 'integer' }, description: 'POST /sessions/next only: session movie ids the LSTM does not know' },
           moviesRead: { type: 'integer', description: `POST /sessions/next only: how many session movies the LSTM read, i.e. the most recent known ones, at most ${SESSION_MAX_STEPS} (older ones are not read, to bound latency, but are still excluded from next)` },
-          next: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, title: { type: ['string', 'null'] }, score: { type: 'number', description: 'LSTM logit (higher is likelier next)' } } } },
+          next: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, ...listed, score: { type: 'number', description: 'LSTM logit: only the order means something (higher is likelier next)' } } } },
         },
       },
-      MovieRanking: { type: 'object', properties: { model: { type: 'string' }, movies: { type: 'array', items: { type: 'object' } } } },
+      MovieRanking: {
+        type: 'object',
+        properties: {
+          model: { type: 'string' },
+          movies: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, ...listed, value: { type: 'number', description: 'What the ranking sorts by' }, count: { type: 'integer' }, mean: { type: ['number', 'null'] } } } },
+        },
+      },
+      Status: {
+        type: 'object',
+        properties: {
+          model: { type: ['object', 'null'], description: 'The model served: version, createdAt, datasetVersion, nextMovies (has an LSTM)' },
+          dataset: { type: ['object', 'null'], description: 'Its dataset: version, release, createdAt, synthetic (made by the generator), demographics (a users file was ingested), counts' },
+          newDataset: { type: ['object', 'null'], description: 'The current dataset when the served model is not built from it yet (a new one is being built)' },
+          builds: { type: 'array', items: { type: 'object' }, description: 'Rebuild jobs waiting or running: id, name, state, stage, percent (within the stage), lstm, trigger, datasetVersion, createdAt, startedAt' },
+          searchExample: { type: ['string', 'null'], description: 'A title of the catalogue (the most rated movie)' },
+        },
+      },
       Job: {
         type: 'object',
         properties: {
@@ -216,6 +245,13 @@ export const openApiDocument = {
         responses: { '200': json(ref('Job')), '403': writeErrors['403'], ...errors },
       },
     },
+    '/api/v1/status': {
+      get: {
+        tags: ['models'],
+        summary: 'What is served (model, its dataset: synthetic?, demographics?) and what is being built (a newer dataset, rebuild jobs with stage and percent); never cached',
+        responses: { '200': json(ref('Status')), '503': errors['503'] },
+      },
+    },
     '/api/v1/models': { get: { tags: ['models'], summary: 'Model versions with parameters and metrics', responses: { '200': json({ type: 'object' }) } } },
     '/api/v1/models/rebuild': {
       post: {
@@ -251,7 +287,7 @@ export const openApiDocument = {
       'users',
     ),
     '/api/v1/users/{id}/next': modelRead(
-      'Next movies for a known user from their rating history ordered by time, excluding movies they rated (LSTM; 503 NOT_READY when the model was built without lstm: true)',
+      'Next movies for a known user from their rating history ordered by time, excluding movies they rated (LSTM; 503 LSTM_TRAINING while one is being trained, NOT_READY when none was asked for)',
       [idParam('user'), kParam],
       ref('NextMovies'),
       'users',
@@ -259,7 +295,7 @@ export const openApiDocument = {
     '/api/v1/sessions/next': {
       post: {
         tags: ['users'],
-        summary: 'Next movies for an anonymous session from the movies it watched, oldest first (LSTM; 503 NOT_READY without one)',
+        summary: 'Next movies for an anonymous session from the movies it watched, oldest first (LSTM; 503 LSTM_TRAINING while one is being trained, NOT_READY without one)',
         description: `The LSTM reads the session's ${SESSION_MAX_STEPS} most recent known movies (moviesRead in the answer): the recurrence costs a step per movie, and this cap keeps p99 under 5 ms for the longest accepted session (1,000 movies). Every session movie is still excluded from next; unknown ids are listed in ignored.`,
         requestBody: {
           content: { 'application/json': { schema: { type: 'object', required: ['movies'], properties: { movies: { type: 'array', items: { type: 'integer' }, minItems: 1, maxItems: 1000 }, k: { type: 'integer', minimum: 1, maximum: 100, default: 10 } } } } },
@@ -313,38 +349,3 @@ export const openApiDocument = {
     },
   }),
 };
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
-
-interface Operation {
-  summary?: string;
-  parameters?: { name: string; in: string; description: string }[];
-  security?: unknown[];
-  responses?: Record<string, { description?: string }>;
-}
-
-/** Renders the document as one static HTML page: every path, method, parameter and status. */
-export function renderDocs(doc: typeof openApiDocument): string {
-  const sections: string[] = [];
-  for (const [path, item] of Object.entries(doc.paths)) {
-    for (const [method, raw] of Object.entries(item as Record<string, Operation>)) {
-      const op = raw;
-      const params = (op.parameters ?? []).map((p) => `<li><code>${escapeHtml(p.name)}</code> (${p.in}): ${escapeHtml(p.description)}</li>`).join('');
-      const statuses = Object.entries(op.responses ?? {})
-        .map(([code, r]) => `<li><code>${code}</code> ${escapeHtml(r.description ?? '')}</li>`)
-        .join('');
-      sections.push(
-        `<section><h2><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code>${op.security ? ' <small>(API key)</small>' : ''}</h2>` +
-          `<p>${escapeHtml(op.summary ?? '')}</p>${params ? `<h3>Parameters</h3><ul>${params}</ul>` : ''}<h3>Responses</h3><ul>${statuses}</ul></section>`,
-      );
-    }
-  }
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(doc.info.title)}</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222}section{border-top:1px solid #ddd;padding:.5em 0}
-h2{font-size:1.1em}.m{display:inline-block;min-width:4em;padding:0 .4em;border-radius:3px;color:#fff;font-size:.85em;text-align:center}
-.get{background:#2b7bb9}.post{background:#2f9e44}code{background:#f4f4f4;padding:0 .2em}</style></head>
-<body><h1>${escapeHtml(doc.info.title)}</h1><p>${escapeHtml(doc.info.description)}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a></p>
-${sections.join('\n')}</body></html>`;
-}

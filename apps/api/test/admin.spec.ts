@@ -30,6 +30,9 @@ describe('/admin/queues in a browser', () => {
 
     const page = await request(h.handler).get('/admin/queues').set('Cookie', pair).expect(200);
     expect(page.text).toMatch(/<html/i);
+    // Offline-safe: bull-board's link to Google Fonts is removed (its own stylesheet stays).
+    expect(page.text).not.toMatch(/fonts\.googleapis|fonts\.gstatic/);
+    expect(page.text).toMatch(/<link href="static\/css\/main\.[0-9a-f]+\.css" rel="stylesheet">/);
     // The dashboard's own API calls carry the cookie too.
     await request(h.handler).get('/admin/queues/api/queues').set('Cookie', `other=1; ${pair}`).expect(200);
   });

@@ -68,6 +68,12 @@ export function syntheticDataset(seed = 7, users = 90, movies = 60, perUser = 25
   return { ratings: table, movies: catalogue, users: people };
 }
 
+/** What every list entry of the API carries of a movie of `data`: its title, year and genres. */
+export function listedMovie(data: Dataset, movieId: number): { title: string; year: number | null; genres: string[] } {
+  const { title, year, genres } = data.movies.find((m) => m.id === movieId)!;
+  return { title, year, genres };
+}
+
 /** Writes `data` as the current dataset version `ver`. */
 export async function seedDataset(redis: Redis, keys: KeySchema, ver: string, data: Dataset): Promise<void> {
   const writer = new DatasetWriter(redis, keys, 500);

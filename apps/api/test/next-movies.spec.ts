@@ -8,7 +8,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LstmPredictor, SESSION_MAX_STEPS } from '@movielens/core';
 import { ModelStore, ModelTable } from '@movielens/store';
-import { eventually, harnessWithModel, syntheticDataset, type Harness } from './fixtures';
+import { eventually, harnessWithModel, syntheticDataset, type Harness, listedMovie } from './fixtures';
 
 const data = syntheticDataset();
 let h: Harness;
@@ -25,9 +25,10 @@ function historyOf(userId: number): number[] {
 }
 
 const titleOf = (movieId: number) => data.movies.find((m) => m.id === movieId)!.title;
+const listed = (movieId: number) => listedMovie(data, movieId);
 const expected = (history: number[], k: number, maxSteps?: number) => {
   const next = predictor.recommend(history, k, maxSteps);
-  return Array.from(next.movieIds, (movieId, i) => ({ movieId, title: titleOf(movieId), score: next.scores[i] }));
+  return Array.from(next.movieIds, (movieId, i) => ({ movieId, ...listed(movieId), score: next.scores[i] }));
 };
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeMovieStats, foldIn, rankMovies } from '@movielens/core';
 import { ModelStore } from '@movielens/store';
 import { testRedisUrl } from '@movielens/test-support';
-import { buildModel, seedDataset, startHarness, syntheticDataset, type Harness } from './fixtures';
+import { buildModel, seedDataset, startHarness, syntheticDataset, type Harness, listedMovie } from './fixtures';
 
 const data = syntheticDataset();
 let h: Harness;
@@ -103,7 +103,7 @@ describe('GET /users/:id and recommendations', () => {
     const res = await request(h.app).get('/api/v1/users/7/recommendations?k=4').expect(200);
     const stored = (await store.recommendations(version, 7))!.slice(0, 4);
     expect(res.body).toMatchObject({ userId: 7, model: version });
-    expect(res.body.recommendations).toEqual(stored.map((s) => ({ movieId: s.movieId, title: data.movies.find((m) => m.id === s.movieId)!.title, score: s.score })));
+    expect(res.body.recommendations).toEqual(stored.map((s) => ({ movieId: s.movieId, ...listedMovie(data, s.movieId), score: s.score })));
   });
 
   it('returns demographics, rating count and mean rating of a user', async () => {
@@ -265,13 +265,21 @@ describe('ops', () => {
     expect(metrics.text).toMatch(/queue_jobs\{queue="rebuild",state="completed"\}/);
   });
 
-  it('serves the OpenAPI document and a docs page', async () => {
+  it('serves the OpenAPI document and an interactive reference over it from local files (no CDN)', async () => {
     const doc = await request(h.app).get('/openapi.json').expect(200);
     expect(doc.body.openapi).toBe('3.1.0');
     expect(Object.keys(doc.body.paths)).toContain('/api/v1/movies/{id}/similar');
     const page = await request(h.app).get('/docs').expect(200);
     expect(page.headers['content-type']).toMatch(/html/);
-    expect(page.text).toContain('/api/v1/users/{id}/recommendations');
+    // Every script and stylesheet comes from this server.
+    for (const [, url] of page.text.matchAll(/(?:src|href)="([^"]+)"/g)) expect(url).toMatch(/^\//);
+    const init = await request(h.app).get('/docs/init.js').expect(200);
+    expect(init.text).toContain("url: '/openapi.json'");
+    expect(init.text).toContain('validatorUrl: null');
+    expect((await request(h.app).get('/docs/swagger-ui-bundle.js').expect(200)).headers['content-type']).toMatch(/javascript/);
+    expect((await request(h.app).get('/docs/swagger-ui.css').expect(200)).headers['content-type']).toMatch(/css/);
+    // Nothing else of the package is served (its index.html points to a demo API elsewhere).
+    await request(h.app).get('/docs/index.html').expect(404);
   });
 
   it('answers unknown routes with a JSON 404', async () => {

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findIdIndex, predictMf, recommendMf, type MfModel } from '@movielens/core';
 import { ModelStore } from '@movielens/store';
-import { harnessWithModel, syntheticDataset, type Harness } from './fixtures';
+import { harnessWithModel, syntheticDataset, type Harness, listedMovie } from './fixtures';
 
 const data = syntheticDataset();
 let h: Harness;
@@ -25,6 +25,7 @@ function ratingsOf(userId: number): Map<number, number> {
 }
 
 const titleOf = (movieId: number) => data.movies.find((m) => m.id === movieId)!.title;
+const listed = (movieId: number) => listedMovie(data, movieId);
 
 beforeAll(async () => {
   ({ harness: h, version } = await harnessWithModel(data, { k: 5, topK: 20, recsN: 20, mfSamples: 8 }));
@@ -89,7 +90,7 @@ describe('GET /users/:id/recommendations?algorithm=mf', () => {
     const rated = ratingsOf(7);
     const u = findIdIndex(model.userIds, 7);
     const want = recommendMf(model, u, [...rated.keys()].map((id) => findIdIndex(model.movieIds, id)), 6);
-    expect(res.body.recommendations).toEqual(want.map(({ movieIndex }) => ({ movieId: model.movieIds[movieIndex], title: titleOf(model.movieIds[movieIndex]), score: predictMf(model, u, movieIndex) })));
+    expect(res.body.recommendations).toEqual(want.map(({ movieIndex }) => ({ movieId: model.movieIds[movieIndex], ...listed(model.movieIds[movieIndex]), score: predictMf(model, u, movieIndex) })));
     expect(res.body.recommendations).toHaveLength(6);
     for (const r of res.body.recommendations as { movieId: number }[]) expect(rated.has(r.movieId)).toBe(false);
   });
@@ -130,7 +131,7 @@ describe('GET /users/:id profile', () => {
       // Means of whole stars over at most 25 ratings: float64 sums in a different order agree to ~1e-15.
       res.body.favouriteGenres.forEach((g: { mean: number }, i: number) => expect(g.mean).toBeCloseTo(want[i].mean, 12));
       const top = [...rated].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 10);
-      expect(res.body.topRated).toEqual(top.map(([movieId, rating]) => ({ movieId, title: titleOf(movieId), rating })));
+      expect(res.body.topRated).toEqual(top.map(([movieId, rating]) => ({ movieId, ...listed(movieId), rating })));
     }
   });
 });

@@ -12,3 +12,5 @@ export { createQueue, createQueueEvents, createWorker, hasActiveWorkers, runInPr
 export type { QueueConnection, RunInProcessOptions, WorkerFactoryOptions } from './queue.factory';
 export { startHeartbeat } from './heartbeat';
 export type { HeartbeatOptions, HeartbeatTarget } from './heartbeat';
+export { buildsInProgress } from './build-status';
+export type { BuildInProgress } from './build-status';

@@ -44,6 +44,27 @@ export function lstmNotReady(version: string): HttpError {
   );
 }
 
+/**
+ * 503 LSTM_TRAINING: the served version has no next-movie LSTM, and a build that trains one
+ * is queued or running (`stage`/`percent`: where it is, when it reported). Nothing to do but
+ * wait: the answer names the stage and the page polls again.
+ */
+export function lstmTraining(version: string, build: { state: string; stage: string | null; percent: number | null }): HttpError {
+  const where =
+    build.stage === 'lstm'
+      ? `training is ${Math.round(build.percent ?? 0)}% done`
+      : build.stage === null
+        ? build.state === 'active' || build.state === 'waiting-children'
+          ? 'its build has started'
+          : 'its build is queued'
+        : `its build is at the ${build.stage} stage`;
+  return new HttpError(
+    503,
+    'LSTM_TRAINING',
+    `Model ${version} has no next-movie LSTM yet: one is being trained (${where}). Next-movie answers start when that model is published; retry in a few minutes.`,
+  );
+}
+
 /** 503 NOT_READY: the served version has an LSTM but no stored per-user states (built before they were written). */
 export function lstmStatesMissing(version: string): HttpError {
   return new HttpError(

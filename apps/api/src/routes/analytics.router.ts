@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { rankMovies, type RankOptions } from '@movielens/core';
+import { rankMovies, recentlyPopular, type RankOptions } from '@movielens/core';
 import type { AppDeps } from '../deps';
 import { sendModelAnswer } from '../middleware/cache';
 import { notFound } from '../middleware/errors';
@@ -20,13 +20,16 @@ const genderGapQuery = z.object({ direction: z.enum(['women', 'men']).default('w
  */
 const STORED_TABLES = { distribution: 'distribution', 'by-age': 'byAgeGroup', 'by-occupation': 'byOccupation', 'by-genre': 'byGenre', 'by-gender': 'byGender' } as const;
 
+/** "Recently popular" counts the ratings of the newest tenth of the dataset's timeline. */
+const RECENT_SHARE = 0.1;
+
 /** Ranks with core `rankMovies` on the version's stats and adds titles and means. */
 async function ranking(snap: ModelSnapshot, options: RankOptions, needs: string[]) {
   const { raw, table } = await snap.stats();
   if (!hasColumns(raw, ...needs)) throw notFound(`Model ${snap.version} has no ${needs.join('/')} statistics per movie; rebuild it with the current compute worker.`);
   return rankMovies(table, options).map((r) => ({
     movieId: r.movieId,
-    title: snap.title(r.movieId),
+    ...snap.listed(r.movieId),
     value: r.value,
     count: r.count,
     mean: table.mean[r.index],
@@ -35,8 +38,30 @@ async function ranking(snap: ModelSnapshot, options: RankOptions, needs: string[
 }
 
 /** `/analytics/*`: rankings computed at request time from the model's movie stats, and stored group tables. */
-export function analyticsRouter({ readModel, models }: AppDeps): Router {
+export function analyticsRouter({ readModel, models, datasets }: AppDeps): Router {
   const router = Router();
+
+  router.get('/analytics/recently-popular', async (req, res) => {
+    const q = parseInput(limitQuery, req, 'query');
+    const snap = await readModel.current();
+    await sendModelAnswer(req, res, snap, `recently-popular:${q.limit}`, async () => {
+      // One pass over the version's ratings, once per version (the limit only cuts the list).
+      const recent = await snap.memo('recently-popular', async () => recentlyPopular(await datasets.loadRatings(snap.meta.datasetVersion), { share: RECENT_SHARE, limit: 100 }));
+      if (recent === null) throw notFound(`Model ${snap.version} has no ratings.`);
+      const { table, rowOf } = await snap.stats();
+      return {
+        model: snap.version,
+        by: `ratings among the newest ${RECENT_SHARE * 100}% of the dataset's ratings`,
+        since: new Date(recent.since * 1000).toISOString(),
+        until: new Date(recent.until * 1000).toISOString(),
+        ratings: recent.ratings,
+        movies: recent.movies.slice(0, q.limit).map(({ movieId, count }) => {
+          const row = rowOf.get(movieId);
+          return { movieId, ...snap.listed(movieId), value: count, count: row === undefined ? count : table.count[row], mean: row === undefined ? null : table.mean[row] };
+        }),
+      };
+    });
+  });
 
   router.get('/analytics/top-rated', async (req, res) => {
     const q = parseInput(minRatingsQuery, req, 'query');

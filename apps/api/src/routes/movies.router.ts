@@ -63,7 +63,7 @@ export function moviesRouter({ readModel, models }: AppDeps): Router {
       const { table, rowOf } = await snap.stats();
       const similar = list.slice(0, k).map(({ movieId, score }) => {
         const row = rowOf.get(movieId);
-        return { movieId, title: snap.title(movieId), score, count: row === undefined ? 0 : table.count[row] };
+        return { movieId, ...snap.listed(movieId), score, count: row === undefined ? 0 : table.count[row] };
       });
       return { movieId: id, model: snap.version, similar };
     });

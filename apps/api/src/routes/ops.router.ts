@@ -1,14 +1,14 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
 import type { ApiMetrics } from '../middleware/metrics';
-import { openApiDocument, renderDocs } from '../openapi';
+import { openApiDocument } from '../openapi';
 
 /** Races a promise against a timer, so a probe never hangs on a dead connection. */
 function within<T>(ms: number, p: Promise<T>): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
 }
 
-/** Root routes outside the API prefix: probes, metrics, the OpenAPI document and its page. */
+/** Root routes outside the API prefix: probes, metrics and the OpenAPI document (its page: docs.router.ts). */
 export function opsRouter({ redis, readModel }: AppDeps, metrics: ApiMetrics): Router {
   const router = Router();
 
@@ -46,11 +46,6 @@ export function opsRouter({ redis, readModel }: AppDeps, metrics: ApiMetrics): R
 
   router.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
-  });
-
-  const docsPage = renderDocs(openApiDocument);
-  router.get('/docs', (_req, res) => {
-    res.type('html').send(docsPage);
   });
 
   return router;

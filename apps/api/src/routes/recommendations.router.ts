@@ -44,7 +44,7 @@ export function recommendationsRouter({ readModel }: AppDeps): Router {
     res.json({
       model: snap.version,
       ignored: result.unknownMovieIds,
-      recommendations: result.recommendations.map((r) => ({ movieId: r.movieId, title: snap.title(r.movieId), score: r.score })),
+      recommendations: result.recommendations.map((r) => ({ movieId: r.movieId, ...snap.listed(r.movieId), score: r.score })),
     });
   });
   return router;

@@ -7,6 +7,7 @@ import { mfNotReady, notFound } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
 import type { ModelSnapshot } from '../services/model-snapshot';
 import { nextMoviesOfUser } from '../services/next-movies';
+import { explainNoLstm } from '../services/status';
 import { favouriteGenres, topRated } from '../services/user-profile';
 import { idParams, kQuery } from './params';
 
@@ -32,8 +33,9 @@ async function mfUser(snap: ModelSnapshot, userId: number): Promise<{ model: MfM
 }
 
 /** `/users`: demographics and taste, precomputed recommendations, and MF predictions. */
-export function usersRouter({ readModel, models, datasets }: AppDeps): Router {
+export function usersRouter({ readModel, models, datasets, queues }: AppDeps): Router {
   const router = Router();
+  const noLstm = explainNoLstm(queues);
 
   router.get('/users/:id', async (req, res) => {
     const { id } = parseInput(idParams, req, 'params');
@@ -49,7 +51,7 @@ export function usersRouter({ readModel, models, datasets }: AppDeps): Router {
         ratingCount: row.movieIds.length,
         meanRating: meanRating ?? null,
         favouriteGenres: favouriteGenres(row, snap.movies),
-        topRated: topRated(row, (movieId) => snap.title(movieId)),
+        topRated: topRated(row, (movieId) => snap.listed(movieId)),
       };
     });
   });
@@ -70,7 +72,7 @@ export function usersRouter({ readModel, models, datasets }: AppDeps): Router {
         }
         const recommendations = recommendMf(model, u, exclude, k).map(({ movieIndex }) => {
           const movieId = model.movieIds[movieIndex];
-          return { movieId, title: snap.title(movieId), score: predictMf(model, u, movieIndex) };
+          return { movieId, ...snap.listed(movieId), score: predictMf(model, u, movieIndex) };
         });
         return { userId: id, model: snap.version, algorithm, recommendations };
       });
@@ -79,7 +81,7 @@ export function usersRouter({ readModel, models, datasets }: AppDeps): Router {
     await sendModelAnswer(req, res, snap, `recs:${id}:${k}`, async () => {
       const list = await models.recommendations(snap.version, id);
       if (list === null) throw notFound(`User ${id} is not in model ${snap.version}.`);
-      const recommendations = list.slice(0, k).map(({ movieId, score }) => ({ movieId, title: snap.title(movieId), score }));
+      const recommendations = list.slice(0, k).map(({ movieId, score }) => ({ movieId, ...snap.listed(movieId), score }));
       return { userId: id, model: snap.version, algorithm, recommendations };
     });
   });
@@ -89,7 +91,7 @@ export function usersRouter({ readModel, models, datasets }: AppDeps): Router {
     const { k } = parseInput(kQuery, req, 'query');
     const snap = await readModel.current();
     await sendModelAnswer(req, res, snap, `next:${id}:${k}`, async () => {
-      const { lastWatched, next } = await nextMoviesOfUser(snap, id, k);
+      const { lastWatched, next } = await nextMoviesOfUser(snap, id, k, noLstm);
       return { userId: id, model: snap.version, lastWatched, next };
     });
   });

@@ -12,6 +12,13 @@ export interface CatalogueEntry {
   folded: string;
 }
 
+/** A movie as every list entry carries it, beside its `movieId` and its own number. */
+export interface ListedMovie {
+  title: string | null;
+  year: number | null;
+  genres: string[];
+}
+
 /** Per-movie statistics with a row index by movie id. */
 export interface StatsIndex {
   /** The stored columns, as stored (to check which exist). */
@@ -74,6 +81,15 @@ export class ModelSnapshot {
   /** Title of a movie, or null when the catalogue lacks it. */
   title(movieId: number): string | null {
     return this.movies.get(movieId)?.title ?? null;
+  }
+
+  /**
+   * What every list entry shows of its movie: title (null when the catalogue lacks the
+   * movie), year (null when the title had none) and genres (empty when unknown).
+   */
+  listed(movieId: number): ListedMovie {
+    const movie = this.movies.get(movieId);
+    return movie === undefined ? { title: null, year: null, genres: [] } : { title: movie.title, year: movie.year, genres: movie.genres };
   }
 
   /** Per-movie statistics, loaded from Redis once per version. */

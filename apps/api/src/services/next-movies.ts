@@ -1,19 +1,25 @@
 import { SESSION_MAX_STEPS, type NextMovies } from '@movielens/core';
 import { ModelTable } from '@movielens/store';
-import { lstmNotReady, lstmStatesMissing, notFound } from '../middleware/errors';
-import type { ModelSnapshot } from './model-snapshot';
+import { lstmStatesMissing, notFound, type HttpError } from '../middleware/errors';
+import type { ListedMovie, ModelSnapshot } from './model-snapshot';
 
 /** One next-movie suggestion as served. */
-export interface NextMovie {
+export interface NextMovie extends ListedMovie {
   movieId: number;
-  title: string | null;
-  /** LSTM logit (higher is likelier next). */
+  /** LSTM logit (higher is likelier next; only the order means something). */
   score: number;
 }
 
+/**
+ * Why a version has no LSTM to answer with, as the error to throw: `LSTM_TRAINING` while a
+ * build that trains one waits or runs, else `NOT_READY` with how to ask for one (see
+ * `services/status.ts`).
+ */
+export type NoLstm = (version: string) => Promise<HttpError>;
+
 /** Next movies with their titles. */
 function titled(snap: ModelSnapshot, next: NextMovies): NextMovie[] {
-  return Array.from(next.movieIds, (movieId, i) => ({ movieId, title: snap.title(movieId), score: next.scores[i] }));
+  return Array.from(next.movieIds, (movieId, i) => ({ movieId, ...snap.listed(movieId), score: next.scores[i] }));
 }
 
 /** The answer of POST /sessions/next. */
@@ -29,11 +35,11 @@ export interface SessionNext {
  * The next `k` movies after an anonymous session (movie ids, oldest first) by the version's
  * LSTM. The recurrence reads only the last SESSION_MAX_STEPS known movies, which bounds a
  * request's cost (a step per movie), while every session movie is still excluded from the
- * answer. 503 when the version has no LSTM.
+ * answer. 503 when the version has no LSTM (`noLstm` says which).
  */
-export async function nextMoviesOfSession(snap: ModelSnapshot, movies: readonly number[], k: number): Promise<SessionNext> {
+export async function nextMoviesOfSession(snap: ModelSnapshot, movies: readonly number[], k: number, noLstm: NoLstm): Promise<SessionNext> {
   const predictor = await snap.lstm();
-  if (predictor === null) throw lstmNotReady(snap.version);
+  if (predictor === null) throw await noLstm(snap.version);
   const ignored = movies.filter((id) => predictor.indexOf(id) === undefined);
   return {
     ignored,
@@ -49,9 +55,9 @@ export async function nextMoviesOfSession(snap: ModelSnapshot, movies: readonly 
  * on the user's whole time-ordered history (known users have no step cap). 503 when the version has no LSTM (or predates the
  * stored states), 404 when the user is not in it.
  */
-export async function nextMoviesOfUser(snap: ModelSnapshot, userId: number, k: number): Promise<{ lastWatched: { movieId: number; title: string | null } | null; next: NextMovie[] }> {
+export async function nextMoviesOfUser(snap: ModelSnapshot, userId: number, k: number, noLstm: NoLstm): Promise<{ lastWatched: { movieId: number; title: string | null } | null; next: NextMovie[] }> {
   const predictor = await snap.lstm();
-  if (predictor === null) throw lstmNotReady(snap.version);
+  if (predictor === null) throw await noLstm(snap.version);
   if (snap.meta.tables[ModelTable.lstmState] === undefined) throw lstmStatesMissing(snap.version);
   const state = await snap.lstmState(userId);
   if (state === null) throw notFound(`User ${userId} has no ratings in model ${snap.version}.`);

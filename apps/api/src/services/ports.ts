@@ -3,7 +3,7 @@
  * Routes depend on these picks, not on whole stores, so what the API reads is visible here.
  */
 import type { Movie, RatingTable, User } from '@movielens/core';
-import type { ModelStore, UploadStore } from '@movielens/store';
+import type { DatasetMeta, ModelStore, UploadStore } from '@movielens/store';
 
 /** Reads model versions: pointer, metadata, sharded lists (one HGET each), whole tables. */
 export type ModelReader = Pick<
@@ -11,8 +11,12 @@ export type ModelReader = Pick<
   'currentVersion' | 'meta' | 'listVersions' | 'similar' | 'recommendations' | 'factors' | 'users' | 'movieStats' | 'analytics' | 'mf' | 'lstm' | 'lstmState' | 'activate'
 >;
 
-/** Reads dataset versions: the catalogue (once per model version) and single users. */
+/** Reads dataset versions: the catalogue (once per model version), single users, and what `GET /status` says of them. */
 export interface DatasetReader {
+  /** The current dataset version (the newest ingested), or null before the first. */
+  currentVersion(): Promise<string | null>;
+  /** Metadata of a version (release, counts, whether a users file was ingested), or null when it is gone. */
+  meta(ver: string): Promise<DatasetMeta | null>;
   /** Every movie of a version, by ascending id. */
   loadMovies(ver: string): Promise<Movie[]>;
   /** One user of a version, or null when absent. */

@@ -1,4 +1,5 @@
 import type { Movie } from '@movielens/core';
+import type { ListedMovie } from './model-snapshot';
 
 /** One user's ratings: MovieLens movie ids and stars, index-aligned. */
 export interface UserRatingRow {
@@ -14,9 +15,8 @@ export interface FavouriteGenre {
 }
 
 /** One of a user's own ratings, with the title (null when the catalogue lacks the movie). */
-export interface RatedMovie {
+export interface RatedMovie extends ListedMovie {
   movieId: number;
-  title: string | null;
   rating: number;
 }
 
@@ -45,7 +45,7 @@ export function favouriteGenres(row: UserRatingRow, movies: ReadonlyMap<number, 
 }
 
 /** The user's `n` highest ratings (default 10), ties by ascending movie id. O(r log r) in the user's ratings. */
-export function topRated(row: UserRatingRow, title: (movieId: number) => string | null, n = 10): RatedMovie[] {
+export function topRated(row: UserRatingRow, describe: (movieId: number) => ListedMovie, n = 10): RatedMovie[] {
   const order = Array.from(row.movieIds.keys()).sort((a, b) => row.ratings[b] - row.ratings[a] || row.movieIds[a] - row.movieIds[b]);
-  return order.slice(0, n).map((i) => ({ movieId: row.movieIds[i], title: title(row.movieIds[i]), rating: row.ratings[i] }));
+  return order.slice(0, n).map((i) => ({ movieId: row.movieIds[i], ...describe(row.movieIds[i]), rating: row.ratings[i] }));
 }

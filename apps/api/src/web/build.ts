@@ -5,15 +5,16 @@
  *    excludes `src/web` so Node code never sees DOM types and vice versa).
  * 2. Bundles `main.ts` and everything it imports (Chart.js included) into one ES module,
  *    and `styles.css` into one stylesheet: no CDN, the page works offline.
- * 3. Copies `index.html`.
+ * 3. Copies `index.html` and writes `favicon.ico` (drawn by `icon.ts`).
  *
  * Usage: `node --import tsx src/web/build.ts [--skip-typecheck]`.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { iconIco } from './icon';
 
 const webDir = fileURLToPath(new URL('.', import.meta.url));
 const outDir = fileURLToPath(new URL('./dist/', import.meta.url));
@@ -42,6 +43,7 @@ async function bundle(): Promise<void> {
     logLevel: 'warning',
   });
   copyFileSync(`${webDir}index.html`, `${outDir}index.html`);
+  writeFileSync(`${outDir}favicon.ico`, iconIco());
 }
 
 if (!process.argv.includes('--skip-typecheck')) typecheck();

@@ -4,3 +4,5 @@ export type { MovieStats } from './movie-stats';
 export { computeMovieStats, HISTOGRAM_BINS, HISTOGRAM_STARS, histogramBin } from './movie-stats';
 export type { RankBy, RankedMovie, RankOptions } from './rank-movies';
 export { rankMovies } from './rank-movies';
+export type { RecentlyPopular, RecentlyPopularOptions } from './recently-popular';
+export { recentlyPopular } from './recently-popular';

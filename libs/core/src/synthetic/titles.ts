@@ -39,3 +39,32 @@ export function makeTitle(random: Random, csv: boolean): string {
 export function sequelTitle(base: string, n: number): string {
   return base.endsWith(', The') ? `${base.slice(0, -5)} ${n}, The` : `${base} ${n}`;
 }
+
+/** Every word a generated title is made of (the word lists, the accented words split at spaces, the joining words). */
+const VOCABULARY = new Set([...ADJECTIVES, ...NOUNS, ...ACCENTED.flatMap((w) => w.split(' ')), 'The', 'of', 'the', 'and']);
+
+/**
+ * True when `title` (without its year) could have come from {@link makeTitle} or
+ * {@link sequelTitle}: every word is from the generator's lists (a plural noun, a sequel
+ * number, the CSV quotes and commas allowed). A real title may pass by chance (`Dark City`);
+ * a whole real catalogue does not (see {@link isSyntheticCatalogue}).
+ */
+export function isGeneratedTitle(title: string): boolean {
+  const words = title.replace(/[",:]/g, ' ').split(/\s+/).filter((w) => w !== '');
+  return words.length > 0 && words.every((w) => VOCABULARY.has(w) || /^\d+$/.test(w) || (w.endsWith('s') && NOUNS.includes(w.slice(0, -1))));
+}
+
+/**
+ * True when a catalogue is the synthetic generator's: at least 20 titles and 95% of them
+ * made of its words. Real MovieLens releases are far below that (a few titles such as
+ * `Dark City` or `Lost Highway`'s neighbours pass one by one; most contain other words).
+ */
+export function isSyntheticCatalogue(titles: Iterable<string>): boolean {
+  let total = 0;
+  let generated = 0;
+  for (const title of titles) {
+    total++;
+    if (isGeneratedTitle(title)) generated++;
+  }
+  return total >= 20 && generated >= 0.95 * total;
+}

@@ -1,0 +1,72 @@
+/**
+ * What is being built now, for status displays (`GET /api/v1/status`, `movielens status`):
+ * the jobs of the rebuild queues that wait or run, each with the stage and percent it last
+ * reported. Read-only, and tolerant of payload shapes: it reads `data.params.lstm`,
+ * `data.kind`, `data.trigger`, `data.datasetVersion` and `progress.{stage,percent}` when they
+ * are there, so it describes any job of these queues without knowing its processor.
+ */
+import type { Job, Queue } from 'bullmq';
+
+/** One job waiting or running in a rebuild queue. */
+export interface BuildInProgress {
+  /** Queue-qualified id, `<queue>:<job id>` (as `GET /jobs/:id` takes it). */
+  id: string;
+  /** BullMQ job name, e.g. `rebuild`. */
+  name: string;
+  /** `active`, `waiting`, `delayed`, `prioritized` or `waiting-children` (its child jobs run). */
+  state: string;
+  /** Stage last reported (`svd`, `lstm`, ...), null before the first report. */
+  stage: string | null;
+  /** Percent within that stage, 0..100; null before the first report. */
+  percent: number | null;
+  /** True when it trains the next-movie LSTM: asked for (`params.lstm`), an `lstm` kind job, or at the `lstm` stage. */
+  lstm: boolean;
+  /** Who asked (`ingest`, `cli`, `api`), when the payload says. */
+  trigger: string | null;
+  /** Dataset version that prompted it, when the payload says. */
+  datasetVersion: string | null;
+  /** When it was queued and when it started (ms since the epoch; null while waiting). */
+  createdAt: number;
+  startedAt: number | null;
+}
+
+/** States of a job that is not finished. */
+const UNFINISHED = ['active', 'waiting-children', 'waiting', 'delayed', 'prioritized'] as const;
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function describe(queueName: string, state: string, job: Job): BuildInProgress {
+  const data = record(job.data);
+  const progress = record(job.progress);
+  const stage = typeof progress.stage === 'string' ? progress.stage : null;
+  const percent = typeof progress.percent === 'number' && Number.isFinite(progress.percent) ? Math.min(100, Math.max(0, progress.percent)) : typeof job.progress === 'number' ? job.progress : null;
+  return {
+    id: `${queueName}:${job.id}`,
+    name: job.name,
+    state,
+    stage,
+    percent,
+    lstm: record(data.params).lstm === true || data.kind === 'lstm' || stage === 'lstm',
+    trigger: typeof data.trigger === 'string' ? data.trigger : null,
+    datasetVersion: typeof data.datasetVersion === 'string' ? data.datasetVersion : null,
+    createdAt: job.timestamp,
+    startedAt: job.processedOn ?? null,
+  };
+}
+
+/**
+ * The unfinished jobs of `queues` (at most `limit` per queue and state), running ones first,
+ * then by age (oldest first).
+ */
+export async function buildsInProgress(queues: readonly Queue[], limit = 20): Promise<BuildInProgress[]> {
+  const out: BuildInProgress[] = [];
+  for (const queue of queues) {
+    for (const state of UNFINISHED) {
+      for (const job of await queue.getJobs([state], 0, limit - 1)) if (job) out.push(describe(queue.name, state, job));
+    }
+  }
+  const running = (b: BuildInProgress) => (b.state === 'active' || b.state === 'waiting-children' ? 0 : 1);
+  return out.sort((a, b) => running(a) - running(b) || a.createdAt - b.createdAt);
+}
