@@ -6,7 +6,7 @@ import type { Job } from 'bullmq';
 import { deleteKeysMatching, testPrefix, testRedisUrl } from '@movielens/test-support';
 // Brings the `redisUrl` ProvidedContext type that test-support's inject() relies on.
 import type {} from '@movielens/test-support/global-setup';
-import { createQueue, createQueueEvents, enqueueIngest, QueueName, type IngestJobData, type IngestJobResult } from '@movielens/jobs';
+import { createQueue, createQueueEvents, enqueueIngest, ingestReportSchema, QueueName, type IngestJobData, type IngestJobResult } from '@movielens/jobs';
 import { DatasetStore, KeySchema, UploadStore } from '@movielens/store';
 
 // The real worker process (main.ts) in a child, driven only through Redis, as in production.
@@ -15,11 +15,12 @@ let prefix: string;
 let keys: KeySchema;
 let child: ChildProcess;
 
-async function upload(files: Record<string, string>): Promise<string> {
+/** Stages files: text as Latin-1 bytes (like .dat files), or raw bytes. */
+async function upload(files: Record<string, string | Buffer>): Promise<string> {
   const uploads = new UploadStore(connection, keys);
   const id = await uploads.create();
   for (const [name, text] of Object.entries(files)) await uploads.stageFile(id, name, (async function* () {
-    yield Buffer.from(text, 'latin1');
+    yield typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
   })());
   return id;
 }
@@ -77,6 +78,18 @@ describe('ingest-worker process', () => {
     expect(failed.attemptsMade).toBe(1);
     expect(await connection.keys(`${prefix}:{u:*`)).toEqual([]);
     expect(await new DatasetStore(connection, keys).currentVersion()).toBe(before);
+    await Promise.all([events.close(), queue.close()]);
+  });
+
+  it('reads a UTF-8 movies.dat as UTF-8 end to end, and says so in a job result the report schema accepts', async () => {
+    const queue = createQueue<IngestJobData, IngestJobResult>(QueueName.ingest, { connection, keyPrefix: prefix });
+    const events = createQueueEvents(QueueName.ingest, { connection, keyPrefix: prefix });
+    await events.waitUntilReady();
+    const movies = Buffer.from('1::Misérables, Les (1995)::Drama|Musical\n2::Amélie (2001)::Comedy|Romance\n', 'utf8');
+    const job = await enqueueIngest(queue, { uploadId: await upload({ 'ratings.dat': '1::1::5::1\n2::2::4::2\n', 'movies.dat': movies }) });
+    const result = ingestReportSchema.parse(await job.waitUntilFinished(events));
+    expect(result.files.map((f) => `${f.name} ${f.encoding}`)).toEqual(['ratings.dat ascii', 'movies.dat utf-8']);
+    expect((await new DatasetStore(connection, keys).getMovie(result.datasetVersion, 1))!.title).toBe('Misérables, Les');
     await Promise.all([events.close(), queue.close()]);
   });
 
