@@ -37,7 +37,7 @@ if (nx.status !== 0) {
   console.log(`\nnx run-many exited with ${nx.status ?? nx.signal}: see the failing target above.`);
   if (failed === 0) failed = 1;
 }
-console.log(`\n${skipped} skipped (real-data tests without ../shared/data, or browser tests without chromium)`);
+console.log(`\n${skipped} skipped (real-data tests without ../shared/data, browser tests without chromium, Docker tests without an engine)`);
 // The last line is exactly `N passed, N failed`: CI reads it.
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

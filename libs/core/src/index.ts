@@ -13,3 +13,4 @@ export * from './recommend/index';
 export * from './analytics/index';
 export * from './evaluation/index';
 export * from './sequence/index';
+export { startThread } from './threads/start-thread';

@@ -26,14 +26,24 @@ interface ComposeFile {
 const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')) as ComposeFile;
 const apps = Object.entries(compose.services).filter(([, s]) => s.build !== undefined);
 
-/** `FROM ... AS <name>` stages and `COPY <sources> <dest>` sources (not `--from`) of a Dockerfile. */
-function dockerfile(path: string): { stages: string[]; copySources: string[] } {
+/**
+ * `FROM ... AS <name>` stages, each stage's `CMD` (JSON form), and `COPY <sources> <dest>`
+ * sources (not `--from`) of a Dockerfile.
+ */
+function dockerfile(path: string): { stages: string[]; cmd: Record<string, string[]>; copySources: string[] } {
   const lines = readFileSync(path, 'utf8').split('\n');
   const stages = lines.map((l) => /^FROM\s+\S+\s+AS\s+(\S+)/i.exec(l)?.[1]).filter((s): s is string => s !== undefined);
+  const cmd: Record<string, string[]> = {};
+  let stage = '';
+  for (const line of lines) {
+    stage = /^FROM\s+\S+\s+AS\s+(\S+)/i.exec(line)?.[1] ?? stage;
+    const json = /^CMD\s+(\[.*\])\s*$/.exec(line)?.[1];
+    if (json) cmd[stage] = JSON.parse(json) as string[];
+  }
   const copySources = lines
     .filter((l) => /^COPY\s/i.test(l) && !/--from=/.test(l))
     .flatMap((l) => l.replace(/^COPY\s+/i, '').split(/\s+/).filter((w) => w !== '' && !w.startsWith('--')).slice(0, -1));
-  return { stages, copySources };
+  return { stages, cmd, copySources };
 }
 
 /** Runs a compose health-check command from the repository root with `env`; returns its exit code. */
@@ -51,14 +61,17 @@ describe('docker-compose.yml and the Dockerfile', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  it('every app service runs an existing entry point from an existing Dockerfile target', () => {
+  it("every app service is built from an existing Dockerfile target that runs the app's compiled bundle", () => {
     expect(apps.map(([name]) => name).sort()).toEqual(['api', 'compute-worker', 'ingest-worker']);
     for (const [name, service] of apps) {
       const df = join(repoRoot, service.build!.context, service.build!.dockerfile);
       expect(existsSync(df), `${name}: ${df}`).toBe(true);
-      expect(dockerfile(df).stages, name).toContain(service.build!.target);
-      const entry = service.command!.find((a) => a.endsWith('.ts'))!;
-      expect(existsSync(join(repoRoot, entry)), `${name}: ${entry}`).toBe(true);
+      const { stages, cmd } = dockerfile(df);
+      expect(stages, name).toContain(service.build!.target);
+      // No command override: the image's CMD runs the bundle that tools/build/bundle.mjs makes of this app's main.ts.
+      expect(service.command, name).toBeUndefined();
+      expect(cmd[service.build!.target], name).toEqual(['node', `apps/${name}/dist/main.js`]);
+      expect(existsSync(join(repoRoot, 'apps', name, 'src', 'main.ts')), name).toBe(true);
     }
   });
 

@@ -5,8 +5,8 @@ import { createInterface } from 'node:readline';
 export interface ProcessSpec {
   /** Log prefix, e.g. `api`, `compute-1`. */
   name: string;
-  /** Script run with `node --import tsx`. */
-  script: string;
+  /** Node's arguments: the script and what Node needs before it (see appNodeArgs). */
+  nodeArgs: string[];
   /** Extra environment on top of the parent's. */
   env: Record<string, string>;
 }
@@ -44,8 +44,7 @@ export class ProcessGroup {
 
   /** Starts one process; its stdout and stderr lines are prefixed with its name. */
   start(spec: ProcessSpec): ChildProcess {
-    const tsx = import.meta.resolve('tsx');
-    const child = spawn(process.execPath, ['--import', tsx, spec.script], {
+    const child = spawn(process.execPath, spec.nodeArgs, {
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { appNodeArgs, repoRoot } from './app-entry';
 import { ProcessGroup } from './process-group';
 
 /** Options of {@link startTopology}. */
@@ -27,17 +28,15 @@ export interface Topology {
   apiKey: string;
 }
 
-const script = (path: string) => fileURLToPath(new URL(`../../../../${path}`, import.meta.url));
-
 /**
  * Bundles the web page when it has not been built yet (a fresh clone has only its
  * sources; `npm run build` or the Docker image build it too). Throws when the build fails.
  */
 export function ensureWebBuilt(log: (line: string) => void): void {
-  if (existsSync(script('apps/api/src/web/dist/index.html'))) return;
+  if (existsSync(join(repoRoot, 'apps/api/src/web/dist/index.html'))) return;
   log('building the web page (first start) ...');
   const tsx = import.meta.resolve('tsx');
-  const result = spawnSync(process.execPath, ['--import', tsx, script('apps/api/src/web/build.ts'), '--skip-typecheck'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const result = spawnSync(process.execPath, ['--import', tsx, join(repoRoot, 'apps/api/src/web/build.ts'), '--skip-typecheck'], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (result.status !== 0) throw new Error('building the web page failed (see above); try `npm run build -w @movielens/api`');
 }
 
@@ -51,10 +50,10 @@ export function startTopology(options: TopologyOptions): Topology {
   const apiKey = options.apiKey ?? process.env.API_KEY ?? randomBytes(16).toString('hex');
   const port = options.port ?? 3000;
   const env = { REDIS_URL: options.redisUrl, KEY_PREFIX: options.keyPrefix, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
-  group.start({ name: 'api', script: script('apps/api/src/main.ts'), env: { ...env, PORT: String(port), API_KEY: apiKey } });
-  group.start({ name: 'ingest', script: script('apps/ingest-worker/src/main.ts'), env });
+  group.start({ name: 'api', nodeArgs: appNodeArgs('api'), env: { ...env, PORT: String(port), API_KEY: apiKey } });
+  group.start({ name: 'ingest', nodeArgs: appNodeArgs('ingest-worker'), env });
   for (let i = 1; i <= (options.computeWorkers ?? 2); i++) {
-    group.start({ name: `compute-${i}`, script: script('apps/compute-worker/src/main.ts'), env });
+    group.start({ name: `compute-${i}`, nodeArgs: appNodeArgs('compute-worker'), env });
   }
   return { group, apiUrl: `http://localhost:${port}`, apiKey };
 }

@@ -1,13 +1,7 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { appNodeArgs } from '../cluster/app-entry';
 import type { Command, CommandContext } from '../command';
 import { ensureLocalRedis } from '../local-redis';
-
-/**
- * The API's entry point. Apps never import apps, so the CLI runs it as a child process
- * (the same `node --import tsx` an operator would run) rather than calling into it.
- */
-const API_MAIN = fileURLToPath(new URL('../../../api/src/main.ts', import.meta.url));
 
 async function run(ctx: CommandContext): Promise<unknown> {
   const port = String(ctx.args.values.port ?? '3000');
@@ -15,7 +9,9 @@ async function run(ctx: CommandContext): Promise<unknown> {
   const workers = ctx.args.values.workers === undefined ? undefined : String(ctx.args.values.workers);
   if (workers !== undefined && (!/^\d{1,2}$/.test(workers) || Number(workers) < 1 || Number(workers) > 64)) throw new Error(`--workers must be a number of processes (1..64), got '${workers}'`);
   const redisUrl = ctx.redisUrl ?? (await ensureLocalRedis({ log: (line) => (ctx.json ? undefined : console.error(line)) }));
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), API_MAIN], {
+  // Apps never import apps: the API runs as a child process, the same `node apps/api/dist/main.js`
+  // an operator would run (see appNodeArgs).
+  const child = spawn(process.execPath, appNodeArgs('api'), {
     // --workers overrides API_WORKERS; without it the API reads API_WORKERS from the environment (default 1).
     env: { ...process.env, PORT: port, REDIS_URL: redisUrl, ...(workers === undefined ? {} : { API_WORKERS: workers }) },
     stdio: 'inherit',

@@ -1,5 +1,5 @@
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { InputError, MovieLensError } from '@movielens/core';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { InputError, MovieLensError, startThread } from '@movielens/core';
 import type { ComputeTask, TaskProgress, TaskResult } from './tasks';
 
 /** An error raised inside the thread, as posted back. */
@@ -54,8 +54,8 @@ export class ComputeThread {
   }
 
   /**
-   * Starts the threads now rather than at the first task: loading tsx and the core module in
-   * a thread takes about a second, which should not count against the first rebuild.
+   * Starts the threads now rather than at the first task, so their start-up (a few ms from
+   * the compiled bundle, about a second under tsx) does not count against the first rebuild.
    */
   start(): void {
     const workers = this.slots.map((slot) => this.ensureWorker(slot));
@@ -84,13 +84,7 @@ export class ComputeThread {
 
   private ensureWorker(slot: { worker: Worker | null; pending: Map<number, Waiter> }): Worker {
     if (slot.worker) return slot.worker;
-    // On Node 20, `--import tsx` hooks do not reach worker threads (checked: "Unknown file
-    // extension .ts" even when the parent runs under tsx), so a tiny bootstrap registers tsx
-    // inside the thread and then imports the TypeScript entry.
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const entry = new URL('./compute.worker.ts', import.meta.url).href;
-    const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); }).catch((e) => { console.error(e); process.exit(1); });`;
-    const worker = new Worker(bootstrap, { eval: true });
+    const worker = startThread('compute.worker', import.meta.url);
     worker.unref();
     worker.on('message', (reply: Reply) => {
       const waiter = slot.pending.get(reply.id);

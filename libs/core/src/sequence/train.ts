@@ -1,7 +1,8 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { InputError } from '../errors';
 import type { RatingTable } from '../movielens/types';
 import { Random } from '../random';
+import { startThread } from '../threads/start-thread';
 import { lstmLayout, type LstmShape } from './layout';
 import { initLstmWeights, type LstmModel } from './model';
 import { PopularitySampler } from './sampler';
@@ -51,9 +52,9 @@ export interface LstmTrainOptions {
  * a plain (unshared) Float32Array, ready for serializeLstm. Rejects (InputError) sizes
  * that are not whole numbers >= 1 and non-positive step sizes.
  *
- * Threads: with `threads > 1` it starts node:worker_threads running train.worker.ts
- * (through tsx, see startWorker). The weights and Adam moments live in SharedArrayBuffers;
- * no I/O happens.
+ * Threads: with `threads > 1` it starts node:worker_threads running train.worker (the
+ * compiled .js, or the .ts source through tsx: see startThread). The weights and Adam
+ * moments live in SharedArrayBuffers; no I/O happens.
  */
 export async function trainLstm(table: RatingTable, options: LstmTrainOptions = {}): Promise<LstmModel> {
   const seqs = buildUserSequences(table);
@@ -164,18 +165,7 @@ function toShared(array: Int32Array): Int32Array {
   return out;
 }
 
-/**
- * Starts a training worker on train.worker.ts. Under Node 20 a worker started on a .ts file
- * does NOT get the parent's `--import tsx` hooks (it fails with "Unknown file extension
- * .ts", measured with Node 20.20), so a tiny ES module bootstrap registers tsx in the worker
- * first and then imports the entry. When this file runs as compiled .js, the .js sibling is
- * loaded directly.
- */
+/** Starts a training thread on train.worker (compiled or TypeScript: see startThread). */
 function startWorker(setup: WorkerSetup): Worker {
-  const entry = new URL(import.meta.url.endsWith('.ts') ? './train.worker.ts' : './train.worker.js', import.meta.url);
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData: setup });
-  // Resolved from this file, not from the process's working directory.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: setup });
+  return startThread('train.worker', import.meta.url, { workerData: setup });
 }

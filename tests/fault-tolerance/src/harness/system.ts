@@ -51,6 +51,9 @@ export async function startSystem(procs: ProcessSet, options: SystemOptions): Pr
   return { apiUrl, apiKey, api, ingest, compute, env };
 }
 
+/** What the HTTP helpers below need of a deployment (a {@link System}, or containers). */
+export type ApiTarget = Pick<System, 'apiUrl' | 'apiKey'>;
+
 /** A file to upload: its release name and bytes. */
 export interface UploadFile {
   name: string;
@@ -58,7 +61,7 @@ export interface UploadFile {
 }
 
 /** `POST /datasets` (multipart); resolves with the queue-qualified ingest job id. */
-export async function upload(system: System, files: UploadFile[], mode: 'replace' | 'append' = 'replace'): Promise<string> {
+export async function upload(system: ApiTarget, files: UploadFile[], mode: 'replace' | 'append' = 'replace'): Promise<string> {
   const form = new FormData();
   form.set('mode', mode);
   for (const f of files) form.append('files', new Blob([Buffer.from(f.bytes)]), f.name);
@@ -69,7 +72,7 @@ export async function upload(system: System, files: UploadFile[], mode: 'replace
 }
 
 /** `POST /models/rebuild`; resolves with the queue-qualified rebuild job id. */
-export async function requestRebuildHttp(system: System, params: Record<string, number> = {}): Promise<string> {
+export async function requestRebuildHttp(system: ApiTarget, params: Record<string, number> = {}): Promise<string> {
   const res = await fetch(`${system.apiUrl}${API}/models/rebuild`, {
     method: 'POST',
     headers: { 'X-API-Key': system.apiKey, 'Content-Type': 'application/json' },
@@ -90,7 +93,7 @@ export interface JobView {
 }
 
 /** Polls `GET /jobs/:id` until the job completed or failed (or the timeout passes). */
-export async function waitForJob(system: System, jobId: string, timeoutMs = 90_000): Promise<JobView> {
+export async function waitForJob(system: ApiTarget, jobId: string, timeoutMs = 90_000): Promise<JobView> {
   const deadline = Date.now() + timeoutMs;
   let last: JobView | string = 'no answer';
   while (Date.now() < deadline) {
