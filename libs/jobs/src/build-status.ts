@@ -13,7 +13,7 @@ export interface BuildInProgress {
   id: string;
   /** BullMQ job name, e.g. `rebuild`. */
   name: string;
-  /** `active`, `waiting`, `delayed`, `prioritized` or `waiting-children` (its child jobs run). */
+  /** `active`, `waiting-children` (its child jobs run), `waiting`, `delayed`, `prioritized` or `paused` (the queue is paused). */
   state: string;
   /** Stage last reported (`svd`, `lstm`, ...), null before the first report. */
   stage: string | null;
@@ -31,7 +31,7 @@ export interface BuildInProgress {
 }
 
 /** States of a job that is not finished. */
-const UNFINISHED = ['active', 'waiting-children', 'waiting', 'delayed', 'prioritized'] as const;
+const UNFINISHED = ['active', 'waiting-children', 'waiting', 'delayed', 'prioritized', 'paused'] as const;
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};

@@ -12,7 +12,7 @@ import { empty } from './ui/status';
 import { adminView } from './views/admin.view';
 import { analyticsView } from './views/analytics.view';
 import type { ServiceInfo, ViewContext } from './views/context';
-import { loadFooter } from './views/footer';
+import { loadServiceInfo, renderBanners, renderCredit, renderFooter } from './views/footer';
 import { movieView } from './views/movie.view';
 import { rateView } from './views/rate.view';
 import { searchView } from './views/search.view';
@@ -20,12 +20,17 @@ import { userView } from './views/user.view';
 
 const appName = 'MovieLens Explorer';
 
+/** How often the footer and banners reload `GET /status`, ms. */
+const statusPollMs = 5000;
+
 /** Starts the app on the current document. */
 export function startApp(): void {
   const api = new ApiClient({ apiKey: loadApiKey });
   const main = byId('main');
   const nav = byId('nav');
   const footer = byId('footer-info');
+  const credit = byId('footer-credit');
+  const banners = byId('banners');
   const announcer = byId('announcer');
   let info: ServiceInfo | null = null;
   let cleanups: (() => void)[] = [];
@@ -48,7 +53,19 @@ export function startApp(): void {
   };
   let infoLoaded: Promise<ServiceInfo | null> = Promise.resolve(null);
   const refreshFooter = (): void => {
-    infoLoaded = loadFooter(api, footer).then((loaded) => (info = loaded ?? info));
+    infoLoaded = loadServiceInfo(api).then(
+      (loaded) => {
+        info = loaded;
+        renderFooter(footer, info);
+        renderCredit(credit, info);
+        renderBanners(banners, info);
+        return info;
+      },
+      (error: unknown) => {
+        renderFooter(footer, null, error);
+        return info;
+      },
+    );
   };
 
   // The skip link must not change the hash: that is the router's.
@@ -112,5 +129,10 @@ export function startApp(): void {
 
   window.addEventListener('hashchange', () => render(parseHash(location.hash)));
   refreshFooter();
+  // Builds start and end on their own (an upload elsewhere, the LSTM after the first model):
+  // the banners and the footer follow within a few seconds, while the tab is visible.
+  window.setInterval(() => {
+    if (document.visibilityState === 'visible') refreshFooter();
+  }, statusPollMs);
   render(parseHash(location.hash));
 }

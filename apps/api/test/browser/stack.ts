@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'bullmq';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Redis } from 'ioredis';
 import { createLogger } from '@movielens/config';
 import { generateDataset, type GenerateOptions } from '@movielens/core';
@@ -21,6 +22,7 @@ import { createIngestProcessor } from '@movielens/ingest';
 import { bullPrefix, createQueue, createWorker, QueueName } from '@movielens/jobs';
 import { testRedisUrl } from '@movielens/test-support';
 import { eventually, startHarness, testSettings, type Harness } from '../fixtures';
+import { launchChromium, watchErrors } from './browser';
 
 /** Folder of the built page (`src/web/dist`). */
 export const webDist = fileURLToPath(new URL('../../src/web/dist/', import.meta.url));
@@ -115,4 +117,37 @@ export async function startStack(): Promise<Stack> {
 /** Removes a folder made by {@link writeSyntheticFiles}. */
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Chromium on a fresh stack: one desktop-sized page (1280 x 800) whose script errors are collected. */
+export interface BrowserStack {
+  stack: Stack;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors and console errors of `page`. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Launches Chromium, bundles the page and starts the stack. */
+export async function startBrowserStack(): Promise<BrowserStack> {
+  const browser = await launchChromium();
+  buildPage();
+  const stack = await startStack();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return {
+    stack,
+    browser,
+    context,
+    page,
+    errors: watchErrors(page),
+    async close() {
+      await context.close();
+      await browser.close();
+      await stack.close();
+    },
+  };
 }

@@ -41,10 +41,16 @@ export interface MovieAnswer {
   stats: RatingStats | null;
 }
 
-/** One similar movie. `score` is the cosine similarity (-1..1); `count` is how many ratings it has. */
-export interface SimilarMovie {
+/** What every list entry carries of its movie (title null when the catalogue lacks it). */
+export interface ListedMovie {
   movieId: number;
-  title: string;
+  title: string | null;
+  year?: number | null;
+  genres?: string[];
+}
+
+/** One similar movie. `score` is the cosine similarity (-1..1); `count` is how many ratings it has. */
+export interface SimilarMovie extends ListedMovie {
   score: number;
   count: number | null;
 }
@@ -68,9 +74,7 @@ export interface UserProfile {
 }
 
 /** A movie a user rated, with their stars. */
-export interface UserRatedMovie {
-  movieId: number;
-  title: string;
+export interface UserRatedMovie extends ListedMovie {
   rating: number;
 }
 
@@ -91,10 +95,8 @@ export interface UserAnswer {
   topRated?: UserRatedMovie[];
 }
 
-/** One recommendation; `score` is the model's predicted stars or ranking score. */
-export interface Recommendation {
-  movieId: number;
-  title: string;
+/** One recommendation; `score` is the model's predicted stars (may fall outside the rating scale). */
+export interface Recommendation extends ListedMovie {
   score: number;
 }
 
@@ -105,10 +107,8 @@ export interface RecommendationsAnswer {
   recommendations: Recommendation[];
 }
 
-/** One next-movie guess of the sequence model (LSTM); `score` is its logit, higher is likelier. */
-export interface NextMovie {
-  movieId: number;
-  title: string | null;
+/** One next-movie guess of the sequence model (LSTM); `score` is its logit: only the order means something. */
+export interface NextMovie extends ListedMovie {
   score: number;
 }
 
@@ -158,4 +158,53 @@ export interface ModelsAnswer {
 /** `POST /datasets`, `POST /models/rebuild` (202) */
 export interface JobAccepted {
   jobId: string;
+}
+
+/** A movie of a ranking (`GET /analytics/top-rated`, `most-rated`, `recently-popular`): `value` is what it is ranked by. */
+export interface RankedMovie extends ListedMovie {
+  value: number;
+  /** All its ratings. */
+  count: number;
+  mean: number | null;
+}
+
+/** `GET /analytics/top-rated`, `most-rated`, `recently-popular` (the last with its window). */
+export interface RankingAnswer {
+  model: string;
+  movies: RankedMovie[];
+  /** recently-popular: the window (ISO 8601) and the ratings in it. */
+  since?: string;
+  until?: string;
+  ratings?: number;
+}
+
+/** A build waiting or running (`GET /status`; the fields the page reads). `percent` is within `stage`. */
+export interface BuildStatus {
+  id: string;
+  state: string;
+  stage: string | null;
+  percent: number | null;
+  /** It trains the next-movie LSTM. */
+  lstm: boolean;
+  /** `ingest`, `cli` or `api`. */
+  trigger: string | null;
+}
+
+/** `GET /status`: what is served and what is being built. */
+export interface StatusAnswer {
+  model: { version: string; createdAt: string | null; datasetVersion: string; nextMovies: boolean } | null;
+  dataset: {
+    version: string;
+    release: string;
+    createdAt: string;
+    /** Made by the synthetic generator (the offline demo set): not real ratings. */
+    synthetic: boolean;
+    /** A users file (gender, age, occupation) was ingested. */
+    demographics: boolean;
+    counts: ModelCounts;
+  } | null;
+  /** A dataset newer than the served model's: being built. */
+  newDataset: { version: string; createdAt: string | null } | null;
+  builds: BuildStatus[];
+  searchExample: string | null;
 }

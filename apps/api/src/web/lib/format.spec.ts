@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatPercent, formatRating, formatScore, formatSigned, formatTimestamp, genderLabel, pluralize, starsText, titleWithYear } from './format';
+import { formatBytes, formatCount, formatPercent, formatPredicted, formatRating, formatScore, formatSigned, formatSimilarity, formatTimestamp, genderLabel, pluralize, starsText, titleWithYear } from './format';
 
 describe('format', () => {
   it('groups thousands and shows absent counts as a dash, never as 0', () => {
@@ -64,5 +64,19 @@ describe('format', () => {
     expect(starsText(4)).toBe('★★★★☆');
     expect(starsText(3.5)).toBe('★★★★☆');
     expect(starsText(9)).toBe('★★★★★');
+  });
+
+  it('shows a cosine similarity as a whole percent, so 0.615 and 0.537 read differently (issue 16)', () => {
+    expect(formatSimilarity(0.615)).toBe('62%');
+    expect(formatSimilarity(0.537)).toBe('54%');
+    expect(formatSimilarity(-0.2)).toBe('-20%');
+    expect(formatSimilarity(Number.NaN)).toBe('–');
+  });
+
+  it('shows a predicted rating on the rating scale with two decimals', () => {
+    expect(formatPredicted(4.354)).toBe('4.35');
+    expect(formatPredicted(5.547)).toBe('5.00');
+    expect(formatPredicted(0.4)).toBe('1.00');
+    expect(formatPredicted(4.2, 0.5, 5)).toBe('4.20');
   });
 });

@@ -76,3 +76,19 @@ export function starsText(rating: number, max = 5): string {
   const full = Math.min(max, Math.max(0, Math.round(rating)));
   return '★'.repeat(full) + '☆'.repeat(max - full);
 }
+
+/**
+ * A cosine similarity (-1..1) as a whole percent: `0.615` -> `"62%"`, `0.537` -> `"54%"`.
+ * 100% = the same taste profile; negative values keep their sign.
+ */
+export function formatSimilarity(cosine: number): string {
+  return Number.isFinite(cosine) ? `${Math.round(cosine * 100)}%` : '–';
+}
+
+/**
+ * A predicted rating on the rating scale: the model's number clamped to `min..max` (a
+ * reconstruction can pass 5 or fall under 1) with two decimals: `5.12` -> `"5.00"`.
+ */
+export function formatPredicted(score: number, min = 1, max = 5): string {
+  return Number.isFinite(score) ? Math.min(max, Math.max(min, score)).toFixed(2) : '–';
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RatedMovie } from './rate-state';
-import { maxRated, rateReducer, restoreRated, toFoldInBody } from './rate-state';
+import { maxRated, rateReducer, restoreRated, sessionPicks, toFoldInBody } from './rate-state';
 
 describe('rateReducer', () => {
   it('adds, updates in place and removes movies', () => {
@@ -69,5 +69,19 @@ describe('restoreRated', () => {
     expect(restoreRated(null)).toEqual([]);
     expect(restoreRated('{not json')).toEqual([]);
     expect(restoreRated('{"a":1}')).toEqual([]);
+  });
+});
+
+describe('sessionPicks', () => {
+  it('keeps likes and ratings of 3 stars or more, in pick order: a 1- or 2-star movie does not drive "more like this"', () => {
+    const state: RatedMovie[] = [
+      { movieId: 1, title: 'A', rating: 5 },
+      { movieId: 2, title: 'B', rating: 'like' },
+      { movieId: 3, title: 'C', rating: 3 },
+      { movieId: 4, title: 'D', rating: 1 },
+      { movieId: 5, title: 'E', rating: 2 },
+    ];
+    expect(sessionPicks(state).map((m) => m.movieId)).toEqual([1, 2, 3]);
+    expect(sessionPicks([{ movieId: 4, title: 'D', rating: 1 }])).toEqual([]);
   });
 });

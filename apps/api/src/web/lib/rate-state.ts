@@ -79,3 +79,15 @@ export function restoreRated(json: string | null): RatedMovie[] {
   }
   return state;
 }
+
+/** The lowest star rating that still counts as "liked it" for what to watch next (1 and 2 stars are dislikes). */
+export const nextMovieMinStars = 3;
+
+/**
+ * The picks that drive "Because you just watched ...": likes and ratings of at least
+ * {@link nextMovieMinStars}, in the order they were made. A disliked movie (1 or 2 stars)
+ * is left out: it must not ask for more like it.
+ */
+export function sessionPicks(state: readonly RatedMovie[]): RatedMovie[] {
+  return state.filter((m) => m.rating === 'like' || m.rating >= nextMovieMinStars);
+}

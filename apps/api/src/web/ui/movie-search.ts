@@ -53,10 +53,15 @@ export function movieSearch(ctx: ViewContext, options: MovieSearchOptions): HTML
     id: options.id,
     type: 'search',
     class: 'input input-search',
-    placeholder: 'e.g. Toy Story',
+    placeholder: 'Words of a title',
     autocomplete: 'off',
     spellcheck: 'false',
     value: options.initial?.query ?? '',
+  });
+  // The example is a title of the served catalogue (its most rated movie), so it finds something.
+  void ctx.infoLoaded().then((info) => {
+    const example = info?.status?.searchExample;
+    if (example) input.placeholder = `e.g. ${example}`;
   });
   const terms = (): SearchTerms => ({ query: input.value.trim(), genre: genre?.value ?? '' });
   const nextSignal = supersedingSignal(ctx);

@@ -1,5 +1,5 @@
 /** Admin: API key, dataset upload with live progress, model versions, rebuild and rollback. */
-import type { JobAccepted, ModelsAnswer } from '../lib/api-types';
+import type { BuildStatus, JobAccepted, ModelsAnswer, StatusAnswer } from '../lib/api-types';
 import { describeError } from '../lib/api-client';
 import { loadApiKey, saveApiKey } from '../lib/api-key';
 import { formatCount, formatPercent, formatTimestamp } from '../lib/format';
@@ -34,7 +34,88 @@ function keyForm(ctx: ViewContext): HTMLElement {
     status.textContent = loadApiKey() === null ? 'No key saved.' : 'Key saved for this tab (sessionStorage; gone when the tab closes).';
     ctx.announce(status.textContent);
   });
-  return h('div', {}, form, status);
+  return h('div', {}, form, status, keyHelp());
+}
+
+/** "Where is my key?": where each way of starting the system keeps its key. */
+function keyHelp(): HTMLElement {
+  return h(
+    'details',
+    { class: 'help', id: 'key-help' },
+    h('summary', {}, 'Where is my key?'),
+    h(
+      'ul',
+      {},
+      h(
+        'li',
+        {},
+        'Started with ',
+        h('code', {}, 'npm start'),
+        ' or ',
+        h('code', {}, 'npx movielens up'),
+        ': the key was made on the first start and is kept in ',
+        h('code', {}, '.movielens/api-key'),
+        ' in the project folder (readable by you only). Run ',
+        h('code', {}, 'npx movielens key'),
+        ' there to print it.',
+      ),
+      h('li', {}, 'Started another way (Docker, ', h('code', {}, 'movielens serve'), '): it is the ', h('code', {}, 'API_KEY'), ' environment variable of the API process. Without one, uploads and rebuilds are refused.'),
+    ),
+  );
+}
+
+/** How often the builds card reloads `GET /status` while the admin page is open, ms. */
+const buildsPollMs = 2000;
+
+/** Stage names as a person reads them. */
+const stageNames: Record<string, string> = {
+  lstm: 'training the next-movie model (LSTM)',
+  mf: 'training the rating model (MF)',
+  svd: 'factorizing the ratings (SVD)',
+  similarity: 'finding similar movies',
+  recommendations: 'recommending movies to every user',
+  analytics: 'computing the analytics',
+  publish: 'publishing',
+};
+
+/** One line per build waiting or running: who asked, where it is, how far. */
+export function buildLine(b: BuildStatus): string {
+  const who = b.trigger === 'ingest' ? 'after an upload' : b.trigger === 'cli' ? 'asked from the command line' : b.trigger === 'api' ? 'asked here or through the API' : '';
+  const what = `${b.lstm ? 'Model build with the next-movie LSTM' : 'Model build'}${who === '' ? '' : ` (${who})`}`;
+  if (b.state !== 'active' && b.state !== 'waiting-children') return `${what}: queued.`;
+  if (b.stage === null) return `${what}: starting.`;
+  const stage = stageNames[b.stage] ?? b.stage;
+  return `${what}: ${stage}${b.percent === null ? '' : `, ${formatPercent(b.percent)} of this step`}.`;
+}
+
+/** The card of builds in progress (any, not only those started here), reloaded while the page is open. */
+function buildsCard(ctx: ViewContext): HTMLElement {
+  const body = h('div', { id: 'builds', 'aria-live': 'polite' });
+  const draw = (status: StatusAnswer): void => {
+    // Rebuild jobs, and any shard job training an LSTM (its progress is the slow part); not the many short shard jobs.
+    const builds = status.builds.filter((b) => b.id.startsWith('rebuild:') || b.lstm);
+    if (builds.length === 0) {
+      replaceChildren(body, h('p', { class: 'muted' }, 'No model build is waiting or running.'));
+      return;
+    }
+    replaceChildren(
+      body,
+      h('ul', { class: 'builds' }, builds.map((b) => h('li', { 'data-state': b.state }, buildLine(b)))),
+      builds.some((b) => b.lstm)
+        ? h('p', { class: 'muted' }, 'Training the next-movie LSTM takes minutes (README: "what to expect"); the model served now keeps answering until the new one is published.')
+        : null,
+    );
+  };
+  const poll = (): void => {
+    void ctx.api.get<StatusAnswer>('/status', undefined, ctx.signal).then(
+      (status) => !ctx.signal.aborted && draw(status),
+      () => undefined,
+    );
+  };
+  poll();
+  const timer = window.setInterval(poll, buildsPollMs);
+  ctx.onCleanup(() => window.clearInterval(timer));
+  return h('section', { class: 'card', 'aria-labelledby': 'builds-h' }, h('h2', { id: 'builds-h' }, 'Builds in progress'), body);
 }
 
 /** A progress bar and its message; `set` updates both. */
@@ -175,6 +256,7 @@ export function adminView(ctx: ViewContext, hooks: AdminHooks): void {
   ctx.root.append(
     h('h1', {}, 'Admin'),
     h('section', { class: 'card' }, h('h2', {}, 'Access'), keyForm(ctx)),
+    buildsCard(ctx),
     h('section', { class: 'card' }, h('h2', {}, 'Upload a dataset'), uploadForm(ctx, progress, hooks, reloadModels), progress.element),
     h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', {}, 'Model versions'), rebuild), modelsStatus, modelsBody),
   );

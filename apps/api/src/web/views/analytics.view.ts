@@ -9,7 +9,7 @@ import { h, replaceChildren } from '../ui/dom';
 import { empty, loading } from '../ui/status';
 import { debounce } from '../lib/debounce';
 import type { ServiceInfo, ViewContext } from './context';
-import { load, supersedingSignal } from './context';
+import { hasDemographics, load, supersedingSignal } from './context';
 
 /** Title, one-line explanation and table label heading of each chart. */
 const charts: Record<ChartId, { title: string; about: string; item: string }> = {
@@ -22,6 +22,12 @@ const charts: Record<ChartId, { title: string; about: string; item: string }> = 
   'by-occupation': { title: 'By occupation', about: 'Mean rating given by each occupation of raters.', item: 'Occupation' },
   'by-genre': { title: 'By genre', about: 'Mean rating of the movies of each genre.', item: 'Genre' },
 };
+
+/** Charts that rest on the raters' demographics (a users file): not shown for a dataset without one. */
+const demographicCharts: ReadonlySet<ChartId> = new Set(['gender-gap', 'by-age', 'by-occupation']);
+
+/** Charts with a minimum number of ratings to lower when they come out empty. */
+const withMinimum: ReadonlySet<ChartId> = new Set(['top-rated', 'divisive', 'gender-gap']);
 
 /** Controls a chart takes, as query parameters; each change redraws the chart. */
 interface Controls {
@@ -86,7 +92,7 @@ export function analyticsView(ctx: ViewContext, chart: ChartId): void {
         destroy = null;
         const data = chartData(chart, answer);
         if (data.labels.length === 0) {
-          replaceChildren(body, empty('Nothing to show.', 'No data matches these settings; try a lower minimum.'));
+          replaceChildren(body, empty('Nothing to show.', withMinimum.has(chart) ? 'No movie has that many ratings; try a lower minimum.' : 'This dataset has no rows for this chart.'));
           ctx.announce(`${meta.title}: nothing to show`);
           return;
         }
@@ -117,6 +123,20 @@ export function analyticsView(ctx: ViewContext, chart: ChartId): void {
   // The sliders start from the dataset size, so wait for it on a first visit straight to a chart.
   void ctx.infoLoaded().then((info) => {
     if (ctx.signal.aborted) return;
+    if (!hasDemographics(info ?? ctx.info())) {
+      // No users file (the CSV releases): the gender, age and occupation charts cannot be drawn.
+      for (const link of tabs.querySelectorAll('a')) {
+        if (demographicCharts.has(link.getAttribute('href')?.split('/').pop() as ChartId)) link.closest('li')?.remove();
+      }
+      if (demographicCharts.has(chart)) {
+        replaceChildren(
+          body,
+          empty('This dataset has no demographics.', 'Its release has no users file (the CSV releases of MovieLens have none), so ratings by gender, age and occupation cannot be shown. The other charts can.'),
+        );
+        ctx.announce(`${meta.title}: this dataset has no demographics`);
+        return;
+      }
+    }
     controls = controlsFor(chart, info ?? ctx.info(), draw);
     replaceChildren(controlsSlot, controls.element);
     draw();

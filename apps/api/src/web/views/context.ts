@@ -1,14 +1,24 @@
 /** What every view gets from the app shell, and the load-then-render pattern they share. */
 import type { ApiClient } from '../lib/api-client';
+import type { StatusAnswer } from '../lib/api-types';
 import { replaceChildren } from '../ui/dom';
 import { failure, loading } from '../ui/status';
 
-/** What the footer shows and "surprise me" draws from: the served model and dataset size (null = unknown). */
+/**
+ * What the footer, the banners and the views read about the service: the served model, its
+ * dataset's size, and `GET /status` (null when that failed). Reloaded every few seconds.
+ */
 export interface ServiceInfo {
   model: string | null;
   movies: number | null;
   users: number | null;
   ratings: number | null;
+  status: StatusAnswer | null;
+}
+
+/** False when the served dataset has no demographics (no users file); true when it has them or it is not known yet. */
+export function hasDemographics(info: ServiceInfo | null): boolean {
+  return info?.status?.dataset?.demographics !== false;
 }
 
 /** Per-view services. `signal` aborts when the user navigates away: views check it before touching the DOM. */

@@ -1,13 +1,14 @@
 /** One movie: year, genres, rating statistics with a histogram, and its similar movies. */
 import type { MovieAnswer, SimilarAnswer } from '../lib/api-types';
-import { formatCount, formatRating, formatScore, pluralize, titleWithYear } from '../lib/format';
+import { formatCount, formatRating, pluralize, titleWithYear } from '../lib/format';
 import { distributionBars } from '../lib/chart-data';
 import { barChart } from '../ui/chart';
 import { h } from '../ui/dom';
 import { empty } from '../ui/status';
 import type { ViewContext } from './context';
 import { load } from './context';
-import { lastSearchHash, movieLink } from './search.view';
+import { rankedList, similarityFigure } from './movie-lists';
+import { lastSearchHash } from './search.view';
 
 /** How many similar movies to show. */
 const similarK = 20;
@@ -38,24 +39,7 @@ function statsPanel(ctx: ViewContext, answer: MovieAnswer): HTMLElement {
 
 function similarList(answer: SimilarAnswer): HTMLElement {
   if (answer.similar.length === 0) return empty('No similar movies.', 'The model found no neighbours for this movie (too few ratings).');
-  return h(
-    'ol',
-    { class: 'ranked-list', id: 'similar-list' },
-    answer.similar.map((s) =>
-      h(
-        'li',
-        {},
-        movieLink({ id: s.movieId, title: s.title }),
-        h(
-          'span',
-          { class: 'score', title: 'Cosine similarity of the two movies in the model (1 = same taste profile)' },
-          h('meter', { min: -1, max: 1, value: s.score, 'aria-hidden': 'true' }),
-          `similarity ${formatScore(s.score)}`,
-          s.count === null ? null : h('span', { class: 'muted' }, ` · ${pluralize(s.count, 'rating')}`),
-        ),
-      ),
-    ),
-  );
+  return rankedList(answer.similar, (s) => similarityFigure(s.score, s.count), { id: 'similar-list' });
 }
 
 /** Renders the movie page. */

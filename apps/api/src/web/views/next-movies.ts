@@ -1,8 +1,9 @@
 /** The sequence model's "what next" list, shared by a user's page and the visitor's own picks. */
+import { ApiError } from '../lib/api-client';
 import type { NextMovie } from '../lib/api-types';
-import { formatScore } from '../lib/format';
+import type { ServiceInfo } from './context';
 import { h } from '../ui/dom';
-import { movieLink } from './search.view';
+import { listedLink, nextRankFigure, rankedList } from './movie-lists';
 
 /**
  * "Because <who> just watched <movie>:" over the ranked next movies. `who` is `'you'` for
@@ -11,16 +12,22 @@ import { movieLink } from './search.view';
  * the ratings instead.
  */
 export function nextMoviesList(who: 'you' | 'they', last: { movieId: number; title: string | null } | null, next: readonly NextMovie[]): HTMLElement[] {
-  const lead =
-    last === null
-      ? `From the order of ${who === 'you' ? 'your' : 'their'} ratings:`
-      : h('span', {}, `Because ${who} just watched `, movieLink({ id: last.movieId, title: last.title ?? `movie ${last.movieId}` }), ':');
-  return [
-    h('p', { class: 'next-lead' }, lead),
-    h(
-      'ol',
-      { class: 'ranked-list' },
-      next.map((m) => h('li', {}, movieLink({ id: m.movieId, title: m.title ?? `movie ${m.movieId}` }), h('span', { class: 'score', title: 'Sequence model (LSTM) score' }, `score ${formatScore(m.score)}`))),
-    ),
-  ];
+  // The movie named inside the sentence: its title only (the year and genres are for list entries).
+  const lead = last === null ? `From the order of ${who === 'you' ? 'your' : 'their'} ratings:` : h('span', {}, `Because ${who} just watched `, listedLink({ movieId: last.movieId, title: last.title }), ':');
+  return [h('p', { class: 'next-lead' }, lead), rankedList(next, (_m, rank) => nextRankFigure(rank))];
+}
+
+/**
+ * One line instead of next movies when the API has none to give: the sequence model is
+ * being trained (503 LSTM_TRAINING; with its percent when the status has it), was never
+ * asked for (NOT_READY), or the request failed.
+ */
+export function nextMoviesUnavailable(error: unknown, info: ServiceInfo | null): string {
+  if (error instanceof ApiError && error.code === 'LSTM_TRAINING') {
+    const build = info?.status?.builds.find((b) => b.lstm && b.stage === 'lstm' && b.percent !== null);
+    const done = build === undefined ? '' : ` (${Math.round(build.percent!)}% done)`;
+    return `The sequence model (LSTM) is being trained${done}; next-movie suggestions appear here when it is ready, usually within minutes.`;
+  }
+  if (error instanceof ApiError && error.code === 'NOT_READY') return 'Next-movie suggestions appear once the served model includes the sequence model (LSTM).';
+  return 'Next-movie suggestions are unavailable right now.';
 }

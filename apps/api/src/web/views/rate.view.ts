@@ -1,10 +1,9 @@
 /** "Rate a few movies": rate or like movies anonymously, get recommendations by folding-in at once, and the sequence model's next movies after the picks. */
-import { ApiError } from '../lib/api-client';
 import type { RecommendationsAnswer, SessionNextAnswer } from '../lib/api-types';
 import { debounce } from '../lib/debounce';
 import { pluralize, titleWithYear } from '../lib/format';
 import type { RateAction, RatedMovie } from '../lib/rate-state';
-import { rateReducer, restoreRated, toFoldInBody } from '../lib/rate-state';
+import { nextMovieMinStars, rateReducer, restoreRated, sessionPicks, toFoldInBody } from '../lib/rate-state';
 import { h, replaceChildren } from '../ui/dom';
 import { movieSearch } from '../ui/movie-search';
 import type { RateChoice } from '../ui/rate-control';
@@ -12,7 +11,7 @@ import { rateControl } from '../ui/rate-control';
 import { empty, loading } from '../ui/status';
 import type { ViewContext } from './context';
 import { load, supersedingSignal } from './context';
-import { nextMoviesList } from './next-movies';
+import { nextMoviesList, nextMoviesUnavailable } from './next-movies';
 import { movieLink } from './search.view';
 import { recommendationList } from './user.view';
 
@@ -26,32 +25,37 @@ const foldInK = 20;
 const sessionNextK = 10;
 
 /**
- * "Because you just watched ...": the visitor's picks, in the order they made them (the rated
- * list keeps first-pick order), read as a session by the sequence model. The movie named is the
- * last pick the model knows (unknown ids come back in `ignored`). Without an LSTM (503
- * NOT_READY) or on any failure a one-line note replaces the list: it is an extra beside the
- * fold-in recommendations, not worth an error box or a retry button.
+ * "Because you just watched ...": the visitor's picks they liked (a like, or 3 stars or more:
+ * see `sessionPicks`), in the order they made them (the rated list keeps first-pick order),
+ * read as a session by the sequence model. The movie named is the last such pick the model
+ * knows (unknown ids come back in `ignored`). While an LSTM is trained, without one, or on any
+ * failure a one-line note replaces the list: it is an extra beside the fold-in
+ * recommendations, not worth an error box or a retry button.
  */
-async function showSessionNext(ctx: ViewContext, picks: readonly RatedMovie[], body: HTMLElement, signal: AbortSignal): Promise<void> {
-  replaceChildren(body, loading('Guessing what you will watch next…'));
+async function showSessionNext(ctx: ViewContext, rated: readonly RatedMovie[], body: HTMLElement, signal: AbortSignal): Promise<void> {
   const note = (text: string): void => replaceChildren(body, h('p', { class: 'muted', id: 'session-next-note' }, text));
+  const picks = sessionPicks(rated);
+  if (picks.length === 0) {
+    note(`Rate a movie ${nextMovieMinStars} stars or more, or like it, to see what you might watch next: a movie you disliked does not ask for more like it.`);
+    return;
+  }
+  replaceChildren(body, loading('Guessing what you will watch next…'));
   try {
     const movies = picks.map((m) => m.movieId);
-    const answer = await ctx.api.postJson<SessionNextAnswer>('/sessions/next', { movies, k: sessionNextK }, false, signal);
+    // The API leaves out the session's movies; the disliked ones, not in the session, are left out here (asking for as many more).
+    const disliked = new Set(rated.filter((m) => !movies.includes(m.movieId)).map((m) => m.movieId));
+    const answer = await ctx.api.postJson<SessionNextAnswer>('/sessions/next', { movies, k: sessionNextK + disliked.size }, false, signal);
     if (signal.aborted) return;
     const last = picks.filter((m) => !answer.ignored.includes(m.movieId)).at(-1);
-    if (last === undefined || answer.next.length === 0) {
+    const next = answer.next.filter((m) => !disliked.has(m.movieId)).slice(0, sessionNextK);
+    if (last === undefined || next.length === 0) {
       note('The sequence model does not know these movies yet.');
       return;
     }
-    replaceChildren(body, ...nextMoviesList('you', { movieId: last.movieId, title: last.title }, answer.next));
+    replaceChildren(body, ...nextMoviesList('you', { movieId: last.movieId, title: last.title }, next));
   } catch (error) {
     if (signal.aborted) return;
-    note(
-      error instanceof ApiError && error.code === 'NOT_READY'
-        ? 'Next-movie suggestions appear once the served model includes the sequence model (LSTM).'
-        : 'Next-movie suggestions are unavailable right now.',
-    );
+    note(nextMoviesUnavailable(error, ctx.info()));
   }
 }
 

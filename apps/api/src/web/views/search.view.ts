@@ -1,9 +1,10 @@
-/** Explore: search movies by title as you type; each result opens the movie. */
+/** Explore: search movies by title as you type (each result opens the movie); before typing, the home rankings. */
 import { formatHash } from '../lib/route';
 import { titleWithYear } from '../lib/format';
 import { h } from '../ui/dom';
 import { movieSearch } from '../ui/movie-search';
 import type { ViewContext } from './context';
+import { homeSections } from './home';
 
 let lastSearch = '#/';
 
@@ -45,13 +46,8 @@ export function searchView(ctx: ViewContext, query: string, genre: string): void
       lastSearch = hash;
       if (location.hash !== hash && !(hash === '#/' && location.hash === '')) history.replaceState(null, '', hash);
     },
-    idle: () =>
-      h(
-        'div',
-        { class: 'state state-empty' },
-        h('strong', {}, 'Type a title, or pick a genre, to start exploring.'),
-        h('p', {}, 'Open a movie to see its ratings and similar movies, then follow the similar movies wherever they lead.'),
-      ),
+    // Before anything is typed: rankings and genres worth clicking.
+    idle: () => homeSections(ctx),
   });
   ctx.root.append(h('h1', {}, 'Explore movies'), h('section', { class: 'card' }, search));
   const input = ctx.root.querySelector<HTMLInputElement>('#movie-query');

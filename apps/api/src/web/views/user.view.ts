@@ -1,13 +1,14 @@
 /** A user: profile, favourite genres, highest-rated movies and recommendations. */
+import { ApiError } from '../lib/api-client';
 import type { NextMoviesAnswer, RecommendationsAnswer, UserAnswer } from '../lib/api-types';
-import { formatCount, formatRating, formatScore, genderLabel, pluralize, starsText } from '../lib/format';
+import { formatCount, formatRating, genderLabel, pluralize } from '../lib/format';
 import { formatHash } from '../lib/route';
 import { h } from '../ui/dom';
 import { empty } from '../ui/status';
 import type { ViewContext } from './context';
-import { load } from './context';
-import { nextMoviesList } from './next-movies';
-import { movieLink } from './search.view';
+import { hasDemographics, load } from './context';
+import { nextMoviesList, nextMoviesUnavailable } from './next-movies';
+import { predictedFigure, rankedList, ratedFigure } from './movie-lists';
 
 /** Recommendations shown per user. */
 const recommendationsK = 20;
@@ -36,14 +37,21 @@ function pickForm(ctx: ViewContext, id: number | null): HTMLElement {
   return form;
 }
 
-function profile(answer: UserAnswer): HTMLElement {
+/**
+ * The profile card. `demographics` false (the dataset has no users file, as in the CSV
+ * releases): gender, age, occupation and zip code are left out, with one line saying why,
+ * instead of four "Not given".
+ */
+function profile(answer: UserAnswer, demographics: boolean): HTMLElement {
   const u = answer.user;
-  const rows: [string, string][] = [
-    ['Gender', genderLabel(u.gender)],
-    ['Age', u.ageGroup ?? (u.age === null ? 'Not given' : String(u.age))],
-    ['Occupation', u.occupation ?? 'Not given'],
-    ['Zip code', u.zip ?? 'Not given'],
-  ];
+  const rows: [string, string][] = demographics
+    ? [
+        ['Gender', genderLabel(u.gender)],
+        ['Age', u.ageGroup ?? (u.age === null ? 'Not given' : String(u.age))],
+        ['Occupation', u.occupation ?? 'Not given'],
+        ['Zip code', u.zip ?? 'Not given'],
+      ]
+    : [];
   // Figures the API may not know are left out rather than shown as a dash.
   if (answer.ratingCount !== null) rows.push(['Ratings', formatCount(answer.ratingCount)]);
   if (answer.meanRating !== undefined && answer.meanRating !== null) rows.push(['Mean rating given', `${formatRating(answer.meanRating)} ★`]);
@@ -52,6 +60,7 @@ function profile(answer: UserAnswer): HTMLElement {
     'div',
     {},
     h('dl', { class: 'facts' }, rows.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v)))),
+    demographics ? null : h('p', { class: 'muted', id: 'no-demographics' }, 'This dataset has no demographics (no users file), so gender, age and occupation are not known.'),
     // Older API versions do not send favourite genres: leave the heading out rather than claim there are none.
     genres === undefined ? null : h('h3', {}, 'Favourite genres'),
     genres === undefined
@@ -69,23 +78,13 @@ function profile(answer: UserAnswer): HTMLElement {
 function topRated(answer: UserAnswer): HTMLElement {
   const movies = answer.topRated ?? [];
   if (movies.length === 0) return empty('No rated movies to show.');
-  return h(
-    'ol',
-    { class: 'ranked-list' },
-    movies.map((m) => h('li', {}, movieLink({ id: m.movieId, title: m.title }), h('span', { class: 'stars', 'aria-label': `${m.rating} stars` }, starsText(m.rating)))),
-  );
+  return rankedList(movies, (m) => ratedFigure(m.rating));
 }
 
-/** A ranked list of recommendations with their scores. */
+/** A ranked list of recommendations with the stars the model predicts for each. */
 export function recommendationList(answer: RecommendationsAnswer): HTMLElement {
   if (answer.recommendations.length === 0) return empty('No recommendations.', 'The model has nothing new to suggest here.');
-  return h(
-    'ol',
-    { class: 'ranked-list' },
-    answer.recommendations.map((r) =>
-      h('li', {}, movieLink({ id: r.movieId, title: r.title }), h('span', { class: 'score', title: 'Predicted score of the model' }, `score ${formatScore(r.score)}`)),
-    ),
-  );
+  return rankedList(answer.recommendations, (r) => predictedFigure(r.score));
 }
 
 /** Renders the user page; without an id, only the picker. */
@@ -119,7 +118,16 @@ export function userView(ctx: ViewContext, id: number | null): void {
       pending = undefined;
       throw error;
     }));
-  void load(ctx, profileBody, getUser, (answer) => profileBody.append(profile(answer)), 'Loading the profile…');
+  void load(
+    ctx,
+    profileBody,
+    async () => {
+      const [answer, info] = await Promise.all([getUser(), ctx.infoLoaded()]);
+      return { answer, demographics: hasDemographics(info ?? ctx.info()) };
+    },
+    ({ answer, demographics }) => profileBody.append(profile(answer, demographics)),
+    'Loading the profile…',
+  );
   void load(
     ctx,
     ratedBody,
@@ -146,8 +154,9 @@ export function userView(ctx: ViewContext, id: number | null): void {
 /**
  * "Because they just watched ...": the sequence model's guesses from the order of the user's
  * ratings. "They", not "you": this page shows another user's history (the visitor's own picks
- * get "you" on the rate page). The card stays hidden when the model has no LSTM (503
- * NOT_READY) or on any error: it is an extra, and the recommendations above already cover the user.
+ * get "you" on the rate page). While an LSTM is being trained (503 LSTM_TRAINING) the card
+ * says so; it stays hidden when the model has none (NOT_READY) or on any other error: it is an
+ * extra, and the recommendations above already cover the user.
  */
 async function showNextMovies(ctx: ViewContext, id: number, card: HTMLElement, body: HTMLElement): Promise<void> {
   try {
@@ -155,7 +164,10 @@ async function showNextMovies(ctx: ViewContext, id: number, card: HTMLElement, b
     if (ctx.signal.aborted || answer.next.length === 0) return;
     body.append(...nextMoviesList('they', answer.lastWatched, answer.next));
     card.hidden = false;
-  } catch {
-    card.hidden = true;
+  } catch (error) {
+    if (ctx.signal.aborted) return;
+    const training = error instanceof ApiError && error.code === 'LSTM_TRAINING';
+    if (training) body.append(h('p', { class: 'muted', id: 'next-movies-note' }, nextMoviesUnavailable(error, ctx.info())));
+    card.hidden = !training;
   }
 }
