@@ -41,7 +41,13 @@ function describe(queueName: string, state: string, job: Job): BuildInProgress {
   const data = record(job.data);
   const progress = record(job.progress);
   const stage = typeof progress.stage === 'string' ? progress.stage : null;
-  const percent = typeof progress.percent === 'number' && Number.isFinite(progress.percent) ? Math.min(100, Math.max(0, progress.percent)) : typeof job.progress === 'number' ? job.progress : null;
+  // A job that never reported has progress 0 (BullMQ's default): that is "no report", not 0%.
+  const percent =
+    typeof progress.percent === 'number' && Number.isFinite(progress.percent)
+      ? Math.min(100, Math.max(0, progress.percent))
+      : typeof job.progress === 'number' && job.progress > 0
+        ? Math.min(100, job.progress)
+        : null;
   return {
     id: `${queueName}:${job.id}`,
     name: job.name,

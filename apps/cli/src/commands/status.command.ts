@@ -1,7 +1,8 @@
-import { createQueue, QueueName } from '@movielens/jobs';
+import { buildsInProgress, createQueue, QueueName, type BuildInProgress } from '@movielens/jobs';
 import { DatasetStore, ModelStore } from '@movielens/store';
 import type { Command, CommandContext } from '../command';
 import { connectRedis } from '../redis-connection';
+import { formatInt, formatTable, type Column } from '../table';
 
 /** Job counts of one queue, and how many workers listen on it. */
 interface QueueDepth {
@@ -11,6 +12,31 @@ interface QueueDepth {
   failed: number;
   completed: number;
   workers: number;
+}
+
+/** Columns of the builds table: where each waiting or running rebuild is. */
+const buildColumns: Column<BuildInProgress>[] = [
+  { header: 'job', cell: (b) => b.id },
+  { header: 'state', cell: (b) => b.state },
+  { header: 'stage', cell: (b) => b.stage ?? '-' },
+  { header: 'stage done', align: 'right', cell: (b) => (b.percent === null ? '-' : `${Math.round(b.percent)}%`) },
+  { header: 'LSTM', cell: (b) => (b.lstm ? 'yes' : 'no') },
+  { header: 'asked by', cell: (b) => b.trigger ?? '-' },
+  { header: 'for', cell: (b) => (b.startedAt === null ? `queued ${ago(b.createdAt)}` : `running ${ago(b.startedAt)}`) },
+];
+
+/** Columns of the queues table. */
+const queueColumns: Column<[string, QueueDepth]>[] = [
+  { header: 'queue', cell: ([name]) => name },
+  ...(['waiting', 'active', 'delayed', 'failed', 'workers'] as const).map((k) => ({ header: k, align: 'right' as const, cell: ([, q]: [string, QueueDepth]) => formatInt(q[k]) })),
+];
+
+/** `1234567` ms ago as `20 min`, `45 s`, `2 h 5 min`. */
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
 }
 
 async function run(ctx: CommandContext): Promise<unknown> {
@@ -23,12 +49,18 @@ async function run(ctx: CommandContext): Promise<unknown> {
     const modelVersion = await models.currentVersion();
     const modelMeta = modelVersion === null ? null : await models.meta(modelVersion);
     const queues: Record<string, QueueDepth> = {};
-    for (const name of Object.values(QueueName)) {
-      const queue = createQueue(name, { connection: conn.bull, keyPrefix: conn.keyPrefix });
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-      const workers = (await queue.getWorkers()).length;
-      queues[name] = { waiting: counts.waiting, active: counts.active, delayed: counts.delayed, failed: counts.failed, completed: counts.completed, workers };
-      await queue.close();
+    const opened = Object.values(QueueName).map((name) => createQueue(name, { connection: conn.bull, keyPrefix: conn.keyPrefix }));
+    let builds: BuildInProgress[];
+    try {
+      for (const queue of opened) {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+        const workers = (await queue.getWorkers()).length;
+        queues[queue.name] = { waiting: counts.waiting, active: counts.active, delayed: counts.delayed, failed: counts.failed, completed: counts.completed, workers };
+      }
+      // The rebuild jobs, and any shard job training an LSTM (the slow part); not the many short shard jobs.
+      builds = (await buildsInProgress(opened.filter((q) => q.name !== QueueName.ingest))).filter((b) => b.id.startsWith(`${QueueName.rebuild}:`) || b.lstm);
+    } finally {
+      await Promise.all(opened.map((q) => q.close()));
     }
     const dataset = datasetMeta && {
       version: datasetMeta.version,
@@ -51,10 +83,18 @@ async function run(ctx: CommandContext): Promise<unknown> {
         ? `model    ${model.version} (k=${model.k}, from dataset ${model.datasetVersion}${model.datasetVersion === dataset?.version ? '' : ', stale: the dataset changed since'})`
         : 'model    none yet: no model has been built (a rebuild runs after each ingest when a compute worker is up)',
     );
-    for (const [name, q] of Object.entries(queues)) {
-      ctx.print(`queue    ${name.padEnd(14)} waiting ${q.waiting}, active ${q.active}, delayed ${q.delayed}, failed ${q.failed}; ${q.workers} worker(s)`);
+    if (dataset !== null && model !== null && model.datasetVersion !== dataset.version) {
+      ctx.print(`building a model of dataset ${dataset.version}: until it is published, answers come from dataset ${model.datasetVersion}`);
     }
-    return { redis: conn.url, dataset, model, queues };
+    if (builds.length === 0) ctx.print('builds   none waiting or running');
+    else {
+      ctx.print('builds');
+      for (const line of formatTable(buildColumns, builds)) ctx.print(line);
+    }
+    ctx.print('queues');
+    for (const line of formatTable(queueColumns, Object.entries(queues))) ctx.print(line);
+    const building = builds.map((b) => ({ ...b, createdAt: new Date(b.createdAt).toISOString(), startedAt: b.startedAt === null ? null : new Date(b.startedAt).toISOString() }));
+    return { redis: conn.url, dataset, model, queues, builds: building };
   } finally {
     await conn.close();
   }
@@ -64,7 +104,8 @@ async function run(ctx: CommandContext): Promise<unknown> {
 export const statusCommand: Command = {
   name: 'status',
   summary: 'Show the current dataset and model versions and the job queues',
-  usage: 'Usage: movielens status [--redis URL] [--json]\n\nPrints the current dataset (counts), the current model (or that there is none), and per queue the waiting/active/delayed/failed jobs and listening workers.',
+  usage:
+    'Usage: movielens status [--redis URL] [--json]\n\nPrints the current dataset (counts), the current model (or that there is none), the rebuilds waiting or running (stage, percent of the stage, whether they train the next-movie LSTM, since when), and per queue the waiting/active/delayed/failed jobs and listening workers. --json adds `builds`.',
   options: {},
   run,
 };
