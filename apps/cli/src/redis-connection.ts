@@ -28,7 +28,11 @@ export async function connectRedis(ctx: CommandContext): Promise<CliRedis> {
   const redis = createRedis(url, { cluster, name: 'movielens-cli' });
   redis.on('error', () => undefined); // reported by the failing command instead
   // Fail fast with one line when nothing answers (the BullMQ connection would wait forever).
-  const reachable = await Promise.race([redis.ping().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(r, 3000, false))]);
+  // The timer is cleared at once: left pending, it kept every command alive for 3 s after its work.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((r) => (timer = setTimeout(r, 3000, false)));
+  const reachable = await Promise.race([redis.ping().then(() => true, () => false), timeout]);
+  clearTimeout(timer);
   if (!reachable) {
     redis.disconnect();
     throw new Error(`cannot reach Redis at ${url} (is it running? pass --redis URL or set REDIS_URL)`);
