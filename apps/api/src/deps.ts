@@ -1,7 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from '@movielens/config';
 import type { KeySchema, RedisClient } from '@movielens/store';
-import type { DatasetReader, ModelReader, UploadSink } from './services/ports';
+import type { KindRegistry } from '@movielens/compute';
+import type { DatasetReader, ModelAdmin, ModelReader, UploadSink } from './services/ports';
 import type { ReadModel } from './services/read-model';
 
 /** The BullMQ queues the API enqueues into and reports on. */
@@ -39,6 +40,10 @@ export interface AppDeps {
   redis: RedisClient;
   keys: KeySchema;
   models: ModelReader;
+  /** Whole-set and per-kind rollback. */
+  admin: ModelAdmin;
+  /** The model kinds: their parameters, their `?algorithm=` serving, their set composition. */
+  kinds: KindRegistry;
   datasets: DatasetReader;
   uploads: UploadSink;
   queues: ApiQueues;

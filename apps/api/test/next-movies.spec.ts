@@ -7,7 +7,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LstmPredictor, SESSION_MAX_STEPS } from '@movielens/core';
-import { ModelStore, ModelTable } from '@movielens/store';
+import { ModelLifecycle, ModelStore, ModelTable } from '@movielens/store';
 import { eventually, harnessWithModel, syntheticDataset, type Harness, listedMovie } from './fixtures';
 
 const data = syntheticDataset();
@@ -76,24 +76,24 @@ describe('GET /users/:id/next', () => {
 
   it('answers 503 NOT_READY naming the rebuild when a version has an LSTM but predates the stored user states', async () => {
     const store = new ModelStore(h.redis, h.keys);
+    const lifecycle = new ModelLifecycle(h.redis, h.keys);
     const meta = (await store.meta(version))!;
-    // A copy of the version as written before per-user states existed: same LSTM table, no `lstm-state`.
+    // A set as written before per-user states existed: the same LSTM table, no `lstm-state`.
     const old = `${version}-old`;
     const { [ModelTable.lstmState]: _states, ...tables } = meta.tables;
-    await h.redis.set(h.keys.modelMeta(old), JSON.stringify({ ...meta, id: old, tables }));
-    await h.redis.copy(h.keys.modelTable(version, ModelTable.lstm), h.keys.modelTable(old, ModelTable.lstm));
-    await h.redis.sadd(h.keys.modelTable(old, ModelTable.manifest), ModelTable.lstm);
+    const { [ModelTable.lstmState]: _home, ...tableHomes } = meta.tableHomes!;
+    await h.redis.set(h.keys.modelMeta(old), JSON.stringify({ ...meta, id: old, tables, tableHomes }));
     await h.redis.zadd(h.keys.modelVersions(), meta.createdAt + 1, old);
     try {
-      await store.activate(old);
+      await lifecycle.activate(old);
       await eventually(async () => (await h.deps.readModel.current()).version === old);
       const res = await request(h.app).get('/api/v1/users/7/next').expect(503);
       expect(res.body.error.code).toBe('NOT_READY');
       expect(res.body.error.message).toMatch(/no per-user LSTM states.*lstm: true/);
     } finally {
-      await store.activate(version);
+      await lifecycle.activate(version);
       await eventually(async () => (await h.deps.readModel.current()).version === version);
-      await store.deleteVersion(old);
+      await lifecycle.deleteVersion(old);
     }
   });
 });

@@ -13,7 +13,7 @@ const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 /** Big enough that shard jobs take a few ms each, so two idle workers both get some. */
 const DATA = syntheticDataset({ users: 600, movies: 400, perUser: 40, seed: 11 });
-const PARAMS = { k: 8, topK: 20, recsN: 20, parts: 8, shards: 4 };
+const PARAMS = { k: 8, topK: 20, recsN: 20, parts: 8, shards: 4, mf: false };
 
 let redis: Redis;
 let connection: Redis;
@@ -67,20 +67,20 @@ async function deployment(label: string) {
 }
 
 describe('compute-worker processes', () => {
-  it('two worker processes share the shard jobs of one rebuild, and publish what a single worker builds', async () => {
+  it('two worker processes share the kind and row jobs of one rebuild, and publish what a single worker builds', async () => {
     const two = await deployment('scale2');
     spawnWorker(two.prefix);
     spawnWorker(two.prefix);
     await waitFor(async () => (await workerCount(two.shardQueue)) >= 2, 'two shard workers', 60_000);
     const job = await requestRebuild(two.queue, { trigger: 'cli', params: PARAMS }, { debounceMs: 0 });
-    const shared = (await job.waitUntilFinished(two.events, 120_000)) as RebuildResult;
+    const shared = (await job.waitUntilFinished(two.events, 120_000)) as RebuildResult & { modelVersion: string };
     expect(shared.shardWorkers.length).toBe(2);
-    // 8 similar + 8 recs row blocks, and the analytics job (taken by either worker during the SVD).
-    expect(shared.shardWorkers.reduce((s, w) => s + w.jobs, 0)).toBe(17);
+    // The svd and analytics kind jobs (side by side), and 8 similar + 8 recs row blocks.
+    expect(shared.shardWorkers.reduce((s, w) => s + w.jobs, 0)).toBe(18);
 
     const one = await deployment('scale1');
     const inProcess = await startInProcessWorkers(redis, connection, one.prefix);
-    const single = (await (await requestRebuild(one.queue, { trigger: 'cli', params: PARAMS }, { debounceMs: 0 })).waitUntilFinished(one.events, 120_000)) as RebuildResult;
+    const single = (await (await requestRebuild(one.queue, { trigger: 'cli', params: PARAMS }, { debounceMs: 0 })).waitUntilFinished(one.events, 120_000)) as RebuildResult & { modelVersion: string };
     await inProcess.close();
     expect(single.shardWorkers.length).toBe(1);
 
@@ -95,22 +95,25 @@ describe('compute-worker processes', () => {
     const d = await deployment('killed');
     const first = spawnWorker(d.prefix);
     await waitFor(async () => (await workerCount(d.queue)) >= 1, 'a worker', 60_000);
-    const old = (await (await requestRebuild(d.queue, { trigger: 'cli', params: { k: 4, parts: 2 } }, { debounceMs: 0 })).waitUntilFinished(d.events, 120_000)) as RebuildResult;
+    const old = (await (await requestRebuild(d.queue, { trigger: 'cli', params: { k: 4, parts: 2, mf: false } }, { debounceMs: 0 })).waitUntilFinished(d.events, 120_000)) as RebuildResult & { modelVersion: string };
     first.kill('SIGKILL');
 
-    // A coordinator-only process builds up to the shard jobs, then dies.
+    // A coordinator-only process plans the kind jobs, then dies.
     const coordinator = spawnWorker(d.prefix, 'rebuild');
     const job = await requestRebuild(d.queue, { trigger: 'cli', params: PARAMS }, { debounceMs: 0 });
-    await waitFor(async () => (await job.getState()) === 'waiting-children', 'the build to wait for its shards', 60_000);
+    await waitFor(async () => (await job.getState()) === 'waiting-children', 'the build to wait for its kind jobs', 60_000);
     coordinator.kill('SIGKILL');
     expect(await d.models.currentVersion()).toBe(old.modelVersion);
     expect(await d.models.similar(old.modelVersion, 3)).not.toBeNull();
 
     spawnWorker(d.prefix);
-    const result = (await job.waitUntilFinished(d.events, 120_000)) as RebuildResult;
+    const result = (await job.waitUntilFinished(d.events, 120_000)) as RebuildResult & { modelVersion: string };
     expect(result.noop).toBe(false);
     expect(await d.models.currentVersion()).toBe(result.modelVersion);
-    expect((await d.models.listVersions()).map((v) => v.id)).toEqual([old.modelVersion, result.modelVersion]);
+    // Each kind published on its own (one set each); the last one serves both.
+    const sets = (await d.models.listVersions()).map((v) => v.id);
+    expect(sets[0]).toBe(old.modelVersion);
+    expect(sets.at(-1)).toBe(result.modelVersion);
     await d.close();
   });
 });

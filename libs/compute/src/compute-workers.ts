@@ -1,12 +1,14 @@
-import { FlowProducer, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { FlowProducer, Job, Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '@movielens/config';
-import { z } from 'zod';
-import { QueueName, type RebuildShardResult } from '@movielens/jobs';
-import { ModelStore, type KeySchema, type RedisClient } from '@movielens/store';
-import { RebuildLock } from './rebuild-lock';
-import { childrenProgress, RebuildProgressReporter } from './rebuild-progress';
-import { createRebuildProcessor } from './rebuild.processor';
-import { createRebuildShardProcessor } from './rebuild-shard.processor';
+import { QueueName, rowsJobSchema, ShardJobName, type RowsJobResult } from '@movielens/jobs';
+import { ModelLifecycle, type KeySchema, type RedisClient } from '@movielens/store';
+import type { ComputeDeps } from './compute.deps';
+import { KindLocks } from './kind-lock';
+import { defaultKinds, type KindRegistry } from './kinds/registry';
+import { createKindProcessor } from './processors/kind.processor';
+import { createRebuildProcessor } from './processors/rebuild.processor';
+import { createRowsProcessor } from './processors/rows.processor';
+import { kindProgress, RebuildProgressReporter } from './rebuild-progress';
 import { ComputeThread } from './thread/compute-thread';
 
 /** Options of {@link startComputeWorkers}. */
@@ -37,21 +39,13 @@ export interface ComputeWorkersOptions {
    */
   stalledIntervalMs?: number;
   /**
-   * Expiry of the rebuild lock, ms, renewed every third of it while the build lives. Only
+   * Expiry of a kind's build lock, ms, renewed every third of it while the build lives. Only
    * matters when a holder vanishes with its job record. Default 30 min (REBUILD_LOCK_TTL_MS).
    */
   rebuildLockTtlMs?: number;
+  /** The model kinds trained and published. Default: the default kinds (svd, analytics, mf, lstm). */
+  registry?: KindRegistry;
 }
-
-/** The model version of any shard job's payload. */
-const shardVersionSchema = z.object({ modelVersion: z.string() });
-
-/** What a finished child needs from its parent's data to report the parent's progress. */
-const parentStateSchema = z.object({
-  step: z.literal('children'),
-  modelVersion: z.string(),
-  build: z.object({ expected: z.object({ similar: z.number().int(), recs: z.number().int() }) }),
-});
 
 /** A queue a compute worker can listen to. */
 export type ComputeQueue = typeof QueueName.rebuild | typeof QueueName.rebuildShard;
@@ -67,47 +61,53 @@ export interface ComputeWorkers {
 }
 
 /**
- * Starts the `rebuild` worker (concurrency 1; the rebuild lock makes it one per deployment)
- * and the `rebuild-shard` worker in this process, sharing one compute thread. Used by the
- * compute-worker app and by the CLI when no compute worker is listening.
+ * Starts the `rebuild` worker (thin orchestrators) and the `rebuild-shard` worker (kind jobs and
+ * their row jobs, `shardConcurrency` at once) in this process, sharing one pool of compute
+ * threads. Used by the compute-worker app and by the CLI when no compute worker is listening.
  */
 export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWorkers {
   const { connection, bullPrefix: prefix, logger } = options;
+  const registry = options.registry ?? defaultKinds;
   const thread = new ComputeThread(Math.max(2, options.shardConcurrency ?? 1));
   thread.start();
   const flow = new FlowProducer({ connection, prefix });
   const rebuildQueue = new Queue(QueueName.rebuild, { connection, prefix });
-  const lock = new RebuildLock(options.redis, options.keys, rebuildQueue, { ttlMs: options.rebuildLockTtlMs });
-  const progress = new RebuildProgressReporter(options.redis, options.keys, rebuildQueue);
-  const deps = { redis: options.redis, keys: options.keys, bullPrefix: prefix, flow, rebuildQueue, lock, progress, thread, logger, keepVersions: options.keepVersions, building: { active: false }, cores: options.shardConcurrency ?? 1 };
+  const shardQueue = new Queue(QueueName.rebuildShard, { connection, prefix });
+  const locks = new KindLocks(options.redis, options.keys, shardQueue, options.rebuildLockTtlMs);
+  const progress = new RebuildProgressReporter(options.redis, options.keys, rebuildQueue, registry);
+  const deps: ComputeDeps = { redis: options.redis, keys: options.keys, bullPrefix: prefix, registry, flow, rebuildQueue, locks, progress, thread, logger, keepVersions: options.keepVersions, cores: options.shardConcurrency ?? 1 };
   const queues = options.queues ?? [QueueName.rebuild, QueueName.rebuildShard];
   const stall = { lockDuration: options.stalledIntervalMs ?? 30_000, stalledInterval: options.stalledIntervalMs ?? 30_000 };
+  const processKind = createKindProcessor(deps);
+  const processRows = createRowsProcessor(deps);
+  const processShardQueue = async (job: Job, token?: string) => {
+    if (job.name === ShardJobName.kind) return processKind(job, token);
+    if (job.name === ShardJobName.rows) return processRows(job);
+    throw new UnrecoverableError(`unknown job ${job.name} on ${QueueName.rebuildShard} (jobs of an older version?)`);
+  };
   const rebuild = queues.includes(QueueName.rebuild) ? new Worker(QueueName.rebuild, createRebuildProcessor(deps), { connection, prefix, concurrency: 1, ...stall }) : null;
-  const shard = queues.includes(QueueName.rebuildShard) ? new Worker(QueueName.rebuildShard, createRebuildShardProcessor(deps), { connection, prefix, concurrency: options.shardConcurrency ?? 1, ...stall }) : null;
-  const models = new ModelStore(options.redis, options.keys);
+  const shard = queues.includes(QueueName.rebuildShard) ? new Worker(QueueName.rebuildShard, processShardQueue, { connection, prefix, concurrency: options.shardConcurrency ?? 1, ...stall }) : null;
+  const lifecycle = new ModelLifecycle(options.redis, options.keys);
 
-  // A shard job that failed for good fails its rebuild (failParentOnFailure), whose processor
-  // then never runs again: delete the partial version here (only while it is still being
-  // built: a stalled job that fails after its build was published leaves that alone). Later
-  // shard jobs of that version find it gone and fail fast, and one that was already writing
-  // deletes its own writes (rebuild-shard.processor.ts); the next rebuild's sweep is the
-  // backstop if this process dies.
+  // A row job that failed for good fails its kind job (failParentOnFailure), whose processor then
+  // never runs again: delete the partial version here (only while it is still being built). Later
+  // row jobs of that version find it gone and fail fast, and one that was already writing deletes
+  // its own writes (rows.processor.ts); the next build's sweep is the backstop if this process dies.
   shard?.on('failed', (job, err) => {
-    if (!job) return;
+    if (!job || job.name !== ShardJobName.rows) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
-    const modelVersion = shardVersionSchema.safeParse(job.data).data?.modelVersion;
-    logger.warn({ jobId: job.id, modelVersion, final, err: err.message }, 'shard job failed');
-    if (final && modelVersion !== undefined) {
+    const version = rowsJobSchema.safeParse(job.data).data?.modelVersion;
+    logger.warn({ jobId: job.id, version, final, err: err.message }, 'row job failed');
+    if (final && version !== undefined) {
       void (async () => {
-        if (await models.isStaged(modelVersion)) await models.deleteVersion(modelVersion);
-      })().catch((e: unknown) => logger.warn({ err: e, modelVersion }, 'could not delete the failed version'));
+        if (await lifecycle.isStaged(version)) await lifecycle.deleteVersion(version);
+      })().catch((e: unknown) => logger.warn({ err: e, version }, 'could not delete the failed version'));
     }
   });
-  // A finished child advances its parent's progress (stage and percent of each table's jobs).
+  // A finished row job advances its kind's progress (the share of each table's jobs done).
   shard?.on('completed', (job) => {
-    const parentId = job.parent?.id;
-    if (parentId === undefined) return;
-    void progress.advance(parentId, parentProgress).catch((err: unknown) => logger.warn({ err, parentId }, 'could not report rebuild progress'));
+    if (job.name !== ShardJobName.rows || job.parent?.id === undefined) return;
+    void advanceRows(deps, shardQueue, job.parent.id).catch((err: unknown) => logger.warn({ err, jobId: job.id }, 'could not report row progress'));
   });
   for (const w of [rebuild, shard]) w?.on('error', (err) => logger.error({ err }, 'worker error'));
 
@@ -116,20 +116,31 @@ export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWork
     shard,
     async close() {
       await Promise.all([rebuild?.close(), shard?.close()]);
-      lock.close();
-      await Promise.all([flow.close(), rebuildQueue.close(), thread.close()]);
+      locks.close();
+      await Promise.all([flow.close(), rebuildQueue.close(), shardQueue.close(), thread.close()]);
     },
   };
+}
+
+/** Reports a kind job's progress through its row stages from the row jobs finished so far. */
+async function advanceRows(deps: ComputeDeps, shardQueue: Queue, kindJobId: string): Promise<void> {
+  const kindJob = await Job.fromId(shardQueue, kindJobId);
+  const data = kindJob?.data as { kind?: string; planned?: string[]; trained?: { expected?: Record<string, number> } } | undefined;
+  const kind = data?.kind === undefined ? undefined : deps.registry.get(data.kind);
+  const expected = data?.trained?.expected;
+  if (kindJob === undefined || kind === undefined || expected === undefined) return;
+  const done = Object.values(await kindJob.getChildrenValues<RowsJobResult>());
+  const tables = Object.keys(expected);
+  const share = (t: string) => Math.floor((100 * Math.min(expected[t], done.filter((r) => r?.table === t).length)) / Math.max(1, expected[t]));
+  const table = tables.find((t) => share(t) < 100) ?? tables[tables.length - 1];
+  // The kind's last stage ends with publishing, so the rows reach at most 99 of it.
+  const p = kindProgress(kind.stages, kind.rowStages?.[table] ?? table, Math.min(99, share(table)));
+  await kindJob.updateProgress(p);
+  const rebuildId = kindJob.parent?.id;
+  if (rebuildId !== undefined) await deps.progress.advance(rebuildId, data?.planned?.length ? data.planned : [kind.name], kind.name, p);
 }
 
 /** Resolves when this process's workers are connected. */
 export async function computeWorkersReady(workers: ComputeWorkers): Promise<void> {
   await Promise.all([workers.rebuild?.waitUntilReady(), workers.shard?.waitUntilReady()]);
-}
-
-/** The progress of a parent waiting for its children, from the results returned so far; null before that step. */
-async function parentProgress(parent: Job<unknown>) {
-  const state = parentStateSchema.safeParse(parent.data);
-  if (!state.success) return null;
-  return childrenProgress(Object.values(await parent.getChildrenValues<RebuildShardResult>()), state.data.modelVersion, state.data.build.expected);
 }

@@ -1,7 +1,8 @@
 import type { FlowProducer, Queue } from 'bullmq';
 import type { Logger } from '@movielens/config';
 import type { KeySchema, RedisClient } from '@movielens/store';
-import type { RebuildLock } from './rebuild-lock';
+import type { KindLocks } from './kind-lock';
+import type { KindRegistry } from './kinds/registry';
 import type { RebuildProgressReporter } from './rebuild-progress';
 import type { ComputeThread } from './thread/compute-thread';
 
@@ -12,25 +13,21 @@ export interface ComputeDeps {
   keys: KeySchema;
   /** BullMQ prefix (see `bullPrefix`). */
   bullPrefix: string;
-  /** The rebuild queue (the rebuild lock looks up the state of the job holding it). */
+  /** The model kinds trained and published. */
+  registry: KindRegistry;
+  /** The rebuild queue (rebuild jobs report their progress there). */
   rebuildQueue: Queue;
-  /** Adds the shard jobs of a rebuild. */
+  /** Adds kind jobs (children of a rebuild) and row jobs (children of a kind job). */
   flow: FlowProducer;
-  /** The one-rebuild-at-a-time lock (with its heartbeat). */
-  lock: RebuildLock;
-  /** Writes rebuild progress that never moves back (the parent and the shard workers report it). */
+  /** One build per kind at a time (with heartbeats). */
+  locks: KindLocks;
+  /** Writes rebuild progress that never moves back (every kind job reports its kind's). */
   progress: RebuildProgressReporter;
   /** Runs the CPU-heavy steps off the main thread. */
   thread: ComputeThread;
   logger: Logger;
-  /** Older model versions kept for rollback. Default 2. */
+  /** Older set versions kept for rollback. Default 2. */
   keepVersions?: number;
-  /**
-   * Set while this process runs a rebuild's build step (load, matrix, SVD, MF, LSTM), which
-   * keeps one core busy: a one-core process then leaves the analytics job to other workers
-   * instead of sharing that core with the SVD (rebuild-shard.processor.ts).
-   */
-  building: { active: boolean };
   /** Cores this process computes on (its shard concurrency). */
   cores: number;
 }

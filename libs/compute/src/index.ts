@@ -1,12 +1,19 @@
-/** @movielens/compute: the rebuild pipeline (dataset version -> model version), as BullMQ processors. */
+/** @movielens/compute: the rebuild as BullMQ processors (a thin orchestrator, one job per model kind, row jobs), and the model kinds. */
 export { computeWorkersReady, startComputeWorkers } from './compute-workers';
 export type { ComputeQueue, ComputeWorkers, ComputeWorkersOptions } from './compute-workers';
-export { createRebuildProcessor } from './rebuild.processor';
-export type { RebuildResult } from './rebuild.processor';
-export { REBUILD_STAGES } from './rebuild-progress';
-export type { ChildTablesProgress, RebuildProgress, RebuildStage } from './rebuild-progress';
-export { REBUILD_LOCK_TTL_MS } from './rebuild-lock';
+export { createRebuildProcessor } from './processors/rebuild.processor';
+export type { RebuildResult } from './processors/rebuild.processor';
+export { createKindProcessor } from './processors/kind.processor';
+export { createRowsProcessor } from './processors/rows.processor';
+export { kindProgress, rebuildProgress } from './rebuild-progress';
+export type { KindProgress, RebuildProgress } from './rebuild-progress';
+export { KIND_LOCK_TTL_MS as REBUILD_LOCK_TTL_MS } from './kind-lock';
 export { BuildAbandonedError, RebuildJobError } from './errors';
-export { createRebuildShardProcessor } from './rebuild-shard.processor';
 export type { ComputeDeps } from './compute.deps';
 export { ComputeThread } from './thread/compute-thread';
+export { commonParams, DEFAULT_KINDS, defaultKinds, KindRegistry, rebuildParamsSchema } from './kinds/registry';
+export type { BuildParams, DatasetInput, KindContext, KindRecommender, KindTrained, ModelKind, ModelReads, RankedMovie, RowsContext } from './kinds/model-kind';
+export { autoParts } from './kinds/svd/svd.kind';
+
+/** Progress stages of a rebuild with the default kinds, in order (`plan`, each kind's stages, `publish`). */
+export { REBUILD_STAGES } from './rebuild-stages';

@@ -1,113 +1,93 @@
-import { randomBytes } from 'node:crypto';
-import { Job, type MinimalQueue } from 'bullmq';
-import type { RebuildShardResult } from '@movielens/jobs';
-import type { KeySchema, RedisClient } from '@movielens/store';
-
-/** Stages of a rebuild, in the order their progress is first reported. */
-export const REBUILD_STAGES = ['load', 'matrix', 'svd', 'mf', 'lstm', 'similarity', 'recommendations', 'analytics', 'publish'] as const;
-
-/** A rebuild stage. */
-export type RebuildStage = (typeof REBUILD_STAGES)[number];
-
-/** The stages done by child jobs, in the order the parent reports them. */
-const CHILD_STAGES = ['similarity', 'recommendations', 'analytics'] as const;
-
-/** Share of each child table's jobs that finished, 0..100. */
-export type ChildTablesProgress = Record<(typeof CHILD_STAGES)[number], number>;
-
-/** Progress payload of a rebuild job (`job.progress`); never moves back during a job. */
-export interface RebuildProgress {
-  stage: RebuildStage;
-  /** 0..100 within the stage. */
-  percent: number;
-  /** While the child jobs run: percent of the jobs of each table that finished. */
-  tables?: ChildTablesProgress;
-}
-
-/** Child jobs a build added, by table (the analytics job is always one). */
-export interface ExpectedChildren {
-  similar: number;
-  recs: number;
-}
-
-/** Finished parts of each table among `results`, counting only version `ver` (a retried build can have children of an earlier attempt). */
-export function finishedParts(results: readonly RebuildShardResult[], ver: string): Record<RebuildShardResult['table'], Set<number>> {
-  const done = { similar: new Set<number>(), recs: new Set<number>(), analytics: new Set<number>() };
-  for (const r of results) if (r && r.modelVersion === ver && r.table in done) done[r.table].add(r.part);
-  return done;
-}
-
 /**
- * The parent's progress while its children run: the first child stage whose jobs are not all
- * done, with its percent (`analytics` 100 once every job is done), plus every table's percent.
+ * Progress of a rebuild, reported by its kind jobs as they advance (on different workers), and
+ * stored on the rebuild job so that `GET /jobs/:id`, the CLI and the web page can follow it.
+ * It never moves back: each update is merged under a short per-job lock (`keys.progressLock`).
  */
-export function childrenProgress(results: readonly RebuildShardResult[], ver: string, expected: ExpectedChildren): RebuildProgress {
-  const done = finishedParts(results, ver);
-  const pct = (n: number, of: number) => (of > 0 ? Math.floor((100 * Math.min(n, of)) / of) : 100);
-  const tables: ChildTablesProgress = {
-    similarity: pct(done.similar.size, expected.similar),
-    recommendations: pct(done.recs.size, expected.recs),
-    analytics: pct(done.analytics.size, 1),
-  };
-  const stage = CHILD_STAGES.find((s) => tables[s] < 100) ?? 'analytics';
-  return { stage, percent: tables[stage], tables };
+import { Job, type MinimalQueue } from 'bullmq';
+import { withShortLock, type KeySchema, type RedisClient } from '@movielens/store';
+import type { KindRegistry } from './kinds/registry';
+
+/** Where one kind's job is: a stage of the kind, and 0..100 within the kind's whole job. */
+export interface KindProgress {
+  stage: string;
+  /** 0..100 over the kind's stages. */
+  percent: number;
 }
 
-/** Orders progress payloads: stage, then percent, then the sum of the table percents. */
-function rank(p: RebuildProgress): number[] {
-  const tables = p.tables ? p.tables.similarity + p.tables.recommendations + p.tables.analytics : 0;
-  return [REBUILD_STAGES.indexOf(p.stage), p.percent, tables];
+/** Progress payload of a rebuild job (`job.progress`). */
+export interface RebuildProgress {
+  /** The stage of the kind furthest behind (`plan` before any kind started, `publish` when all are done). */
+  stage: string;
+  /** 0..100 over every planned kind (their mean). */
+  percent: number;
+  /** Each planned kind's progress. */
+  kinds: Record<string, KindProgress>;
 }
 
-function isAhead(next: RebuildProgress, current: unknown): boolean {
-  const c = current as Partial<RebuildProgress> | null;
-  if (typeof c !== 'object' || c === null || typeof c.stage !== 'string' || typeof c.percent !== 'number') return true;
-  const [a, b] = [rank(next), rank(c as RebuildProgress)];
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i];
-  return false;
+/** A kind's progress from a stage and the percent within it: stages count equally. */
+export function kindProgress(stages: readonly string[], stage: string, withinStage: number): KindProgress {
+  const i = Math.max(0, stages.indexOf(stage));
+  return { stage, percent: Math.min(100, Math.floor((100 * i + Math.max(0, Math.min(100, withinStage))) / Math.max(1, stages.length))) };
 }
 
-/** How long one progress update may hold the per-job lock, ms. */
-const LOCK_MS = 5000;
-/** Attempts to take the per-job lock, `RETRY_MS` apart (2 s in all). */
-const LOCK_TRIES = 100;
-const RETRY_MS = 20;
-const COMPARE_AND_DELETE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+/** The rebuild's progress from its kinds' (`planned` in order; a kind not heard from yet is at 0). */
+export function rebuildProgress(registry: KindRegistry, planned: readonly string[], kinds: Record<string, KindProgress>): RebuildProgress {
+  if (planned.length === 0) return { stage: 'publish', percent: 100, kinds };
+  const percents = planned.map((k) => kinds[k]?.percent ?? 0);
+  const percent = Math.floor(percents.reduce((a, b) => a + b, 0) / planned.length);
+  if (percent >= 100) return { stage: 'publish', percent: 100, kinds };
+  const behind = planned[percents.indexOf(Math.min(...percents))];
+  const stage = kinds[behind]?.stage ?? 'plan';
+  return { stage: registry.stages.includes(stage) ? stage : 'plan', percent, kinds };
+}
+
+/** Reads a stored progress payload; null when it is not one. */
+function storedKinds(progress: unknown): Record<string, KindProgress> {
+  const kinds = (progress as { kinds?: unknown } | null)?.kinds;
+  if (typeof kinds !== 'object' || kinds === null) return {};
+  const out: Record<string, KindProgress> = {};
+  for (const [name, p] of Object.entries(kinds as Record<string, unknown>)) {
+    const v = p as Partial<KindProgress>;
+    if (typeof v?.stage === 'string' && typeof v.percent === 'number') out[name] = { stage: v.stage, percent: v.percent };
+  }
+  return out;
+}
 
 /**
- * Writes rebuild progress that never moves back, though several processes report it: the
- * parent job during its steps and the shard workers as its children finish. Each update
- * takes a short per-job lock (`lock:rebuild-progress:<job id>`), reads the job's stored
- * progress and writes only a payload that is ahead of it.
+ * Writes rebuild progress that never moves back, though several processes report it (each kind
+ * job for its kind). Each update takes the rebuild job's short progress lock, reads the stored
+ * progress and merges the kind's entry only when it is ahead.
  */
 export class RebuildProgressReporter {
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: KeySchema,
+    /** The rebuild queue (where the rebuild job lives). */
     private readonly queue: MinimalQueue,
+    private readonly registry: KindRegistry,
   ) {}
 
   /**
-   * Sets the progress of rebuild job `jobId` to `next` when it is ahead of the stored one, or
-   * to `compute(job)` (called under the lock with the job as stored; null = no update).
-   * Returns true when it wrote. Gives up silently (false) if the lock stays busy for 2 s.
+   * Records that `kind` of rebuild job `rebuildId` (planned: `planned`) reached `progress`.
+   * Returns true when it wrote; false when the job is gone, the update is behind, or the lock
+   * stayed busy for 2 s.
    */
-  async advance(jobId: string, next: RebuildProgress | ((job: Job) => Promise<RebuildProgress | null>)): Promise<boolean> {
-    const key = this.keys.lock(`rebuild-progress:${jobId}`);
-    const token = randomBytes(8).toString('hex');
-    for (let i = 0; (await this.redis.set(key, token, 'PX', LOCK_MS, 'NX')) !== 'OK'; i++) {
-      if (i >= LOCK_TRIES) return false;
-      await new Promise((r) => setTimeout(r, RETRY_MS));
-    }
-    try {
-      const job = await Job.fromId(this.queue, jobId);
+  async advance(rebuildId: string, planned: readonly string[], kind: string | null, progress: KindProgress | null): Promise<boolean> {
+    const outcome = await withShortLock(this.redis, this.keys.progressLock(rebuildId), async () => {
+      const job = await Job.fromId(this.queue, rebuildId);
       if (!job) return false;
-      const p = typeof next === 'function' ? await next(job) : next;
-      if (p === null || !isAhead(p, job.progress)) return false;
-      await job.updateProgress(p);
+      const kinds = storedKinds(job.progress);
+      if (kind !== null && progress !== null) {
+        const before = kinds[kind];
+        if (before !== undefined && before.percent >= progress.percent) return false;
+        kinds[kind] = progress;
+      }
+      const next = rebuildProgress(this.registry, planned, kinds);
+      const stored = job.progress as Partial<RebuildProgress> | null;
+      if (typeof stored?.percent === 'number' && stored.percent > next.percent) return false;
+      await job.updateProgress(next);
       return true;
-    } finally {
-      await this.redis.eval(COMPARE_AND_DELETE, 1, key, token);
-    }
+    });
+    return outcome.ran && outcome.value;
   }
 }

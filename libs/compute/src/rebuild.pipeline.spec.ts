@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Queue, QueueEvents } from 'bullmq';
+import { QueueEvents, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { requestRebuild } from '@movielens/jobs';
+import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
 import { DatasetStore, KeySchema, ModelStore, ModelTable } from '@movielens/store';
-import { openRebuildHarness, type RebuildHarness, seedDataset, startInProcessWorkers, syntheticDataset } from '../test/fixtures';
-import type { RebuildResult } from './rebuild.processor';
-import { REBUILD_STAGES, type RebuildProgress } from './rebuild-progress';
+import { bullConnection, openRebuildHarness, type RebuildHarness, seedDataset, startInProcessWorkers, syntheticDataset } from '../test/fixtures';
+import type { RebuildResult } from './processors/rebuild.processor';
+import type { KindProgress, RebuildProgress } from './rebuild-progress';
+import { REBUILD_STAGES } from './rebuild-stages';
 import { buildRatingMatrix, buildUserSequences, encodeMf, LstmPredictor, movieVectors, recommendUsers, topKSimilar, trainLstm, trainMf, truncatedSvd } from '@movielens/core';
 import type { ComputeWorkers } from './compute-workers';
 
@@ -31,7 +32,13 @@ afterEach(async () => {
 });
 
 /** Requests a rebuild and waits for its result. */
-const rebuild = (params: Record<string, number | boolean> = {}): Promise<RebuildResult> => h.rebuild(params);
+const rebuild = (params: Record<string, number | boolean> = {}): Promise<RebuildResult & { modelVersion: string }> => h.rebuild(params) as Promise<RebuildResult & { modelVersion: string }>;
+
+/** The key of table `table` of the served set `ver`: under the kind version that wrote it. */
+async function tableKey(ver: string, table: string): Promise<string> {
+  const home = await models.homeOf(ver, table);
+  return keys.modelTable(home!.version, table);
+}
 
 describe('rebuild pipeline', () => {
   it('publishes a version whose similar lists and recommendations equal the direct computation', async () => {
@@ -43,18 +50,15 @@ describe('rebuild pipeline', () => {
 
     expect(result.noop).toBe(false);
     expect(await models.currentVersion()).toBe(result.modelVersion);
-    const firstSeen = [...new Set(reports.map((p) => p.stage))];
-    // Every stage but the LSTM's, which is off by default.
-    expect(firstSeen).toEqual(REBUILD_STAGES.filter((s) => s !== 'lstm'));
-    // Never backwards (stage, then percent), publish 100 last; the child stages advance as shard
-    // jobs finish (3 parts: 33 and 66 on the way, unless two finish before one report).
-    const position = (p: RebuildProgress) => REBUILD_STAGES.indexOf(p.stage) * 1000 + p.percent;
-    for (let i = 1; i < reports.length; i++) expect(position(reports[i]), JSON.stringify(reports)).toBeGreaterThanOrEqual(position(reports[i - 1]));
-    expect(reports.at(-1)).toEqual({ stage: 'publish', percent: 100 });
-    const between = reports.filter((p) => (p.stage === 'similarity' || p.stage === 'recommendations') && p.percent > 0 && p.percent < 100);
+    // Never backwards; every planned kind reported; publish 100 last. The row stages advance as
+    // row jobs finish (3 parts: 33 and 66 on the way, unless two finish before one report).
+    for (let i = 1; i < reports.length; i++) expect(reports[i].percent, JSON.stringify(reports)).toBeGreaterThanOrEqual(reports[i - 1].percent);
+    expect(reports.at(-1)).toMatchObject({ stage: 'publish', percent: 100 });
+    expect(Object.keys(reports.at(-1)!.kinds).sort()).toEqual(['analytics', 'mf', 'svd']);
+    for (const p of reports) expect(REBUILD_STAGES).toContain(p.stage);
+    const between = reports.filter((p) => (p.kinds.svd?.stage === 'similarity' || p.kinds.svd?.stage === 'recommendations'));
     expect(between.length, JSON.stringify(reports)).toBeGreaterThan(0);
-    const lastChildReport = reports.filter((p) => p.tables).at(-1);
-    expect(lastChildReport).toEqual({ stage: 'analytics', percent: 100, tables: { similarity: 100, recommendations: 100, analytics: 100 } });
+    expect(result.kinds.svd).toMatchObject({ kind: 'svd', outcome: 'published' });
 
     // Reference: the core functions on the same ratings, whole matrix at once, no sharding.
     const m = buildRatingMatrix(data.ratings);
@@ -85,7 +89,9 @@ describe('rebuild pipeline', () => {
     expect(meta.explainedVariance).toBeGreaterThan(0);
     expect(meta.shards).toBe(4);
     expect(meta.params).toMatchObject({ k: 5, topK: 10, recsN: 8, parts: 3, shards: 4, seed: 42 });
-    for (const stage of ['load', 'matrix', 'svd', 'analytics', 'shards', 'publish', 'total']) expect(meta.timings[stage]).toBeGreaterThanOrEqual(0);
+    for (const stage of ['load', 'matrix', 'svd', 'analytics', 'rows', 'similarity', 'recommendations', 'total']) expect(meta.timings[stage]).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(meta.kinds!).sort()).toEqual(['analytics', 'mf', 'svd']);
+    for (const ref of Object.values(meta.kinds!)) expect(ref.datasetVersion).toBe('d1');
     for (const table of ['factors', 'users', 'movie-stats', 'similar', 'recs']) expect(meta.tables[table].digest).toMatch(/^[0-9a-f]{40}$/);
     expect(Object.keys(meta.tables).some((t) => t.startsWith('staging'))).toBe(false);
     expect(meta.host).toBeTruthy();
@@ -105,7 +111,7 @@ describe('rebuild pipeline', () => {
     // sampling is deterministic for a seed, so the encoded bytes must be identical.
     const ratings = await new DatasetStore(redis, keys).loadRatings('d1');
     const want = encodeMf(trainMf(ratings, { burnIn: 20, samples: 6, seed: 9 }));
-    const stored = await redis.getBuffer(keys.modelTable(result.modelVersion, ModelTable.mf));
+    const stored = await redis.getBuffer(await tableKey(result.modelVersion, ModelTable.mf));
     expect(stored!.equals(Buffer.from(want))).toBe(true);
     const model = (await models.mf(result.modelVersion))!;
     expect(model.factors).toBe(10 * 6);
@@ -144,12 +150,16 @@ describe('rebuild pipeline', () => {
   it('trains the LSTM on lstmThreads worker threads started from the compute thread, reporting each epoch', async () => {
     await seedDataset(redis, keys, 'd1');
     const lstm: number[] = [];
-    events.on('progress', ({ data: p }) => (p as RebuildProgress).stage === 'lstm' && lstm.push((p as RebuildProgress).percent));
+    const shard = new QueueEvents(QueueName.rebuildShard, { connection: bullConnection(), prefix: bullPrefix(prefix) });
+    await shard.waitUntilReady();
+    // The lstm kind's own job reports its stage: 0..100 over its one stage.
+    shard.on('progress', ({ data: p }) => (p as KindProgress).stage === 'lstm' && lstm.push((p as KindProgress).percent));
     const result = await rebuild({ k: 4, parts: 2, mf: false, lstm: true, lstmEpochs: 3, lstmThreads: 2, seed: 5 });
     const meta = (await models.meta(result.modelVersion))!;
     expect(meta.params).toMatchObject({ lstmThreads: 2, lstmEpochs: 3 });
     // Training is 0..90% of the stage, one step per epoch, then the user states.
     expect(lstm).toEqual([0, 30, 60, 90, 100]);
+    await shard.close();
     const got = (await models.lstm(result.modelVersion))!;
     const ratings = await new DatasetStore(redis, keys).loadRatings('d1');
     const oneThread = await trainLstm(ratings, { epochs: 3, seed: 5, threads: 1 });
@@ -160,26 +170,13 @@ describe('rebuild pipeline', () => {
     expect(got.weights).not.toEqual(oneThread.weights);
   });
 
-  it('records the wall time of each child table (first shard job start to last end) within the shard stage', async () => {
+  it('records the wall time of each row table (first row job start to last end) within the rows stage', async () => {
     await seedDataset(redis, keys, 'd1');
     const result = await rebuild({ k: 4, parts: 3, mf: false });
     for (const t of ['similarity', 'recommendations']) {
       expect(result.timings[t]).toBeGreaterThan(0);
-      expect(result.timings[t]).toBeLessThanOrEqual(result.timings.shards + 50);
+      expect(result.timings[t]).toBeLessThanOrEqual(result.timings.rows + 50);
     }
-  });
-
-  it('a one-core worker leaves the analytics job until its build step (load to SVD) is done', async () => {
-    // These workers have one core (shardConcurrency 1): the analytics child, added right after
-    // the load, must not share that core with the SVD; it starts once the row jobs are added.
-    await seedDataset(redis, keys, 'd1', syntheticDataset({ users: 1500, movies: 400, perUser: 60, seed: 3 }));
-    const job = await requestRebuild(queue, { trigger: 'cli', params: { k: 20, parts: 2, mf: false } }, { debounceMs: 0 });
-    await job.waitUntilFinished(events, 60_000);
-    const done = (await queue.getJob(job.id!))!;
-    const childrenAddedAt = (done.data as { build: { childrenAddedAt: number } }).build.childrenAddedAt;
-    const analytics = Object.values(await done.getChildrenValues<{ table: string; startedAt: number }>()).find((r) => r.table === 'analytics');
-    expect(analytics).toBeDefined();
-    expect(analytics!.startedAt).toBeGreaterThanOrEqual(childrenAddedAt);
   });
 
   it('stores no MF model when built with mf: false', async () => {

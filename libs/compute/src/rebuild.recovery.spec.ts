@@ -1,21 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FlowProducer, Queue, Worker } from 'bullmq';
+import { FlowProducer, Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createLogger } from '@movielens/config';
-import { bullPrefix, QueueName } from '@movielens/jobs';
-import { KeySchema, ModelStore } from '@movielens/store';
-import { modelKeysOf, openRebuildHarness, requestBuildWaitingForChildren, type RebuildHarness, seedDataset, startInProcessWorkers, waitFor } from '../test/fixtures';
-import type { ComputeWorkers } from './compute-workers';
+import { bullPrefix, QueueName, ShardJobName } from '@movielens/jobs';
+import { KeySchema, ModelLifecycle, ModelStore } from '@movielens/store';
+import { gatedRegistry, modelKeysOf, openRebuildHarness, requestBuildWaitingForRows, type RebuildHarness, seedDataset, startInProcessWorkers, waitFor } from '../test/fixtures';
+import type { ComputeWorkers, ComputeWorkersOptions } from './compute-workers';
 import type { ComputeDeps } from './compute.deps';
-import { RebuildLock } from './rebuild-lock';
+import { KindLocks } from './kind-lock';
+import { defaultKinds } from './kinds/registry';
+import { createRowsProcessor } from './processors/rows.processor';
+import type { RebuildResult } from './processors/rebuild.processor';
 import { RebuildProgressReporter } from './rebuild-progress';
-import { createRebuildShardProcessor } from './rebuild-shard.processor';
-import type { RebuildResult } from './rebuild.processor';
 import { ComputeThread } from './thread/compute-thread';
 import type { ComputeTask, TaskProgress, TaskResult } from './thread/tasks';
 
-// How a rebuild survives a publish that did not wait, a version deleted under running shard
-// jobs, a lock that outlived its expiry, and bad shard payloads; real Redis and BullMQ workers.
+// How a kind build survives a finish that did not wait, a version deleted under running row
+// jobs, a lock that outlived its expiry, and bad payloads; real Redis and BullMQ workers. The
+// svd row jobs wait at a gate (`gatedRegistry`), so a build can be held while it waits for them.
 
 let h: RebuildHarness;
 let redis: Redis;
@@ -23,11 +25,13 @@ let connection: Redis;
 let prefix: string;
 let keys: KeySchema;
 let models: ModelStore;
+let lifecycle: ModelLifecycle;
 const closers: (() => Promise<unknown>)[] = [];
 
 beforeEach(async () => {
   h = await openRebuildHarness('recovery');
   ({ redis, connection, prefix, keys, models } = h);
+  lifecycle = new ModelLifecycle(redis, keys);
   await seedDataset(redis, keys, 'd1');
 });
 
@@ -36,128 +40,139 @@ afterEach(async () => {
   await h.close();
 });
 
-async function workers(queues?: (typeof QueueName.rebuild | typeof QueueName.rebuildShard)[], options: { rebuildLockTtlMs?: number } = {}): Promise<ComputeWorkers> {
-  const w = await startInProcessWorkers(redis, connection, prefix, queues, options);
+async function workers(options: Partial<ComputeWorkersOptions> = {}): Promise<ComputeWorkers> {
+  const w = await startInProcessWorkers(redis, connection, prefix, undefined, options);
   closers.push(() => w.close());
   return w;
 }
 
-/** BullMQ's key of a rebuild-queue list or set (`wait`, `waiting-children`, `marker`). */
-const rebuildQueueKey = (name: string) => `${bullPrefix(prefix)}:${QueueName.rebuild}:${name}`;
+/** BullMQ's key of a rebuild-shard-queue list or set (`wait`, `waiting-children`, `marker`). */
+const shardQueueKey = (name: string) => `${bullPrefix(prefix)}:${QueueName.rebuildShard}:${name}`;
 
-/** The shard jobs of a build, as stored (waiting: no shard worker listens yet). */
-async function shardJobsOf(ver: string) {
+/** The row jobs of a kind version still waiting for a worker. */
+async function waitingRowJobsOf(ver: string): Promise<Job[]> {
   const q = new Queue(QueueName.rebuildShard, { connection, prefix: bullPrefix(prefix) });
   closers.push(() => q.close());
-  return (await q.getJobs(['wait', 'prioritized'])).filter((j) => j.data.modelVersion === ver);
+  return (await q.getJobs(['wait', 'prioritized'])).filter((j) => j.name === ShardJobName.rows && j.data.modelVersion === ver);
 }
 
-describe('rebuild recovery', () => {
-  it('a publish step retried while its shard jobs still run waits for them again, then publishes every row', async () => {
-    await workers([QueueName.rebuild]);
-    const { job, ver } = await requestBuildWaitingForChildren(h, { k: 4, parts: 3 });
-    const before = (await h.queue.getJob(job.id!))!.attemptsStarted;
-    // What a worker that died between saving the `children` step and moveToWaitingChildren leaves
-    // once BullMQ's stall check has run: the job back in `wait`, its children still pending.
-    await redis.zrem(rebuildQueueKey('waiting-children'), job.id!);
-    await redis.lpush(rebuildQueueKey('wait'), job.id!);
-    await redis.zadd(rebuildQueueKey('marker'), 0, '0');
+describe('kind build recovery', () => {
+  it('a finish step retried while its row jobs still run waits for them again, then publishes every row', async () => {
+    const gate = gatedRegistry();
+    // Enough slots for the gated row jobs (4) and the kind job taken again.
+    await workers({ registry: gate.registry, shardConcurrency: 6 });
+    const { job, kindJob, ver } = await requestBuildWaitingForRows(h, { k: 4, parts: 2, mf: false });
+    const before = kindJob.attemptsStarted;
+    // What a worker that died between saving the `rows` step and moveToWaitingChildren leaves once
+    // BullMQ's stall check has run: the job back in `wait`, its children still pending.
+    await redis.zrem(shardQueueKey('waiting-children'), kindJob.id!);
+    await redis.lpush(shardQueueKey('wait'), kindJob.id!);
+    await redis.zadd(shardQueueKey('marker'), 0, '0');
+    const shardQueue = new Queue(QueueName.rebuildShard, { connection, prefix: bullPrefix(prefix) });
+    closers.push(() => shardQueue.close());
     await waitFor(async () => {
-      const j = (await h.queue.getJob(job.id!))!;
-      return j.attemptsStarted > before && ['waiting-children', 'failed', 'completed'].includes(await j.getState());
-    }, 'the rebuild job to be taken again');
-    expect(await job.getState()).toBe('waiting-children');
+      const j = (await Job.fromId(shardQueue, kindJob.id!))!;
+      return j.attemptsStarted > before && (await j.getState()) === 'waiting-children';
+    }, 'the kind job to be taken again and wait for its rows');
     expect(await models.currentVersion()).toBeNull();
 
-    await workers([QueueName.rebuildShard]);
+    gate.open();
     const result = (await job.waitUntilFinished(h.events, 60_000)) as RebuildResult;
-    expect(result.modelVersion).toBe(ver);
-    expect(await models.currentVersion()).toBe(ver);
+    expect(result.kinds.svd).toMatchObject({ version: ver, outcome: 'published' });
+    const set = result.modelVersion!;
     // Every movie (ids 3..180) and user (1..90) of the synthetic dataset has its row.
-    for (let m = 3; m <= 180; m += 3) expect(await models.similar(ver, m)).not.toBeNull();
-    for (let u = 1; u <= 90; u++) expect(await models.recommendations(ver, u)).not.toBeNull();
+    for (let m = 3; m <= 180; m += 3) expect(await models.similar(set, m)).not.toBeNull();
+    for (let u = 1; u <= 90; u++) expect(await models.recommendations(set, u)).not.toBeNull();
   });
 
-  it('does not publish when a row job never returned (removed by hand), and deletes the version', async () => {
-    await workers([QueueName.rebuild]);
-    const { job, ver } = await requestBuildWaitingForChildren(h, { k: 4, parts: 3 });
-    const removed = (await shardJobsOf(ver)).find((j) => j.data.table === 'similar' && j.data.part === 1)!;
+  it('does not publish a kind whose row job never returned (removed by hand), deletes its version and names it', async () => {
+    const gate = gatedRegistry();
+    await workers({ registry: gate.registry });
+    const { job, ver } = await requestBuildWaitingForRows(h, { k: 4, parts: 3, mf: false });
+    await waitFor(async () => gate.rowsStarted() > 0, 'a row job to start');
+    const removed = (await waitingRowJobsOf(ver)).find((j) => j.data.table === 'similar' && j.data.part === 2)!;
     await removed.remove();
-    await workers([QueueName.rebuildShard]);
-    await expect(job.waitUntilFinished(h.events, 60_000)).rejects.toThrow(/1 shard jobs did not finish \(similar#1\)/);
-    expect((await h.queue.getJob(job.id!))!.attemptsMade).toBe(1);
+    gate.open();
+    await expect(job.waitUntilFinished(h.events, 60_000)).rejects.toThrow(/kinds svd failed .*1 row jobs did not finish \(similar#2\)/);
     expect(await models.currentVersion()).toBeNull();
     await waitFor(async () => (await modelKeysOf(redis, prefix, ver)).length === 0, 'the unpublished version to be deleted');
   });
 
-  it('a shard job whose version is deleted while it computes deletes what it wrote afterwards', async () => {
-    await workers([QueueName.rebuild]);
-    const { job, ver } = await requestBuildWaitingForChildren(h, { k: 4, parts: 2 });
-    // The deletion lands after the job's "still being built?" check and before its writes, as when
-    // another shard job of the version fails for good meanwhile (compute-workers' failed handler).
+  it('a row job whose version is deleted while it computes deletes what it wrote afterwards', async () => {
+    const gate = gatedRegistry();
+    const w = await workers({ registry: gate.registry });
+    const { ver } = await requestBuildWaitingForRows(h, { k: 4, parts: 2, mf: false });
+    // Stop the gated workers (their row jobs go back to wait) and run the rows with a thread that
+    // deletes the version after the job's "still being built?" check and before its writes.
+    gate.open();
+    await w.close();
     let deleted = false;
     class DeletingThread extends ComputeThread {
       override async run<T extends ComputeTask>(task: T, onProgress?: (p: TaskProgress) => void): Promise<TaskResult<T>> {
         if (!deleted) {
           deleted = true;
-          await models.deleteVersion(ver);
+          await lifecycle.deleteVersion(ver);
         }
         return super.run(task, onProgress);
       }
     }
     const thread = new DeletingThread();
     const rebuildQueue = new Queue(QueueName.rebuild, { connection, prefix: bullPrefix(prefix) });
+    const shardQueue = new Queue(QueueName.rebuildShard, { connection, prefix: bullPrefix(prefix) });
     const flow = new FlowProducer({ connection, prefix: bullPrefix(prefix) });
     const deps: ComputeDeps = {
-      redis, keys, bullPrefix: bullPrefix(prefix), rebuildQueue, flow, thread,
-      lock: new RebuildLock(redis, keys, rebuildQueue),
-      progress: new RebuildProgressReporter(redis, keys, rebuildQueue),
+      redis, keys, bullPrefix: bullPrefix(prefix), registry: defaultKinds, rebuildQueue, flow, thread,
+      locks: new KindLocks(redis, keys, shardQueue),
+      progress: new RebuildProgressReporter(redis, keys, rebuildQueue, defaultKinds),
       logger: createLogger('compute-test', 'silent'),
-      building: { active: false },
       cores: 1,
     };
-    const worker = new Worker(QueueName.rebuildShard, createRebuildShardProcessor(deps), { connection, prefix: bullPrefix(prefix) });
-    closers.push(() => Promise.all([flow.close(), rebuildQueue.close(), thread.close()]), () => worker.close());
+    const rows = createRowsProcessor(deps);
+    const worker = new Worker(QueueName.rebuildShard, async (job) => (job.name === ShardJobName.rows ? rows(job) : new Promise(() => undefined)), { connection, prefix: bullPrefix(prefix) });
+    closers.push(() => Promise.all([flow.close(), rebuildQueue.close(), shardQueue.close(), thread.close()]), () => worker.close(true));
     const failures: string[] = [];
     worker.on('failed', (_job, err) => failures.push(err.message));
-
-    await expect(job.waitUntilFinished(h.events, 60_000)).rejects.toThrow();
-    // The first job (the analytics) wrote after the deletion, saw it, and deleted its writes.
-    expect(failures[0]).toMatch(/was abandoned while this job wrote to it/);
+    await waitFor(async () => failures.length > 0, 'a row job to fail');
+    expect(failures[0]).toMatch(/was abandoned while this job wrote to it|is no longer being built/);
     await waitFor(async () => (await modelKeysOf(redis, prefix, ver)).length === 0, `no key of ${ver} to remain`);
-    expect(await models.isStaged(ver)).toBe(false);
+    expect(await lifecycle.isStaged(ver)).toBe(false);
   });
 
-  it('renews the rebuild lock while a build outlives its expiry, and no later build sweeps that live build', async () => {
+  it('renews the kind lock while a build outlives its expiry, and no later build sweeps that live build', async () => {
     const ttl = 300;
-    await workers([QueueName.rebuild], { rebuildLockTtlMs: ttl });
-    const first = await requestBuildWaitingForChildren(h, { k: 4, parts: 2 });
+    const gate = gatedRegistry();
+    // Enough slots for the first build's gated row jobs (2) and the second build's kind jobs.
+    await workers({ registry: gate.registry, rebuildLockTtlMs: ttl, shardConcurrency: 6 });
+    const first = await requestBuildWaitingForRows(h, { k: 4, parts: 1, mf: false });
     await new Promise((r) => setTimeout(r, 4 * ttl));
-    expect(await redis.get(keys.lock('rebuild'))).toBe(first.job.id);
+    expect(await redis.get(keys.kindLock('svd'))).toBe(first.kindJob.id);
 
     // The lock is lost anyway (its holder's process froze past the expiry): a second build starts
     // and sweeps abandoned versions, but the first build's job is alive, so its version stays.
-    await redis.del(keys.lock('rebuild'));
-    const second = await requestBuildWaitingForChildren(h, { k: 3, parts: 2 });
-    expect(await models.isStaged(first.ver)).toBe(true);
+    await redis.del(keys.kindLock('svd'));
+    const second = await requestBuildWaitingForRows(h, { k: 3, parts: 1, mf: false });
+    expect(await lifecycle.isStaged(first.ver)).toBe(true);
     expect((await modelKeysOf(redis, prefix, first.ver)).length).toBeGreaterThan(0);
 
-    await workers([QueueName.rebuildShard], { rebuildLockTtlMs: ttl });
+    gate.open();
     const results = (await Promise.all([first.job, second.job].map((j) => j.waitUntilFinished(h.events, 60_000)))) as RebuildResult[];
-    expect(results.map((r) => r.modelVersion)).toEqual([first.ver, second.ver]);
-    expect((await models.listVersions()).map((v) => v.id).sort()).toEqual([first.ver, second.ver].sort());
-    for (const ver of [first.ver, second.ver]) expect(await models.similar(ver, 3)).not.toBeNull();
+    expect(results.map((r) => r.kinds.svd.version)).toEqual([first.ver, second.ver]);
+    expect((await lifecycle.kindVersions('svd')).map((v) => v.id).sort()).toEqual([first.ver, second.ver].sort());
   });
 
-  it('fails a shard job with a bad payload at once, naming the bad field', async () => {
-    const w = await workers([QueueName.rebuildShard]);
+  it('fails kind and row jobs with a bad payload at once, naming the bad field', async () => {
+    const w = await workers();
     const q = new Queue(QueueName.rebuildShard, { connection, prefix: bullPrefix(prefix) });
     closers.push(() => q.close());
-    const bad = await q.add('bad', { modelVersion: 'm1-x', table: 'similar', part: -1 }, { attempts: 3, backoff: { type: 'fixed', delay: 50 } });
-    await waitFor(async () => (await bad.getState()) === 'failed', 'the bad shard job to fail');
-    const failed = (await q.getJob(bad.id!))!;
-    expect(failed.attemptsMade).toBe(1);
-    expect(failed.failedReason).toMatch(/^invalid rebuild-shard payload: part: .*; rowStart: /);
+    const badRows = await q.add(ShardJobName.rows, { kind: 'svd', modelVersion: 'svd-1-x', table: 'similar', part: -1 }, { attempts: 3, backoff: { type: 'fixed', delay: 50 } });
+    const badKind = await q.add(ShardJobName.kind, { kind: 'nope', params: {}, datasetVersion: 'd1' }, { attempts: 3, backoff: { type: 'fixed', delay: 50 } });
+    await waitFor(async () => (await badRows.getState()) === 'failed' && (await badKind.getState()) === 'failed', 'the bad jobs to fail');
+    const failedRows = (await q.getJob(badRows.id!))!;
+    expect(failedRows.attemptsMade).toBe(1);
+    expect(failedRows.failedReason).toMatch(/^invalid rows job: part: .*; rowStart: /);
+    const failedKind = (await q.getJob(badKind.id!))!;
+    expect(failedKind.attemptsMade).toBe(1);
+    expect(failedKind.failedReason).toMatch(/unknown model kind nope \(registered: svd, analytics, mf, lstm\)/);
     expect(w.shard?.isRunning()).toBe(true);
   });
 });

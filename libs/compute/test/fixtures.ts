@@ -11,7 +11,8 @@ import { DatasetWriter, KeySchema, ModelStore, type DatasetMeta } from '@moviele
 import { createLogger } from '@movielens/config';
 import { deleteKeysMatching, testPrefix, testRedisClient, testRedisUrl } from '@movielens/test-support';
 import type {} from '@movielens/test-support/global-setup';
-import { computeWorkersReady, startComputeWorkers, type ComputeQueue, type ComputeWorkers, type ComputeWorkersOptions, type RebuildResult } from '../src/index';
+import { computeWorkersReady, DEFAULT_KINDS, KindRegistry, startComputeWorkers, type ComputeQueue, type ComputeWorkers, type ComputeWorkersOptions, type ModelKind, type RebuildResult } from '../src/index';
+import { svdKind } from '../src/kinds/svd/svd.kind';
 
 /** Shape of a synthetic dataset. */
 export interface SyntheticShape {
@@ -101,16 +102,48 @@ export async function waitFor(check: () => Promise<boolean>, what: string, timeo
   }
 }
 
+/** A registry of the default kinds whose `svd` row jobs wait at a gate until `open()` (and `mf` off by default is up to the test). */
+export function gatedRegistry(): { registry: KindRegistry; open(): void; rowsStarted: () => number } {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let started = 0;
+  const gatedSvd: ModelKind = {
+    ...svdKind,
+    async writeRows(ctx, job) {
+      started++;
+      await gate;
+      return svdKind.writeRows!(ctx, job);
+    },
+  };
+  return { registry: new KindRegistry(DEFAULT_KINDS.map((k) => (k.name === 'svd' ? gatedSvd : k))), open, rowsStarted: () => started };
+}
+
+/** The `kind` jobs of the `rebuild-shard` queue of `prefix` for kind `kind`, in any state. */
+export async function kindJobsOf(connection: Redis, prefix: string, kind: string): Promise<Job[]> {
+  const q = new Queue(QueueName.rebuildShard, { connection, prefix: bullPrefix(prefix) });
+  try {
+    const jobs = await q.getJobs(['active', 'waiting-children', 'wait', 'delayed', 'completed', 'failed', 'prioritized']);
+    return jobs.filter((j) => j.name === 'kind' && j.data.kind === kind);
+  } finally {
+    await q.close();
+  }
+}
+
 /**
- * Requests a rebuild that only `workers` (started with the rebuild queue alone) takes, and
- * waits until it waits for its child jobs, which no worker takes yet. Returns the job and the
- * version it builds.
+ * Requests a rebuild and waits until its `svd` kind job waits for its row jobs (held at the gate
+ * of a `gatedRegistry` by the workers the caller started). Returns the rebuild job, the svd kind
+ * job and the kind version it builds.
  */
-export async function requestBuildWaitingForChildren(h: RebuildHarness, params: Record<string, number | boolean>): Promise<{ job: Job; ver: string }> {
+export async function requestBuildWaitingForRows(h: RebuildHarness, params: Record<string, number | boolean>): Promise<{ job: Job; kindJob: Job; ver: string }> {
   const job = await requestRebuild(h.queue, { trigger: 'cli', params }, { debounceMs: 0 });
-  await waitFor(async () => (await job.getState()) === 'waiting-children', 'the build to wait for its child jobs');
-  const ver = (await h.queue.getJob(job.id!))!.data.modelVersion as string;
-  return { job, ver };
+  let kindJob: Job | undefined;
+  await waitFor(async () => {
+    const jobs = (await kindJobsOf(h.connection, h.prefix, 'svd')).filter((j) => j.parent?.id === job.id);
+    kindJob = jobs[0];
+    return kindJob !== undefined && (await kindJob.getState()) === 'waiting-children';
+  }, 'the svd kind job to wait for its row jobs');
+  const fresh = (await kindJobsOf(h.connection, h.prefix, 'svd')).find((j) => j.id === kindJob!.id)!;
+  return { job, kindJob: fresh, ver: fresh.data.version as string };
 }
 
 /** Every key of model version `ver` under `prefix` (all its slots). */

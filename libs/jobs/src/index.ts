@@ -1,11 +1,11 @@
 /** @movielens/jobs: queue names, job payload schemas and queue helpers. */
 export { bullPrefix, QueueName } from './queues';
-export { autoParts, rebuildJobSchema, rebuildParamsSchema, requestRebuild } from './rebuild.job';
-export type { RebuildJobData, RebuildParams, RequestRebuildOptions } from './rebuild.job';
+export { rebuildJobSchema, requestRebuild } from './rebuild.job';
+export type { RebuildJobData, RequestRebuildOptions } from './rebuild.job';
 export { rebuildStepSchema } from './rebuild.job';
 export type { RebuildStep } from './rebuild.job';
-export { rebuildShardJobSchema, ShardTable } from './rebuild-shard.job';
-export type { RebuildShardJobData, RebuildShardResult } from './rebuild-shard.job';
+export { buildParamsSchema, kindJobSchema, kindStepSchema, rowsJobSchema, ShardJobName } from './rebuild-shard.job';
+export type { KindJobData, KindJobResult, RowsJobData, RowsJobResult } from './rebuild-shard.job';
 export { enqueueIngest, INGEST_JOB_OPTIONS, ingestJobSchema, ingestReportSchema } from './ingest.job';
 export type { IngestJobData, IngestJobResult, IngestProgress } from './ingest.job';
 export { createQueue, createQueueEvents, createWorker, hasActiveWorkers, runInProcess } from './queue.factory';

@@ -1,64 +1,88 @@
 import { z } from 'zod';
 
-/** Tables computed by shard jobs. */
-export const ShardTable = {
-  /** Similar movies of a block of movies. */
-  similar: 'similar',
-  /** Recommendations of a block of users. */
-  recs: 'recs',
-  /** Per-movie statistics and the analytics tables (one job; needs only the ratings, so it runs beside the SVD). */
-  analytics: 'analytics',
-} as const;
-
-/** A table computed by shard jobs. */
-export type ShardTable = (typeof ShardTable)[keyof typeof ShardTable];
-
 /**
- * Payload of a `rebuild-shard` job of rows: one block of rows of one table of a model version
- * that is being built. The inputs (factors, the block's users) were staged in Redis by the
- * parent rebuild job under the version's keys.
+ * The `rebuild-shard` queue carries the work of a rebuild that any compute worker may take:
+ * - `kind` jobs: one model kind trained on the current dataset, published on its own when done
+ *   (children of a `rebuild` job);
+ * - `rows` jobs: one block of rows of a sharded table of a kind version being built (children
+ *   of that kind's job), e.g. the similar movies of a block of movies.
  */
-const rowsJobSchema = z.object({
-  /** Model version being built. */
+export const ShardJobName = { kind: 'kind', rows: 'rows' } as const;
+
+/** Build parameters by name (every kind's slice; validated by the kind registry). */
+export const buildParamsSchema = z.record(z.string(), z.union([z.number(), z.boolean()]));
+
+/** Payload of a `kind` job. */
+export const kindJobSchema = z.object({
+  /** The model kind to train, e.g. `svd`. */
+  kind: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  /** All build parameters, defaults applied (the kind reads its slice). */
+  params: buildParamsSchema,
+  /** Dataset version the rebuild planned for; the job trains on the current one when it starts. */
+  datasetVersion: z.string().min(1),
+  /** Every kind its rebuild planned (the rebuild's progress averages over them). */
+  planned: z.array(z.string()).default([]),
+});
+
+/** Payload of a `kind` job. */
+export type KindJobData = z.infer<typeof kindJobSchema>;
+
+/** Where a running `kind` job is (BullMQ step job): `train`, then `rows` while its row jobs run, then `done`. */
+export const kindStepSchema = z.object({
+  step: z.enum(['train', 'rows', 'done']).default('train'),
+  /** The kind version being built (set when training starts). */
+  version: z.string().optional(),
+});
+
+/** What a `kind` job returns to its rebuild. */
+export interface KindJobResult {
+  kind: string;
+  /** The kind version built, or the served one when nothing needed building. */
+  version: string;
+  datasetVersion: string;
+  /** `published`: in the served set now; `waiting`: ready, a required kind has none yet; `stale`: newer data was served meanwhile (deleted); `current`: nothing to build. */
+  outcome: 'published' | 'waiting' | 'stale' | 'current';
+  /** The set version served after this job. */
+  modelVersion: string | null;
+  /** Stage times, ms. */
+  timings: Record<string, number>;
+  /** Host and pid that trained it. */
+  host: string;
+  pid: number;
+  /** Every process that ran a job of this kind's build (its kind job and its row jobs), with the number of jobs. */
+  workers: { host: string; pid: number; jobs: number }[];
+}
+
+/** Payload of a `rows` job: one block of rows of one sharded table of a kind version being built. */
+export const rowsJobSchema = z.object({
+  /** The kind that owns the table (its row writer runs the job). */
+  kind: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  /** The kind version being built. */
   modelVersion: z.string().min(1),
-  /** Which table this job fills. */
-  table: z.enum([ShardTable.similar, ShardTable.recs]),
+  /** Which table this job fills, e.g. `similar`, `recs`. */
+  table: z.string().min(1),
   /** Index of this block (0-based) among the table's blocks. */
   part: z.number().int().min(0),
-  /** First dense row (movie index for `similar`, user index for `recs`), inclusive. */
+  /** First dense row, inclusive. */
   rowStart: z.number().int().min(0),
   /** Last dense row, exclusive. */
   rowEnd: z.number().int().min(0),
   /** Hash shards of the table (id modulo shards). */
   shards: z.number().int().min(1),
-  /** List length kept per row: topK for `similar`, recsN for `recs`. */
+  /** List length kept per row. */
   n: z.number().int().min(1),
   /** Leave out movies with fewer ratings (similar lists only); 0 = off. */
   minCount: z.number().int().min(0).default(0),
 });
 
-/**
- * Payload of the `rebuild-shard` job of the analytics: added by the parent before its SVD, so
- * that another worker (or the parent's second compute thread) computes them meanwhile.
- */
-const analyticsJobSchema = z.object({
-  modelVersion: z.string().min(1),
-  table: z.literal(ShardTable.analytics),
-  /** Dataset version the model is built from (its ratings, movies and users). */
-  datasetVersion: z.string().min(1),
-});
+/** Payload of a `rows` job. */
+export type RowsJobData = z.infer<typeof rowsJobSchema>;
 
-/** Payload of a `rebuild-shard` job. */
-export const rebuildShardJobSchema = z.discriminatedUnion('table', [rowsJobSchema, analyticsJobSchema]);
-
-/** Payload of a `rebuild-shard` job. */
-export type RebuildShardJobData = z.infer<typeof rebuildShardJobSchema>;
-
-/** What a shard job returns to its parent: rows written and who computed them. */
-export interface RebuildShardResult {
-  /** The version the job wrote to (a retried build's parent can see children of an earlier attempt). */
+/** What a `rows` job returns to its kind job: rows written and who computed them. */
+export interface RowsJobResult {
+  /** The version the job wrote to (a retried build can see children of an earlier attempt). */
   modelVersion: string;
-  table: ShardTable;
+  table: string;
   part: number;
   rows: number;
   /** Host and pid of the worker that ran the job (shows how the work was spread). */
@@ -69,6 +93,4 @@ export interface RebuildShardResult {
   /** When the job started and finished, ms since the epoch (a table's wall time spans its jobs). */
   startedAt: number;
   finishedAt: number;
-  /** The analytics job only: names of the analytics tables written, and their compute time in the thread (ms). */
-  analytics?: { tables: string[]; ms: number };
 }

@@ -130,21 +130,27 @@ describe('DatasetStore / DatasetWriter', () => {
     expect(await store.meta('v3')).not.toBeNull();
   });
 
-  it('never prunes a dataset version that a listed model version (served or kept for rollback) was built from', async () => {
-    for (let v = 1; v <= 5; v++) {
+  it('never prunes a dataset version that a listed set version (served or kept for rollback), or one of its kinds, was built from', async () => {
+    for (let v = 1; v <= 6; v++) {
       await stageVersion(`v${v}`, ratings(1500));
       await writer.commit(`v${v}`, v === 1 ? null : `v${v - 1}`, v);
     }
-    // The served model was built from v1, a rollback model from v2 (only the fields prune reads).
-    await redis.set(keys.modelMeta('m-served'), JSON.stringify({ id: 'm-served', datasetVersion: 'v1' }));
-    await redis.set(keys.modelMeta('m-old'), JSON.stringify({ id: 'm-old', datasetVersion: 'v2' }));
+    // The served set was built from v1 with its mf kind still from v3 (training on newer data
+    // lags); a rollback set from v2.
+    const set = (id: string, datasetVersion: string, kinds: Record<string, string> = {}) =>
+      JSON.stringify({
+        id, datasetVersion, params: {}, timings: {}, singularValues: [], explainedVariance: 0, counts: { users: 0, movies: 0, ratings: 0 }, shards: 1, k: 0, host: 'h', createdAt: 1, publishedAt: 1, tables: {}, analytics: [],
+        kinds: Object.fromEntries(Object.entries(kinds).map(([kind, d]) => [kind, { version: `${kind}-1-aa`, datasetVersion: d, datasetCreatedAt: 1, params: {}, timings: {}, publishedAt: 1 }])),
+      });
+    await redis.set(keys.modelMeta('m-served'), set('m-served', 'v1', { svd: 'v1', mf: 'v3' }));
+    await redis.set(keys.modelMeta('m-old'), set('m-old', 'v2'));
     await redis.zadd(keys.modelVersions(), 1, 'm-old');
     await redis.set(keys.modelCurrent(), 'm-served');
-    expect(await writer.prune(0)).toEqual(['v4', 'v3']);
-    expect((await store.listVersions()).map((v) => v.version)).toEqual(['v5', 'v2', 'v1']);
+    expect(await writer.prune(0)).toEqual(['v5', 'v4']);
+    expect((await store.listVersions()).map((v) => v.version)).toEqual(['v6', 'v3', 'v2', 'v1']);
     expect((await store.loadMovies('v1')).length).toBe(2);
-    // Once no model refers to v1 any more, it goes like any old version.
+    // Once no set refers to v1 and v3 any more, they go like any old version.
     await redis.set(keys.modelCurrent(), 'm-old');
-    expect(await writer.prune(0)).toEqual(['v1']);
+    expect(await writer.prune(0)).toEqual(['v3', 'v1']);
   });
 });

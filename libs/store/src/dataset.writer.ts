@@ -1,6 +1,7 @@
 import { chunkCount, packRatings, type Movie, type RatingTable, type User } from '@movielens/core';
 import type { RedisClient } from './connection';
 import type { DatasetMeta } from './dataset.meta';
+import { ModelStore } from './model.store';
 import type { KeySchema } from './keys';
 
 /** Fields per HSET command: bounds one command's size (~100 KB of JSON). */
@@ -154,19 +155,22 @@ export class DatasetWriter {
   }
 
   /**
-   * Dataset versions that listed model versions (and the current model) were built from,
-   * read from each model's meta (`datasetVersion`). One GET per model: metas sit in their
-   * own slots, and only a few versions are kept.
+   * Dataset versions that listed set versions (and the current one) were built from, read from
+   * each set's meta (`datasetVersion` and each kind's). One GET per set: metas sit in their own
+   * slots, and only a few versions are kept.
    */
   private async usedByModels(): Promise<Set<string>> {
     const models = new Set(await this.redis.zrange(this.keys.modelVersions(), 0, -1));
     const currentModel = await this.redis.get(this.keys.modelCurrent());
     if (currentModel !== null) models.add(currentModel);
     const used = new Set<string>();
+    const store = new ModelStore(this.redis, this.keys);
     for (const ver of models) {
-      const json = await this.redis.get(this.keys.modelMeta(ver));
-      const datasetVersion = json === null ? undefined : (JSON.parse(json) as { datasetVersion?: unknown }).datasetVersion;
-      if (typeof datasetVersion === 'string') used.add(datasetVersion);
+      const meta = await store.meta(ver);
+      if (meta === null) continue;
+      used.add(meta.datasetVersion);
+      // A set's kinds may come from older data (one still training on the new data).
+      for (const kind of Object.values(meta.kinds ?? {})) used.add(kind.datasetVersion);
     }
     return used;
   }

@@ -2,10 +2,14 @@
 export { KeySchema } from './keys';
 export { createRedis } from './connection';
 export type { CreateRedisOptions, RedisClient } from './connection';
-export { ModelStore, ModelTable, shardOf } from './model.store';
-export type { ModelFactors, ModelMeta, ModelVersionInfo, MovieStatsTable, TableStamp } from './model.store';
+export { ModelInUseError, ModelStore, ModelTable, ModelTableError, shardOf } from './model.store';
+export type { ModelFactors, MovieStatsTable } from './model.store';
+export { CorruptRecordError, decodeJson, kindMetaSchema, modelMetaSchema } from './model.meta';
+export type { KindMeta, KindRef, ModelMeta, ModelStagingRecord, ModelVersionInfo, TableHome, TableStamp } from './model.meta';
 export { ModelWriter } from './model-writer';
-export type { PublishOptions } from './model-writer';
+export { kindOfId, KindVersionError, ModelLifecycle } from './model-lifecycle';
+export type { LifecycleOptions, PublishOutcome, SetComposition, SetFields } from './model-lifecycle';
+export { OwnedLock, withShortLock } from './locks/owned-lock';
 export { bytesOf, packColumns, packLstmUserState, packScoredList, unpackColumns, unpackLstmUserState, unpackScoredList } from './model-codec';
 export type { ColumnTable, LstmUserState, NumericColumn, ScoredMovie } from './model-codec';
 export { DatasetStore } from './dataset.store';

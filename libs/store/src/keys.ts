@@ -19,11 +19,14 @@
  *                                                  {name, size, sha256, chunks}; TTL
  *   P:{u:<id>}:file:<n>:<k>                string  bytes of uploaded file n, chunk k; TTL
  *
- *   P:model:current                        string  id of the model version being served
- *   P:model:versions                       zset    model version -> created (ms)
- *   P:model:staging                        hash    model version being built -> JSON {owner, startedAt}
- *                                                  (owner: rebuild job id); swept once its build is dead
- *   P:{m:<ver>}:meta                       string  JSON ModelMeta
+ *   P:model:current                        string  id of the set version being served (m<ms>-<hex>)
+ *   P:model:versions                       zset    set version -> created (ms)
+ *   P:model:kind:<kind>:versions           zset    published kind version (<kind>-<ms>-<hex>) -> created (ms);
+ *                                                  kept while a listed set serves it
+ *   P:model:staging                        hash    kind version being built -> JSON {owner, startedAt}
+ *                                                  (owner: its job id); swept once its build is dead
+ *   P:{m:<ver>}:meta                       string  JSON ModelMeta of a set version (written once)
+ *   P:{m:<ver>}:kind                       string  JSON KindMeta of a kind version
  *   P:{m:<ver>}:<table>                    string/hash  whole-model tables, names in `ModelTable`: factors, users,
  *                                                  movie-stats, mf, lstm, analytics:<name>, manifest, stamps
  *   P:{m:<ver>}:staging:factors            string  build only: movie factors staged for the shard jobs
@@ -32,7 +35,8 @@
  *   P:{m:<ver>/<s>}:<table>                hash    sharded tables: similar movies, user recommendations,
  *                                                  per-user LSTM states (`lstm-state`)
  *
- *   P:lock:<name>                          string  short-lived locks (token value, PX expiry)
+ *   P:lock:<name>                          string  short-lived locks (token value, PX expiry): `model-publish`,
+ *                                                  `kind:<kind>` (one build per kind), `rebuild-progress:<job>`
  *   P:events                               pub/sub channel: `dataset <ver>` / `model <ver>` switches
  */
 
@@ -128,9 +132,17 @@ export class KeySchema {
   modelStaging(): string {
     return `${this.prefix}:model:staging`;
   }
-  /** JSON metadata of one model version. */
+  /** JSON metadata of one set version. */
   modelMeta(ver: string): string {
     return `${this.prefix}:{m:${ver}}:meta`;
+  }
+  /** JSON metadata of one kind version. */
+  modelKindMeta(ver: string): string {
+    return `${this.prefix}:{m:${ver}}:kind`;
+  }
+  /** Sorted set of the published versions of one model kind by creation time. */
+  modelKindVersions(kind: string): string {
+    return `${this.prefix}:model:kind:${kind}:versions`;
   }
   /** A whole-model table, e.g. `factors:V`, `movie-stats`, `analytics:gender-gap`. */
   modelTable(ver: string, table: string): string {
@@ -145,6 +157,18 @@ export class KeySchema {
   /** A named lock. */
   lock(name: string): string {
     return `${this.prefix}:lock:${name}`;
+  }
+  /** The lock held while a set version is composed and published (one publish at a time). */
+  modelPublishLock(): string {
+    return this.lock('model-publish');
+  }
+  /** The lock held by the one build of model kind `kind` running at a time. */
+  kindLock(kind: string): string {
+    return this.lock(`kind:${kind}`);
+  }
+  /** The short per-job lock of progress updates of job `jobId`. */
+  progressLock(jobId: string): string {
+    return this.lock(`rebuild-progress:${jobId}`);
   }
   /** Pub/sub channel announcing pointer switches. */
   events(): string {

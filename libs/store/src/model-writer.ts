@@ -1,25 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { KeySchema } from './keys';
 import type { RedisClient } from './connection';
-import { ModelStore, ModelTable, shardOf, type ModelMeta, type ModelStagingRecord, type TableStamp } from './model.store';
+import { ModelTable, shardOf } from './model.store';
+import { decodeJson, tableStampSchema, type KindMeta, type ModelStagingRecord, type TableStamp } from './model.meta';
 
 /** Fields written per HSET call when filling a shard: bounds the size of one Redis command. */
 const FIELDS_PER_HSET = 512;
 
-/** Options of {@link ModelWriter.publish}. */
-export interface PublishOptions {
-  /** Older published versions kept for rollback besides the new one. Default 2. */
-  keep?: number;
-  /** Tables written only for the build (e.g. staged factors for shard jobs), deleted before publishing. */
-  dropTables?: string[];
-}
-
 /**
- * Write side of the model store, used by the rebuild pipeline. A version is written under
- * its own keys while it is only in the staging marker; readers never see it until
- * {@link publish} switches `model:current`. Every table name is added to the version's
- * manifest before the table is written, so a crash at any point leaves keys that
- * `ModelStore.sweepStaging` can find and delete.
+ * Write side of the model store, used by the kind jobs. A kind version is written under its own
+ * keys while it is only in the staging marker; readers never see it until
+ * `ModelLifecycle.publishKind` puts it in a served set. Every table name is added to the
+ * version's manifest before the table is written, so a crash at any point leaves keys that
+ * `ModelLifecycle.sweepStaging` can find and delete.
  */
 export class ModelWriter {
   constructor(
@@ -103,32 +96,18 @@ export class ModelWriter {
     for (const key of keys) await this.redis.unlink(key);
   }
 
-  /**
-   * Publishes a fully written version: writes its meta (with the stamps of all tables),
-   * adds it to the version list, switches `model:current`, announces `model <ver>` on the
-   * events channel, then deletes versions beyond `keep`. The pointer switch is the last
-   * write, so readers see either the old model or the complete new one.
-   */
-  async publish(meta: Omit<ModelMeta, 'tables' | 'publishedAt'>, options: PublishOptions = {}): Promise<ModelMeta> {
-    const ver = meta.id;
-    for (const name of options.dropTables ?? []) await this.dropTable(ver, name);
-    const full: ModelMeta = { ...meta, publishedAt: Date.now(), tables: await this.collectStamps(ver) };
-    await this.redis.set(this.keys.modelMeta(ver), JSON.stringify(full));
-    await this.redis.zadd(this.keys.modelVersions(), meta.createdAt, ver);
-    await this.redis.set(this.keys.modelCurrent(), ver);
-    await this.redis.hdel(this.keys.modelStaging(), ver);
-    await this.redis.publish(this.keys.events(), `model ${ver}`);
-    await new ModelStore(this.redis, this.keys).prune(options.keep ?? 2);
-    return full;
+  /** Writes the metadata of a finished kind version (before it is published). */
+  async writeKindMeta(meta: KindMeta): Promise<void> {
+    await this.redis.set(this.keys.modelKindMeta(meta.id), JSON.stringify(meta));
   }
 
   /** Stamps by table; the parts of a sharded table are combined into one stamp (digest of part digests in part order). */
-  private async collectStamps(ver: string): Promise<Record<string, TableStamp>> {
+  async collectStamps(ver: string): Promise<Record<string, TableStamp>> {
     const raw = await this.redis.hgetall(this.keys.modelTable(ver, ModelTable.stamps));
     const tables: Record<string, TableStamp> = {};
     const parts = new Map<string, { part: number; stamp: TableStamp }[]>();
     for (const [name, json] of Object.entries(raw)) {
-      const stamp = JSON.parse(json) as TableStamp;
+      const stamp = decodeJson(tableStampSchema, json, `stamp of ${ver}/${name}`);
       const hashMark = name.lastIndexOf('#');
       if (hashMark < 0) {
         tables[name] = stamp;

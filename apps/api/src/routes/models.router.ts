@@ -1,18 +1,22 @@
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { rebuildParamsSchema, requestRebuild } from '@movielens/jobs';
+import { rebuildParamsSchema } from '@movielens/compute';
+import { requestRebuild } from '@movielens/jobs';
+import { KindVersionError } from '@movielens/store';
 import type { AppDeps } from '../deps';
-import { notFound, unavailable } from '../middleware/errors';
+import { HttpError, notFound, unavailable } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
 
 const versionParams = z.object({ version: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - only') });
 const rebuildBody = z.object({ params: rebuildParamsSchema.partial().strict().default({}) }).strict();
+const kindVersionParams = z.object({ kind: z.string().regex(/^[a-z][a-z0-9]{0,30}$/, 'a kind name, e.g. mf'), version: versionParams.shape.version });
 
 /**
- * `/models`: versions with parameters and metrics, rebuilds, rollback.
+ * `/models`: set versions with their kinds, parameters and metrics; rebuilds; rollback of the
+ * whole set or of one kind.
  * @param guard - API key check and write rate limit for the write routes
  */
-export function modelsRouter({ models, queues, readModel }: AppDeps, guard: RequestHandler[]): Router {
+export function modelsRouter({ models, admin, kinds, queues, readModel }: AppDeps, guard: RequestHandler[]): Router {
   const router = Router();
 
   router.get('/models', async (_req, res) => {
@@ -31,6 +35,8 @@ export function modelsRouter({ models, queues, readModel }: AppDeps, guard: Requ
             createdAt: new Date(v.createdAt).toISOString(),
             datasetVersion: m?.datasetVersion ?? null,
             params: m?.params ?? null,
+            // Which kind version (and dataset version) serves each kind in this set.
+            kinds: m?.kinds ?? null,
             metrics: m === null ? null : { k: m.k, explainedVariance: m.explainedVariance, counts: m.counts, timingsMs: m.timings },
           };
         })
@@ -49,9 +55,32 @@ export function modelsRouter({ models, queues, readModel }: AppDeps, guard: Requ
     const { version } = parseInput(versionParams, req, 'params');
     if (!readModel.redisReady()) throw unavailable();
     if ((await models.meta(version)) === null) throw notFound(`Model version ${version} does not exist.`);
-    await models.activate(version);
+    await admin.activate(version);
     await readModel.refresh();
     res.json({ current: version });
+  });
+
+  router.get('/models/kinds/:kind', async (req, res) => {
+    const { kind } = parseInput(kindVersionParams.pick({ kind: true }), req, 'params');
+    if (kinds.get(kind) === undefined) throw notFound(`No model kind ${kind} (kinds: ${kinds.kinds.map((k) => k.name).join(', ')}).`);
+    if (!readModel.redisReady()) throw unavailable();
+    const versions = await admin.kindVersions(kind);
+    res.json({ kind, versions: versions.map((v) => ({ version: v.id, served: v.served, readyAt: new Date(v.createdAt).toISOString() })).reverse() });
+  });
+
+  // Per-kind rollback: a new served set with this kind's earlier (listed) version, the other kinds as served.
+  router.post('/models/kinds/:kind/:version/activate', ...guard, async (req, res) => {
+    const { kind, version } = parseInput(kindVersionParams, req, 'params');
+    if (kinds.get(kind) === undefined) throw notFound(`No model kind ${kind} (kinds: ${kinds.kinds.map((k) => k.name).join(', ')}).`);
+    if (!readModel.redisReady()) throw unavailable();
+    try {
+      const set = await admin.activateKind(kind, version, kinds.composition());
+      await readModel.refresh();
+      res.json({ current: set.id, kinds: set.kinds });
+    } catch (err) {
+      if (err instanceof KindVersionError) throw new HttpError(404, 'NOT_FOUND', `${err.message}.`, { cause: err });
+      throw err;
+    }
   });
 
   return router;

@@ -65,7 +65,7 @@ export function moviesRouter({ readModel, models }: AppDeps): Router {
         const row = rowOf.get(movieId);
         return { movieId, ...snap.listed(movieId), score, count: row === undefined ? 0 : table.count[row] };
       });
-      return { movieId: id, model: snap.version, similar };
+      return { movieId: id, model: snap.version, source: snap.source('svd'), similar };
     });
   });
 

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { findIdIndex, predictMf, recommendMf, type MfModel } from '@movielens/core';
+import { findIdIndex, predictMf, type MfModel } from '@movielens/core';
 import type { AppDeps } from '../deps';
 import { sendModelAnswer, sendUncachedModelAnswer } from '../middleware/cache';
-import { mfNotReady, notFound } from '../middleware/errors';
+import { HttpError, mfNotReady, notFound } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
 import type { ModelSnapshot } from '../services/model-snapshot';
 import { nextMoviesOfUser } from '../services/next-movies';
@@ -11,8 +11,10 @@ import { explainNoLstm } from '../services/status';
 import { favouriteGenres, topRated } from '../services/user-profile';
 import { idParams, kQuery } from './params';
 
-/** `?algorithm=`: `puresvd` (the stored lists of the original method, default) or `mf` (ranked by the trained MF model). */
-const recsQuery = kQuery.extend({ algorithm: z.enum(['puresvd', 'mf']).default('puresvd') });
+/** `?algorithm=`: any ranking kind's algorithm name (`puresvd`, the stored lists of the original method, by default; `mf`...). */
+function recsQuery(algorithms: readonly string[]) {
+  return kQuery.extend({ algorithm: z.enum(algorithms as [string, ...string[]]).default('puresvd') });
+}
 
 /** `?movies=1,2,3`: 1..1000 movie ids, repeats dropped (first occurrence kept). */
 const predictionsQuery = z.object({
@@ -22,6 +24,11 @@ const predictionsQuery = z.object({
     .transform((s) => [...new Set(s.split(',').map(Number))])
     .pipe(z.array(z.number().int().positive()).min(1).max(1000)),
 });
+
+/** 503 NOT_READY: the served set has no version of the kind serving `algorithm` (turned off, or still training). */
+function kindNotReady(version: string, kind: string, algorithm: string): HttpError {
+  return new HttpError(503, 'NOT_READY', `Model ${version} has no ${kind} kind, which serves algorithm=${algorithm}: it is turned off or still training. See GET /api/v1/models.`);
+}
 
 /** The MF model and the user's row in it; 503 when the version has no MF model, 404 for a user it does not know. */
 async function mfUser(snap: ModelSnapshot, userId: number): Promise<{ model: MfModel; u: number }> {
@@ -33,8 +40,10 @@ async function mfUser(snap: ModelSnapshot, userId: number): Promise<{ model: MfM
 }
 
 /** `/users`: demographics and taste, precomputed recommendations, and MF predictions. */
-export function usersRouter({ readModel, models, datasets, queues }: AppDeps): Router {
+export function usersRouter({ readModel, models, datasets, queues, kinds }: AppDeps): Router {
   const router = Router();
+  const recommenders = kinds.recommenders();
+  const recsParams = recsQuery([...recommenders.keys()]);
   const noLstm = explainNoLstm(queues);
 
   router.get('/users/:id', async (req, res) => {
@@ -58,31 +67,18 @@ export function usersRouter({ readModel, models, datasets, queues }: AppDeps): R
 
   router.get('/users/:id/recommendations', async (req, res) => {
     const { id } = parseInput(idParams, req, 'params');
-    const { k, algorithm } = parseInput(recsQuery, req, 'query');
+    const { k, algorithm } = parseInput(recsParams, req, 'query');
     const snap = await readModel.current();
-    if (algorithm === 'mf') {
-      await sendModelAnswer(req, res, snap, `recs-mf:${id}:${k}`, async () => {
-        const { model, u } = await mfUser(snap, id);
-        // Exclude what the user rated: their row of the per-version index, O(their ratings).
-        const rated = await snap.userRatings(id);
-        const exclude: number[] = [];
-        for (const movieId of rated?.movieIds ?? []) {
-          const m = findIdIndex(model.movieIds, movieId);
-          if (m >= 0) exclude.push(m);
-        }
-        const recommendations = recommendMf(model, u, exclude, k).map(({ movieIndex }) => {
-          const movieId = model.movieIds[movieIndex];
-          return { movieId, ...snap.listed(movieId), score: predictMf(model, u, movieIndex) };
-        });
-        return { userId: id, model: snap.version, algorithm, recommendations };
-      });
-      return;
-    }
-    await sendModelAnswer(req, res, snap, `recs:${id}:${k}`, async () => {
-      const list = await models.recommendations(snap.version, id);
+    const { kind, recommender } = recommenders.get(algorithm)!;
+    const source = snap.source(kind);
+    if (source === null) throw kind === 'mf' ? mfNotReady(snap.version) : kindNotReady(snap.version, kind, algorithm);
+    await sendModelAnswer(req, res, snap, `recs:${algorithm}:${id}:${k}`, async () => {
+      // Exclude what the user rated: their row of the per-version index, O(their ratings).
+      const rated = new Set((await snap.userRatings(id))?.movieIds ?? []);
+      const list = await recommender.recommend(models, snap.version, id, k, rated);
       if (list === null) throw notFound(`User ${id} is not in model ${snap.version}.`);
-      const recommendations = list.slice(0, k).map(({ movieId, score }) => ({ movieId, ...snap.listed(movieId), score }));
-      return { userId: id, model: snap.version, algorithm, recommendations };
+      const recommendations = list.map(({ movieId, score }) => ({ movieId, ...snap.listed(movieId), score }));
+      return { userId: id, model: snap.version, algorithm, source, scoreUnit: recommender.scoreUnit, recommendations };
     });
   });
 
@@ -92,7 +88,7 @@ export function usersRouter({ readModel, models, datasets, queues }: AppDeps): R
     const snap = await readModel.current();
     await sendModelAnswer(req, res, snap, `next:${id}:${k}`, async () => {
       const { lastWatched, next } = await nextMoviesOfUser(snap, id, k, noLstm);
-      return { userId: id, model: snap.version, lastWatched, next };
+      return { userId: id, model: snap.version, source: snap.source('lstm'), lastWatched, next };
     });
   });
 
@@ -109,7 +105,7 @@ export function usersRouter({ readModel, models, datasets, queues }: AppDeps): R
       else predictions.push({ movieId, title: snap.title(movieId), rating: predictMf(model, u, m) });
     }
     // Not put in the answer cache (arbitrary movie lists would evict the hot entries), but validated like every model answer.
-    sendUncachedModelAnswer(req, res, snap, `predictions:${id}:${movies.join(',')}`, { userId: id, model: snap.version, predictions, ignored });
+    sendUncachedModelAnswer(req, res, snap, `predictions:${id}:${movies.join(',')}`, { userId: id, model: snap.version, source: snap.source('mf'), predictions, ignored });
   });
 
   return router;

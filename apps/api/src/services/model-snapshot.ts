@@ -78,6 +78,16 @@ export class ModelSnapshot {
     return this.meta.id;
   }
 
+  /**
+   * Where answers of model kind `kind` come from in this set: its kind version and the dataset
+   * version it was trained on (kinds may lag behind the newest data while they train). Null when
+   * the set has no such kind.
+   */
+  source(kind: string): { kind: string; version: string; datasetVersion: string } | null {
+    const ref = this.meta.kinds?.[kind];
+    return ref === undefined ? null : { kind, version: ref.version, datasetVersion: ref.datasetVersion };
+  }
+
   /** Title of a movie, or null when the catalogue lacks it. */
   title(movieId: number): string | null {
     return this.movies.get(movieId)?.title ?? null;

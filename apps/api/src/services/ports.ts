@@ -3,13 +3,16 @@
  * Routes depend on these picks, not on whole stores, so what the API reads is visible here.
  */
 import type { Movie, RatingTable, User } from '@movielens/core';
-import type { DatasetMeta, ModelStore, UploadStore } from '@movielens/store';
+import type { DatasetMeta, ModelLifecycle, ModelStore, UploadStore } from '@movielens/store';
 
-/** Reads model versions: pointer, metadata, sharded lists (one HGET each), whole tables. */
+/** Reads model versions: pointer, metadata, sharded lists (one HGET each), whole tables, wherever their kind wrote them. */
 export type ModelReader = Pick<
   ModelStore,
-  'currentVersion' | 'meta' | 'listVersions' | 'similar' | 'recommendations' | 'factors' | 'users' | 'movieStats' | 'analytics' | 'mf' | 'lstm' | 'lstmState' | 'activate'
+  'currentVersion' | 'meta' | 'kindMeta' | 'homeOf' | 'listVersions' | 'similar' | 'recommendations' | 'factors' | 'users' | 'movieStats' | 'analytics' | 'mf' | 'lstm' | 'lstmState' | 'table' | 'row'
 >;
+
+/** Rolls the served set back (or forward), whole or one kind. */
+export type ModelAdmin = Pick<ModelLifecycle, 'activate' | 'activateKind' | 'kindVersions'>;
 
 /** Reads dataset versions: the catalogue (once per model version), single users, and what `GET /status` says of them. */
 export interface DatasetReader {

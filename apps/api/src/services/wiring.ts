@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '@movielens/config';
 import { createQueue, QueueName } from '@movielens/jobs';
-import { DatasetStore, KeySchema, ModelStore, UploadStore, createRedis, type RedisClient } from '@movielens/store';
+import { defaultKinds } from '@movielens/compute';
+import { DatasetStore, KeySchema, ModelLifecycle, ModelStore, UploadStore, createRedis, type RedisClient } from '@movielens/store';
 import type { ApiSettings, AppDeps } from '../deps';
 import { ReadModel, type ReadModelOptions } from './read-model';
 
@@ -50,6 +51,7 @@ export function wireDeps({ redisUrl, cluster, keyPrefix, settings, logger, readM
   queueConnection.on('error', () => undefined);
   const keys = new KeySchema(keyPrefix);
   const models = new ModelStore(redis, keys);
+  const admin = new ModelLifecycle(redis, keys);
   const datasets = new DatasetStore(redis, keys);
   const queues = {
     ingest: createQueue(QueueName.ingest, { connection: queueConnection, keyPrefix }),
@@ -63,6 +65,8 @@ export function wireDeps({ redisUrl, cluster, keyPrefix, settings, logger, readM
     redis,
     keys,
     models,
+    admin,
+    kinds: defaultKinds,
     datasets,
     uploads: new UploadStore(redis, keys),
     queues,

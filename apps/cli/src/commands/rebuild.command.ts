@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { QueueEvents } from 'bullmq';
 import { InputError } from '@movielens/core';
-import { computeWorkersReady, REBUILD_STAGES, startComputeWorkers, type RebuildProgress, type RebuildResult } from '@movielens/compute';
-import { bullPrefix, createQueue, hasActiveWorkers, QueueName, rebuildParamsSchema, requestRebuild } from '@movielens/jobs';
+import { computeWorkersReady, rebuildParamsSchema, startComputeWorkers, type RebuildProgress, type RebuildResult } from '@movielens/compute';
+import { bullPrefix, createQueue, hasActiveWorkers, QueueName, requestRebuild } from '@movielens/jobs';
 import { createLogger } from '@movielens/config';
 import type { Command, CommandContext } from '../command';
 import { createProgress } from '../progress';
@@ -38,7 +38,7 @@ async function run(ctx: CommandContext): Promise<unknown> {
     lstmThreads: intOption(ctx, 'lstm-threads'),
   });
   if (!parsed.success) throw new InputError(`bad rebuild option: ${parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; ')}`);
-  const params = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
+  const params = Object.fromEntries(Object.entries(parsed.data).filter((e): e is [string, number | boolean] => typeof e[1] === 'number' || typeof e[1] === 'boolean'));
   const conn = await connectRedis(ctx);
   const queue = createQueue(QueueName.rebuild, { connection: conn.bull, keyPrefix: conn.keyPrefix });
   const events = new QueueEvents(QueueName.rebuild, { connection: conn.bull, prefix: bullPrefix(conn.keyPrefix) });
@@ -58,13 +58,13 @@ async function run(ctx: CommandContext): Promise<unknown> {
       await computeWorkersReady(local);
     }
     const bar = createProgress(ctx, 'rebuild');
-    // The job's progress never moves back (stage, then percent within it); the bar follows it.
+    // The job's progress never moves back (0..100 over every kind it trains); the bar follows it
+    // and names each kind's stage: the kinds train side by side, on any compute worker.
     const listener = ({ jobId, data }: { jobId: string; data: unknown }) => {
       const p = data as RebuildProgress;
-      const i = REBUILD_STAGES.indexOf(p?.stage);
-      if (jobId !== job.id || i < 0) return;
-      const detail = p.tables ? `${p.stage} (similar ${p.tables.similarity}%, recs ${p.tables.recommendations}%, analytics ${p.tables.analytics}%)` : p.stage;
-      bar.update(i * 100 + p.percent, REBUILD_STAGES.length * 100, detail);
+      if (jobId !== job.id || typeof p?.percent !== 'number') return;
+      const kinds = Object.entries(p.kinds ?? {}).map(([kind, k]) => `${kind} ${k.stage} ${k.percent}%`).join(', ');
+      bar.update(p.percent, 100, kinds === '' ? p.stage : kinds);
     };
     events.on('progress', listener);
     let result: RebuildResult;
@@ -77,10 +77,10 @@ async function run(ctx: CommandContext): Promise<unknown> {
     if (result.noop) ctx.print(`model ${result.modelVersion} is up to date with dataset ${result.datasetVersion}: nothing to rebuild`);
     else {
       const t = result.timings;
-      const stages = ['load', 'matrix', 'svd', 'mf', 'lstm', 'shards', 'similarity', 'recommendations', 'analytics', 'publish'].map((s) => `${s} ${((t[s] ?? 0) / 1000).toFixed(2)}s`).join(', ');
-      ctx.print(`model ${result.modelVersion} published from dataset ${result.datasetVersion} in ${((t.total ?? 0) / 1000).toFixed(2)} s (${stages})`);
+      const kinds = Object.values(result.kinds).map((k) => `${k.kind} ${k.outcome} ${(((k.timings.total ?? 0) as number) / 1000).toFixed(2)}s`).join(', ');
+      ctx.print(`model ${result.modelVersion} from dataset ${result.datasetVersion} in ${((t.total ?? 0) / 1000).toFixed(2)} s (${kinds})`);
       ctx.print(`  top singular values: ${result.singularValues.slice(0, 5).map((s) => s.toFixed(1)).join(', ')}; explained variance ${(100 * result.explainedVariance).toFixed(1)}%`);
-      ctx.print(`  shard jobs ran on ${result.shardWorkers.map((w) => `${w.host}:${w.pid} (${w.jobs})`).join(', ')}`);
+      ctx.print(`  kind and row jobs ran on ${result.shardWorkers.map((w) => `${w.host}:${w.pid} (${w.jobs})`).join(', ')}`);
     }
     return { jobId: job.id!, ranBy: remote ? 'worker' : 'cli', ...result } satisfies RebuildCommandResult;
   } finally {

@@ -1,5 +1,5 @@
 /**
- * Tables a rebuild writes for its own shard jobs, under the new version's keys (so a crashed
+ * Tables the `svd` kind writes for its own row jobs, under its kind version's keys (so a crashed
  * build's leftovers are swept with the version), and dropped before publishing. Names:
  * `ModelTable.stagedFactors` / `ModelTable.stagedUsers(part)` (store keys.ts). Columns:
  *
@@ -7,8 +7,8 @@
  *   staged users of a part  { userIds Int32, means Float64, U Float64 (block x k), indptr Int32, indices Int32 }
  */
 import { ModelTable, packColumns, unpackColumns, type ModelWriter } from '@movielens/store';
-import { BuildAbandonedError } from './errors';
-import type { Factorization } from './thread/tasks';
+import { BuildAbandonedError } from '../../errors';
+import type { Factorization } from '../../thread/tasks';
 
 /** A contiguous block of dense rows [start, end). */
 export interface RowBlock {

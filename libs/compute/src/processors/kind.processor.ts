@@ -1,0 +1,232 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DelayedError, WaitingChildrenError, type Job } from 'bullmq';
+import { InputError } from '@movielens/core';
+import { kindJobSchema, kindStepSchema, QueueName, ShardJobName, type KindJobData, type KindJobResult, type RowsJobResult } from '@movielens/jobs';
+import { DatasetStore, ModelLifecycle, ModelStore, ModelWriter, type KindMeta } from '@movielens/store';
+import type { ComputeDeps } from '../compute.deps';
+import { isPermanent, RebuildJobError, unrecoverable } from '../errors';
+import { datasetInput } from '../kinds/dataset-input';
+import type { BuildParams, ModelKind } from '../kinds/model-kind';
+import { kindProgress } from '../rebuild-progress';
+import { childOptions, issuesOf, sameParams } from './job-helpers';
+
+/** What the `train` step leaves in the job data for the `rows` step. */
+interface TrainedState {
+  datasetVersion: string;
+  datasetCreatedAt: number;
+  createdAt: number;
+  params: Record<string, number | boolean>;
+  buildParams: Record<string, number | boolean>;
+  info: Record<string, unknown>;
+  timings: Record<string, number>;
+  shards: number;
+  scratch: string[];
+  /** Row jobs added per table: finishing checks that every one of them returned. */
+  expected: Record<string, number>;
+  rowsAddedAt: number;
+  /** Epoch ms when training started. */
+  startedAt: number;
+}
+
+type KindJob = Job<KindJobData & { step?: string; version?: string; trained?: TrainedState }, KindJobResult>;
+
+/** How long a kind job waits before looking again at a busy kind lock or a missing dependency, ms. */
+const RETRY_DELAY_MS = 1000;
+
+/**
+ * The processor of `kind` jobs (BullMQ step job): one model kind trained on the current dataset
+ * and published on its own. Step `train`: take the kind's lock, skip when the served set already
+ * has this kind for this data and parameters, run the kind's training, add its row jobs if it
+ * has a sharded stage. Step `rows` (once they all returned): drop the scratch tables, record the
+ * kind version's meta and publish it (a new served set). Bad input fails without retry.
+ */
+export function createKindProcessor(deps: ComputeDeps) {
+  const datasets = new DatasetStore(deps.redis, deps.keys);
+  const models = new ModelStore(deps.redis, deps.keys);
+  const lifecycle = new ModelLifecycle(deps.redis, deps.keys, { keep: deps.keepVersions });
+  const writer = new ModelWriter(deps.redis, deps.keys);
+
+  return async function processKind(job: KindJob, token?: string): Promise<KindJobResult> {
+    if (token === undefined || job.id === undefined) throw unrecoverable(new RebuildJobError('kind jobs need a worker token and a job id'));
+    const payload = kindJobSchema.safeParse(job.data);
+    const step = kindStepSchema.safeParse(job.data);
+    if (!payload.success || !step.success) throw unrecoverable(new RebuildJobError(`invalid kind job: ${issuesOf((payload.error ?? step.error)!)}`));
+    const kind = deps.registry.get(payload.data.kind);
+    if (kind === undefined) throw unrecoverable(new RebuildJobError(`unknown model kind ${payload.data.kind} (registered: ${deps.registry.kinds.map((k) => k.name).join(', ')})`));
+    const log = deps.logger.child({ jobId: job.id, queue: QueueName.rebuildShard, kind: kind.name });
+    if (!(await deps.locks.acquire(kind.name, job.id))) return delay(job, token);
+    deps.locks.keepAlive(kind.name, job.id);
+    const version = step.data.version;
+    try {
+      if (step.data.step === 'rows' && version !== undefined && job.data.trained !== undefined) {
+        // A retried or stalled finish: wait for the row jobs again (false: all of them finished).
+        if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+        return await finish(job, kind, version, job.data.trained, log);
+      }
+      return await train(job, token, kind, payload.data, log);
+    } catch (err) {
+      if (err instanceof WaitingChildrenError || err instanceof DelayedError) throw err;
+      const building = kindStepSchema.safeParse(job.data).data?.version;
+      const final = isPermanent(err) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      log.error({ err, version: building, final }, 'kind build failed');
+      if (final) {
+        if (building !== undefined && (await lifecycle.isStaged(building))) await lifecycle.deleteVersion(building).catch(() => undefined);
+        await deps.locks.release(kind.name, job.id);
+      }
+      if (isPermanent(err)) throw unrecoverable(err as Error);
+      throw err;
+    }
+  };
+
+  /** Hands the job back for a moment (the kind's lock is busy, or a dependency is not ready). */
+  async function delay(job: KindJob, token: string): Promise<never> {
+    await job.moveToDelayed(Date.now() + RETRY_DELAY_MS, token);
+    throw new DelayedError();
+  }
+
+  /** Reports the kind's progress on its own job and on its rebuild's; never the same or a lower value twice. */
+  function reporter(job: KindJob, kind: ModelKind) {
+    const parentId = job.parent?.id;
+    const planned = parentPlanned(job);
+    let last = typeof (job.progress as { percent?: unknown })?.percent === 'number' ? (job.progress as { percent: number }).percent : -1;
+    return async (stage: string, percent: number) => {
+      const p = kindProgress(kind.stages, stage, percent);
+      if (p.percent <= last) return;
+      last = p.percent;
+      await job.updateProgress(p);
+      if (parentId !== undefined) await deps.progress.advance(parentId, planned, kind.name, p);
+    };
+  }
+
+  async function train(job: KindJob, token: string, kind: ModelKind, data: KindJobData, log: ComputeDeps['logger']): Promise<KindJobResult> {
+    const startedAt = Date.now();
+    const parsed = deps.registry.paramsSchema.safeParse(data.params);
+    if (!parsed.success) throw new InputError(`invalid build parameters: ${issuesOf(parsed.error)}`, [], { cause: parsed.error });
+    const params = parsed.data as BuildParams;
+    const datasetVersion = await datasets.currentVersion();
+    if (datasetVersion === null) throw new InputError('no dataset has been ingested yet: run `movielens ingest <dir>` first');
+    const datasetMeta = await datasets.meta(datasetVersion);
+    if (datasetMeta === null) throw new InputError(`dataset ${datasetVersion} has no metadata`);
+    for (const dep of kind.dependsOn) {
+      const ready = await lifecycle.kindVersions(dep);
+      const newest = ready.length === 0 ? null : await models.kindMeta(ready[ready.length - 1].id);
+      if (newest?.datasetVersion !== datasetVersion) {
+        await deps.locks.release(kind.name, job.id!);
+        return delay(job, token);
+      }
+    }
+    const kindParams = deps.registry.paramsOf(kind, params);
+    const servedVer = await models.currentVersion();
+    const served = servedVer === null ? undefined : (await models.meta(servedVer))?.kinds?.[kind.name];
+    if (served !== undefined && served.datasetVersion === datasetVersion && sameParams(served.params, kindParams)) {
+      log.info({ version: served.version, datasetVersion }, 'kind is up to date: nothing to build');
+      await deps.locks.release(kind.name, job.id!);
+      await reporter(job, kind)(kind.stages[kind.stages.length - 1], 100);
+      return { kind: kind.name, version: served.version, datasetVersion, outcome: 'current', modelVersion: servedVer, timings: {}, host: hostname(), pid: process.pid, workers: workersOf([]) };
+    }
+    // Versions of builds whose job died; those of live jobs (another kind training now) are kept.
+    const swept = await lifecycle.sweepStaging(undefined, async (owner) => owner !== job.id && (await deps.locks.isLive(owner)));
+    if (swept.length) log.info({ swept }, 'swept abandoned builds');
+
+    const version = `${kind.name}-${startedAt}-${randomBytes(2).toString('hex')}`;
+    const vlog = log.child({ version, datasetVersion });
+    await writer.begin(version, startedAt, job.id);
+    await job.updateData({ ...job.data, step: 'train', version });
+    const progress = reporter(job, kind);
+    const trained = await kind.train({ version, dataset: datasetInput(datasets, datasetVersion), params, thread: deps.thread, writer, progress, cores: deps.cores, logger: vlog });
+    const rows = trained.rows ?? [];
+    const state: TrainedState = {
+      datasetVersion,
+      datasetCreatedAt: datasetMeta.createdAt,
+      createdAt: startedAt,
+      params: kindParams,
+      buildParams: { ...params },
+      info: trained.info,
+      timings: trained.timings,
+      shards: trained.shards ?? 1,
+      scratch: trained.scratch ?? [],
+      expected: countBy(rows.map((r) => r.table)),
+      rowsAddedAt: Date.now(),
+      startedAt,
+    };
+    if (rows.length === 0) return finish(job, kind, version, state, vlog);
+    await deps.flow.addBulk(rows.map((data) => ({ name: ShardJobName.rows, queueName: QueueName.rebuildShard, prefix: deps.bullPrefix, data, opts: childOptions(job) })));
+    await job.updateData({ ...job.data, step: 'rows', version, trained: state });
+    vlog.info({ rowJobs: rows.length }, 'row jobs added');
+    if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+    return finish(job, kind, version, state, vlog);
+  }
+
+  async function finish(job: KindJob, kind: ModelKind, version: string, state: TrainedState, log: ComputeDeps['logger']): Promise<KindJobResult> {
+    const timings = { ...state.timings };
+    const expectedTables = Object.keys(state.expected);
+    const results = expectedTables.length === 0 ? [] : Object.values(await job.getChildrenValues<RowsJobResult>()).filter((r) => r?.modelVersion === version);
+    if (expectedTables.length > 0) {
+      const missing = expectedTables.flatMap((table) => {
+        const done = new Set(results.filter((r) => r.table === table).map((r) => r.part));
+        return Array.from({ length: state.expected[table] }, (_, part) => part).filter((part) => !done.has(part)).map((part) => `${table}#${part}`);
+      });
+      // Retrying would not bring them back: a child removed by hand, or a finish that did not wait.
+      if (missing.length > 0) throw new RebuildJobError(`kind version ${version}: ${missing.length} row jobs did not finish (${missing.slice(0, 8).join(', ')}); not publishing missing rows`);
+      for (const table of expectedTables) timings[kind.rowStages?.[table] ?? table] = tableWallMs(results.filter((r) => r.table === table));
+      timings.rows = Date.now() - state.rowsAddedAt;
+    }
+    for (const name of state.scratch) await writer.dropTable(version, name);
+    const t = performance.now();
+    const meta: KindMeta = {
+      id: version,
+      kind: kind.name,
+      datasetVersion: state.datasetVersion,
+      datasetCreatedAt: state.datasetCreatedAt,
+      params: state.params,
+      buildParams: state.buildParams,
+      timings,
+      shards: state.shards,
+      tables: await writer.collectStamps(version),
+      info: state.info,
+      host: hostname(),
+      createdAt: state.createdAt,
+    };
+    meta.timings.total = Date.now() - state.startedAt;
+    await writer.writeKindMeta(meta);
+    const outcome = await lifecycle.publishKind(meta, deps.registry.composition());
+    timings.publish = performance.now() - t;
+    await job.updateData({ ...job.data, step: 'done', version });
+    await deps.locks.release(kind.name, job.id!);
+    await reporter(job, kind)(kind.stages[kind.stages.length - 1], 100);
+    const modelVersion = await models.currentVersion();
+    const result = outcome.published ? 'published' : outcome.waiting ? 'waiting' : 'stale';
+    log.info({ outcome: result, modelVersion, timings }, `kind ${kind.name} ${result}`);
+    return { kind: kind.name, version, datasetVersion: state.datasetVersion, outcome: result, modelVersion, timings, host: hostname(), pid: process.pid, workers: workersOf(results) };
+  }
+}
+
+/** The kinds planned by this job's rebuild; only this kind when it was started alone. */
+function parentPlanned(job: KindJob): string[] {
+  const planned = job.data.planned ?? [];
+  return planned.length > 0 ? planned : [job.data.kind];
+}
+
+/** Wall time of a table's row jobs, ms: from the first one's start to the last one's end. */
+function tableWallMs(rows: readonly RowsJobResult[]): number {
+  return rows.length === 0 ? 0 : Math.max(...rows.map((r) => r.finishedAt)) - Math.min(...rows.map((r) => r.startedAt));
+}
+
+/** The processes that ran this kind job (this one) and its row jobs, with their job counts. */
+function workersOf(rows: readonly RowsJobResult[]): KindJobResult['workers'] {
+  const byProcess = new Map<string, { host: string; pid: number; jobs: number }>();
+  for (const { host, pid } of [{ host: hostname(), pid: process.pid }, ...rows]) {
+    const key = `${host}:${pid}`;
+    const w = byProcess.get(key) ?? { host, pid, jobs: 0 };
+    w.jobs++;
+    byProcess.set(key, w);
+  }
+  return [...byProcess.values()];
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}

@@ -1,0 +1,160 @@
+import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
+import { InputError } from '@movielens/core';
+import { QueueName, rebuildJobSchema, rebuildStepSchema, ShardJobName, type KindJobData, type KindJobResult, type RebuildJobData } from '@movielens/jobs';
+import { DatasetStore, ModelLifecycle, ModelStore, type ModelMeta } from '@movielens/store';
+import type { ComputeDeps } from '../compute.deps';
+import { isPermanent, RebuildJobError, unrecoverable } from '../errors';
+import type { BuildParams } from '../kinds/model-kind';
+import type { KindRegistry } from '../kinds/registry';
+import { childOptions, issuesOf, sameParams } from './job-helpers';
+
+/** Return value of a rebuild job. */
+export interface RebuildResult {
+  /** The set version served after the rebuild: the new one, or the current one when nothing was built. */
+  modelVersion: string | null;
+  /** True when every kind was already up to date with this dataset and these params. */
+  noop: boolean;
+  datasetVersion: string;
+  /** What each planned kind's job did. */
+  kinds: Record<string, KindJobResult>;
+  /** Stage timings of the kinds' jobs, ms, merged; `total` is the rebuild's wall time. */
+  timings: Record<string, number>;
+  singularValues: number[];
+  explainedVariance: number;
+  /** Every process that ran a kind job or a row job of this rebuild, with its number of jobs. */
+  shardWorkers: { host: string; pid: number; jobs: number }[];
+}
+
+type RebuildJob = Job<RebuildJobData & { step?: string; planned?: string[]; datasetVersion?: string; startedAt?: number }, RebuildResult>;
+
+/**
+ * The processor of `rebuild` jobs: a thin orchestrator (BullMQ step job). Step `plan`: the
+ * parameters (an ingest-triggered rebuild inherits the served set's), the current dataset, and
+ * one `kind` job for each enabled kind that the served set does not already have for this data
+ * and these parameters (turned-off kinds are retired). Kind jobs run on any compute worker, side
+ * by side, and each publishes on its own. Step `kinds`: once they all ended, the summary; a kind
+ * that failed fails the rebuild, naming it (the others stay published).
+ */
+export function createRebuildProcessor(deps: ComputeDeps) {
+  const datasets = new DatasetStore(deps.redis, deps.keys);
+  const models = new ModelStore(deps.redis, deps.keys);
+  const lifecycle = new ModelLifecycle(deps.redis, deps.keys, { keep: deps.keepVersions });
+
+  return async function processRebuild(job: RebuildJob, token?: string): Promise<RebuildResult> {
+    if (token === undefined || job.id === undefined) throw unrecoverable(new RebuildJobError('rebuild jobs need a worker token and a job id'));
+    const step = rebuildStepSchema.safeParse(job.data);
+    if (!step.success) throw unrecoverable(new RebuildJobError(`invalid rebuild step state: ${issuesOf(step.error)}`, { cause: step.error }));
+    try {
+      if (step.data.step === 'kinds' && step.data.planned !== undefined) {
+        // A retried or stalled summary: wait for the kind jobs again (false: all of them ended).
+        if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+        return await summarize(job);
+      }
+      return await plan(job, token);
+    } catch (err) {
+      if (err instanceof WaitingChildrenError) throw err;
+      if (isPermanent(err)) throw unrecoverable(err as Error);
+      throw err;
+    }
+  };
+
+  async function plan(job: RebuildJob, token: string): Promise<RebuildResult> {
+    const startedAt = Date.now();
+    const parsed = rebuildJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new InputError(`invalid rebuild payload: ${issuesOf(parsed.error)}`, [], { cause: parsed.error });
+    const servedVer = await models.currentVersion();
+    const served = servedVer === null ? null : await models.meta(servedVer);
+    const params = buildParams(deps.registry, parsed.data.trigger, job.data.params, served);
+    const datasetVersion = await datasets.currentVersion();
+    if (datasetVersion === null) throw new InputError('no dataset has been ingested yet: run `movielens ingest <dir>` first');
+    const planned: string[] = [];
+    for (const kind of deps.registry.kinds) {
+      const ref = served?.kinds?.[kind.name];
+      if (!deps.registry.isEnabled(kind, params)) {
+        if (ref !== undefined && !kind.required) await lifecycle.retireKind(kind.name, deps.registry.composition());
+        continue;
+      }
+      if (ref !== undefined && ref.datasetVersion === datasetVersion && sameParams(ref.params, deps.registry.paramsOf(kind, params))) continue;
+      planned.push(kind.name);
+    }
+    const log = deps.logger.child({ jobId: job.id, queue: QueueName.rebuild, datasetVersion });
+    if (planned.length === 0) {
+      log.info({ modelVersion: servedVer }, 'every kind is up to date: nothing to rebuild');
+      const current = await models.currentVersion();
+      const meta = current === null ? null : await models.meta(current);
+      return { modelVersion: current, noop: true, datasetVersion, kinds: {}, timings: {}, singularValues: meta?.singularValues ?? [], explainedVariance: meta?.explainedVariance ?? 0, shardWorkers: [] };
+    }
+    await job.updateData({ ...job.data, step: 'kinds', planned, datasetVersion, startedAt });
+    await deps.flow.addBulk(
+      planned.map((kind) => ({
+        name: ShardJobName.kind,
+        queueName: QueueName.rebuildShard,
+        prefix: deps.bullPrefix,
+        data: { kind, params: { ...params }, datasetVersion, planned } satisfies KindJobData,
+        // A failed kind must not stop the others: the summary reports it.
+        opts: { ...childOptions(job), failParentOnFailure: false, ignoreDependencyOnFailure: true },
+      })),
+    );
+    await deps.progress.advance(job.id!, planned, null, null);
+    log.info({ planned }, 'kind jobs added');
+    if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+    return summarize(job);
+  }
+
+  async function summarize(job: RebuildJob): Promise<RebuildResult> {
+    const planned = job.data.planned ?? [];
+    const results = Object.values(await job.getChildrenValues<KindJobResult>()).filter((r) => r && planned.includes(r.kind));
+    const kinds = Object.fromEntries(results.map((r) => [r.kind, r]));
+    const failures = Object.values(await job.getIgnoredChildrenFailures());
+    const current = await models.currentVersion();
+    const meta: ModelMeta | null = current === null ? null : await models.meta(current);
+    const timings: Record<string, number> = Object.assign({}, ...results.map((r) => r.timings));
+    timings.total = Date.now() - (job.data.startedAt ?? job.timestamp);
+    await job.updateData({ ...job.data, step: 'done' });
+    const missing = planned.filter((k) => kinds[k] === undefined);
+    if (failures.length > 0 || missing.length > 0) {
+      // Retrying would re-run every kind; each kind job already had its own attempts.
+      throw new UnrecoverableError(`kinds ${missing.join(', ')} failed (${failures.map(String).join('; ').slice(0, 500)}); the other kinds were published`);
+    }
+    await deps.progress.advance(job.id!, planned, null, null);
+    const workers = new Map<string, { host: string; pid: number; jobs: number }>();
+    for (const w of results.flatMap((r) => r.workers ?? [])) {
+      const key = `${w.host}:${w.pid}`;
+      workers.set(key, { host: w.host, pid: w.pid, jobs: (workers.get(key)?.jobs ?? 0) + w.jobs });
+    }
+    return {
+      modelVersion: current,
+      noop: false,
+      datasetVersion: job.data.datasetVersion ?? meta?.datasetVersion ?? '',
+      kinds,
+      timings,
+      singularValues: meta?.singularValues ?? [],
+      explainedVariance: meta?.explainedVariance ?? 0,
+      shardWorkers: [...workers.values()],
+    };
+  }
+}
+
+/**
+ * The parameters of a build. A rebuild triggered by an ingest carries no parameters of its own:
+ * it rebuilds the served set's recipe (k, topK, minCount, mf, lstm, ...) on the new data, so an
+ * upload never silently drops something an operator turned on (an LSTM, a minimum count). Its own
+ * overrides, if any, still win. CLI and API requests start from the documented defaults.
+ * Parameters of an old set that no longer validate are ignored (defaults apply).
+ */
+function buildParams(registry: KindRegistry, trigger: RebuildJobData['trigger'], requested: RebuildJobData['params'], served: ModelMeta | null): BuildParams {
+  const given = requested ?? {};
+  const checked = registry.paramsSchema.partial().strict().safeParse(given);
+  if (!checked.success) throw new InputError(`invalid build parameters: ${issuesOf(checked.error)}`, [], { cause: checked.error });
+  if (trigger === 'ingest' && served !== null) {
+    const inherited = registry.paramsSchema.partial().safeParse(served.params);
+    if (inherited.success) return registry.parseParams({ ...stripUnknown(registry, inherited.data), ...given });
+  }
+  return registry.parseParams(given);
+}
+
+/** Only the parameters the registry knows (a served set may carry those of a kind since removed). */
+function stripUnknown(registry: KindRegistry, params: Record<string, unknown>): Record<string, unknown> {
+  const known = new Set(Object.keys(registry.paramsSchema.shape));
+  return Object.fromEntries(Object.entries(params).filter(([k]) => known.has(k)));
+}
