@@ -142,7 +142,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const { status, body } = toHttp(err);
     // An error answer is not the cached resource: never let it carry the resource's validator.
     res.removeHeader('ETag');
-    if (status >= 500 && body.error.code !== 'UNAVAILABLE' && body.error.code !== 'NOT_READY') logger.error({ err, path: req.path }, 'request failed');
+    // 503s are states of the service (no model yet, an LSTM being trained, Redis away), answered as designed: not errors to log.
+    if (status >= 500 && status !== 503) logger.error({ err, path: req.path }, 'request failed');
     res.status(status).json(body);
   };
 }

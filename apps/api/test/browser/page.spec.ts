@@ -3,17 +3,12 @@
  * by createApp, which reads a model built by the real ingest and compute code from a synthetic
  * ML-1M-shaped dataset on the test Redis. Every scenario saves a screenshot in `screenshots/`.
  */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartIds } from '../../src/web/lib/route';
 import { launchChromium, screenshot, skipBrowser, watchErrors } from './browser';
 import { apiKey, buildPage, removeDir, startStack, writeSyntheticFiles, type Stack } from './stack';
 
-/** The README's picture: written when missing, or on demand with MOVIELENS_DOCS_SCREENSHOT=1 (it changes with each model version). */
-const docsScreenshot = fileURLToPath(new URL('../../../../docs/screenshot.png', import.meta.url));
-const writeDocsScreenshot = !existsSync(docsScreenshot) || process.env.MOVIELENS_DOCS_SCREENSHOT === '1';
 
 /** Dataset sizes: small enough to build in seconds, big enough for every chart to have rows. */
 const initial = { shape: 'ml-1m', seed: 11, ratings: 8000, users: 150, movies: 120 } as const;
@@ -100,10 +95,6 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     // Screen readers hear a one-line summary through the live region.
     await expect.poll(() => page.locator('#announcer').textContent()).toMatch(/similar movies listed|mean rating/);
     await screenshot(page, '02-movie');
-    if (writeDocsScreenshot) {
-      mkdirSync(fileURLToPath(new URL('.', `file://${docsScreenshot}`)), { recursive: true });
-      copyFileSync(await screenshot(page, 'docs-screenshot'), docsScreenshot);
-    }
   });
 
   it('follows a similar movie, and back returns to the previous one', async () => {
