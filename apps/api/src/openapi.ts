@@ -2,7 +2,25 @@
  * The OpenAPI 3.1 description of the API, served at /openapi.json and rendered as an
  * interactive reference at /docs (Swagger UI from the installed package: `routes/docs.router.ts`).
  */
+import { defaultKinds } from '@movielens/compute';
 import { SESSION_MAX_STEPS } from '@movielens/core';
+import { z } from 'zod';
+
+/** The `?algorithm=` values: one per ranking kind of the registry, with what its score means. */
+const RANKERS = [...defaultKinds.recommenders()].map(([algorithm, { kind, recommender }]) => ({ algorithm, kind, scoreUnit: recommender.scoreUnit }));
+
+/** The rebuild parameters as JSON Schema, generated from the kind registry's zod schema. */
+function paramsJsonSchema(): Schema {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(defaultKinds.paramsSchema.partial().strict(), { io: 'input' }) as Schema;
+  return schema;
+}
+
+/** Where an answer comes from: the kind version and the dataset version it was trained on. */
+const sourceSchema = {
+  type: ['object', 'null'],
+  description: 'The kind version that answered and the dataset version it was trained on (kinds publish on their own, so they may lag behind the newest data while they train)',
+  properties: { kind: { type: 'string' }, version: { type: 'string' }, datasetVersion: { type: 'string' } },
+};
 
 type Schema = Record<string, unknown>;
 
@@ -116,6 +134,7 @@ export const openApiDocument = {
         properties: {
           movieId: { type: 'integer' },
           model: { type: 'string' },
+          source: sourceSchema,
           similar: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, ...listed, score: { type: 'number', description: 'Cosine similarity of the two movies\' SVD factors, -1..1' }, count: { type: 'integer', description: 'Ratings of the similar movie' } } } },
         },
       },
@@ -124,7 +143,9 @@ export const openApiDocument = {
         properties: {
           userId: { type: 'integer' },
           model: { type: 'string' },
-          algorithm: { type: 'string', enum: ['puresvd', 'mf'] },
+          algorithm: { type: 'string', enum: RANKERS.map((r) => r.algorithm) },
+          source: sourceSchema,
+          scoreUnit: { type: 'string', description: `What score means: ${RANKERS.map((r) => `${r.algorithm}: ${r.scoreUnit}`).join('; ')}` },
           recommendations: { type: 'array', items: { type: 'object', properties: { movieId: { type: 'integer' }, ...listed, score: { type: 'number', description: 'Predicted stars (user mean + SVD reconstruction, or the MF prediction); may fall outside the rating scale' } } } },
         },
       },
@@ -256,18 +277,36 @@ export const openApiDocument = {
     '/api/v1/models/rebuild': {
       post: {
         tags: ['models'],
-        summary: 'Build a new model from the current dataset',
+        summary: 'Build the model kinds that the served set lacks for the current dataset and these parameters; each kind trains as its own job and publishes on its own',
         security: [{ apiKey: [] }, { bearer: [] }],
-        requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { params: { type: 'object', properties: { k: { type: 'integer' }, topK: { type: 'integer' }, recsN: { type: 'integer' }, minCount: { type: 'integer' } } } } } } } },
+        // The parameters are every kind's slice, from the kind registry (one source).
+        requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { params: paramsJsonSchema() } } } } },
         responses: { '202': json(ref('Accepted')), ...writeErrors, ...bodyErrors },
       },
     },
     '/api/v1/models/{version}/activate': {
       post: {
         tags: ['models'],
-        summary: 'Serve an earlier (or later) published version: rollback',
+        summary: 'Serve an earlier (or later) published set version: rollback of every kind at once',
         security: [{ apiKey: [] }, { bearer: [] }],
-        parameters: [param('version', 'path', { type: 'string' }, 'Model version id')],
+        parameters: [param('version', 'path', { type: 'string' }, 'Set version id')],
+        responses: { '200': json({ type: 'object' }), ...writeErrors },
+      },
+    },
+    '/api/v1/models/kinds/{kind}': {
+      get: {
+        tags: ['models'],
+        summary: `The listed versions of one model kind (${defaultKinds.kinds.map((k) => k.name).join(', ')}), newest first, and which one is served`,
+        parameters: [param('kind', 'path', { type: 'string', enum: defaultKinds.kinds.map((k) => k.name) }, 'Model kind')],
+        responses: { '200': json({ type: 'object' }), ...errors },
+      },
+    },
+    '/api/v1/models/kinds/{kind}/{version}/activate': {
+      post: {
+        tags: ['models'],
+        summary: 'Per-kind rollback: serve a new set with this listed version of the kind, every other kind as served',
+        security: [{ apiKey: [] }, { bearer: [] }],
+        parameters: [param('kind', 'path', { type: 'string', enum: defaultKinds.kinds.map((k) => k.name) }, 'Model kind'), param('version', 'path', { type: 'string' }, 'Kind version id, e.g. mf-1764082800000-3fa2')],
         responses: { '200': json({ type: 'object' }), ...writeErrors },
       },
     },
@@ -282,7 +321,7 @@ export const openApiDocument = {
     '/api/v1/users/{id}': modelRead('A user: demographics, rating count and mean, favourite genres, highest-rated movies', [idParam('user')], ref('User'), 'users'),
     '/api/v1/users/{id}/recommendations': modelRead(
       'Recommendations of a known user, excluding movies they rated: the stored PureSVD list (default) or ranked by the trained MF model (503 NOT_READY when the model has none)',
-      [idParam('user'), kParam, param('algorithm', 'query', { type: 'string', enum: ['puresvd', 'mf'], default: 'puresvd' }, 'puresvd: precomputed lists (scores are PureSVD predictions); mf: predicted stars of the MF model')],
+      [idParam('user'), kParam, param('algorithm', 'query', { type: 'string', enum: RANKERS.map((r) => r.algorithm), default: 'puresvd' }, `The ranking model kind: ${RANKERS.map((r) => `${r.algorithm} (kind ${r.kind}; score: ${r.scoreUnit})`).join(', ')}. 503 NOT_READY when the served set has no version of that kind`)],
       ref('Recommendations'),
       'users',
     ),

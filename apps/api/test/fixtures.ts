@@ -7,7 +7,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createLogger } from '@movielens/config';
 import { allocateRatingTable, Random, type Movie, type RatingTable, type User } from '@movielens/core';
-import { startComputeWorkers } from '@movielens/compute';
+import { startComputeWorkers, type KindRegistry } from '@movielens/compute';
 import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
 import { DatasetWriter, KeySchema, type DatasetMeta } from '@movielens/store';
 import { deleteKeysMatching, testPrefix, testRedisUrl } from '@movielens/test-support';
@@ -101,11 +101,11 @@ export async function seedDataset(redis: Redis, keys: KeySchema, ver: string, da
 }
 
 /** Builds a model of the current dataset with the real compute workers; returns its version. */
-export async function buildModel(redisUrl: string, prefix: string, params: Record<string, number | boolean> = { k: 5, topK: 20, recsN: 20 }): Promise<string> {
+export async function buildModel(redisUrl: string, prefix: string, params: Record<string, number | boolean> = { k: 5, topK: 20, recsN: 20 }, registry?: KindRegistry): Promise<string> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const keys = new KeySchema(prefix);
-  const workers = startComputeWorkers({ redis, connection, keys, bullPrefix: bullPrefix(prefix), logger: createLogger('compute-test', 'silent') });
+  const workers = startComputeWorkers({ redis, connection, keys, bullPrefix: bullPrefix(prefix), logger: createLogger('compute-test', 'silent'), registry, shardConcurrency: 2 });
   const queue = new Queue(QueueName.rebuild, { connection, prefix: bullPrefix(prefix) });
   // QueueEvents blocks, so BullMQ duplicates whatever it is given: hand it options, not a client to leak.
   const { hostname, port } = new URL(redisUrl);
@@ -158,11 +158,11 @@ export interface Harness {
 }
 
 /** Wires the app on `prefix` (default: a fresh one) of `redisUrl` (default: the test Redis). */
-export async function startHarness(options: { prefix?: string; redisUrl?: string; settings?: Partial<ApiSettings>; pollMs?: number; cacheBytes?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { prefix?: string; redisUrl?: string; settings?: Partial<ApiSettings>; pollMs?: number; cacheBytes?: number; kinds?: KindRegistry } = {}): Promise<Harness> {
   const redisUrl = options.redisUrl ?? testRedisUrl();
   const prefix = options.prefix ?? testPrefix('api');
   const readModel = { pollMs: options.pollMs ?? 200, cacheBytes: options.cacheBytes };
-  const deps = wireDeps({ redisUrl, keyPrefix: prefix, settings: testSettings(options.settings), logger: createLogger('api-test', 'silent'), readModel });
+  const deps = wireDeps({ redisUrl, keyPrefix: prefix, settings: testSettings(options.settings), logger: createLogger('api-test', 'silent'), readModel, kinds: options.kinds });
   await waitReady(deps.redis);
   const { app, handler } = createApp(deps);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });

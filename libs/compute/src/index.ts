@@ -14,6 +14,7 @@ export { ComputeThread } from './thread/compute-thread';
 export { commonParams, DEFAULT_KINDS, defaultKinds, KindRegistry, rebuildParamsSchema } from './kinds/registry';
 export type { BuildParams, DatasetInput, KindContext, KindRecommender, KindTrained, ModelKind, ModelReads, RankedMovie, RowsContext } from './kinds/model-kind';
 export { autoParts } from './kinds/svd/svd.kind';
+export { defaultEvaluation, evaluationCatalogue } from './kinds/evaluation-catalogue';
 
 /** Progress stages of a rebuild with the default kinds, in order (`plan`, each kind's stages, `publish`). */
 export { REBUILD_STAGES } from './rebuild-stages';

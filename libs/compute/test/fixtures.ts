@@ -14,6 +14,8 @@ import type {} from '@movielens/test-support/global-setup';
 import { computeWorkersReady, DEFAULT_KINDS, KindRegistry, startComputeWorkers, type ComputeQueue, type ComputeWorkers, type ComputeWorkersOptions, type ModelKind, type RebuildResult } from '../src/index';
 import { svdKind } from '../src/kinds/svd/svd.kind';
 
+export { popularKind } from './popular.kind';
+
 /** Shape of a synthetic dataset. */
 export interface SyntheticShape {
   users: number;

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '@movielens/config';
 import { createQueue, QueueName } from '@movielens/jobs';
-import { defaultKinds } from '@movielens/compute';
+import { defaultKinds, type KindRegistry } from '@movielens/compute';
 import { DatasetStore, KeySchema, ModelLifecycle, ModelStore, UploadStore, createRedis, type RedisClient } from '@movielens/store';
 import type { ApiSettings, AppDeps } from '../deps';
 import { ReadModel, type ReadModelOptions } from './read-model';
@@ -14,6 +14,8 @@ export interface WireOptions {
   settings: ApiSettings;
   logger: Logger;
   readModel?: ReadModelOptions;
+  /** The model kinds served (their `?algorithm=` readers, parameters, set composition). Default: the default kinds. */
+  kinds?: KindRegistry;
 }
 
 /** The dependencies plus a way to release them. */
@@ -43,7 +45,7 @@ export function failFast(client: RedisClient): RedisClient {
 }
 
 /** Builds every dependency of the API on one Redis deployment (used by main.ts and tests). */
-export function wireDeps({ redisUrl, cluster, keyPrefix, settings, logger, readModel }: WireOptions): WiredDeps {
+export function wireDeps({ redisUrl, cluster, keyPrefix, settings, logger, readModel, kinds = defaultKinds }: WireOptions): WiredDeps {
   const redis = failFast(createRedis(redisUrl, { cluster, name: 'api' }));
   redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   // BullMQ gets its own connection (it may block or queue commands of its own).
@@ -66,7 +68,7 @@ export function wireDeps({ redisUrl, cluster, keyPrefix, settings, logger, readM
     keys,
     models,
     admin,
-    kinds: defaultKinds,
+    kinds,
     datasets,
     uploads: new UploadStore(redis, keys),
     queues,

@@ -1,20 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import {
-  ALGORITHM_NAMES,
-  algorithmsByName,
-  DEFAULT_ALGORITHMS,
-  crossValidate,
-  InputError,
-  isAlgorithmName,
-  kFoldSplits,
-  parseFile,
-  type AlgorithmName,
-  type AlgorithmResult,
-  type RatingTable,
-  type Split,
-} from '@movielens/core';
+import { defaultEvaluation, evaluationCatalogue } from '@movielens/compute';
+import { crossValidate, InputError, kFoldSplits, parseFile, type AlgorithmResult, type RatingTable, type Split } from '@movielens/core';
 import type { Command, CommandContext } from '../command';
 import { createProgress, type Progress } from '../progress';
 import { evaluateNextMovieTask } from './evaluate-next-movie';
@@ -106,7 +94,7 @@ export const evaluateCommand: Command = {
     'rate in training; relevant = held-out rating >= 4), catalogue coverage of the top-10 lists,',
     'and fit/predict seconds. Default: 5 folds of the folder\'s ratings file, shuffled with --seed',
     '(default 42). --official uses the ML-100K files u1..u5.base/.test instead.',
-    `Algorithms: ${ALGORITHM_NAMES.join(', ')} (default: ${DEFAULT_ALGORITHMS.join(', ')}).`,
+    `Algorithms: the baselines and every model kind's: ${[...evaluationCatalogue().keys()].join(', ')} (default: ${defaultEvaluation().join(', ')}).`,
     '',
     '--task next-movie: leave-last-out per user (the last rated movie by timestamp is the target),',
     'HR@10 and NDCG@10 over all unseen movies, for popularity, last-item-similar, mf and lstm.',
@@ -138,16 +126,16 @@ export const evaluateCommand: Command = {
       return evaluateNextMovieTask(ctx, table, { source, seed, algorithms, lstmEpochs });
     }
     if (lstmEpochs !== undefined) throw new InputError('--lstm-epochs applies to --task next-movie only');
-    const rawNames = typeof ctx.args.values.algorithms === 'string' ? ctx.args.values.algorithms.split(',').map((s) => s.trim()) : [...DEFAULT_ALGORITHMS];
-    const unknown = rawNames.filter((n) => !isAlgorithmName(n));
-    if (unknown.length > 0) throw new InputError(`unknown algorithm ${unknown.join(', ')}; choose from ${ALGORITHM_NAMES.join(', ')}`);
-    const names = rawNames as AlgorithmName[];
+    const catalogue = evaluationCatalogue();
+    const names = typeof ctx.args.values.algorithms === 'string' ? ctx.args.values.algorithms.split(',').map((s) => s.trim()) : defaultEvaluation();
+    const unknown = names.filter((n) => !catalogue.has(n));
+    if (unknown.length > 0) throw new InputError(`unknown algorithm ${unknown.join(', ')}; choose from ${[...catalogue.keys()].join(', ')}`);
 
     const dir = resolve(folder);
     const { splits, source } = await loadSplits(dir, official, folds, seed);
     ctx.print(`Evaluating ${names.join(', ')} on ${dir} (${source})`);
     const bars: Progress[] = [];
-    const results = crossValidate(splits, algorithmsByName(names), {
+    const results = crossValidate(splits, names.map((n) => catalogue.get(n)!()), {
       now: () => performance.now(),
       seed,
       onProgress: (e) => {
