@@ -372,6 +372,9 @@ export const openApiDocument = {
     ...analyticsPaths,
     '/healthz': { get: { tags: ['ops'], summary: 'The process is up', responses: { '200': json({ type: 'object' }) } } },
     '/readyz': { get: { tags: ['ops'], summary: 'Redis reachable and the current model servable (its snapshot loads)', responses: { '200': json({ type: 'object' }), '503': json({ type: 'object' }, 'Not ready, with the reason') } } },
+    '/openapi.json': { get: { tags: ['ops'], summary: 'This document (OpenAPI 3.1)', responses: { '200': json({ type: 'object' }) } } },
+    '/docs': { get: { tags: ['ops'], summary: 'The interactive API reference (Swagger UI, served from the installed package: no CDN)', responses: { '200': { description: 'HTML' } } } },
+    '/docs/init.js': { get: { tags: ['ops'], summary: 'Script of the API reference page (points Swagger UI at /openapi.json)', responses: { '200': { description: 'JavaScript' } } } },
     '/metrics': { get: { tags: ['ops'], summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain exposition format' } } } },
     '/admin/queues': {
       get: {

@@ -7,7 +7,7 @@ import type { Operation } from './route-cases';
 import type { RawRequest, RawResponse } from './http-client';
 
 /** Routes whose success is not JSON (Prometheus text, HTML pages). */
-const NON_JSON_SUCCESS = new Set(['/metrics', '/docs', '/admin/queues']);
+const NON_JSON_SUCCESS = new Set(['/metrics', '/docs', '/docs/init.js', '/admin/queues']);
 
 /** Why `res` is not an acceptable answer of `op` to `req`; null when it is. */
 export function answerProblem(op: Operation, req: RawRequest, res: RawResponse): string | null {
