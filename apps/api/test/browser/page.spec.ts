@@ -286,6 +286,9 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
       const box = bar.closest('.progress');
       window.__seen = [];
       new MutationObserver(() => window.__seen.push(box.dataset.phase + ' ' + bar.value)).observe(box, { attributes: true, subtree: true });
+      const message = document.getElementById('job-message');
+      window.__messages = [];
+      new MutationObserver(() => window.__messages.push(message.textContent)).observe(message, { childList: true, characterData: true, subtree: true });
     })()`);
     await page.getByRole('button', { name: 'Upload' }).click();
 
@@ -300,6 +303,12 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     const values = seen.map((s) => Number(s.split(' ')[1]));
     expect(values.some((v) => v > 0 && v < 100), seen.join(' | ')).toBe(true);
     for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThanOrEqual(values[i - 1]);
+    // The build's lines name the model kinds as the rebuild reports them (no stage list copied into the page),
+    // and the bar is full only once the job is done.
+    const messages = (await page.evaluate('window.__messages')) as string[];
+    const building = messages.filter((m) => m.startsWith('Building model:'));
+    for (const m of building) expect(m, messages.join(' | ')).toMatch(/^Building model: ((svd|analytics|mf|lstm) [^,]+)(, (svd|analytics|mf|lstm) [^,]+)*$/);
+    expect(seen.filter((s) => s.startsWith('rebuild ')).every((s) => Number(s.split(' ')[1]) < 100), seen.join(' | ')).toBe(true);
 
     const after = await api<{ current: string }>('/models');
     expect(after.current).not.toBe(before.current);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findRebuildJob, ingestOutcome, ingestProgress, ingestShare, isFinished, monotonicReporter, overallRebuildPercent, rebuildProgress, rebuildStages, toJobStatus } from './job-progress';
+import { findRebuildJob, ingestOutcome, ingestProgress, ingestShare, isFinished, monotonicReporter, overallRebuildPercent, rebuildProgress, toJobStatus } from './job-progress';
 
 describe('toJobStatus', () => {
   it('reads a numeric progress as a percent', () => {
@@ -32,19 +32,18 @@ describe('upload progress', () => {
     expect(rebuildProgress(toJobStatus({ state: 'active', progress: 50 }), 100).percent).toBe(50);
   });
 
-  it('turns the percent within a rebuild stage into a percent of the whole build, always moving forward', () => {
-    // 7 stages: half of the third (svd) is 2.5 / 7 of the build.
-    expect(overallRebuildPercent(toJobStatus({ state: 'active', progress: { stage: 'svd', percent: 50 } }))).toBeCloseTo((2.5 / 7) * 100, 10);
-    let last = -1;
-    for (const stage of rebuildStages) {
-      for (const percent of [0, 50, 100]) {
-        const now = overallRebuildPercent(toJobStatus({ state: 'active', progress: { stage, percent } }));
-        expect(now).toBeGreaterThanOrEqual(last);
-        last = now;
-      }
-    }
-    expect(last).toBe(100);
-    expect(rebuildProgress(toJobStatus({ state: 'active', progress: { stage: 'svd', percent: 0 } })).message).toBe('Building model: svd (step 3 of 7)');
+  it("takes a rebuild's percent over the whole build as the rebuild reports it, and names each kind's stage", () => {
+    // As libs/compute's RebuildProgressReporter stores it: the mean of the kinds, each kind's stage and percent.
+    const progress = { stage: 'similarity', percent: 55, kinds: { svd: { stage: 'similarity', percent: 70 }, analytics: { stage: 'analytics', percent: 100 }, mf: { stage: 'mf', percent: 0 } } };
+    const job = toJobStatus({ state: 'active', progress });
+    expect(overallRebuildPercent(job)).toBe(55);
+    expect(job.kinds).toEqual([
+      { kind: 'svd', stage: 'similarity', percent: 70 },
+      { kind: 'analytics', stage: 'analytics', percent: 100 },
+      { kind: 'mf', stage: 'mf', percent: 0 },
+    ]);
+    expect(rebuildProgress(job, 100)).toEqual({ phase: 'rebuild', percent: 55, message: 'Building model: svd similarity 70%, analytics done, mf mf 0%' });
+    expect(overallRebuildPercent(toJobStatus({ state: 'completed', progress }))).toBe(100);
   });
 
   it('finishes on a completed rebuild or any failure, with the reason shown', () => {

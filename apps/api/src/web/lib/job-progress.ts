@@ -10,8 +10,10 @@ export interface JobStatus {
   state: string;
   /** Stage name reported by the worker (e.g. `parse`, `factorize`), or null. */
   stage: string | null;
-  /** 0..100. */
+  /** 0..100. For a rebuild, over the whole build (the mean of its kinds). */
   percent: number;
+  /** A rebuild's model kinds, each with its stage and 0..100 (they train side by side); empty otherwise. */
+  kinds: { kind: string; stage: string; percent: number }[];
   result: unknown;
   failedReason: string | null;
 }
@@ -42,11 +44,16 @@ export function toJobStatus(answer: unknown): JobStatus {
   else if (typeof p.done === 'number' && typeof p.total === 'number' && p.total > 0) percent = clampPercent((100 * p.done) / p.total);
   else percent = 0;
   if (state === 'completed') percent = 100;
+  const kinds = Object.entries(record(p.kinds)).flatMap(([kind, value]) => {
+    const k = record(value);
+    return typeof k.stage === 'string' ? [{ kind, stage: k.stage, percent: clampPercent(k.percent) }] : [];
+  });
   return {
     id: String(job.id ?? ''),
     state,
     stage,
     percent,
+    kinds,
     result: job.result ?? null,
     failedReason: typeof job.failedReason === 'string' ? job.failedReason : null,
   };
@@ -103,8 +110,8 @@ export const ingestShare = 40;
 export const idleUpload: UploadProgress = { phase: 'idle', percent: 0, message: 'No upload yet.' };
 
 function stageText(job: JobStatus): string {
-  const index = rebuildStages.findIndex((s) => s === job.stage);
-  if (index >= 0) return `${job.stage} (step ${index + 1} of ${rebuildStages.length})`;
+  // A rebuild: each kind's own stage, as they train side by side on any compute worker.
+  if (job.kinds.length > 0) return job.kinds.map((k) => (k.percent >= 100 ? `${k.kind} done` : `${k.kind} ${k.stage} ${Math.round(k.percent)}%`)).join(', ');
   return job.stage === null ? `${Math.round(job.percent)}%` : `${job.stage} (${Math.round(job.percent)}%)`;
 }
 
@@ -121,19 +128,11 @@ export function ingestProgress(job: JobStatus): UploadProgress {
 }
 
 /**
- * The stages of a rebuild, in order (`REBUILD_STAGES` of libs/compute/src/rebuild.processor.ts).
- * A rebuild reports its percent within the current stage; the bar needs it over the whole build.
- */
-export const rebuildStages = ['load', 'matrix', 'svd', 'similarity', 'recommendations', 'analytics', 'publish'] as const;
-
-/**
- * Percent over the whole rebuild: each stage an equal part, `job.percent` within it. A job
- * reporting no known stage keeps its own percent.
+ * Percent over the whole rebuild: the rebuild reports it itself (the mean of its kinds'
+ * progress, each over its own stages), so the page keeps no copy of the stage list.
  */
 export function overallRebuildPercent(job: JobStatus): number {
-  const index = rebuildStages.findIndex((s) => s === job.stage);
-  if (job.state === 'completed' || index < 0) return job.percent;
-  return ((index + job.percent / 100) / rebuildStages.length) * 100;
+  return job.state === 'completed' ? 100 : job.percent;
 }
 
 /** Progress from the rebuild job's status; `share` is its part of the bar (100 for a rebuild on its own). */
