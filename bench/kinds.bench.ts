@@ -1,0 +1,114 @@
+/**
+ * Benchmark of the model kinds as their own jobs (issue "model kinds"), on real compute-worker
+ * processes and a private redis-server:
+ *
+ * 1. The default rebuild (svd, analytics, mf) on the synthetic ML-1M shape with two worker
+ *    processes: its wall time against the slowest single kind's job and against the sum of the
+ *    kinds' jobs (what one serial build costs). Target: wall <= 1.15 x the slowest kind.
+ * 2. An upload while an LSTM trains: the time from the end of the ingest of new data until its
+ *    similar movies and recommendations (`svd` of the new dataset) are served, against the svd
+ *    kind's own build time. Target: <= svd build time + 5 s.
+ *
+ *   node --import tsx bench/kinds.bench.ts [--runs 3] [--workers 2] [--lstm-epochs 1]
+ *
+ * Prints medians and a JSON line; quote them with the date and the machine in docs/BENCHMARKS.md.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
+import { KeySchema, ModelStore } from '@movielens/store';
+import { startRedisServer } from '@movielens/test-support';
+import type { RebuildResult } from '@movielens/compute';
+
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const CLI = join(REPO, 'apps/cli/bin/movielens.js');
+const WORKER = join(REPO, 'apps/compute-worker/src/main.ts');
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, workers: { type: 'string', default: '2' }, 'lstm-epochs': { type: 'string', default: '1' } } });
+const runs = Number(values.runs);
+const workers = Number(values.workers);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sec = (ms: number) => (ms / 1000).toFixed(2);
+
+async function main(): Promise<void> {
+  const redisServer = await startRedisServer();
+  const dirs = [mkdtempSync(join(tmpdir(), 'kinds-bench-a-')), mkdtempSync(join(tmpdir(), 'kinds-bench-b-'))];
+  const children: ChildProcess[] = [];
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const keys = new KeySchema('ml');
+  const models = new ModelStore(redis, keys);
+  try {
+    execFileSync(process.execPath, [CLI, 'generate', '--shape', 'ml-1m', '--out', dirs[0], '--seed', '1'], { stdio: 'ignore' });
+    execFileSync(process.execPath, [CLI, 'generate', '--shape', 'ml-1m', '--out', dirs[1], '--seed', '2'], { stdio: 'ignore' });
+    const ingest = (dir: string) => execFileSync(process.execPath, [CLI, 'ingest', dir, '--redis', redisServer.url, '--json'], { stdio: 'ignore' });
+    ingest(dirs[0]);
+    const queue = new Queue(QueueName.rebuild, { connection: redis, prefix: bullPrefix('ml') });
+    await queue.drain(true); // the ingest's own debounced rebuild: the runs below request theirs
+    const shardQueue = new Queue(QueueName.rebuildShard, { connection: redis, prefix: bullPrefix('ml') });
+    const eventsConnection = redis.duplicate();
+    const events = new QueueEvents(QueueName.rebuild, { connection: eventsConnection, prefix: bullPrefix('ml') });
+    await events.waitUntilReady();
+    for (let i = 0; i < workers; i++) {
+      children.push(spawn(process.execPath, ['--import', 'tsx', WORKER], { cwd: REPO, env: { ...process.env, REDIS_URL: redisServer.url, KEY_PREFIX: 'ml', LOG_LEVEL: 'warn', SHARD_CONCURRENCY: '1' }, stdio: ['ignore', 'ignore', 'inherit'] }));
+    }
+    while ((await shardQueue.getWorkers()).length < workers) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1500));
+
+    // 1. The default rebuild: wall against the slowest kind and the sum of the kinds.
+    const rows: { wall: number; slowest: number; sum: number; kinds: Record<string, number> }[] = [];
+    for (let i = -1; i < runs; i++) {
+      const start = performance.now();
+      const job = await requestRebuild(queue, { trigger: 'cli', params: { seed: 100 + i } }, { debounceMs: 0 });
+      const result = (await job.waitUntilFinished(events)) as RebuildResult;
+      const wall = performance.now() - start;
+      const kinds = Object.fromEntries(Object.values(result.kinds).map((k) => [k.kind, k.timings.total ?? 0]));
+      if (i < 0) continue; // warm-up: thread start, JIT
+      const row = { wall, slowest: Math.max(...Object.values(kinds)), sum: Object.values(kinds).reduce((a, b) => a + b, 0), kinds };
+      rows.push(row);
+      console.error(`default rebuild run ${i + 1}: wall ${sec(wall)} s, kinds ${JSON.stringify(Object.fromEntries(Object.entries(kinds).map(([k, v]) => [k, sec(v)])))}`);
+    }
+
+    // 2. An upload while an LSTM trains on the served data.
+    const lstmJob = await requestRebuild(queue, { trigger: 'cli', params: { lstm: true, lstmEpochs: Number(values['lstm-epochs']), lstmThreads: 1, seed: 7 } }, { debounceMs: 0 });
+    const servedKinds = async () => {
+      const v = await models.currentVersion();
+      return (v === null ? null : await models.meta(v))?.kinds ?? {};
+    };
+    // Wait until the LSTM kind is training (its job active), then upload new data.
+    while (!(await shardQueue.getJobs(['active'])).some((j) => j.name === 'kind' && j.data.kind === 'lstm')) await new Promise((r) => setTimeout(r, 100));
+    ingest(dirs[1]);
+    const ingested = performance.now();
+    const datasetVersion = (await redis.get(keys.datasetCurrent()))!;
+    const upload = await requestRebuild(queue, { trigger: 'ingest', datasetVersion }, { debounceMs: 0 });
+    while ((await servedKinds()).svd?.datasetVersion !== datasetVersion) await new Promise((r) => setTimeout(r, 50));
+    const servedAfter = performance.now() - ingested;
+    const lstmStillTraining = (await servedKinds()).lstm?.datasetVersion !== datasetVersion;
+    const uploadResult = (await upload.waitUntilFinished(events)) as RebuildResult;
+    await lstmJob.waitUntilFinished(events);
+    const svdBuild = uploadResult.kinds.svd?.timings.total ?? Number.NaN;
+
+    console.log(`\nsynthetic ML-1M shape, ${workers} compute worker processes (SHARD_CONCURRENCY=1), default params; medians of ${runs} runs\n`);
+    console.log('| measure | value |');
+    console.log('|---|---:|');
+    console.log(`| default rebuild wall (client) | ${sec(median(rows.map((r) => r.wall)))} s |`);
+    for (const kind of Object.keys(rows[0]?.kinds ?? {})) console.log(`| ${kind} kind job | ${sec(median(rows.map((r) => r.kinds[kind])))} s |`);
+    console.log(`| wall / slowest kind | ${median(rows.map((r) => r.wall / r.slowest)).toFixed(2)} (target <= 1.15) |`);
+    console.log(`| sum of the kinds' jobs (one serial build) | ${sec(median(rows.map((r) => r.sum)))} s |`);
+    console.log(`| upload while an LSTM trains: ingest end -> new svd served | ${sec(servedAfter)} s (svd kind build ${sec(svdBuild)} s; target <= build + 5 s; LSTM still training then: ${lstmStillTraining}) |`);
+    console.log(JSON.stringify({ workers, runs, rows, upload: { servedAfterMs: servedAfter, svdBuildMs: svdBuild, lstmStillTraining } }));
+    await Promise.all([events.close(), queue.close(), shardQueue.close(), eventsConnection.quit()]);
+  } finally {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+    await redis.quit();
+    await redisServer.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+await main();
