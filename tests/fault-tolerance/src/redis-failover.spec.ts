@@ -13,6 +13,12 @@ const run = promisify(execFile);
 
 /** How long a master may be unreachable before its replica is promoted, ms (production default 15,000). */
 const NODE_TIMEOUT_MS = 2000;
+/**
+ * Job lock duration of the workers, ms (production default 30,000). Longer than a failover
+ * (~3-4 s here): a lock that cannot be renewed while the slots move would make BullMQ hand a
+ * running ingest to a second attempt, which then finds its upload already consumed.
+ */
+const LOCK_MS = 10_000;
 
 describe('Redis Cluster failover (three masters, one replica each)', () => {
   const procs = new ProcessSet();
@@ -61,7 +67,7 @@ describe('Redis Cluster failover (three masters, one replica each)', () => {
   }
 
   it('a master killed mid-ingest, mid-rebuild and under API load: its replica takes over, no process restarts, no acknowledged rating is lost', async () => {
-    const system = await startSystem(procs, { redisUrl: cluster.url, keyPrefix: prefix, computeWorkers: 2, env: { REDIS_CLUSTER: 'true', STALLED_INTERVAL_MS: '3000' } });
+    const system = await startSystem(procs, { redisUrl: cluster.url, keyPrefix: prefix, computeWorkers: 2, env: { REDIS_CLUSTER: 'true', STALLED_INTERVAL_MS: String(LOCK_MS) } });
     const datasets = new DatasetStore(client, keys);
     const models = new ModelStore(client, keys);
 
@@ -84,10 +90,13 @@ describe('Redis Cluster failover (three masters, one replica each)', () => {
     await cluster.restart(firstVictim);
     await cluster.healthy();
 
-    // 2. Mid-rebuild and under API load: a master dies while a compute worker runs the build step.
+    // 2. Mid-rebuild and under API load: a master dies while the kinds are being built.
     const poller = new Poller(`${system.apiUrl}${API}/movies/1/similar?k=5`);
+    const requestedAt = Date.now();
     const rebuildId = await requestRebuildHttp(system, { k: 24 });
-    await Promise.race(system.compute.map((c) => c.waitForLine(/dataset loaded/, 60_000)));
+    // "svd done" of this rebuild: the svd kind's factors are computed and its row jobs come next, while mf trains.
+    const svdDone = (line: string) => line.includes('"msg":"svd done"') && (JSON.parse(line) as { time: number }).time >= requestedAt;
+    await waitFor('the svd kind of the rebuild', async () => (system.compute.some((c) => c.lines.some(svdDone)) ? true : undefined), 60_000, 50);
     await failOver(await busiestMaster());
     const rebuild = await waitForJob(system, rebuildId, 180_000);
     const answers = await poller.stop();

@@ -5,7 +5,10 @@ export function childOptions(parent: Job) {
   return {
     parent: { id: parent.id!, queue: parent.queueQualifiedName },
     attempts: 3,
-    backoff: { type: 'exponential', delay: 500 },
+    // Retries after 2 s and 4 s: a child outlasts a Redis Cluster failover (a master's replica is
+    // promoted after cluster-node-timeout) instead of spending its attempts inside it, which
+    // failed the whole kind (tests/fault-tolerance/src/redis-failover.spec.ts).
+    backoff: { type: 'exponential', delay: 2000 },
     failParentOnFailure: true,
     removeOnComplete: true,
     removeOnFail: { count: 100 },
