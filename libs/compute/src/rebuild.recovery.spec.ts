@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FlowProducer, Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createLogger } from '@movielens/config';
-import { bullPrefix, QueueName, ShardJobName } from '@movielens/jobs';
+import { bullPrefix, QueueName, requestRebuild, ShardJobName } from '@movielens/jobs';
 import { KeySchema, ModelLifecycle, ModelStore } from '@movielens/store';
 import { gatedRegistry, modelKeysOf, openRebuildHarness, requestBuildWaitingForRows, type RebuildHarness, seedDataset, startInProcessWorkers, waitFor } from '../test/fixtures';
 import type { ComputeWorkers, ComputeWorkersOptions } from './compute-workers';
@@ -138,26 +138,37 @@ describe('kind build recovery', () => {
     expect(await lifecycle.isStaged(ver)).toBe(false);
   });
 
-  it('renews the kind lock while a build outlives its expiry, and no later build sweeps that live build', async () => {
+  it('renews the kind lock while a build outlives its expiry, and takes it back after a pause that let it expire', async () => {
     const ttl = 300;
     const gate = gatedRegistry();
-    // Enough slots for the first build's gated row jobs (2) and the second build's kind jobs.
-    await workers({ registry: gate.registry, rebuildLockTtlMs: ttl, shardConcurrency: 6 });
+    await workers({ registry: gate.registry, rebuildLockTtlMs: ttl, shardConcurrency: 4 });
     const first = await requestBuildWaitingForRows(h, { k: 4, parts: 1, mf: false });
     await new Promise((r) => setTimeout(r, 4 * ttl));
     expect(await redis.get(keys.kindLock('svd'))).toBe(first.kindJob.id);
-
-    // The lock is lost anyway (its holder's process froze past the expiry): a second build starts
-    // and sweeps abandoned versions, but the first build's job is alive, so its version stays.
+    // The lock expires while its holder's process is paused: the holder's next beat takes it back
+    // (nobody else took it), so a later svd build cannot start beside the live one.
     await redis.del(keys.kindLock('svd'));
-    const second = await requestBuildWaitingForRows(h, { k: 3, parts: 1, mf: false });
+    await waitFor(async () => (await redis.get(keys.kindLock('svd'))) === first.kindJob.id, 'the live build to take its lock back', 5 * ttl);
+    gate.open();
+    await first.job.waitUntilFinished(h.events, 60_000);
+    expect(await redis.exists(keys.kindLock('svd'))).toBe(0);
+  });
+
+  it('no build of another kind sweeps the staged version of a live build', async () => {
+    const gate = gatedRegistry();
+    await workers({ registry: gate.registry, shardConcurrency: 4 });
+    const first = await requestBuildWaitingForRows(h, { k: 4, parts: 1, mf: false });
+    // A second rebuild trains mf (its job sweeps abandoned builds before training); svd waits for its lock.
+    const second = await requestRebuild(h.queue, { trigger: 'cli', params: { k: 4, parts: 1, mfSamples: 2 } }, { debounceMs: 0 });
+    await waitFor(async () => (await lifecycle.kindVersions('mf')).length === 1, 'the mf kind of the second rebuild to be ready');
     expect(await lifecycle.isStaged(first.ver)).toBe(true);
     expect((await modelKeysOf(redis, prefix, first.ver)).length).toBeGreaterThan(0);
-
     gate.open();
-    const results = (await Promise.all([first.job, second.job].map((j) => j.waitUntilFinished(h.events, 60_000)))) as RebuildResult[];
-    expect(results.map((r) => r.kinds.svd.version)).toEqual([first.ver, second.ver]);
-    expect((await lifecycle.kindVersions('svd')).map((v) => v.id).sort()).toEqual([first.ver, second.ver].sort());
+    const results = (await Promise.all([first.job, second].map((j) => j.waitUntilFinished(h.events, 60_000)))) as RebuildResult[];
+    expect(results[0].kinds.svd).toMatchObject({ version: first.ver, outcome: 'published' });
+    // The second rebuild's svd found the first's already served for these data and parameters.
+    expect(results[1].kinds.svd.outcome).toBe('current');
+    expect(await models.similar((await models.currentVersion())!, 3)).not.toBeNull();
   });
 
   it('fails kind and row jobs with a bad payload at once, naming the bad field', async () => {
