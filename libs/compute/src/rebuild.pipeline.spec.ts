@@ -58,7 +58,7 @@ describe('rebuild pipeline', () => {
     for (const p of reports) expect(REBUILD_STAGES).toContain(p.stage);
     const between = reports.filter((p) => (p.kinds.svd?.stage === 'similarity' || p.kinds.svd?.stage === 'recommendations'));
     expect(between.length, JSON.stringify(reports)).toBeGreaterThan(0);
-    expect(result.kinds.svd).toMatchObject({ kind: 'svd', outcome: 'published' });
+    expect(result.kinds.svd).toMatchObject({ kind: 'svd', outcome: expect.stringMatching(/^(published|waiting)$/) });
 
     // Reference: the core functions on the same ratings, whole matrix at once, no sharding.
     const m = buildRatingMatrix(data.ratings);

@@ -23,6 +23,8 @@
  *   P:model:versions                       zset    set version -> created (ms)
  *   P:model:kind:<kind>:versions           zset    published kind version (<kind>-<ms>-<hex>) -> created (ms);
  *                                                  kept while a listed set serves it
+ *   P:model:recipe                         string  JSON build parameters of the last explicit rebuild request: what an
+ *                                                  ingest-triggered rebuild inherits (the new data gets the same recipe)
  *   P:model:staging                        hash    kind version being built -> JSON {owner, startedAt}
  *                                                  (owner: its job id); swept once its build is dead
  *   P:{m:<ver>}:meta                       string  JSON ModelMeta of a set version (written once)
@@ -139,6 +141,10 @@ export class KeySchema {
   /** JSON metadata of one kind version. */
   modelKindMeta(ver: string): string {
     return `${this.prefix}:{m:${ver}}:kind`;
+  }
+  /** JSON build parameters of the last explicit rebuild request (inherited by ingest-triggered rebuilds). */
+  modelRecipe(): string {
+    return `${this.prefix}:model:recipe`;
   }
   /** Sorted set of the published versions of one model kind by creation time. */
   modelKindVersions(kind: string): string {

@@ -126,6 +126,27 @@ export class ModelLifecycle {
     await this.redis.publish(this.keys.events(), `model ${ver}`);
   }
 
+  /**
+   * The build parameters of the last explicit rebuild request, or null before the first: what a
+   * rebuild asked for by an ingest inherits, even while that request's kinds are still training.
+   * Unvalidated here: the kind registry checks them.
+   */
+  async recipe(): Promise<Record<string, unknown> | null> {
+    const raw = await this.redis.get(this.keys.modelRecipe());
+    if (raw === null) return null;
+    try {
+      const value = JSON.parse(raw) as unknown;
+      return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Records the build parameters of an explicit rebuild request (see {@link recipe}). */
+  async setRecipe(params: Readonly<Record<string, number | boolean>>): Promise<void> {
+    await this.redis.set(this.keys.modelRecipe(), JSON.stringify(params));
+  }
+
   /** Published versions of one kind, oldest first, with whether the served set uses each. */
   async kindVersions(kind: string): Promise<{ id: string; createdAt: number; served: boolean }[]> {
     const [flat, current] = await Promise.all([this.redis.zrange(this.keys.modelKindVersions(kind), 0, -1, 'WITHSCORES'), this.currentSet()]);

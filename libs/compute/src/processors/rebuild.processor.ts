@@ -64,7 +64,9 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     if (!parsed.success) throw new InputError(`invalid rebuild payload: ${issuesOf(parsed.error)}`, [], { cause: parsed.error });
     const servedVer = await models.currentVersion();
     const served = servedVer === null ? null : await models.meta(servedVer);
-    const params = buildParams(deps.registry, parsed.data.trigger, job.data.params, served);
+    const params = buildParams(deps.registry, parsed.data.trigger, job.data.params, (await lifecycle.recipe()) ?? served?.params ?? null);
+    // The recipe an ingest-triggered rebuild inherits: the last one asked for, even if still training.
+    if (parsed.data.trigger !== 'ingest') await lifecycle.setRecipe(params);
     const datasetVersion = await datasets.currentVersion();
     if (datasetVersion === null) throw new InputError('no dataset has been ingested yet: run `movielens ingest <dir>` first');
     const planned: string[] = [];
@@ -108,6 +110,9 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     const failures = Object.values(await job.getIgnoredChildrenFailures());
     const current = await models.currentVersion();
     const meta: ModelMeta | null = current === null ? null : await models.meta(current);
+    // This rebuild's own svd facts (another rebuild may have published since), else the served set's.
+    const svd = kinds.svd === undefined ? null : await models.kindMeta(kinds.svd.version);
+    const svdFields = svd === null ? null : (deps.registry.get('svd')?.setFields?.(svd) ?? null);
     const timings: Record<string, number> = Object.assign({}, ...results.map((r) => r.timings));
     timings.total = Date.now() - (job.data.startedAt ?? job.timestamp);
     await job.updateData({ ...job.data, step: 'done' });
@@ -128,8 +133,8 @@ export function createRebuildProcessor(deps: ComputeDeps) {
       datasetVersion: job.data.datasetVersion ?? meta?.datasetVersion ?? '',
       kinds,
       timings,
-      singularValues: meta?.singularValues ?? [],
-      explainedVariance: meta?.explainedVariance ?? 0,
+      singularValues: svdFields?.singularValues ?? meta?.singularValues ?? [],
+      explainedVariance: svdFields?.explainedVariance ?? meta?.explainedVariance ?? 0,
       shardWorkers: [...workers.values()],
     };
   }
@@ -137,18 +142,22 @@ export function createRebuildProcessor(deps: ComputeDeps) {
 
 /**
  * The parameters of a build. A rebuild triggered by an ingest carries no parameters of its own:
- * it rebuilds the served set's recipe (k, topK, minCount, mf, lstm, ...) on the new data, so an
- * upload never silently drops something an operator turned on (an LSTM, a minimum count). Its own
+ * it rebuilds the recipe last asked for (k, topK, minCount, mf, lstm, ...; the served set's when
+ * none was recorded) on the new data, so an upload never silently drops something an operator
+ * turned on (an LSTM, a minimum count), even while that request's kinds still train. Its own
  * overrides, if any, still win. CLI and API requests start from the documented defaults.
- * Parameters of an old set that no longer validate are ignored (defaults apply).
+ * Inherited parameters that no longer validate are ignored (defaults apply).
  */
-function buildParams(registry: KindRegistry, trigger: RebuildJobData['trigger'], requested: RebuildJobData['params'], served: ModelMeta | null): BuildParams {
+function buildParams(registry: KindRegistry, trigger: RebuildJobData['trigger'], requested: RebuildJobData['params'], recipe: Record<string, unknown> | null): BuildParams {
   const given = requested ?? {};
   const checked = registry.paramsSchema.partial().strict().safeParse(given);
-  if (!checked.success) throw new InputError(`invalid build parameters: ${issuesOf(checked.error)}`, [], { cause: checked.error });
-  if (trigger === 'ingest' && served !== null) {
-    const inherited = registry.paramsSchema.partial().safeParse(served.params);
-    if (inherited.success) return registry.parseParams({ ...stripUnknown(registry, inherited.data), ...given });
+  if (!checked.success) {
+    const issues = checked.error.issues.map((i) => `params.${i.path.map(String).join('.')}: ${i.message}`).join('; ');
+    throw new InputError(`invalid rebuild payload: ${issues}`, [], { cause: checked.error });
+  }
+  if (trigger === 'ingest' && recipe !== null) {
+    const inherited = registry.paramsSchema.partial().safeParse(stripUnknown(registry, recipe));
+    if (inherited.success) return registry.parseParams({ ...inherited.data, ...given });
   }
   return registry.parseParams(given);
 }
