@@ -46,18 +46,16 @@ export function lstmNotReady(version: string): HttpError {
 
 /**
  * 503 LSTM_TRAINING: the served version has no next-movie LSTM, and a build that trains one
- * is queued or running (`stage`/`percent`: where it is, when it reported). Nothing to do but
- * wait: the answer names the stage and the page polls again.
+ * is queued or running (`lstmPercent`: how far the LSTM is, when reported). Nothing to do but
+ * wait: the answer says how far it is.
  */
-export function lstmTraining(version: string, build: { state: string; stage: string | null; percent: number | null }): HttpError {
+export function lstmTraining(version: string, build: { state: string; lstmPercent: number | null }): HttpError {
   const where =
-    build.stage === 'lstm'
-      ? `training is ${Math.round(build.percent ?? 0)}% done`
-      : build.stage === null
-        ? build.state === 'active' || build.state === 'waiting-children'
-          ? 'its build has started'
-          : 'its build is queued'
-        : `its build is at the ${build.stage} stage`;
+    build.lstmPercent !== null
+      ? `training is ${Math.round(build.lstmPercent)}% done`
+      : build.state === 'active' || build.state === 'waiting-children'
+        ? 'its build has started'
+        : 'its build is queued';
   return new HttpError(
     503,
     'LSTM_TRAINING',

@@ -20,7 +20,9 @@ export function currentBuilds(queues: ApiQueues): Promise<BuildInProgress[]> {
 /** The `noLstm` of the next-movie routes: LSTM_TRAINING while a build trains one, else NOT_READY. */
 export function explainNoLstm(queues: ApiQueues): NoLstm {
   return async (version) => {
-    const training = (await currentBuilds(queues)).find((b) => b.lstm);
+    const lstmBuilds = (await currentBuilds(queues)).filter((b) => b.lstm);
+    // The job that says how far the LSTM is (its kind job, or a rebuild reporting its kinds), else any that trains one.
+    const training = lstmBuilds.find((b) => b.lstmPercent !== null) ?? lstmBuilds[0];
     return training === undefined ? lstmNotReady(version) : lstmTraining(version, training);
   };
 }

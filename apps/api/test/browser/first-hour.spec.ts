@@ -231,7 +231,8 @@ describe.skipIf(skipBrowser)('the first hour of a new user, in Chromium', () => 
     const files = writeSyntheticFiles({ shape: 'ml-25m', seed: 23, ratings: 6000, users: 120, movies: 100 });
     dirs.push(files.dir);
     await stack.uploadAndWait(files.paths);
-    await expect.poll(async () => (await api<{ dataset: { demographics: boolean } | null }>('/status')).dataset?.demographics).toBe(false);
+    // The set is served as soon as its first kind is; the svd kind, whose data the page describes, may come a little later.
+    await expect.poll(async () => (await api<{ dataset: { demographics: boolean } | null }>('/status')).dataset?.demographics, { timeout: 120_000, interval: 250 }).toBe(false);
     await open(page, '#/analytics/top-rated');
     await page.reload();
     await page.locator('figure.chart canvas').waitFor();

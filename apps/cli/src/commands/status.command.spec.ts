@@ -32,7 +32,7 @@ describe('movielens status (child process)', () => {
       const lines = run.stdout.split('\n');
       const builds = lines.indexOf('builds');
       expect(builds).toBeGreaterThan(0);
-      expect(lines[builds + 1]).toMatch(/^\s+job\s+state\s+stage\s+stage done\s+LSTM\s+asked by\s+for$/);
+      expect(lines[builds + 1]).toMatch(/^\s+job\s+state\s+done\s+slowest stage\s+LSTM\s+asked by\s+for$/);
       expect(lines[builds + 2]).toMatch(new RegExp(`^\\s+rebuild:${job.id}\\s+waiting\\s+-\\s+-\\s+yes\\s+api\\s+queued \\d+ s$`));
       const queues = lines.indexOf('queues');
       expect(lines[queues + 1]).toMatch(/^\s+queue\s+waiting\s+active\s+delayed\s+failed\s+workers$/);

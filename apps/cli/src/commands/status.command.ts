@@ -18,9 +18,9 @@ interface QueueDepth {
 const buildColumns: Column<BuildInProgress>[] = [
   { header: 'job', cell: (b) => b.id },
   { header: 'state', cell: (b) => b.state },
-  { header: 'stage', cell: (b) => b.stage ?? '-' },
-  { header: 'stage done', align: 'right', cell: (b) => (b.percent === null ? '-' : `${Math.round(b.percent)}%`) },
-  { header: 'LSTM', cell: (b) => (b.lstm ? 'yes' : 'no') },
+  { header: 'done', align: 'right', cell: (b) => (b.percent === null ? '-' : `${Math.round(b.percent)}%`) },
+  { header: 'slowest stage', cell: (b) => b.stage ?? '-' },
+  { header: 'LSTM', cell: (b) => (b.lstm ? (b.lstmPercent === null ? 'yes' : `yes, ${Math.round(b.lstmPercent)}%`) : 'no') },
   { header: 'asked by', cell: (b) => b.trigger ?? '-' },
   { header: 'for', cell: (b) => (b.startedAt === null ? `queued ${ago(b.createdAt)}` : `running ${ago(b.startedAt)}`) },
 ];
@@ -57,8 +57,8 @@ async function run(ctx: CommandContext): Promise<unknown> {
         const workers = (await queue.getWorkers()).length;
         queues[queue.name] = { waiting: counts.waiting, active: counts.active, delayed: counts.delayed, failed: counts.failed, completed: counts.completed, workers };
       }
-      // The rebuild jobs, and any shard job training an LSTM (the slow part); not the many short shard jobs.
-      builds = (await buildsInProgress(opened.filter((q) => q.name !== QueueName.ingest))).filter((b) => b.id.startsWith(`${QueueName.rebuild}:`) || b.lstm);
+      // The rebuild jobs (each reports its kinds' progress), not their many short child jobs.
+      builds = await buildsInProgress(opened.filter((q) => q.name === QueueName.rebuild));
     } finally {
       await Promise.all(opened.map((q) => q.close()));
     }
@@ -105,7 +105,7 @@ export const statusCommand: Command = {
   name: 'status',
   summary: 'Show the current dataset and model versions and the job queues',
   usage:
-    'Usage: movielens status [--redis URL] [--json]\n\nPrints the current dataset (counts), the current model (or that there is none), the rebuilds waiting or running (stage, percent of the stage, whether they train the next-movie LSTM, since when), and per queue the waiting/active/delayed/failed jobs and listening workers. --json adds `builds`.',
+    'Usage: movielens status [--redis URL] [--json]\n\nPrints the current dataset (counts), the current model (or that there is none), the rebuilds waiting or running (percent done over their kinds, the stage of the slowest, whether they train the next-movie LSTM and how far it is, since when), and per queue the waiting/active/delayed/failed jobs and listening workers. --json adds `builds`.',
   options: {},
   run,
 };

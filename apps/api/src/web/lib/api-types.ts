@@ -178,14 +178,16 @@ export interface RankingAnswer {
   ratings?: number;
 }
 
-/** A build waiting or running (`GET /status`; the fields the page reads). `percent` is within `stage`. */
+/** A build waiting or running (`GET /status`; the fields the page reads). `percent` is over the whole job. */
 export interface BuildStatus {
   id: string;
   state: string;
+  /** For a rebuild: the stage of its slowest kind. */
   stage: string | null;
   percent: number | null;
-  /** It trains the next-movie LSTM. */
+  /** It trains the next-movie LSTM; `lstmPercent`: how far the LSTM is, when reported. */
   lstm: boolean;
+  lstmPercent: number | null;
   /** `ingest`, `cli` or `api`. */
   trigger: string | null;
 }

@@ -78,22 +78,23 @@ const stageNames: Record<string, string> = {
   publish: 'publishing',
 };
 
-/** One line per build waiting or running: who asked, where it is, how far. */
+/** One line per build waiting or running: who asked, how far, where its slowest part is, and the LSTM's own progress. */
 export function buildLine(b: BuildStatus): string {
   const who = b.trigger === 'ingest' ? 'after an upload' : b.trigger === 'cli' ? 'asked from the command line' : b.trigger === 'api' ? 'asked here or through the API' : '';
   const what = `${b.lstm ? 'Model build with the next-movie LSTM' : 'Model build'}${who === '' ? '' : ` (${who})`}`;
   if (b.state !== 'active' && b.state !== 'waiting-children') return `${what}: queued.`;
-  if (b.stage === null) return `${what}: starting.`;
-  const stage = stageNames[b.stage] ?? b.stage;
-  return `${what}: ${stage}${b.percent === null ? '' : `, ${formatPercent(b.percent)} of this step`}.`;
+  if (b.percent === null) return `${what}: starting.`;
+  const now = b.stage === null ? '' : `, now ${stageNames[b.stage] ?? b.stage}`;
+  const lstm = b.lstmPercent === null ? '' : `; the LSTM is ${formatPercent(b.lstmPercent)} done`;
+  return `${what}: ${formatPercent(b.percent)} done${now}${lstm}.`;
 }
 
 /** The card of builds in progress (any, not only those started here), reloaded while the page is open. */
 function buildsCard(ctx: ViewContext): HTMLElement {
   const body = h('div', { id: 'builds', 'aria-live': 'polite' });
   const draw = (status: StatusAnswer): void => {
-    // Rebuild jobs, and any shard job training an LSTM (its progress is the slow part); not the many short shard jobs.
-    const builds = status.builds.filter((b) => b.id.startsWith('rebuild:') || b.lstm);
+    // The rebuild jobs (each reports its kinds' progress), not their many short child jobs.
+    const builds = status.builds.filter((b) => b.id.startsWith('rebuild:'));
     if (builds.length === 0) {
       replaceChildren(body, h('p', { class: 'muted' }, 'No model build is waiting or running.'));
       return;

@@ -24,8 +24,8 @@ export function nextMoviesList(who: 'you' | 'they', last: { movieId: number; tit
  */
 export function nextMoviesUnavailable(error: unknown, info: ServiceInfo | null): string {
   if (error instanceof ApiError && error.code === 'LSTM_TRAINING') {
-    const build = info?.status?.builds.find((b) => b.lstm && b.stage === 'lstm' && b.percent !== null);
-    const done = build === undefined ? '' : ` (${Math.round(build.percent!)}% done)`;
+    const build = info?.status?.builds.find((b) => b.lstmPercent !== null);
+    const done = build === undefined ? '' : ` (${Math.round(build.lstmPercent!)}% done)`;
     return `The sequence model (LSTM) is being trained${done}; next-movie suggestions appear here when it is ready, usually within minutes.`;
   }
   if (error instanceof ApiError && error.code === 'NOT_READY') return 'Next-movie suggestions appear once the served model includes the sequence model (LSTM).';
