@@ -35,9 +35,6 @@ function dataset(): { files: UploadFile[]; ratings: number; source: string } {
   return { files, ratings: 100_000, source: 'ML-100K' };
 }
 
-/** The bare BullMQ id of a queue-qualified job id (`rebuild:7` -> `7`), as the workers log it. */
-const bareId = (jobId: string) => jobId.slice(jobId.indexOf(':') + 1);
-
 /** Parsed JSON log lines (pino) of a container's output. */
 function logRecords(text: string): Record<string, unknown>[] {
   return text
