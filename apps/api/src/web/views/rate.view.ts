@@ -154,7 +154,12 @@ export function rateView(ctx: ViewContext): void {
     label: 'Find a movie you have seen',
     limit: 10,
     renderItem: (movie) =>
-      h('div', { class: 'rate-row' }, h('span', { class: 'movie-title' }, titleWithYear(movie.title, movie.year)), searchControl({ movieId: movie.id, title: titleWithYear(movie.title, movie.year) })),
+      h(
+        'div',
+        { class: 'rate-row' },
+        h('span', { class: 'rate-movie' }, h('span', { class: 'movie-title' }, titleWithYear(movie.title, movie.year)), movie.genres.length > 0 ? h('span', { class: 'movie-genres' }, movie.genres.join(' · ')) : null),
+        searchControl({ movieId: movie.id, title: titleWithYear(movie.title, movie.year) }),
+      ),
     idle: () => empty('Search for movies you have seen.', 'Rate them with stars or just like them.'),
   });
 
