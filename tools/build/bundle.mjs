@@ -11,12 +11,24 @@ import { pathToFileURL } from 'node:url';
 import { APPS, repoRoot } from './apps.mjs';
 
 /**
- * Packages left out of the bundles. `msgpackr-extract` is an optional native addon that
- * msgpackr (BullMQ) tries inside a try/catch and does without. Nothing else: the API finds
- * two packages of static files by resolving them at run time (bull-board's UI, Swagger UI's
- * files for /docs), so those stay on disk in node_modules (the Docker image copies just them).
+ * `msgpackr-extract` is an optional native addon that msgpackr (BullMQ) tries to require
+ * inside a try/catch and does without. The bundles carry a stub that throws at once, so every
+ * process uses msgpackr's JavaScript decoder, as in the images (no native addons there), and
+ * the CLI does not walk node_modules looking for the addon at each start (~10 ms).
+ * Nothing is external: the API finds two packages of static files by resolving them at run
+ * time (bull-board's UI, Swagger UI's files for /docs), so those stay on disk in node_modules
+ * (the Docker image copies just them).
  */
-const EXTERNAL = ['msgpackr-extract'];
+const NATIVE_STUBS = {
+  name: 'native-stubs',
+  setup(build) {
+    build.onResolve({ filter: /^msgpackr-extract$/ }, (args) => ({ path: args.path, namespace: 'native-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'native-stub' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not bundled (optional native addon)`)});`,
+      loader: 'js',
+    }));
+  },
+};
 
 /**
  * CommonJS dependencies inside an ES module bundle call `require` (Node built-ins, and
@@ -52,7 +64,7 @@ export async function bundleApp(app) {
       format: 'esm',
       // The oldest Node the sources support (package.json engines).
       target: 'node24',
-      external: EXTERNAL,
+      plugins: [NATIVE_STUBS],
       banner: { js: BANNER },
       // Not minified: stack traces keep readable names and lines; the bundles stay a few MB.
       minify: false,
