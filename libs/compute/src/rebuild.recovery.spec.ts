@@ -139,11 +139,12 @@ describe('kind build recovery', () => {
   });
 
   it('renews the kind lock while a build outlives its expiry, and takes it back after a pause that let it expire', async () => {
-    const ttl = 300;
+    // Long enough that a loaded machine's event loop still beats three times per expiry.
+    const ttl = 1500;
     const gate = gatedRegistry();
     await workers({ registry: gate.registry, rebuildLockTtlMs: ttl, shardConcurrency: 4 });
     const first = await requestBuildWaitingForRows(h, { k: 4, parts: 1, mf: false });
-    await new Promise((r) => setTimeout(r, 4 * ttl));
+    await new Promise((r) => setTimeout(r, 3 * ttl));
     expect(await redis.get(keys.kindLock('svd'))).toBe(first.kindJob.id);
     // The lock expires while its holder's process is paused: the holder's next beat takes it back
     // (nobody else took it), so a later svd build cannot start beside the live one.

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { InputError } from '@movielens/core';
 import { requestRebuild } from '@movielens/jobs';
 import { KeySchema, ModelLifecycle, ModelStore, ModelTable } from '@movielens/store';
-import { modelKeysOf, openRebuildHarness, type RebuildHarness, seedDataset, startInProcessWorkers, syntheticDataset, waitFor } from '../test/fixtures';
+import { gatedRegistry, kindJobsOf, modelKeysOf, openRebuildHarness, requestBuildWaitingForRows, type RebuildHarness, seedDataset, startInProcessWorkers, syntheticDataset, waitFor } from '../test/fixtures';
 import type { ComputeWorkers, ComputeWorkersOptions } from './compute-workers';
 import { DEFAULT_KINDS, KindRegistry } from './kinds/registry';
 import type { ModelKind } from './kinds/model-kind';
@@ -150,6 +150,29 @@ describe('model versions', () => {
     expect((await lifecycle.kindVersions('svd')).map((v) => v.id)).toHaveLength(1);
     expect(await redis.hlen(keys.modelStaging())).toBe(0);
     expect(await redis.exists(keys.kindLock('svd'))).toBe(0);
+  });
+
+  it('a second build of a kind that is ready and waiting for the first set finds it up to date instead of training it again', async () => {
+    const gate = gatedRegistry();
+    // Enough slots for the gated row jobs (4) and the second rebuild's kind jobs.
+    await workers({ registry: gate.registry, shardConcurrency: 6 });
+    const params = { k: 3, parts: 2, mf: false };
+    // The first build's svd waits at its row jobs, so no set can be served: its analytics finishes and waits, ready.
+    const first = await requestBuildWaitingForRows(h, params);
+    await waitFor(async () => (await lifecycle.kindVersions('analytics')).length === 1, 'the first analytics to be ready');
+    const [analytics] = await lifecycle.kindVersions('analytics');
+    expect(await models.currentVersion()).toBeNull();
+    const second = await requestRebuild(queue, { trigger: 'api', params }, { debounceMs: 0 });
+    await waitFor(async () => (await kindJobsOf(connection, prefix, 'analytics')).some((j) => j.parent?.id === second.id && j.returnvalue !== null && j.returnvalue !== undefined), 'the second analytics kind job to end');
+
+    gate.open();
+    const results = (await Promise.all([first.job, second].map((j) => j.waitUntilFinished(events, 60_000)))) as RebuildResult[];
+    expect(results[0].kinds.analytics).toMatchObject({ version: analytics.id, outcome: 'waiting' });
+    expect(results[1].kinds.analytics).toMatchObject({ version: analytics.id, outcome: 'current' });
+    expect(results[1].kinds.svd).toMatchObject({ version: first.ver, outcome: 'current' });
+    expect((await lifecycle.kindVersions('analytics')).map((v) => v.id)).toEqual([analytics.id]);
+    const served = (await models.meta((await models.currentVersion())!))!;
+    expect(served.kinds).toMatchObject({ svd: { version: first.ver }, analytics: { version: analytics.id } });
   });
 
   it('stores each kind under its own version and the set reads every table where its kind wrote it', async () => {

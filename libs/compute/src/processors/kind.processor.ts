@@ -31,6 +31,9 @@ interface TrainedState {
 
 type KindJob = Job<KindJobData & { step?: string; version?: string; trained?: TrainedState }, KindJobResult>;
 
+/** BullMQ priority of row jobs (lower runs first): before every kind job (priority 10 and up). */
+const ROWS_PRIORITY = 1;
+
 /** How long a kind job waits before looking again at a busy kind lock or a missing dependency, ms. */
 const RETRY_DELAY_MS = 1000;
 
@@ -62,7 +65,7 @@ export function createKindProcessor(deps: ComputeDeps) {
       if (step.data.step === 'rows' && version !== undefined && job.data.trained !== undefined) {
         // A retried or stalled finish: wait for the row jobs again (false: all of them finished).
         if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
-        return await finish(job, kind, version, job.data.trained, log);
+        return await finish(job, kind, version, job.data.trained, log.child({ version, datasetVersion: job.data.trained.datasetVersion }));
       }
       return await train(job, token, kind, payload.data, log);
     } catch (err) {
@@ -133,6 +136,8 @@ export function createKindProcessor(deps: ComputeDeps) {
     const vlog = log.child({ version, datasetVersion });
     await writer.begin(version, startedAt, job.id);
     await job.updateData({ ...job.data, step: 'train', version });
+    // The start of the work a crash or a shutdown interrupts (the kind's own lines follow it).
+    vlog.info({ params: kindParams }, `kind ${kind.name} training`);
     const progress = reporter(job, kind);
     const trained = await kind.train({ version, dataset: datasetInput(datasets, datasetVersion), params, thread: deps.thread, writer, progress, cores: deps.cores, logger: vlog });
     const rows = trained.rows ?? [];
@@ -151,7 +156,8 @@ export function createKindProcessor(deps: ComputeDeps) {
       startedAt,
     };
     if (rows.length === 0) return finish(job, kind, version, state, vlog);
-    await deps.flow.addBulk(rows.map((data) => ({ name: ShardJobName.rows, queueName: QueueName.rebuildShard, prefix: deps.bullPrefix, data, opts: childOptions(job) })));
+    // Rows first: a free worker finishes this kind (which readers wait for) before it starts another kind's training.
+    await deps.flow.addBulk(rows.map((data) => ({ name: ShardJobName.rows, queueName: QueueName.rebuildShard, prefix: deps.bullPrefix, data, opts: { ...childOptions(job), priority: ROWS_PRIORITY } })));
     await job.updateData({ ...job.data, step: 'rows', version, trained: state });
     vlog.info({ rowJobs: rows.length }, 'row jobs added');
     if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();

@@ -25,6 +25,12 @@ export interface RebuildResult {
   shardWorkers: { host: string; pid: number; jobs: number }[];
 }
 
+/**
+ * BullMQ priority of kind jobs (lower runs first): after row jobs (`ROWS_PRIORITY`), so a kind
+ * whose rows wait never queues behind the next kinds' whole trainings.
+ */
+const KIND_PRIORITY = 10;
+
 type RebuildJob = Job<RebuildJobData & { step?: string; planned?: string[]; datasetVersion?: string; startedAt?: number }, RebuildResult>;
 
 /**
@@ -93,8 +99,9 @@ export function createRebuildProcessor(deps: ComputeDeps) {
         queueName: QueueName.rebuildShard,
         prefix: deps.bullPrefix,
         data: { kind, params: { ...params }, datasetVersion, planned } satisfies KindJobData,
-        // A failed kind must not stop the others: the summary reports it.
-        opts: { ...childOptions(job), failParentOnFailure: false, ignoreDependencyOnFailure: true },
+        // A failed kind must not stop the others: the summary reports it. Kinds are taken in
+        // registry order (svd first: it is what an upload waits to see), after any row job.
+        opts: { ...childOptions(job), failParentOnFailure: false, ignoreDependencyOnFailure: true, priority: KIND_PRIORITY + deps.registry.kinds.findIndex((k) => k.name === kind) },
       })),
     );
     await deps.progress.advance(job.id!, planned, null, null);
