@@ -245,6 +245,18 @@ export class ModelLifecycle {
     return swept;
   }
 
+  /**
+   * The newest version of `kind` that became ready after the served set `current` was made (by
+   * default the served one), or null: it waits to join the next set (a required kind had no
+   * version yet) and is the kind's newest build although no set serves it yet.
+   */
+  async waitingKindVersion(kind: string, current?: ModelMeta | null): Promise<KindMeta | null> {
+    const set = current === undefined ? await this.currentSet() : current;
+    const [newest, readyAt] = await this.redis.zrange(this.keys.modelKindVersions(kind), 0, 0, 'REV', 'WITHSCORES');
+    if (newest === undefined || Number(readyAt) <= (set?.createdAt ?? -Infinity)) return null;
+    return this.store.kindMeta(newest);
+  }
+
   /** The served set's meta, or null before the first set. */
   private async currentSet(): Promise<ModelMeta | null> {
     const ver = await this.redis.get(this.keys.modelCurrent());
@@ -281,9 +293,7 @@ export class ModelLifecycle {
     }
     for (const kind of composition.kinds) {
       if (kinds[kind] !== undefined || override[kind] !== undefined) continue;
-      const [newest, readyAt] = await this.redis.zrange(this.keys.modelKindVersions(kind), 0, 0, 'REV', 'WITHSCORES');
-      if (newest === undefined || Number(readyAt) <= (current?.createdAt ?? -Infinity)) continue;
-      const meta = await this.store.kindMeta(newest);
+      const meta = await this.waitingKindVersion(kind, current);
       if (meta !== null) kinds[kind] = meta;
     }
     return { ...kinds, ...override };

@@ -121,12 +121,16 @@ export function createKindProcessor(deps: ComputeDeps) {
     }
     const kindParams = deps.registry.paramsOf(kind, params);
     const servedVer = await models.currentVersion();
-    const served = servedVer === null ? undefined : (await models.meta(servedVer))?.kinds?.[kind.name];
-    if (served !== undefined && served.datasetVersion === datasetVersion && sameParams(served.params, kindParams)) {
-      log.info({ version: served.version, datasetVersion }, 'kind is up to date: nothing to build');
+    const servedSet = servedVer === null ? null : await models.meta(servedVer);
+    // The kind's newest build: one ready and waiting to join the first set (another build of this
+    // kind finished it while a required kind had none yet), else the served one.
+    const waiting = await lifecycle.waitingKindVersion(kind.name, servedSet);
+    const newest = waiting === null ? servedSet?.kinds?.[kind.name] : { version: waiting.id, datasetVersion: waiting.datasetVersion, params: waiting.params };
+    if (newest !== undefined && newest.datasetVersion === datasetVersion && sameParams(newest.params, kindParams)) {
+      log.info({ version: newest.version, datasetVersion, waiting: waiting !== null }, 'kind is up to date: nothing to build');
       await deps.locks.release(kind.name, job.id!);
       await reporter(job, kind)(kind.stages[kind.stages.length - 1], 100);
-      return { kind: kind.name, version: served.version, datasetVersion, outcome: 'current', modelVersion: servedVer, timings: {}, host: hostname(), pid: process.pid, workers: workersOf([]) };
+      return { kind: kind.name, version: newest.version, datasetVersion, outcome: 'current', modelVersion: servedVer, timings: {}, host: hostname(), pid: process.pid, workers: workersOf([]) };
     }
     // Versions of builds whose job died; those of live jobs (another kind training now) are kept.
     const swept = await lifecycle.sweepStaging(undefined, async (owner) => owner !== job.id && (await deps.locks.isLive(owner)));
