@@ -93,7 +93,7 @@ export const upCommand: Command = {
         }
         if (lstmRebuild) {
           log('up: queued a rebuild with the next-movie LSTM (lstm: true); "Because you just watched" appears on the page when it is served.');
-          log('up:   on 2 cores it took 2 min on ML-100K, and 2 min (quiet machine) to 18 min (busy one) on ML-1M-sized data (README: what to expect);');
+          log('up:   on 2 cores it took 1.5 min on ML-100K, and 2 min (quiet machine) to 20 min (busy one) on ML-1M-sized data (README: what to expect);');
           log('up:   follow it on the Admin page or with `npx movielens status`. The first model answers meanwhile.');
         }
       }
