@@ -3,6 +3,7 @@ import { request, get } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '@movielens/test-support';
 import { createFixture, type Fixture } from './harness/fixture';
+import { kindTrainingStarted, loggedAbout, waitForBuildsIdle } from './harness/builds';
 import { syntheticDump, type Dump } from './harness/datasets';
 import { AppScript, READY_LINE, type ManagedProcess } from './harness/processes';
 import { API, sleep, startSystem, upload, waitFor, waitForJob, type System } from './harness/system';
@@ -81,7 +82,7 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(exits.map((e) => [e.code, e.signal])).toEqual([[0, null], [0, null], [0, null]]);
   });
 
-  it('busy processes finish their work first: the ingest worker its ingest, a compute worker its rebuild step, the API its in-flight upload', async () => {
+  it('busy processes finish their work first: the ingest worker its ingest, a compute worker its kind job step, the API its in-flight upload', async () => {
     fx = createFixture();
     const system = await startSystem(fx.procs, { redisUrl: fx.redisUrl, keyPrefix: fx.prefix, computeWorkers: 0 });
 
@@ -95,15 +96,21 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(ingest.state).toBe('completed');
     expect((await fx.datasets.meta((await fx.datasets.currentVersion())!))?.counts.ratings).toBe(big.ratings);
 
-    // Compute worker, SIGTERM in the rebuild's build step (the ingest asked for the rebuild):
-    // it finishes the step and exits 0; the other worker completes the rebuild.
+    // Compute worker, SIGTERM while it trains the svd kind of the rebuild the ingest asked for:
+    // it finishes that kind job's training step (its row jobs added) and exits 0; the other worker
+    // runs the row jobs and publishes the very kind version the stopped one trained.
     const compute = [1, 2].map((i) => fx.procs.node(`compute-${i}`, AppScript.compute, { env: system.env }));
     await Promise.all(compute.map((c) => c.waitForLine(READY_LINE.compute)));
-    const holder = await Promise.race(compute.map((c) => c.waitForLine(/dataset loaded/, 60_000).then(() => c)));
+    const { process: holder, version: training } = await kindTrainingStarted(compute, 'svd', 0);
     const computeExit = await terminate(holder, BUSY_EXIT_MS);
     expect([computeExit.code, computeExit.signal], holder.tail()).toEqual([0, null]);
-    const model = await waitFor('the rebuild to be published by the other worker', async () => (await fx.models.currentVersion()) ?? undefined, 120_000);
-    expect((await fx.models.meta(model))?.datasetVersion).toBe(await fx.datasets.currentVersion());
+    expect(loggedAbout(holder, 'svd done', training) && loggedAbout(holder, 'row jobs added', training), holder.tail()).toBe(true);
+    expect(holder.lines.filter((l) => /"level":50/.test(l)), 'errors logged by the stopped worker').toEqual([]);
+    await waitForBuildsIdle(fx.redis, fx.prefix, 120_000);
+    const model = (await fx.models.currentVersion())!;
+    const served = (await fx.models.meta(model))!;
+    expect(served.datasetVersion).toBe(await fx.datasets.currentVersion());
+    expect(served.kinds!.svd.version).toBe(training);
 
     // API, SIGTERM with an upload half sent: it stops accepting connections, finishes that request, exits 0.
     const finish = await slowUpload(system, syntheticDump({ ratings: 3000, users: 100, movies: 150, seed: 4 }));

@@ -4,7 +4,8 @@ import { createRedis, DatasetStore, KeySchema, ModelStore } from '@movielens/sto
 import { syntheticDump } from './harness/datasets';
 import { AppScript, ProcessSet } from './harness/processes';
 import { startRedisCluster, type TestCluster } from './harness/redis-cluster';
-import { API, requestRebuildHttp, startSystem, upload, waitFor, waitForJob } from './harness/system';
+import { waitForBuildsIdle, type RebuildJobResult } from './harness/builds';
+import { API, requestRebuildHttp, startSystem, upload, waitForJob } from './harness/system';
 
 describe('Redis Cluster (three masters)', () => {
   const procs = new ProcessSet();
@@ -33,10 +34,10 @@ describe('Redis Cluster (three masters)', () => {
     expect(ingest.state, `${ingest.failedReason}\n${procs.logs()}`).toBe('completed');
     const dataset = (await datasets.currentVersion())!;
     expect((await datasets.meta(dataset))?.counts.ratings).toBe(dump.ratings);
-    const model = await waitFor('the first model', async () => {
-      const ver = await models.currentVersion();
-      return ver !== null && (await models.meta(ver))?.datasetVersion === dataset ? ver : undefined;
-    }, 60_000).catch((err: Error) => Promise.reject(new Error(`${err.message}\n${procs.logs()}`)));
+    // Every kind of the first build published (one set each): the last set is of this dataset.
+    await waitForBuildsIdle(client, prefix, 120_000).catch((err: Error) => Promise.reject(new Error(`${err.message}\n${procs.logs()}`)));
+    const model = (await models.currentVersion())!;
+    expect((await models.meta(model))?.datasetVersion).toBe(dataset);
 
     const similar = await fetch(`${system.apiUrl}${API}/movies/1/similar?k=5`);
     expect(similar.status).toBe(200);
@@ -56,8 +57,11 @@ describe('Redis Cluster (three masters)', () => {
     expect(append.state, `${append.failedReason}\n${procs.logs()}`).toBe('completed');
     const rebuild = await waitForJob(system, await requestRebuildHttp(system, { k: 10 }), 120_000);
     expect(rebuild.state, `${rebuild.failedReason}\n${procs.logs()}`).toBe('completed');
-    const result = rebuild.result as { modelVersion: string; shardWorkers: { pid: number }[] };
+    const result = rebuild.result as RebuildJobResult;
+    // Nothing published after it ended: the set it ended with is the one served.
+    await waitForBuildsIdle(client, prefix, 120_000);
     expect(await models.currentVersion()).toBe(result.modelVersion);
+    expect(result.kinds.svd.outcome).toBe('published');
     expect(result.shardWorkers.length).toBeGreaterThanOrEqual(1);
     // The CLI reads the same deployment through the cluster.
     const cliEnv = { REDIS_CLUSTER: 'true', KEY_PREFIX: prefix };
@@ -70,10 +74,20 @@ describe('Redis Cluster (three masters)', () => {
     expect(await similarCli.exited, similarCli.tail()).toEqual({ code: 0, signal: null });
     expect(similarCli.lines.join('\n')).toContain(result.modelVersion);
 
-    // Rollback (docs/OPERATIONS.md): activating the first model switches the API at once.
-    const activate = await fetch(`${system.apiUrl}${API}/models/${model}/activate`, { method: 'POST', headers: { 'X-API-Key': system.apiKey } });
+    // Rollback (docs/OPERATIONS.md): activating the oldest set still listed (each kind publish made a
+    // set, and pruning keeps the served one and two older) switches the API at once, every kind with it.
+    const listed = (await (await fetch(`${system.apiUrl}${API}/models`)).json()) as { current: string; versions: { version: string; kinds: Record<string, { version: string }> }[] };
+    expect(listed.current).toBe(result.modelVersion);
+    const target = listed.versions[listed.versions.length - 1];
+    expect(target.version).not.toBe(listed.current);
+    const activate = await fetch(`${system.apiUrl}${API}/models/${target.version}/activate`, { method: 'POST', headers: { 'X-API-Key': system.apiKey } });
     expect(activate.status, await activate.clone().text()).toBe(200);
-    expect((await fetch(`${system.apiUrl}${API}/movies/1/similar?k=5`)).headers.get('x-model-version')).toBe(model);
+    const rolledBack = await fetch(`${system.apiUrl}${API}/movies/1/similar?k=5`);
+    expect(rolledBack.headers.get('x-model-version')).toBe(target.version);
+    expect(((await rolledBack.json()) as { source: { version: string } }).source.version).toBe(target.kinds.svd.version);
+    const recsBack = await fetch(`${system.apiUrl}${API}/users/1/recommendations?k=5`);
+    expect(recsBack.status, await recsBack.clone().text()).toBe(200);
+    expect(((await recsBack.json()) as { source: { version: string } }).source.version).toBe(target.kinds.svd.version);
 
     // No job of any kind failed, and no process met a cross-slot error on the way.
     const jobs = (await (await fetch(`${system.apiUrl}${API}/jobs?limit=100`, { headers: { 'X-API-Key': system.apiKey } })).json()) as { jobs: { id: string; state: string; failedReason: string | null }[] };

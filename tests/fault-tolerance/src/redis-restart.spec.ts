@@ -8,6 +8,7 @@ import { DatasetStore, KeySchema, ModelStore } from '@movielens/store';
 import { syntheticDump } from './harness/datasets';
 import { Poller } from './harness/poller';
 import { ProcessSet } from './harness/processes';
+import { waitForBuildsIdle } from './harness/builds';
 import { API, requestRebuildHttp, sleep, startSystem, upload, waitFor, waitForJob, type System } from './harness/system';
 
 /**
@@ -42,7 +43,9 @@ describe('Redis restarts', () => {
     const dump = syntheticDump({ ratings: 15_000, users: 300, movies: 400 });
     const jobId = await upload(system, dump.files).catch((err: Error) => Promise.reject(new Error(`${err.message}\n${procs.logs()}`)));
     expect((await waitForJob(system, jobId)).state).toBe('completed');
-    await waitFor('the first model', async () => (await stores().models.currentVersion()) ?? undefined, 120_000);
+    // Every kind of the first build published (one set each), so the served set stays put.
+    await waitForBuildsIdle(redis, prefix, 120_000).catch((err: Error) => Promise.reject(new Error(`${err.message}\n${procs.logs()}`)));
+    expect(await stores().models.currentVersion()).not.toBeNull();
   });
   afterAll(async () => {
     await procs.stopAll();

@@ -8,7 +8,8 @@ import { deleteKeysMatching, testPrefix, testRedisClient, testRedisUrl } from '@
 import type {} from '@movielens/test-support/global-setup';
 import { DatasetStore, KeySchema, ModelStore } from '@movielens/store';
 import { ProcessSet } from './processes';
-import { upload, waitFor, waitForJob, type System } from './system';
+import { waitForBuildsIdle } from './builds';
+import { upload, waitForJob, type System } from './system';
 import type { Dump } from './datasets';
 
 /** What a test works with. */
@@ -49,25 +50,26 @@ export function createFixture(redisUrl = testRedisUrl()): Fixture {
   };
 }
 
-/** Uploads `dump` (replace), waits for the ingest and for the model built from it; returns that model version. */
+/**
+ * Uploads `dump` (replace), waits for the ingest and for every build it asked for (each kind
+ * publishes its own set version, so the first set of this data is not yet the last); returns
+ * the set served then, which was built from this data.
+ */
 export async function loadAndBuild(fx: Fixture, system: System, dump: Dump): Promise<string> {
   const job = await waitForJob(system, await upload(system, dump.files));
   if (job.state !== 'completed') throw new Error(`ingest failed: ${job.failedReason}\n${fx.procs.logs()}`);
   const datasetVersion = await fx.datasets.currentVersion();
-  return waitFor(
-    'the model of the first dataset',
-    async () => {
-      const ver = await fx.models.currentVersion();
-      const meta = ver ? await fx.models.meta(ver) : null;
-      return meta?.datasetVersion === datasetVersion ? (ver ?? undefined) : undefined;
-    },
-    120_000,
-  );
+  await waitForBuildsIdle(fx.redis, fx.prefix, 120_000).catch((err: Error) => Promise.reject(new Error(`${err.message}\n${fx.procs.logs()}`)));
+  const ver = await fx.models.currentVersion();
+  const meta = ver === null ? null : await fx.models.meta(ver);
+  if (ver === null || meta?.datasetVersion !== datasetVersion) throw new Error(`served set ${ver} is not of dataset ${datasetVersion}\n${fx.procs.logs()}`);
+  return ver;
 }
 
 /**
  * Versions named by the keys under the fixture's prefix: `kind` `d` for datasets
- * (`P:{d:<ver>}:...`, `P:{d:<ver>/<c>}:ratings`), `m` for models (`P:{m:<ver>}:...`, `P:{m:<ver>/<s>}:...`).
+ * (`P:{d:<ver>}:...`, `P:{d:<ver>/<c>}:ratings`), `m` for models: set versions and kind versions
+ * alike (`P:{m:<ver>}:...`, `P:{m:<ver>/<s>}:...`).
  */
 export async function versionsInKeys(fx: Fixture, kind: 'd' | 'm'): Promise<string[]> {
   const found = new Set<string>();

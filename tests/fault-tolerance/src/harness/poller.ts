@@ -7,8 +7,10 @@
 export interface PolledAnswer {
   at: number;
   status: number;
-  /** `X-Model-Version` header, when present. */
+  /** `X-Model-Version` header (the set version), when present. */
   model: string | null;
+  /** The kind version that answered (`source.version` of a 2xx JSON body), when the answer names one. */
+  source: string | null;
   /** The body of a non-2xx answer (for messages). */
   body: string | null;
 }
@@ -32,10 +34,10 @@ export class Poller {
       try {
         const res = await fetch(this.url, { signal: AbortSignal.timeout(5000) });
         const ok = res.status >= 200 && res.status < 300;
-        const body = ok ? (await res.arrayBuffer(), null) : await res.text();
-        this.answers.push({ at, status: res.status, model: res.headers.get('x-model-version'), body });
+        const text = await res.text();
+        this.answers.push({ at, status: res.status, model: res.headers.get('x-model-version'), source: ok ? sourceOf(text) : null, body: ok ? null : text });
       } catch (err) {
-        this.answers.push({ at, status: 0, model: null, body: (err as Error).message });
+        this.answers.push({ at, status: 0, model: null, source: null, body: (err as Error).message });
       }
       await new Promise((r) => setTimeout(r, this.gapMs));
     }
@@ -51,5 +53,15 @@ export class Poller {
   /** Answers that were not 2xx. */
   failures(): PolledAnswer[] {
     return this.answers.filter((a) => a.status < 200 || a.status >= 300);
+  }
+}
+
+/** `source.version` of a JSON answer (`{ source: { kind, version, datasetVersion } }`), or null. */
+function sourceOf(text: string): string | null {
+  try {
+    const version = (JSON.parse(text) as { source?: { version?: unknown } | null }).source?.version;
+    return typeof version === 'string' ? version : null;
+  } catch {
+    return null;
   }
 }

@@ -34,7 +34,7 @@ export class ManagedProcess {
   readonly lines: string[] = [];
   /** Resolves with the exit code (null when killed by a signal) and the signal. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly waiters = new Set<{ pattern: RegExp; resolve: (line: string) => void }>();
+  private readonly waiters = new Set<{ matches: (line: string) => boolean; resolve: (line: string) => void }>();
 
   constructor(
     /** Log prefix, e.g. `compute-1`. */
@@ -61,20 +61,24 @@ export class ManagedProcess {
     this.lines.push(line);
     if (this.lines.length > KEEP_LINES) this.lines.shift();
     for (const w of this.waiters) {
-      if (w.pattern.test(line)) {
+      if (w.matches(line)) {
         this.waiters.delete(w);
         w.resolve(line);
       }
     }
   }
 
-  /** Resolves with the first line (already printed or to come) matching `pattern`; rejects after `timeoutMs` or on exit. */
-  waitForLine(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
-    const seen = this.lines.find((l) => pattern.test(l));
+  /**
+   * Resolves with the first line (already printed or to come) matching `pattern` (a regular
+   * expression, or a test of the line); rejects after `timeoutMs` or on exit.
+   */
+  waitForLine(pattern: RegExp | ((line: string) => boolean), timeoutMs = 60_000): Promise<string> {
+    const matches = typeof pattern === 'function' ? pattern : (line: string) => pattern.test(line);
+    const seen = this.lines.find(matches);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const waiter = {
-        pattern,
+        matches,
         resolve: (line: string) => {
           clearTimeout(timer);
           resolve(line);
