@@ -236,12 +236,16 @@ describe('models', () => {
   it('lists versions and rolls back to an earlier one', async () => {
     h = await startHarness();
     await seedDataset(h.redis, h.keys, 'd1', syntheticDataset());
-    const first = await buildModel(testRedisUrl(), h.prefix, { k: 4, topK: 10, recsN: 10 });
-    const second = await buildModel(testRedisUrl(), h.prefix, { k: 5, topK: 10, recsN: 10 });
+    // mf off: each build publishes its svd (and the first its analytics); the second build changes only svd.
+    const first = await buildModel(testRedisUrl(), h.prefix, { k: 4, topK: 10, recsN: 10, mf: false });
+    const second = await buildModel(testRedisUrl(), h.prefix, { k: 5, topK: 10, recsN: 10, mf: false });
     const list = await request(h.app).get('/api/v1/models').expect(200);
     expect(list.body.current).toBe(second);
-    expect(list.body.versions.map((v: { version: string }) => v.version)).toEqual([second, first]);
+    // Newest first: the second build's one set, then the first build's served set.
+    expect(list.body.versions.map((v: { version: string }) => v.version).slice(0, 2)).toEqual([second, first]);
     expect(list.body.versions[1].params.k).toBe(4);
+    expect(list.body.versions[0].kinds.svd.version).not.toBe(list.body.versions[1].kinds.svd.version);
+    expect(list.body.versions[0].kinds.analytics.version).toBe(list.body.versions[1].kinds.analytics.version);
 
     expect((await request(h.app).get('/api/v1/movies/3/similar').expect(200)).headers['x-model-version']).toBe(second);
     await request(h.app).post(`/api/v1/models/${first}/activate`).set('X-API-Key', KEY).expect(200);

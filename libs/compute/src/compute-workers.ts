@@ -105,9 +105,13 @@ export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWork
     }
   });
   // A finished row job advances its kind's progress (the share of each table's jobs done).
+  // Reports still in flight are awaited by close(), so none writes to a connection closed under it.
+  const reporting = new Set<Promise<void>>();
   shard?.on('completed', (job) => {
     if (job.name !== ShardJobName.rows || job.parent?.id === undefined) return;
-    void advanceRows(deps, shardQueue, job.parent.id).catch((err: unknown) => logger.warn({ err, jobId: job.id }, 'could not report row progress'));
+    const report = advanceRows(deps, shardQueue, job.parent.id).catch((err: unknown) => logger.warn({ err, jobId: job.id }, 'could not report row progress'));
+    reporting.add(report);
+    void report.finally(() => reporting.delete(report));
   });
   for (const w of [rebuild, shard]) w?.on('error', (err) => logger.error({ err }, 'worker error'));
 
@@ -116,6 +120,7 @@ export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWork
     shard,
     async close() {
       await Promise.all([rebuild?.close(), shard?.close()]);
+      await Promise.allSettled([...reporting]);
       locks.close();
       await Promise.all([flow.close(), rebuildQueue.close(), shardQueue.close(), thread.close()]);
     },
