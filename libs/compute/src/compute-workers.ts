@@ -1,7 +1,7 @@
 import { FlowProducer, Job, Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '@movielens/config';
 import { QueueName, rowsJobSchema, ShardJobName, type RowsJobResult } from '@movielens/jobs';
-import { ModelLifecycle, type KeySchema, type RedisClient } from '@movielens/store';
+import type { KeySchema, RedisClient } from '@movielens/store';
 import type { ComputeDeps } from './compute.deps';
 import { KindLocks } from './kind-lock';
 import { defaultKinds, type KindRegistry } from './kinds/registry';
@@ -87,24 +87,14 @@ export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWork
   };
   const rebuild = queues.includes(QueueName.rebuild) ? new Worker(QueueName.rebuild, createRebuildProcessor(deps), { connection, prefix, concurrency: 1, ...stall }) : null;
   const shard = queues.includes(QueueName.rebuildShard) ? new Worker(QueueName.rebuildShard, processShardQueue, { connection, prefix, concurrency: options.shardConcurrency ?? 1, ...stall }) : null;
-  const lifecycle = new ModelLifecycle(options.redis, options.keys);
 
-  // A row job that failed for good fails its kind job (failParentOnFailure), whose processor then
-  // never runs again: delete the partial version here (only while it is still being built). Later
-  // row jobs of that version find it gone and fail fast, and one that was already writing deletes
-  // its own writes (rows.processor.ts); the next build's sweep is the backstop if this process dies.
+  // A row job that failed for good is added again by its kind job when it finishes (a failover
+  // can outlast the job's own retries); the kind job deletes its version if it gives up.
   shard?.on('failed', (job, err) => {
     if (!job || job.name !== ShardJobName.rows) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
-    const version = rowsJobSchema.safeParse(job.data).data?.modelVersion;
-    logger.warn({ jobId: job.id, version, final, err: err.message }, 'row job failed');
-    if (final && version !== undefined) {
-      void (async () => {
-        if (await lifecycle.isStaged(version)) await lifecycle.deleteVersion(version);
-      })().catch((e: unknown) => logger.warn({ err: e, version }, 'could not delete the failed version'));
-    }
+    logger.warn({ jobId: job.id, version: rowsJobSchema.safeParse(job.data).data?.modelVersion, final, err: err.message }, 'row job failed');
   });
-  // A finished row job advances its kind's progress (the share of each table's jobs done).
   // Reports still in flight are awaited by close(), so none writes to a connection closed under it.
   const reporting = new Set<Promise<void>>();
   shard?.on('completed', (job) => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DelayedError, WaitingChildrenError, type Job } from 'bullmq';
 import { InputError } from '@movielens/core';
-import { kindJobSchema, kindStepSchema, QueueName, ShardJobName, type KindJobData, type KindJobResult, type RowsJobResult } from '@movielens/jobs';
+import { kindJobSchema, kindStepSchema, QueueName, ShardJobName, type KindJobData, type KindJobResult, type RowsJobData, type RowsJobResult } from '@movielens/jobs';
 import { DatasetStore, ModelLifecycle, ModelStore, ModelWriter, type KindMeta } from '@movielens/store';
 import type { ComputeDeps } from '../compute.deps';
 import { isPermanent, RebuildJobError, unrecoverable } from '../errors';
@@ -24,6 +24,10 @@ interface TrainedState {
   scratch: string[];
   /** Row jobs added per table: finishing checks that every one of them returned. */
   expected: Record<string, number>;
+  /** The row jobs' payloads, to add again those that did not return. */
+  rows: RowsJobData[];
+  /** Times missing row jobs were added again (at most `MAX_ROW_ROUNDS`). */
+  rounds: number;
   rowsAddedAt: number;
   /** Epoch ms when training started. */
   startedAt: number;
@@ -33,6 +37,12 @@ type KindJob = Job<KindJobData & { step?: string; version?: string; trained?: Tr
 
 /** BullMQ priority of row jobs (lower runs first): before every kind job (priority 10 and up). */
 const ROWS_PRIORITY = 1;
+
+/**
+ * Times a kind job adds again the row jobs that did not return (each row job already retried
+ * itself 3 times: a Redis failover can outlast that) before it fails for good.
+ */
+const MAX_ROW_ROUNDS = 2;
 
 /** How long a kind job waits before looking again at a busy kind lock or a missing dependency, ms. */
 const RETRY_DELAY_MS = 1000;
@@ -65,7 +75,7 @@ export function createKindProcessor(deps: ComputeDeps) {
       if (step.data.step === 'rows' && version !== undefined && job.data.trained !== undefined) {
         // A retried or stalled finish: wait for the row jobs again (false: all of them finished).
         if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
-        return await finish(job, kind, version, job.data.trained, log.child({ version, datasetVersion: job.data.trained.datasetVersion }));
+        return await finish(job, token, kind, version, job.data.trained, log.child({ version, datasetVersion: job.data.trained.datasetVersion }));
       }
       return await train(job, token, kind, payload.data, log);
     } catch (err) {
@@ -156,29 +166,48 @@ export function createKindProcessor(deps: ComputeDeps) {
       shards: trained.shards ?? 1,
       scratch: trained.scratch ?? [],
       expected: countBy(rows.map((r) => r.table)),
+      rows,
+      rounds: 0,
       rowsAddedAt: Date.now(),
       startedAt,
     };
-    if (rows.length === 0) return finish(job, kind, version, state, vlog);
-    // Rows first: a free worker finishes this kind (which readers wait for) before it starts another kind's training.
-    await deps.flow.addBulk(rows.map((data) => ({ name: ShardJobName.rows, queueName: QueueName.rebuildShard, prefix: deps.bullPrefix, data, opts: { ...childOptions(job), priority: ROWS_PRIORITY } })));
+    if (rows.length === 0) return finish(job, token, kind, version, state, vlog);
+    await addRows(job, rows);
     await job.updateData({ ...job.data, step: 'rows', version, trained: state });
     vlog.info({ rowJobs: rows.length }, 'row jobs added');
     if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
-    return finish(job, kind, version, state, vlog);
+    return finish(job, token, kind, version, state, vlog);
   }
 
-  async function finish(job: KindJob, kind: ModelKind, version: string, state: TrainedState, log: ComputeDeps['logger']): Promise<KindJobResult> {
+  /**
+   * Adds row jobs as this job's children, run before any kind job (a free worker finishes this
+   * kind, which readers wait for, before it starts another kind's training). A row job that fails
+   * for good does not fail this job at once: finishing adds it again (a failover can outlast its
+   * own retries), up to MAX_ROW_ROUNDS times.
+   */
+  async function addRows(job: KindJob, rows: readonly RowsJobData[]): Promise<void> {
+    const opts = { ...childOptions(job), failParentOnFailure: false, ignoreDependencyOnFailure: true, priority: ROWS_PRIORITY };
+    await deps.flow.addBulk(rows.map((data) => ({ name: ShardJobName.rows, queueName: QueueName.rebuildShard, prefix: deps.bullPrefix, data, opts })));
+  }
+
+  async function finish(job: KindJob, token: string, kind: ModelKind, version: string, state: TrainedState, log: ComputeDeps['logger']): Promise<KindJobResult> {
     const timings = { ...state.timings };
     const expectedTables = Object.keys(state.expected);
     const results = expectedTables.length === 0 ? [] : Object.values(await job.getChildrenValues<RowsJobResult>()).filter((r) => r?.modelVersion === version);
     if (expectedTables.length > 0) {
-      const missing = expectedTables.flatMap((table) => {
-        const done = new Set(results.filter((r) => r.table === table).map((r) => r.part));
-        return Array.from({ length: state.expected[table] }, (_, part) => part).filter((part) => !done.has(part)).map((part) => `${table}#${part}`);
-      });
-      // Retrying would not bring them back: a child removed by hand, or a finish that did not wait.
-      if (missing.length > 0) throw new RebuildJobError(`kind version ${version}: ${missing.length} row jobs did not finish (${missing.slice(0, 8).join(', ')}); not publishing missing rows`);
+      const done = new Set(results.map((r) => `${r.table}#${r.part}`));
+      const missing = (state.rows ?? []).filter((r) => !done.has(`${r.table}#${r.part}`));
+      if (missing.length > 0 && (state.rounds ?? 0) < MAX_ROW_ROUNDS) {
+        log.warn({ missing: missing.map((r) => `${r.table}#${r.part}`).slice(0, 8), round: (state.rounds ?? 0) + 1 }, 'row jobs did not return: adding them again');
+        await addRows(job, missing);
+        await job.updateData({ ...job.data, step: 'rows', version, trained: { ...state, rounds: (state.rounds ?? 0) + 1 } });
+        if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+        return finish(job, token, kind, version, { ...state, rounds: (state.rounds ?? 0) + 1 }, log);
+      }
+      if (missing.length > 0) {
+        const names = missing.map((r) => `${r.table}#${r.part}`);
+        throw new RebuildJobError(`kind version ${version}: ${missing.length} row jobs did not finish after ${MAX_ROW_ROUNDS} more rounds (${names.slice(0, 8).join(', ')}); not publishing missing rows`);
+      }
       for (const table of expectedTables) timings[kind.rowStages?.[table] ?? table] = tableWallMs(results.filter((r) => r.table === table));
       timings.rows = Date.now() - state.rowsAddedAt;
     }
