@@ -44,6 +44,8 @@ describe('upload progress', () => {
     ]);
     expect(rebuildProgress(job, 100)).toEqual({ phase: 'rebuild', percent: 55, message: 'Building model: svd similarity 70%, analytics done, mf mf 0%' });
     expect(overallRebuildPercent(toJobStatus({ state: 'completed', progress }))).toBe(100);
+    // Every kind done but the job not ended yet: the bar waits at 99 for the job to report.
+    expect(overallRebuildPercent(toJobStatus({ state: 'active', progress: { ...progress, percent: 100 } }))).toBe(99);
   });
 
   it('finishes on a completed rebuild or any failure, with the reason shown', () => {

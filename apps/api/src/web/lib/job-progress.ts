@@ -132,7 +132,8 @@ export function ingestProgress(job: JobStatus): UploadProgress {
  * progress, each over its own stages), so the page keeps no copy of the stage list.
  */
 export function overallRebuildPercent(job: JobStatus): number {
-  return job.state === 'completed' ? 100 : job.percent;
+  // Full only when the job has ended: its kinds can all be at 100 a moment before it reports.
+  return job.state === 'completed' ? 100 : Math.min(99, job.percent);
 }
 
 /** Progress from the rebuild job's status; `share` is its part of the bar (100 for a rebuild on its own). */
