@@ -122,14 +122,21 @@ export async function followJob(cluster: LocalCluster, jobId: string, ms = 120_0
   return job;
 }
 
-/** Waits until the API serves a model built from `datasetVersion`; resolves with the model version. */
+/** Waits until the API serves a set whose every kind was built from `datasetVersion` and no build is left; resolves with the set version. */
 export async function waitForModel(cluster: LocalCluster, datasetVersion: string, ms = 300_000): Promise<string> {
   return until(
     `a model of dataset ${datasetVersion}`,
     async () => {
-      const models = (await (await fetch(`${cluster.apiUrl}/api/v1/models`)).json()) as { current: string | null; versions: { version: string; datasetVersion: string }[] };
+      // Each kind publishes its own set: wait until no build is left and every served kind is of this dataset.
+      const status = (await (await fetch(`${cluster.apiUrl}/api/v1/status`)).json()) as { builds?: unknown[] };
+      if ((status.builds ?? []).length > 0) return undefined;
+      const models = (await (await fetch(`${cluster.apiUrl}/api/v1/models`)).json()) as {
+        current: string | null;
+        versions: { version: string; datasetVersion: string; kinds: Record<string, { datasetVersion: string }> | null }[];
+      };
       const current = models.versions.find((v) => v.version === models.current);
       if (current?.datasetVersion !== datasetVersion) return undefined;
+      if (Object.values(current.kinds ?? {}).some((k) => k.datasetVersion !== datasetVersion)) return undefined;
       const ready = await fetch(`${cluster.apiUrl}/readyz`);
       return ready.ok ? current.version : undefined;
     },
