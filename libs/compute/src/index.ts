@@ -15,6 +15,3 @@ export { commonParams, DEFAULT_KINDS, defaultKinds, KindRegistry, rebuildParamsS
 export type { BuildParams, DatasetInput, KindContext, KindRecommender, KindTrained, ModelKind, ModelReads, RankedMovie, RowsContext } from './kinds/model-kind';
 export { autoParts } from './kinds/svd/svd.kind';
 export { defaultEvaluation, evaluationCatalogue } from './kinds/evaluation-catalogue';
-
-/** Progress stages of a rebuild with the default kinds, in order (`plan`, each kind's stages, `publish`). */
-export { REBUILD_STAGES } from './rebuild-stages';

@@ -6,7 +6,7 @@ import { DatasetStore, KeySchema, ModelStore, ModelTable } from '@movielens/stor
 import { bullConnection, openRebuildHarness, type RebuildHarness, seedDataset, startInProcessWorkers, syntheticDataset } from '../test/fixtures';
 import type { RebuildResult } from './processors/rebuild.processor';
 import type { KindProgress, RebuildProgress } from './rebuild-progress';
-import { REBUILD_STAGES } from './rebuild-stages';
+import { defaultKinds } from './kinds/registry';
 import { buildRatingMatrix, buildUserSequences, encodeMf, LstmPredictor, movieVectors, recommendUsers, topKSimilar, trainLstm, trainMf, truncatedSvd } from '@movielens/core';
 import type { ComputeWorkers } from './compute-workers';
 
@@ -55,7 +55,7 @@ describe('rebuild pipeline', () => {
     for (let i = 1; i < reports.length; i++) expect(reports[i].percent, JSON.stringify(reports)).toBeGreaterThanOrEqual(reports[i - 1].percent);
     expect(reports.at(-1)).toMatchObject({ stage: 'publish', percent: 100 });
     expect(Object.keys(reports.at(-1)!.kinds).sort()).toEqual(['analytics', 'mf', 'svd']);
-    for (const p of reports) expect(REBUILD_STAGES).toContain(p.stage);
+    for (const p of reports) expect(defaultKinds.stages).toContain(p.stage);
     const between = reports.filter((p) => (p.kinds.svd?.stage === 'similarity' || p.kinds.svd?.stage === 'recommendations'));
     expect(between.length, JSON.stringify(reports)).toBeGreaterThan(0);
     expect(result.kinds.svd).toMatchObject({ kind: 'svd', outcome: expect.stringMatching(/^(published|waiting)$/) });
