@@ -172,8 +172,10 @@ export function createKindProcessor(deps: ComputeDeps) {
       startedAt,
     };
     if (rows.length === 0) return finish(job, token, kind, version, state, vlog);
-    await addRows(job, rows);
+    // The state first, then the row jobs: a worker that dies between the two leaves a job that
+    // resumes at its rows (finishing adds the missing ones) instead of training again.
     await job.updateData({ ...job.data, step: 'rows', version, trained: state });
+    await addRows(job, rows);
     vlog.info({ rowJobs: rows.length }, 'row jobs added');
     if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
     return finish(job, token, kind, version, state, vlog);
@@ -199,8 +201,8 @@ export function createKindProcessor(deps: ComputeDeps) {
       const missing = (state.rows ?? []).filter((r) => !done.has(`${r.table}#${r.part}`));
       if (missing.length > 0 && (state.rounds ?? 0) < MAX_ROW_ROUNDS) {
         log.warn({ missing: missing.map((r) => `${r.table}#${r.part}`).slice(0, 8), round: (state.rounds ?? 0) + 1 }, 'row jobs did not return: adding them again');
-        await addRows(job, missing);
         await job.updateData({ ...job.data, step: 'rows', version, trained: { ...state, rounds: (state.rounds ?? 0) + 1 } });
+        await addRows(job, missing);
         if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
         return finish(job, token, kind, version, { ...state, rounds: (state.rounds ?? 0) + 1 }, log);
       }
