@@ -12,6 +12,6 @@ export { BuildAbandonedError, RebuildJobError } from './errors';
 export type { ComputeDeps } from './compute.deps';
 export { ComputeThread } from './thread/compute-thread';
 export { commonParams, DEFAULT_KINDS, defaultKinds, KindRegistry, rebuildParamsSchema } from './kinds/registry';
-export type { BuildParams, DatasetInput, KindContext, KindRecommender, KindTrained, ModelKind, ModelReads, RankedMovie, RowsContext } from './kinds/model-kind';
+export type { BuildParams, Contribution, DatasetInput, KindContext, KindRecommender, KindScorer, KindTrained, ModelKind, ModelReads, RankedMovie, RowsContext, UserRow } from './kinds/model-kind';
 export { autoParts } from './kinds/svd/svd.kind';
 export { defaultEvaluation, evaluationCatalogue } from './kinds/evaluation-catalogue';

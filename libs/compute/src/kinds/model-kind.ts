@@ -78,6 +78,50 @@ export interface RankedMovie {
   score: number;
 }
 
+/**
+ * A user as a scorer sees them: their ratings (a stored user's row, with any live ratings folded
+ * in, or an anonymous visitor's list). `userId` is set for a user of the dataset, so a kind with
+ * per-user state (stored factors) may use it while the row is the one it was trained on.
+ */
+export interface UserRow {
+  /** Dataset user id; undefined for an anonymous visitor. */
+  userId?: number;
+  /** Rated movie ids (any order, no repeats). */
+  movieIds: ArrayLike<number>;
+  /** Stars of each rated movie, parallel to `movieIds`. */
+  ratings: ArrayLike<number>;
+  /** True when the row differs from the one the kind version was trained on (live ratings, a visitor). */
+  changed: boolean;
+}
+
+/** One rated movie's share of a recommended movie's score. */
+export interface Contribution {
+  /** The rated movie. */
+  movieId: number;
+  /** Its share of the score, in the scorer's unit; larger contributes more. */
+  weight: number;
+}
+
+/**
+ * A ranking kind's model, loaded once per kind version by the API and kept in memory: it scores
+ * every movie of its catalogue for any user row, so exclusion, filters, paging, anonymous
+ * visitors and live ratings are served the same way for every kind (no stored top-N lists needed).
+ */
+export interface KindScorer {
+  /** Movie ids the kind scores, ascending; `score` writes one value per id, in this order. */
+  movieIds: Int32Array;
+  /**
+   * Scores of every movie in `movieIds` for `row` (higher ranks first), written to `out`
+   * (length `movieIds.length`); returns false when the kind cannot score this user (no rating
+   * of a movie it knows, say).
+   */
+  score(row: UserRow, out: Float32Array): boolean;
+  /** The `top` rated movies of `row` that contribute most to `movieId`'s score, largest first. */
+  explain?(row: UserRow, movieId: number, top: number): Contribution[];
+  /** Bytes it holds (for the API's memory budget of loaded scorers). */
+  bytes: number;
+}
+
 /** How the API serves a ranking kind under `GET /users/:id/recommendations?algorithm=<name>`. */
 export interface KindRecommender {
   /** The `algorithm` value, e.g. `puresvd`, `mf`. */
@@ -89,6 +133,12 @@ export interface KindRecommender {
    * not in the kind's model. Reads through the store, which resolves where the kind's tables live.
    */
   recommend(store: ModelReads, ver: string, userId: number, k: number, rated: ReadonlySet<number>): Promise<RankedMovie[] | null>;
+  /**
+   * Loads the kind version's model for scoring any user row (see `KindScorer`); null when set
+   * version `ver` has no version of this kind. Kinds that have it are served with filters,
+   * paging, explanations and live ratings; `recommend` stays the fast path of stored lists.
+   */
+  scorer?(store: ModelReads, ver: string): Promise<KindScorer | null>;
 }
 
 /** One model kind. */
