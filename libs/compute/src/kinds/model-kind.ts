@@ -172,6 +172,14 @@ export interface ModelKind {
   setFields?(meta: KindMeta): Partial<SetFields>;
   /** Serving as a ranking algorithm of `GET /users/:id/recommendations`. */
   recommender?: KindRecommender;
-  /** The same model as `movielens evaluate` fits it on a training split. */
-  evaluation?(): Algorithm;
+  /**
+   * The same model as `movielens evaluate` fits it on a training split, with `params` (the
+   * build parameters, defaults applied when omitted): model selection fits it once per grid point.
+   */
+  evaluation?(params?: BuildParams): Algorithm;
+  /**
+   * Model selection's grid: the one or two key parameters of the kind's slice and the values
+   * tried (e.g. `{ easeLambda: [100, 250, 500, 1000] }`); kinds without one are not tuned.
+   */
+  tuning?: Readonly<Record<string, readonly number[]>>;
 }
