@@ -35,5 +35,7 @@ export { DETECT_HEAD_BYTES, parseFile, parseStream } from './parse-file';
 export type { ChunkSource, ParsedFile } from './parse-file';
 export { deduplicate, mergeRatings, RatingTableBuilder } from './rating-table';
 export type { Deduplicated, DuplicatePair } from './rating-table';
+export { applyRatingChanges } from './rating-changes';
+export type { AppliedChanges } from './rating-changes';
 export { csvField, encodeText, formatMovieLine, formatRatingLine, formatUserLine, headerLine } from './serialize';
 export { joinTitle, splitTitle } from './title';
