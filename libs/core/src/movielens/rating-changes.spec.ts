@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyRatingChanges } from './rating-changes';
-import { RatingTableBuilder } from './rating-table';
-import type { RatingTable } from './types';
-
-function table(rows: [number, number, number, number][]): RatingTable {
-  const b = new RatingTableBuilder(2);
-  rows.forEach(([u, m, r, t], i) => b.add(u, m, r, t, i + 1));
-  return b.table();
-}
-
-const rows = (t: RatingTable) => Array.from({ length: t.length }, (_, i) => [t.users[i], t.movies[i], t.ratings[i], t.timestamps[i]]);
+import { rows, table } from './rating-table.fixtures';
 
 describe('applyRatingChanges', () => {
   // Expected tables worked out by hand: base rows kept in order, then the surviving sets in change order.

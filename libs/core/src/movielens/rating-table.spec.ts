@@ -1,15 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deduplicate, mergeRatings, RatingTableBuilder } from './rating-table';
-import type { RatingTable } from './types';
-
-function table(rows: [number, number, number, number][]): RatingTable {
-  const b = new RatingTableBuilder(2);
-  rows.forEach(([u, m, r, t], i) => b.add(u, m, r, t, i + 1));
-  return b.table();
-}
-
-const rows = (t: RatingTable) => Array.from({ length: t.length }, (_, i) => [t.users[i], t.movies[i], t.ratings[i], t.timestamps[i]]);
+import { deduplicate, mergeRatings } from './rating-table';
+import { rows, table } from './rating-table.fixtures';
 
 describe('mergeRatings', () => {
   it('appends new ratings and lets a re-rating overwrite the earlier one', () => {
