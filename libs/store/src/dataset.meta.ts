@@ -4,6 +4,7 @@
  * result (validated by `ingestReportSchema` in @movielens/jobs).
  */
 import type { FileKind, LineIssue, Release, TextEncoding } from '@movielens/core';
+import type { LiveMark } from './live/live-entry';
 
 /** One input file of an ingest, as detected and parsed. */
 export interface IngestFileReport {
@@ -83,6 +84,11 @@ export interface DatasetMeta {
   contentHash: string;
   /** The report of the ingest that produced this version. */
   report: IngestReport;
+  /**
+   * How far into the live ratings log this version is (absent: none applied, `LIVE_START`).
+   * Written with the meta, before the pointer switch, so the mark moves exactly with the version.
+   */
+  live?: LiveMark;
 }
 
 /** A listed dataset version. */

@@ -37,9 +37,19 @@
  *   P:{m:<ver>/<s>}:<table>                hash    sharded tables: similar movies, user recommendations,
  *                                                  per-user LSTM states (`lstm-state`)
  *
+ *   P:{live}:log                           stream  live ratings, one entry per accepted request: fields `u` (user id),
+ *                                                  `ops` (JSON [[movieId, stars or null for a delete, unix s or -1]]);
+ *                                                  the entry id orders them and is what dataset versions record as applied
+ *   P:{live}:stats                         hash    `ops`: ratings and deletes ever accepted (pending = ops - a version's `live.applied`)
+ *   P:{live}:user:<id>                     hash    movieId -> `<entry id>|<stars or d>|<unix s>`: a user's latest live change
+ *                                                  per movie (the overlay read by serving); trimmed once applied and served
+ *   P:{live}:idem:<sha256>                 string  `<body sha256>|<entry id>` of an Idempotency-Key (key: sha256 of user + key); TTL
+ *                                                  (all `{live}` keys share one slot: one script writes a request exactly once)
+ *
  *   P:lock:<name>                          string  short-lived locks (token value, PX expiry): `model-publish`,
  *                                                  `kind:<kind>` (one build per kind), `rebuild-progress:<job>`
- *   P:events                               pub/sub channel: `dataset <ver>` / `model <ver>` switches
+ *   P:events                               pub/sub channel: `dataset <ver>` / `model <ver>` switches, `live <user> <entry>`
+ *                                                  (a user's live ratings changed: API processes drop that user's cached answers)
  */
 
 /**
@@ -157,6 +167,24 @@ export class KeySchema {
   /** Shard `shard` of a sharded model table, e.g. `similar`, `recs`. */
   modelShard(ver: string, table: string, shard: number): string {
     return `${this.prefix}:{m:${ver}/${shard}}:${table}`;
+  }
+
+  // ---- live ratings ---------------------------------------------------------------------
+  /** Stream of accepted live ratings (one entry per request), in the `{live}` slot. */
+  liveLog(): string {
+    return `${this.prefix}:{live}:log`;
+  }
+  /** Counters of the live log (`ops`: ratings and deletes accepted ever). */
+  liveStats(): string {
+    return `${this.prefix}:{live}:stats`;
+  }
+  /** Hash movieId -> latest live change of user `userId` (the serving overlay). */
+  liveUser(userId: number): string {
+    return `${this.prefix}:{live}:user:${userId}`;
+  }
+  /** Record of one Idempotency-Key; `digest` is the hex sha256 of the user id and the key. */
+  liveIdempotency(digest: string): string {
+    return `${this.prefix}:{live}:idem:${digest}`;
   }
 
   // ---- coordination ---------------------------------------------------------------------
