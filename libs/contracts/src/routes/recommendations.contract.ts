@@ -1,0 +1,48 @@
+/** `POST /api/v1/recommendations`: recommendations for an anonymous user by SVD folding-in. */
+import { z } from 'zod';
+import { bodyErrors, listedFields, readErrors } from '../common.schema';
+import { defineRoute } from '../route';
+
+const movieIdMessage = 'expected a positive integer movie id';
+const movieId = z.number({ error: movieIdMessage }).int({ error: movieIdMessage }).positive({ error: movieIdMessage });
+const k = z.number().int().min(1).max(100).default(10).describe('How many recommendations (1..100, default 10)');
+
+/** The body with ratings: 1..1000 `{ movieId, rating }`, stars 0.5..5. */
+export const foldInRatingsBody = z
+  .object({
+    ratings: z
+      .array(z.object({ movieId, rating: z.number({ error: 'expected a rating from 0.5 to 5' }).min(0.5).max(5) }).strict())
+      .min(1)
+      .max(1000),
+    k,
+  })
+  .strict();
+
+/** The body with liked movies: 1..1000 movie ids, each counted as a high rating. */
+export const foldInLikedBody = z.object({ liked: z.array(movieId).min(1).max(1000), k }).strict();
+
+/**
+ * Either body. The router picks the one the client meant by which list it sent (a union's
+ * error would only say `Invalid input`); the document shows the union.
+ */
+export const foldInBody = z.union([foldInRatingsBody, foldInLikedBody]);
+
+/** `POST /recommendations`: unknown movie ids are listed in `ignored`. */
+export const foldInAnswer = z.object({
+  model: z.string(),
+  ignored: z.array(z.int()).describe('Given movie ids the model does not know'),
+  recommendations: z.array(z.object({ ...listedFields, score: z.number().describe("Predicted stars (the folded-in user's mean + SVD reconstruction); may fall outside the rating scale") })),
+});
+
+/** `POST /api/v1/recommendations` */
+export const foldInRoute = defineRoute({
+  method: 'post',
+  path: '/api/v1/recommendations',
+  tag: 'users',
+  summary: 'Recommendations for an anonymous user from ratings or liked movies (folding-in, no rebuild)',
+  body: foldInBody,
+  responses: { 200: { description: 'OK', schema: foldInAnswer, headers: { 'X-Model-Version': 'The set version that answered' } }, ...readErrors, ...bodyErrors },
+});
+
+/** Every route of this resource. */
+export const recommendationRoutes = [foldInRoute];
