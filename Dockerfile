@@ -7,7 +7,8 @@
 # No `# syntax=` line: the build needs no BuildKit frontend image, so it also runs with
 # DOCKER_BUILDKIT=0 on a machine without registry access (docs/OPERATIONS.md).
 
-# 1. Compile: a full install (esbuild, and tsx for the web page's build script), then the bundles.
+# 1. Compile: a full install (esbuild, and tsx for the web page's build script), then the
+#    bundles, and the web page (apps/web) into static files.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # The manifests first: the install layer is reused until one of them changes, whatever the sources do.
@@ -17,6 +18,7 @@ COPY apps/api/package.json apps/api/
 COPY apps/cli/package.json apps/cli/
 COPY apps/compute-worker/package.json apps/compute-worker/
 COPY apps/ingest-worker/package.json apps/ingest-worker/
+COPY apps/web/package.json apps/web/
 COPY libs/compute/package.json libs/compute/
 COPY libs/config/package.json libs/config/
 COPY libs/core/package.json libs/core/
@@ -31,7 +33,7 @@ COPY libs/ libs/
 COPY apps/ apps/
 COPY tools/build/ tools/build/
 RUN node tools/build/bundle.mjs api ingest-worker compute-worker \
- && node --import tsx apps/api/src/web/build.ts --skip-typecheck
+ && node --import tsx apps/web/tools/build.ts --skip-typecheck
 
 # 2. What every runtime image shares: the health check, the non-root user.
 FROM node:24-bookworm-slim AS base
@@ -41,11 +43,12 @@ COPY tools/healthcheck.mjs tools/healthcheck.mjs
 USER node
 
 FROM base AS api
-# package.json: "type": "module" for the bundle. The web page's files, and the only files
-# read from node_modules at run time: bull-board's UI and the two Swagger UI files of /docs.
+# package.json: "type": "module" for the bundle. The web page's static files (apps/web/dist,
+# the API's default WEB_DIR), and the only files read from node_modules at run time:
+# bull-board's UI and the two Swagger UI files of /docs.
 COPY apps/api/package.json apps/api/package.json
 COPY --from=build /app/apps/api/dist apps/api/dist
-COPY --from=build /app/apps/api/src/web/dist apps/api/src/web/dist
+COPY --from=build /app/apps/web/dist apps/web/dist
 COPY --from=build /app/node_modules/@bull-board/ui/package.json node_modules/@bull-board/ui/package.json
 COPY --from=build /app/node_modules/@bull-board/ui/dist node_modules/@bull-board/ui/dist
 COPY --from=build /app/node_modules/swagger-ui-dist/package.json /app/node_modules/swagger-ui-dist/swagger-ui.css /app/node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/

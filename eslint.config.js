@@ -28,7 +28,7 @@ function boundaries({ tests }) {
 const testFiles = ['**/*.spec.ts', '**/*.fixtures.ts', '**/test/**/*.ts', 'tests/**/*.ts'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/reports/**', '**/*.cjs', 'apps/api/src/web/dist/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/reports/**', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

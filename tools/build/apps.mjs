@@ -45,10 +45,7 @@ function newestSource(dir) {
   }
   for (const entry of entries) {
     if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.spec.ts')) continue;
-    const path = join(entry.parentPath ?? entry.path, entry.name);
-    // The web page is bundled on its own (apps/api/src/web/build.ts), not into main.js.
-    if (path.includes('/web/')) continue;
-    newest = Math.max(newest, statSync(path).mtimeMs);
+    newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
   }
   return newest;
 }

@@ -33,10 +33,11 @@ export const apiEnvSchema = envSchema.extend({
   /** Longest wait for in-flight requests on SIGTERM, ms. Default 10,000. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /**
-   * Built web page served at `/`. Default `src/web/dist` of this app, found from this module
-   * as it runs: src/config.ts (tsx) or the bundle dist/main.js, both one folder below the app.
+   * Built web page served at `/`. Default `apps/web/dist` (the web app's build output), found
+   * from this module as it runs: src/config.ts (tsx) or the bundle dist/main.js, both one
+   * folder below apps/api, so `../../web/dist` is the same folder from either (and in the image).
    */
-  WEB_DIR: z.string().default(fileURLToPath(new URL('../src/web/dist', import.meta.url))),
+  WEB_DIR: z.string().default(fileURLToPath(new URL('../../web/dist', import.meta.url))),
   /** `true` serves the web page's source maps (development only). Default false: `*.map` answers 404. */
   WEB_SOURCE_MAPS: z.enum(['true', 'false']).default('false'),
 });

@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chartIds } from '../../src/web/lib/route';
+import { chartIds } from '../../../web/src/lib/route';
 import { launchChromium, screenshot, skipBrowser, watchErrors } from './browser';
 import { apiKey, buildPage, removeDir, startStack, writeSyntheticFiles, type Stack } from './stack';
 

@@ -24,8 +24,8 @@ import { testRedisUrl } from '@movielens/test-support';
 import { eventually, startHarness, testSettings, type Harness } from '../fixtures';
 import { launchChromium, watchErrors } from './browser';
 
-/** Folder of the built page (`src/web/dist`). */
-export const webDist = fileURLToPath(new URL('../../src/web/dist/', import.meta.url));
+/** Folder of the built page (`apps/web/dist`). */
+export const webDist = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 /** The API key of the test app. */
 export const apiKey = testSettings().apiKey!;
@@ -35,7 +35,7 @@ export const apiKey = testSettings().apiKey!;
  * so the tests never drive a stale bundle.
  */
 export function buildPage(): void {
-  const script = fileURLToPath(new URL('../../src/web/build.ts', import.meta.url));
+  const script = fileURLToPath(new URL('../../../web/tools/build.ts', import.meta.url));
   const result = spawnSync(process.execPath, ['--import', 'tsx', script, '--skip-typecheck'], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`building the page failed:\n${result.stdout}\n${result.stderr}`);
 }

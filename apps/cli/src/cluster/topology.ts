@@ -33,11 +33,11 @@ export interface Topology {
  * sources; `npm run build` or the Docker image build it too). Throws when the build fails.
  */
 export function ensureWebBuilt(log: (line: string) => void): void {
-  if (existsSync(join(repoRoot, 'apps/api/src/web/dist/index.html'))) return;
+  if (existsSync(join(repoRoot, 'apps/web/dist/index.html'))) return;
   log('building the web page (first start) ...');
   const tsx = import.meta.resolve('tsx');
-  const result = spawnSync(process.execPath, ['--import', tsx, join(repoRoot, 'apps/api/src/web/build.ts'), '--skip-typecheck'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0) throw new Error('building the web page failed (see above); try `npm run build -w @movielens/api`');
+  const result = spawnSync(process.execPath, ['--import', tsx, join(repoRoot, 'apps/web/tools/build.ts'), '--skip-typecheck'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error('building the web page failed (see above); try `npm run build -w @movielens/web`');
 }
 
 /**
