@@ -21,6 +21,7 @@ import { jobsRouter } from './routes/jobs.router';
 import { modelsRouter } from './routes/models.router';
 import { moviesRouter } from './routes/movies.router';
 import { opsRouter } from './routes/ops.router';
+import { ratingsRouter } from './routes/ratings.router';
 import { recommendationsRouter } from './routes/recommendations.router';
 import { sessionsRouter } from './routes/sessions.router';
 import { statusRouter } from './routes/status.router';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps, options: MetricsOptions = {}): CreatedA
   api.use(modelsRouter(deps, guard));
   api.use(moviesRouter(deps));
   api.use(usersRouter(deps));
+  api.use(ratingsRouter(deps));
   api.use(recommendationsRouter(deps));
   api.use(sessionsRouter(deps));
   api.use(analyticsRouter(deps));

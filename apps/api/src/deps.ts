@@ -1,8 +1,9 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from '@movielens/config';
-import type { KeySchema, RedisClient } from '@movielens/store';
+import type { KeySchema, LiveRatings, RedisClient } from '@movielens/store';
 import type { KindRegistry } from '@movielens/compute';
 import type { DatasetReader, ModelAdmin, ModelReader, UploadSink } from './services/ports';
+import type { LiveEpochs } from './services/live-epochs';
 import type { ReadModel } from './services/read-model';
 
 /** The BullMQ queues the API enqueues into and reports on. */
@@ -24,6 +25,11 @@ export interface ApiSettings {
   writeRateLimit: number;
   /** Rate-limit window, ms. Default 60,000. */
   writeRateWindowMs: number;
+  /**
+   * Live rating requests (`POST`/`DELETE /users/:id/ratings`) allowed per client per window,
+   * beside the write limit (which counts only their failed key checks). Default 600,000 (10,000/s).
+   */
+  ratingsRateLimit?: number;
   /** Directory where uploaded zips are spooled (zip needs random access). Default os.tmpdir(). */
   tmpDir: string;
   /** Folder of the built web page, served at `/` when it exists. */
@@ -48,6 +54,10 @@ export interface AppDeps {
   uploads: UploadSink;
   queues: ApiQueues;
   readModel: ReadModel;
+  /** The live ratings log and users' overlays (`/users/:id/ratings`, and what answers lay over stored ratings). */
+  live: LiveRatings;
+  /** Which users' live ratings changed: their cached answers are retired. */
+  liveEpochs: LiveEpochs;
   settings: ApiSettings;
   logger: Logger;
 }

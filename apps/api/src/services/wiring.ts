@@ -2,8 +2,9 @@ import { Redis } from 'ioredis';
 import type { Logger } from '@movielens/config';
 import { createQueue, QueueName } from '@movielens/jobs';
 import { defaultKinds, type KindRegistry } from '@movielens/compute';
-import { DatasetStore, KeySchema, ModelLifecycle, ModelStore, UploadStore, createRedis, type RedisClient } from '@movielens/store';
+import { DatasetStore, KeySchema, LiveRatings, ModelLifecycle, ModelStore, UploadStore, createRedis, type RedisClient } from '@movielens/store';
 import type { ApiSettings, AppDeps } from '../deps';
+import { LiveEpochs } from './live-epochs';
 import { ReadModel, type ReadModelOptions } from './read-model';
 
 /** What {@link wireDeps} needs. */
@@ -63,6 +64,8 @@ export function wireDeps({ redisUrl, cluster, keyPrefix, settings, logger, readM
   for (const q of Object.values(queues)) q.on('error', () => undefined);
   const view = new ReadModel(redis, keys, models, datasets, logger, readModel);
   view.start();
+  const liveEpochs = new LiveEpochs(redis, keys, logger);
+  liveEpochs.start();
   return {
     redis,
     keys,
@@ -73,10 +76,13 @@ export function wireDeps({ redisUrl, cluster, keyPrefix, settings, logger, readM
     uploads: new UploadStore(redis, keys),
     queues,
     readModel: view,
+    live: new LiveRatings(redis, keys),
+    liveEpochs,
     settings,
     logger,
     async close() {
       await view.stop();
+      await liveEpochs.stop();
       await Promise.all(Object.values(queues).map((q) => q.close().catch(() => undefined)));
       await Promise.all([redis, queueConnection].map((c) => c.quit().catch(() => c.disconnect())));
     },
