@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { z } from 'zod';
+import { genderGapQuery, minRatingsQuery, rankingLimitQuery as limitQuery } from '@movielens/contracts';
 import { rankMovies, recentlyPopular, type RankOptions } from '@movielens/core';
 import type { AppDeps } from '../deps';
 import { sendModelAnswer } from '../middleware/cache';
@@ -7,12 +7,6 @@ import { notFound } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
 import type { ModelSnapshot } from '../services/model-snapshot';
 import { hasColumns } from '../services/movie-stats.adapter';
-
-const limit = z.coerce.number().int().min(1).max(100).default(20);
-const count = z.coerce.number().int().min(1).max(1_000_000);
-const minRatingsQuery = z.object({ minRatings: count.default(100), limit });
-const limitQuery = z.object({ limit });
-const genderGapQuery = z.object({ direction: z.enum(['women', 'men']).default('women'), minPerGender: count.default(50), limit });
 
 /**
  * Group tables served as stored by the rebuild. Each is looked up under its own name first,

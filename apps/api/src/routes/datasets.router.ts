@@ -1,14 +1,9 @@
 import { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
+import { uploadFields } from '@movielens/contracts';
 import { enqueueIngest } from '@movielens/jobs';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../middleware/errors';
 import { receiveUpload } from '../services/upload-receiver';
-
-const uploadFields = z.object({
-  mode: z.enum(['replace', 'append']).default('replace'),
-  maxErrors: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
 
 /** A form field checked on arrival (`name: reason`), null when fine. An unknown name is refused: a misspelt `maxerrors` must not be dropped. */
 function checkField(name: string, value: string): string | null {

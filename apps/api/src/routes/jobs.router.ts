@@ -1,18 +1,10 @@
 import type { Job, Queue } from 'bullmq';
 import { Router } from 'express';
-import { z } from 'zod';
+import { jobListQuery as listQuery, jobParams } from '@movielens/contracts';
 import type { AppDeps } from '../deps';
 import { keyHolderCheck } from '../middleware/auth';
 import { notFound, unavailable } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
-
-const jobParams = z.object({
-  id: z.string().regex(/^(ingest|rebuild|rebuild-shard):[A-Za-z0-9_.:-]{1,100}$/, 'expected <queue>:<id>, queue one of ingest, rebuild, rebuild-shard (e.g. ingest:12)'),
-});
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  queue: z.enum(['ingest', 'rebuild', 'rebuild-shard']).optional(),
-});
 
 /**
  * A job as the API shows it: queue-qualified id, state, progress, result or failure. The payload,

@@ -1,15 +1,10 @@
 import express, { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
-import { rebuildParamsSchema } from '@movielens/compute';
+import { kindVersionParams, rebuildBody, versionParams } from '@movielens/contracts';
 import { requestRebuild } from '@movielens/jobs';
 import { KindVersionError } from '@movielens/store';
 import type { AppDeps } from '../deps';
 import { HttpError, notFound, unavailable } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
-
-const versionParams = z.object({ version: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - only') });
-const rebuildBody = z.object({ params: rebuildParamsSchema.partial().strict().default({}) }).strict();
-const kindVersionParams = z.object({ kind: z.string().regex(/^[a-z][a-z0-9]{0,30}$/, 'a kind name, e.g. mf'), version: versionParams.shape.version });
 
 /**
  * `/models`: set versions with their kinds, parameters and metrics; rebuilds; rollback of the
@@ -18,6 +13,8 @@ const kindVersionParams = z.object({ kind: z.string().regex(/^[a-z][a-z0-9]{0,30
  */
 export function modelsRouter({ models, admin, kinds, queues, readModel }: AppDeps, guard: RequestHandler[]): Router {
   const router = Router();
+  // Every kind's slice of the build parameters, from the registry this app serves.
+  const rebuildInput = rebuildBody(kinds.paramsSchema);
 
   router.get('/models', async (_req, res) => {
     if (!readModel.redisReady()) throw unavailable();
@@ -45,7 +42,7 @@ export function modelsRouter({ models, admin, kinds, queues, readModel }: AppDep
   });
 
   router.post('/models/rebuild', ...guard, express.json({ limit: '16kb' }), async (req, res) => {
-    const { params } = parseInput(rebuildBody, req, 'body');
+    const { params } = parseInput(rebuildInput, req, 'body');
     if (!readModel.redisReady()) throw unavailable();
     const job = await requestRebuild(queues.rebuild, { trigger: 'api', params });
     res.status(202).json({ jobId: `rebuild:${job.id}` });

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
 import type { ApiMetrics } from '../middleware/metrics';
-import { openApiDocument } from '../openapi';
+import { openApiDocumentOf } from '../openapi';
 
 /** Races a promise against a timer, so a probe never hangs on a dead connection. */
 function within<T>(ms: number, p: Promise<T>): Promise<T> {
@@ -9,8 +9,10 @@ function within<T>(ms: number, p: Promise<T>): Promise<T> {
 }
 
 /** Root routes outside the API prefix: probes, metrics and the OpenAPI document (its page: docs.router.ts). */
-export function opsRouter({ redis, readModel }: AppDeps, metrics: ApiMetrics): Router {
+export function opsRouter({ redis, readModel, kinds }: AppDeps, metrics: ApiMetrics): Router {
   const router = Router();
+  // Generated once from the route contracts and the kinds this app serves (its ?algorithm= values, rebuild parameters).
+  const document = openApiDocumentOf(kinds);
 
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
@@ -45,7 +47,7 @@ export function opsRouter({ redis, readModel }: AppDeps, metrics: ApiMetrics): R
   });
 
   router.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument);
+    res.json(document);
   });
 
   return router;

@@ -1,17 +1,9 @@
 import express, { Router } from 'express';
-import { z } from 'zod';
+import { sessionNextBody as body } from '@movielens/contracts';
 import type { AppDeps } from '../deps';
 import { parseInput } from '../middleware/validate';
 import { nextMoviesOfSession } from '../services/next-movies';
 import { explainNoLstm } from '../services/status';
-
-const body = z
-  .object({
-    /** Movie ids watched in this session, oldest first. */
-    movies: z.array(z.number().int().positive()).min(1).max(1000),
-    k: z.number().int().min(1).max(100).default(10),
-  })
-  .strict();
 
 /**
  * `POST /sessions/next`: next movies for an anonymous session from the movies it watched (LSTM
