@@ -14,3 +14,4 @@ export * from './analytics/index';
 export * from './evaluation/index';
 export * from './sequence/index';
 export { startThread } from './threads/start-thread';
+export * from './ials/index';
