@@ -15,3 +15,4 @@ export * from './evaluation/index';
 export * from './sequence/index';
 export { startThread } from './threads/start-thread';
 export * from './ials/index';
+export * from './neighbourhood/index';
