@@ -12,6 +12,7 @@ import { similarCommand } from './similar.command';
 import { recommendCommand } from './recommend.command';
 import { analyticsCommand } from './analytics.command';
 import { keyCommand } from './key.command';
+import { rateCommand } from './rate.command';
 
 /** Every subcommand, in the order `movielens --help` lists them. One line per command file. */
 export const commands: Command[] = [
@@ -27,5 +28,6 @@ export const commands: Command[] = [
   rebuildCommand,
   similarCommand,
   recommendCommand,
+  rateCommand,
   analyticsCommand,
 ];

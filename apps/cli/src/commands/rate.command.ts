@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { Command } from '../command';
+import { localApiKey } from '../api-key';
+
+/** Attempts of one rating request (network errors and 5xx answers are retried with the same Idempotency-Key). */
+const ATTEMPTS = 3;
+
+/** A positive integer argument, or a usage error naming it. */
+function positiveInt(value: string | undefined, name: string): number {
+  const n = Number(value);
+  if (value === undefined || !Number.isInteger(n) || n <= 0) throw new Error(`${name}: expected a positive integer, got ${JSON.stringify(value ?? '')} (see movielens rate --help)`);
+  return n;
+}
+
+/** What the API answered to a rating request. */
+interface RateAnswer {
+  userId: number;
+  entry: string;
+  changes: { movieId: number; rating: number | null; timestamp: number }[];
+}
+
+/**
+ * `movielens rate`: posts one live rating (or deletes one) through the API, with an
+ * Idempotency-Key so that retrying after a lost answer applies it once.
+ */
+export const rateCommand: Command = {
+  name: 'rate',
+  summary: 'Rate a movie for a user now, through the API (shown in their recommendations at once)',
+  usage: [
+    'Usage: movielens rate <userId> <movieId> <stars> [--timestamp S] [--api URL]',
+    '       movielens rate <userId> <movieId> --delete [--api URL]',
+    '',
+    'Sends POST /api/v1/users/<userId>/ratings (or DELETE .../ratings/<movieId>) with the local',
+    'API key (API_KEY, else .movielens/api-key, see `movielens key`). The stars must be on the',
+    'current dataset\'s scale (1..5 whole stars for ML-100K/ML-1M, 0.5 steps for CSV releases).',
+    'A network error or a 5xx answer is retried twice with the same Idempotency-Key: the rating',
+    'is applied once however often it is sent.',
+    '',
+    '  --timestamp S  unix time of the rating, s (default: when the API accepts it)',
+    '  --delete       remove the user\'s rating of the movie instead',
+    '  --api URL      the API (default http://localhost:3000)',
+    '  --json         { userId, entry, changes: [{ movieId, rating, timestamp }] }',
+  ].join('\n'),
+  options: {
+    timestamp: { type: 'string' },
+    delete: { type: 'boolean', default: false },
+    api: { type: 'string', default: 'http://localhost:3000' },
+  },
+  async run(ctx) {
+    const [user, movie, stars] = ctx.args.positionals;
+    const userId = positiveInt(user, 'userId');
+    const movieId = positiveInt(movie, 'movieId');
+    const remove = ctx.args.values.delete === true;
+    if (!remove && (stars === undefined || !Number.isFinite(Number(stars)))) throw new Error(`stars: expected a number of stars, got ${JSON.stringify(stars ?? '')} (or --delete)`);
+    const timestamp = ctx.args.values.timestamp === undefined ? undefined : positiveInt(String(ctx.args.values.timestamp), '--timestamp');
+    const base = String(ctx.args.values.api).replace(/\/+$/, '');
+    const url = remove ? `${base}/api/v1/users/${userId}/ratings/${movieId}` : `${base}/api/v1/users/${userId}/ratings`;
+    const headers: Record<string, string> = { 'X-API-Key': localApiKey().key, 'Idempotency-Key': randomUUID() };
+    const init: RequestInit = remove ? { method: 'DELETE', headers } : { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ movieId, rating: Number(stars), timestamp }) };
+    const answer = await send(url, init);
+    const change = answer.changes[0];
+    ctx.print(change.rating === null ? `user ${userId}: rating of movie ${movieId} deleted (entry ${answer.entry})` : `user ${userId}: movie ${movieId} rated ${change.rating} (entry ${answer.entry})`);
+    return answer;
+  },
+};
+
+/** Sends the request, retrying network errors and 5xx answers; throws the API's message on a 4xx. */
+async function send(url: string, init: RequestInit): Promise<RateAnswer> {
+  let last = '';
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    let res: Response;
+    try {
+      res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+    } catch (err) {
+      last = `cannot reach ${url}: ${err instanceof Error ? err.message : String(err)}`;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+      continue;
+    }
+    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    if (res.status === 202) return body as unknown as RateAnswer;
+    last = `${res.status} ${body?.error?.code ?? ''}: ${body?.error?.message ?? res.statusText}`;
+    if (res.status < 500) break;
+    await new Promise((r) => setTimeout(r, 200 * attempt));
+  }
+  throw new Error(`rate: ${last}`);
+}
