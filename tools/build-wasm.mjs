@@ -7,13 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
-const SOURCES = ['libs/core/src/linalg/dots.wat'];
+const SOURCES = ['libs/core/src/linalg/dots.wat', 'libs/core/src/ease/gemm.wat'];
 const root = fileURLToPath(new URL('../', import.meta.url));
 
 /** The .wasm.ts module text for a .wat source. */
 export async function compileWat(path) {
   const wabt = await wabtInit();
-  const module = wabt.parseWat(path, readFileSync(path, 'utf8'), { simd: true });
+  const module = wabt.parseWat(path, readFileSync(path, 'utf8'), { simd: true, relaxed_simd: true });
   module.validate();
   const { buffer } = module.toBinary({});
   module.destroy();

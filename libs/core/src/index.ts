@@ -16,3 +16,4 @@ export * from './sequence/index';
 export { startThread } from './threads/start-thread';
 export * from './ials/index';
 export * from './neighbourhood/index';
+export * from './ease/index';
