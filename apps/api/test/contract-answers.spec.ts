@@ -73,6 +73,17 @@ describe('answers validate against their documented schema', () => {
     expectDocumented('get', '/api/v1/jobs/:id', 200, job.body);
   });
 
+  it('POST and DELETE of live ratings answer 202 as documented', async () => {
+    const posted = await request(h.app).post('/api/v1/users/1/ratings').set('X-API-Key', KEY).send([{ movieId: 3, rating: 4 }, { movieId: 6, rating: 2, timestamp: 978_300_000 }]).expect(202);
+    expectDocumented('post', '/api/v1/users/:id/ratings', 202, posted.body);
+    const deleted = await request(h.app).delete('/api/v1/users/1/ratings/3').set('X-API-Key', KEY).expect(202);
+    expectDocumented('delete', '/api/v1/users/:id/ratings/:movieId', 202, deleted.body);
+    const reused = await request(h.app).post('/api/v1/users/1/ratings').set('X-API-Key', KEY).set('Idempotency-Key', 'k1').send({ movieId: 9, rating: 3 }).expect(202);
+    expectDocumented('post', '/api/v1/users/:id/ratings', 202, reused.body);
+    const conflict = await request(h.app).post('/api/v1/users/1/ratings').set('X-API-Key', KEY).set('Idempotency-Key', 'k1').send({ movieId: 9, rating: 5 }).expect(422);
+    expectDocumented('post', '/api/v1/users/:id/ratings', 422, conflict.body);
+  });
+
   it('errors: 404 of an unknown movie, 400 of a bad query, 401 without the key', async () => {
     const missing = await request(h.app).get('/api/v1/movies/999999').expect(404);
     expectDocumented('get', '/api/v1/movies/:id', 404, missing.body);

@@ -10,6 +10,7 @@ import type { jobAnswer, jobListAnswer } from './routes/jobs.contract';
 import type { activateAnswer, activateKindAnswer, kindVersionsAnswer, modelsAnswer, modelVersion } from './routes/models.contract';
 import type { movieAnswer, movieSearchAnswer, ratingStats, similarAnswer, similarMovie } from './routes/movies.contract';
 import type { healthAnswer, readyAnswer } from './routes/ops.contract';
+import type { liveRatingsAccepted, liveRatingsBody } from './routes/ratings.contract';
 import type { foldInAnswer, foldInBody } from './routes/recommendations.contract';
 import type { sessionNextAnswer, sessionNextBody } from './routes/sessions.contract';
 import type { buildStatus, datasetCounts, statusAnswer } from './routes/status.contract';
@@ -89,6 +90,10 @@ export type DatasetCounts = z.output<typeof datasetCounts>;
 export type BuildStatus = z.output<typeof buildStatus>;
 /** `GET /status`. */
 export type StatusAnswer = z.output<typeof statusAnswer>;
+/** `POST /users/:id/ratings` body (one rating or a list). */
+export type LiveRatingsRequest = z.input<typeof liveRatingsBody>;
+/** `202` of `POST /users/:id/ratings` and `DELETE /users/:id/ratings/:movieId`. */
+export type LiveRatingsAccepted = z.output<typeof liveRatingsAccepted>;
 /** `GET /healthz`. */
 export type HealthAnswer = z.output<typeof healthAnswer>;
 /** `GET /readyz`. */

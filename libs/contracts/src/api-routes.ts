@@ -10,6 +10,7 @@ import { jobRoutes } from './routes/jobs.contract';
 import { modelRoutes } from './routes/models.contract';
 import { movieRoutes } from './routes/movies.contract';
 import { opsRoutes } from './routes/ops.contract';
+import { ratingRoutes } from './routes/ratings.contract';
 import { recommendationRoutes } from './routes/recommendations.contract';
 import { sessionRoutes } from './routes/sessions.contract';
 import { statusRoutes } from './routes/status.contract';
@@ -24,6 +25,7 @@ export function apiRoutes(facts: RegistryFacts): RouteContract[] {
     ...modelRoutes(facts),
     ...movieRoutes,
     ...userRoutes(facts),
+    ...ratingRoutes,
     ...sessionRoutes(facts),
     ...recommendationRoutes,
     ...analyticsRoutes,

@@ -12,6 +12,7 @@ export * from './routes/jobs.contract';
 export * from './routes/models.contract';
 export * from './routes/movies.contract';
 export * from './routes/ops.contract';
+export * from './routes/ratings.contract';
 export * from './routes/recommendations.contract';
 export * from './routes/sessions.contract';
 export * from './routes/status.contract';

@@ -1,6 +1,6 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { z } from 'zod';
+import { deleteRatingParams as deleteParams, liveRating, liveRatingList } from '@movielens/contracts';
 import { entryTimeMs, type LiveChange } from '@movielens/store';
 import type { AppDeps } from '../deps';
 import { requireApiKey } from '../middleware/auth';
@@ -12,25 +12,13 @@ import { idParams } from './params';
 /** Ratings posted per client per rate window when the settings give none: 600,000 a minute (10,000/s). */
 export const DEFAULT_RATINGS_RATE_LIMIT = 600_000;
 
-const movieIdMessage = 'expected a positive integer movie id';
-const ratingSchema = z
-  .object({
-    movieId: z.number({ error: movieIdMessage }).int({ error: movieIdMessage }).positive({ error: movieIdMessage }).max(2 ** 31 - 1, { error: movieIdMessage }),
-    rating: z.number({ error: 'expected a number of stars' }),
-    /** Unix time, s; default: when the server accepts it. */
-    timestamp: z.number().int().min(0).max(2 ** 32 - 1).optional(),
-  })
-  .strict();
-
 /**
  * One rating object, or a list of 1..1000 of them, chosen by the body's shape (a zod union
  * would only say `body: Invalid input`; choosing first lets the 400 name the bad field).
  */
 function ratingsBody(raw: unknown) {
-  return Array.isArray(raw) ? z.array(ratingSchema).min(1).max(1000) : ratingSchema.transform((r) => [r]);
+  return Array.isArray(raw) ? liveRatingList : liveRating.transform((r) => [r]);
 }
-
-const deleteParams = idParams.extend({ movieId: z.coerce.number().int().positive().max(2 ** 31 - 1) });
 
 /** `Idempotency-Key`: 1..200 printable ASCII characters, optional. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
