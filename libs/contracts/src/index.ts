@@ -6,6 +6,7 @@
 export { defineRoute, type BodyType, type HttpMethod, type ResponseContract, type RouteContract } from './route';
 export type { RankerFacts, RegistryFacts } from './registry-facts';
 export * from './common.schema';
+export * from './list-query.schema';
 export * from './routes/analytics.contract';
 export * from './routes/datasets.contract';
 export * from './routes/jobs.contract';

@@ -35,6 +35,12 @@ export function mfNotReady(version: string): HttpError {
   );
 }
 
+/** 503 NOT_READY: the served set has no version of the kind serving `algorithm` (turned off, or still training). */
+export function kindNotReady(version: string, kind: string, algorithm: string): HttpError {
+  if (kind === 'mf') return mfNotReady(version);
+  return new HttpError(503, 'NOT_READY', `Model ${version} has no ${kind} kind, which serves algorithm=${algorithm}: it is turned off or still training. See GET /api/v1/models.`);
+}
+
 /** 503 NOT_READY: the served model version has no next-movie LSTM (rebuilds train one only with `lstm: true`). */
 export function lstmNotReady(version: string): HttpError {
   return new HttpError(

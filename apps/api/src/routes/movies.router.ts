@@ -5,7 +5,9 @@ import type { AppDeps } from '../deps';
 import { sendModelAnswer } from '../middleware/cache';
 import { notFound } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
-import { idParams, kQuery } from './params';
+import { idParams } from './params';
+import { keeps, listFilter, listQuery, listResource } from './list-query';
+import { pageOfList } from '../services/ranked-page';
 import type { ModelSnapshot } from '../services/model-snapshot';
 import { foldText } from '../services/text';
 
@@ -55,17 +57,20 @@ export function moviesRouter({ readModel, models }: AppDeps): Router {
 
   router.get('/movies/:id/similar', async (req, res) => {
     const { id } = parseInput(idParams, req, 'params');
-    const { k } = parseInput(kQuery, req, 'query');
+    const q = parseInput(listQuery, req, 'query');
     const snap = await readModel.current();
-    await sendModelAnswer(req, res, snap, `similar:${id}:${k}`, async () => {
+    const filter = listFilter(snap, q);
+    await sendModelAnswer(req, res, snap, `similar:${id}:${listResource(q)}`, async () => {
       const list = await models.similar(snap.version, id);
       if (list === null) throw notFound(snap.movies.has(id) ? `Movie ${id} is not in model ${snap.version} (no ratings).` : `Movie ${id} does not exist.`);
       const { table, rowOf } = await snap.stats();
-      const similar = list.slice(0, k).map(({ movieId, score }) => {
+      // The stored list is the whole answer (topK entries): filters that leave fewer than asked say so.
+      const page = pageOfList(list, keeps(snap, filter), q.offset, q.k);
+      const similar = page.items.map(({ movieId, score }) => {
         const row = rowOf.get(movieId);
         return { movieId, ...snap.listed(movieId), score, count: row === undefined ? 0 : table.count[row] };
       });
-      return { movieId: id, model: snap.version, source: snap.source('svd'), similar };
+      return { movieId: id, model: snap.version, source: snap.source('svd'), offset: q.offset, exhausted: page.exhausted, similar };
     });
   });
 

@@ -1,9 +1,16 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { foldIn } from '@movielens/core';
+import { findIdIndex } from '@movielens/core';
+import type { UserRow } from '@movielens/compute';
 import type { AppDeps } from '../deps';
-import { HttpError } from '../middleware/errors';
+import { HttpError, kindNotReady } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
+import { defaultAlgorithm } from '../services/default-algorithm';
+import { rankUser } from '../services/rank-user';
+import { explainQuery, listFilter, listQuery } from './list-query';
+
+/** Stars a movie given as `liked` counts as (the top of the 1-5 scale, as folding-in always assumed). */
+const LIKED_STARS = 5;
 
 const movieIdMessage = 'expected a positive integer movie id';
 const movieId = z.number({ error: movieIdMessage }).int({ error: movieIdMessage }).positive({ error: movieIdMessage });
@@ -31,20 +38,49 @@ function bodySchema(raw: unknown): typeof ratingsBody | typeof likedBody {
   throw new HttpError(400, 'BAD_REQUEST', 'body: give `ratings` (a list of {movieId, rating}) or `liked` (a list of movie ids).');
 }
 
-/** `POST /recommendations`: recommendations for an anonymous user by SVD folding-in, without a rebuild. */
-export function recommendationsRouter({ readModel }: AppDeps): Router {
+/** `POST /recommendations` query: the algorithm (default: the served default), list filters and paging, `?explain=1`; `k` is in the body. */
+function visitorQuery(algorithms: readonly string[]) {
+  return listQuery
+    .omit({ k: true })
+    .extend({ algorithm: z.enum(algorithms as [string, ...string[]]).optional() })
+    .extend(explainQuery.shape);
+}
+
+/**
+ * `POST /recommendations`: recommendations for an anonymous visitor from the ratings (or liked
+ * movies, counted as 5 stars) they give, without a rebuild: the kind's scorer folds the row in
+ * (`changed: true`). The same filters, paging and explanations as a user's recommendations.
+ */
+export function recommendationsRouter({ readModel, models, kinds }: AppDeps): Router {
   const router = Router();
+  const recommenders = kinds.recommenders();
+  const queryParams = visitorQuery([...recommenders.keys()]);
   router.post('/recommendations', express.json({ limit: '256kb' }), async (req, res) => {
     const input = parseInput(bodySchema(req.body), req, 'body');
+    const query = parseInput(queryParams, req, 'query');
     const snap = await readModel.current();
-    const factors = await snap.foldInFactors();
-    const given = 'liked' in input ? input.liked.map((id) => ({ movieId: id })) : input.ratings;
-    const result = foldIn(factors, given, { n: input.k });
+    const algorithm = query.algorithm ?? (await defaultAlgorithm(snap));
+    const { kind, recommender } = recommenders.get(algorithm)!;
+    const source = snap.source(kind);
+    if (source === null) throw kindNotReady(snap.version, kind, algorithm);
+    const scorer = await readModel.scorers.get(snap, kind, recommender);
+    if (scorer === null) throw new HttpError(400, 'BAD_REQUEST', `query.algorithm: ${algorithm} cannot score a visitor's ratings (kind ${kind} has no scorer).`);
+    // A later entry for the same movie replaces an earlier one (as folding-in always did).
+    const given = new Map<number, number>('liked' in input ? input.liked.map((id) => [id, LIKED_STARS]) : input.ratings.map((r) => [r.movieId, r.rating]));
+    const ignored = [...given.keys()].filter((id) => findIdIndex(scorer.movieIds, id) < 0);
+    const row: UserRow = { movieIds: Int32Array.from(given.keys()), ratings: Float64Array.from(given.values()), changed: true };
+    const q = { ...query, k: input.k };
+    const page = await rankUser({ snap, models, scorers: readModel.scorers, kind, recommender, row, rated: new Set(given.keys()), q, filter: listFilter(snap, q) });
     res.setHeader('X-Model-Version', snap.version);
     res.json({
       model: snap.version,
-      ignored: result.unknownMovieIds,
-      recommendations: result.recommendations.map((r) => ({ movieId: r.movieId, ...snap.listed(r.movieId), score: r.score })),
+      algorithm,
+      source,
+      scoreUnit: recommender.scoreUnit,
+      ignored,
+      offset: q.offset,
+      exhausted: page?.exhausted ?? true,
+      recommendations: (page?.items ?? []).map(({ movieId, score, because }) => ({ movieId, ...snap.listed(movieId), score, ...(because === undefined ? {} : { because }) })),
     });
   });
   return router;

@@ -3,17 +3,24 @@ import { z } from 'zod';
 import { findIdIndex, predictMf, type MfModel } from '@movielens/core';
 import type { AppDeps } from '../deps';
 import { sendModelAnswer, sendUncachedModelAnswer } from '../middleware/cache';
-import { HttpError, mfNotReady, notFound } from '../middleware/errors';
+import { kindNotReady, mfNotReady, notFound } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
 import type { ModelSnapshot } from '../services/model-snapshot';
 import { nextMoviesOfUser } from '../services/next-movies';
 import { explainNoLstm } from '../services/status';
 import { favouriteGenres, topRated } from '../services/user-profile';
 import { idParams, kQuery } from './params';
+import { explainQuery, listFilter, listQuery, listResource } from './list-query';
+import { rankUser } from '../services/rank-user';
+import { defaultAlgorithm } from '../services/default-algorithm';
+import type { UserRow } from '@movielens/compute';
 
-/** `?algorithm=`: any ranking kind's algorithm name (`puresvd`, the stored lists of the original method, by default; `mf`...). */
+/**
+ * `?algorithm=`: any ranking kind's algorithm name (`puresvd`, `mf`...; default: the model
+ * selection's winner, else `puresvd`), the list filters and paging (`listQuery`) and `?explain=1`.
+ */
 function recsQuery(algorithms: readonly string[]) {
-  return kQuery.extend({ algorithm: z.enum(algorithms as [string, ...string[]]).default('puresvd') });
+  return listQuery.extend({ algorithm: z.enum(algorithms as [string, ...string[]]).optional() }).extend(explainQuery.shape);
 }
 
 /** `?movies=1,2,3`: 1..1000 movie ids, repeats dropped (first occurrence kept). */
@@ -24,11 +31,6 @@ const predictionsQuery = z.object({
     .transform((s) => [...new Set(s.split(',').map(Number))])
     .pipe(z.array(z.number().int().positive()).min(1).max(1000)),
 });
-
-/** 503 NOT_READY: the served set has no version of the kind serving `algorithm` (turned off, or still training). */
-function kindNotReady(version: string, kind: string, algorithm: string): HttpError {
-  return new HttpError(503, 'NOT_READY', `Model ${version} has no ${kind} kind, which serves algorithm=${algorithm}: it is turned off or still training. See GET /api/v1/models.`);
-}
 
 /** The MF model and the user's row in it; 503 when the version has no MF model, 404 for a user it does not know. */
 async function mfUser(snap: ModelSnapshot, userId: number): Promise<{ model: MfModel; u: number }> {
@@ -67,18 +69,22 @@ export function usersRouter({ readModel, models, datasets, queues, kinds }: AppD
 
   router.get('/users/:id/recommendations', async (req, res) => {
     const { id } = parseInput(idParams, req, 'params');
-    const { k, algorithm } = parseInput(recsParams, req, 'query');
+    const q = parseInput(recsParams, req, 'query');
     const snap = await readModel.current();
+    const algorithm = q.algorithm ?? (await defaultAlgorithm(snap));
     const { kind, recommender } = recommenders.get(algorithm)!;
     const source = snap.source(kind);
-    if (source === null) throw kind === 'mf' ? mfNotReady(snap.version) : kindNotReady(snap.version, kind, algorithm);
-    await sendModelAnswer(req, res, snap, `recs:${algorithm}:${id}:${k}`, async () => {
+    if (source === null) throw kindNotReady(snap.version, kind, algorithm);
+    const filter = listFilter(snap, q);
+    await sendModelAnswer(req, res, snap, `recs:${algorithm}:${id}:${listResource(q)}:${q.explain ? 1 : 0}`, async () => {
       // Exclude what the user rated: their row of the per-version index, O(their ratings).
-      const rated = new Set((await snap.userRatings(id))?.movieIds ?? []);
-      const list = await recommender.recommend(models, snap.version, id, k, rated);
-      if (list === null) throw notFound(`User ${id} is not in model ${snap.version}.`);
-      const recommendations = list.map(({ movieId, score }) => ({ movieId, ...snap.listed(movieId), score }));
-      return { userId: id, model: snap.version, algorithm, source, scoreUnit: recommender.scoreUnit, recommendations };
+      const stored = await snap.userRatings(id);
+      const rated = new Set(stored?.movieIds ?? []);
+      const row: UserRow | null = stored === null ? null : { userId: id, movieIds: stored.movieIds, ratings: stored.ratings, changed: false };
+      const page = await rankUser({ snap, models, scorers: readModel.scorers, kind, recommender, row, rated, q, filter });
+      if (page === null) throw notFound(`User ${id} is not in model ${snap.version}.`);
+      const recommendations = page.items.map(({ movieId, score, because }) => ({ movieId, ...snap.listed(movieId), score, ...(because === undefined ? {} : { because }) }));
+      return { userId: id, model: snap.version, algorithm, source, scoreUnit: recommender.scoreUnit, offset: q.offset, exhausted: page.exhausted, recommendations };
     });
   });
 

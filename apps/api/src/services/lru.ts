@@ -58,6 +58,16 @@ export class Lru<K, V> {
     return this.totalBytes;
   }
 
+  /** Keys held, least recently used first (a copy: safe to remove while iterating). */
+  keys(): K[] {
+    return [...this.map.keys()];
+  }
+
+  /** Drops `key` if held. */
+  remove(key: K): void {
+    this.delete(key);
+  }
+
   private delete(key: K): void {
     const entry = this.map.get(key);
     if (entry === undefined) return;

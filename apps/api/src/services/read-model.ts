@@ -4,6 +4,7 @@ import { NotFoundError } from '@movielens/core';
 import { HttpError, notReady, unavailable } from '../middleware/errors';
 import { ModelSnapshot, type AnswerCacheLimits } from './model-snapshot';
 import type { DatasetReader, ModelReader } from './ports';
+import { ScorerCache } from './scorer-cache';
 
 /** 503 NOT_READY: the served model's dataset version is no longer stored (deleted by hand, or pruned by an older ingest). */
 function datasetGone(modelVer: string, datasetVer: string, cause: unknown): HttpError {
@@ -27,6 +28,8 @@ export interface ReadModelOptions {
    * URLs or answers a client asks for.
    */
   cacheBytes?: number;
+  /** Bytes of loaded kind scorers kept (`ScorerCache`). Default 256 MiB. */
+  scorerBytes?: number;
 }
 
 /**
@@ -45,6 +48,8 @@ export class ReadModel {
   private timer: NodeJS.Timeout | null = null;
   private readonly pollMs: number;
   private readonly cache: AnswerCacheLimits;
+  /** The served set's loaded kind scorers (filters, paging, explanations, visitors). */
+  readonly scorers: ScorerCache;
 
   constructor(
     private readonly redis: RedisClient,
@@ -56,6 +61,7 @@ export class ReadModel {
   ) {
     this.pollMs = options.pollMs ?? 2000;
     this.cache = { entries: options.cacheEntries ?? 20_000, bytes: options.cacheBytes ?? 64 * 2 ** 20 };
+    this.scorers = new ScorerCache(models, { maxBytes: options.scorerBytes });
   }
 
   /** Subscribes to model switches and starts the fallback poll. Idempotent. */

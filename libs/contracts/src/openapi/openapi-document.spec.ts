@@ -65,7 +65,8 @@ describe('the API routes', () => {
 
   it('take the ?algorithm= values, kind names and rebuild parameters from the registry facts', () => {
     const recs = doc.paths['/api/v1/users/{id}/recommendations'].get.parameters as { name: string; schema: { enum?: string[]; default?: string } }[];
-    expect(recs.find((p) => p.name === 'algorithm')?.schema).toMatchObject({ enum: ['puresvd', 'mf'], default: 'puresvd' });
+    // No static default: a request without ?algorithm= gets the served set's model selection winner (else puresvd).
+    expect(recs.find((p) => p.name === 'algorithm')?.schema).toEqual({ type: 'string', enum: ['puresvd', 'mf'] });
     const rebuild = doc.paths['/api/v1/models/rebuild'].post.requestBody as { content: Record<string, { schema: { properties: { params: { properties: object } } } }> };
     expect(Object.keys(rebuild.content['application/json'].schema.properties.params.properties)).toEqual(['k', 'lstm']);
     expect(doc.paths['/api/v1/models/kinds/{kind}'].get.summary).toContain('svd, analytics, mf');

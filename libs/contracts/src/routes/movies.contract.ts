@@ -1,6 +1,7 @@
 /** `/api/v1/movies`: search, one movie with its rating statistics, similar movies. */
 import { z } from 'zod';
-import { idParams, kQuery, limitField, listedFields, modelAnswer, movie, readErrors, source } from '../common.schema';
+import { idParams, limitField, listedFields, modelAnswer, movie, readErrors, source } from '../common.schema';
+import { listQuery, pageFields } from '../list-query.schema';
 import { defineRoute } from '../route';
 
 /** `GET /movies` query: title part (case- and accent-insensitive), genre, 1-based page. */
@@ -35,7 +36,7 @@ export const movieAnswer = z.object({ model: z.string(), movie, stats: ratingSta
 export const similarMovie = z.object({ ...listedFields, score: z.number().describe("Cosine similarity of the two movies' SVD factors, -1..1"), count: z.number().describe('Ratings of the similar movie') });
 
 /** `GET /movies/:id/similar`. */
-export const similarAnswer = z.object({ movieId: z.int(), model: z.string(), source, similar: z.array(similarMovie) }).meta({ id: 'Similar' });
+export const similarAnswer = z.object({ movieId: z.int(), model: z.string(), source, ...pageFields, similar: z.array(similarMovie) }).meta({ id: 'Similar' });
 
 /** `GET /api/v1/movies` */
 export const searchMoviesRoute = defineRoute({
@@ -62,9 +63,9 @@ export const similarMoviesRoute = defineRoute({
   method: 'get',
   path: '/api/v1/movies/:id/similar',
   tag: 'movies',
-  summary: 'Most similar movies (cosine of SVD factors)',
+  summary: 'Most similar movies (cosine of SVD factors), from the stored list of each movie (topK): filters that leave fewer than asked say so (exhausted)',
   params: idParams,
-  query: kQuery,
+  query: listQuery,
   responses: { ...modelAnswer(similarAnswer), ...readErrors },
 });
 

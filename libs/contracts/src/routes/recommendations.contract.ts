@@ -1,6 +1,7 @@
-/** `POST /api/v1/recommendations`: recommendations for an anonymous user by SVD folding-in. */
+/** `POST /api/v1/recommendations`: recommendations for an anonymous user, folded into a ranking kind's model. */
 import { z } from 'zod';
-import { bodyErrors, listedFields, readErrors } from '../common.schema';
+import { bodyErrors, listedFields, readErrors, source } from '../common.schema';
+import { because, explainQuery, listFilterQuery, pageFields } from '../list-query.schema';
 import { defineRoute } from '../route';
 
 const movieIdMessage = 'expected a positive integer movie id';
@@ -27,11 +28,26 @@ export const foldInLikedBody = z.object({ liked: z.array(movieId).min(1).max(100
  */
 export const foldInBody = z.union([foldInRatingsBody, foldInLikedBody]);
 
+/** `POST /recommendations` query: the ranking kind, the list filters and paging (`k` is in the body), `?explain=1`. */
+export const foldInQuery = listFilterQuery
+  .extend({ algorithm: z.string().optional().describe("A ranking kind's algorithm that can score a visitor (as GET /users/{id}/recommendations; default the same). 400 when its kind has no scorer") })
+  .extend(explainQuery.shape);
+
 /** `POST /recommendations`: unknown movie ids are listed in `ignored`. */
 export const foldInAnswer = z.object({
   model: z.string(),
+  algorithm: z.string().describe('The algorithm that ranked the list'),
+  source,
+  scoreUnit: z.string().describe('What score means for this algorithm'),
   ignored: z.array(z.int()).describe('Given movie ids the model does not know'),
-  recommendations: z.array(z.object({ ...listedFields, score: z.number().describe("Predicted stars (the folded-in user's mean + SVD reconstruction); may fall outside the rating scale") })),
+  ...pageFields,
+  recommendations: z.array(
+    z.object({
+      ...listedFields,
+      score: z.number().describe("See scoreUnit (puresvd: the folded-in user's mean + SVD reconstruction, stars; may fall outside the rating scale)"),
+      because: z.array(because).optional().describe('With ?explain=1: up to 3 given movies that contributed most, largest first'),
+    }),
+  ),
 });
 
 /** `POST /api/v1/recommendations` */
@@ -40,6 +56,7 @@ export const foldInRoute = defineRoute({
   path: '/api/v1/recommendations',
   tag: 'users',
   summary: 'Recommendations for an anonymous user from ratings or liked movies (folding-in, no rebuild)',
+  query: foldInQuery,
   body: foldInBody,
   responses: { 200: { description: 'OK', schema: foldInAnswer, headers: { 'X-Model-Version': 'The set version that answered' } }, ...readErrors, ...bodyErrors },
 });

@@ -1,6 +1,7 @@
 /** `/api/v1/users/:id`: a user's profile, recommendations, next movies (LSTM), predicted ratings (MF). */
 import { z } from 'zod';
 import { idParams, kQuery, listedFields, modelAnswer, modelHeaders, readErrors, source } from '../common.schema';
+import { because, explainQuery, listQuery, pageFields } from '../list-query.schema';
 import type { RankerFacts, RegistryFacts } from '../registry-facts';
 import { defineRoute } from '../route';
 
@@ -8,19 +9,22 @@ import { defineRoute } from '../route';
 export const DEFAULT_ALGORITHM = 'puresvd';
 
 /**
- * `GET /users/:id/recommendations` query: `k` and `algorithm`, one of the ranking kinds'
- * algorithms (default {@link DEFAULT_ALGORITHM}, else the first).
+ * `GET /users/:id/recommendations` query: `k`, the list filters and paging, `?explain=1`, and
+ * `algorithm`, one of the ranking kinds' algorithms (default: the served set's model selection
+ * winner, else {@link DEFAULT_ALGORITHM}, else the first).
  */
 export function recommendationsQuery(rankers: readonly RankerFacts[]) {
   const algorithms = rankers.map((r) => r.algorithm);
   if (algorithms.length === 0) throw new Error('recommendationsQuery: the registry has no ranking kind');
   const fallback = algorithms.includes(DEFAULT_ALGORITHM) ? DEFAULT_ALGORITHM : algorithms[0];
-  return kQuery.extend({
-    algorithm: z
-      .enum(algorithms as [string, ...string[]])
-      .default(fallback)
-      .describe(`The ranking model kind: ${rankers.map((r) => `${r.algorithm} (kind ${r.kind}; score: ${r.scoreUnit})`).join(', ')}. 503 NOT_READY when the served set has no version of that kind`),
-  });
+  return listQuery
+    .extend({
+      algorithm: z
+        .enum(algorithms as [string, ...string[]])
+        .optional()
+        .describe(`The ranking model kind: ${rankers.map((r) => `${r.algorithm} (kind ${r.kind}; score: ${r.scoreUnit})`).join(', ')}. Default: the model selection's winner when the served set has one, else ${fallback}. 503 NOT_READY when the served set has no version of that kind`),
+    })
+    .extend(explainQuery.shape);
 }
 
 /** `GET /users/:id/predictions` query: `?movies=1,2,3`, 1..1000 movie ids, repeats dropped (first occurrence kept). */
@@ -62,7 +66,11 @@ export const userAnswer = z
   .meta({ id: 'User' });
 
 /** One recommendation; what `score` means is the answer's `scoreUnit`. */
-export const recommendation = z.object({ ...listedFields, score: z.number().describe('See scoreUnit: predicted stars for puresvd and mf (may fall outside the rating scale)') });
+export const recommendation = z.object({
+  ...listedFields,
+  score: z.number().describe('See scoreUnit: predicted stars for puresvd and mf (may fall outside the rating scale)'),
+  because: z.array(because).optional().describe('With ?explain=1 (kinds that explain): up to 3 rated movies that contributed most, largest first'),
+});
 
 /** `GET /users/:id/recommendations`. */
 export const recommendationsAnswer = z
@@ -72,6 +80,7 @@ export const recommendationsAnswer = z
     algorithm: z.string().describe('The ?algorithm= that ranked the list'),
     source,
     scoreUnit: z.string().describe('What score means for this algorithm'),
+    ...pageFields,
     recommendations: z.array(recommendation),
   })
   .meta({ id: 'Recommendations' });

@@ -10,6 +10,7 @@ import { findIdIndex, mfAlgorithm, predictMf, recommendMf } from '@movielens/cor
 import { ModelTable } from '@movielens/store';
 import { z } from 'zod';
 import type { KindContext, KindTrained, ModelKind, ModelReads, RankedMovie } from '../model-kind';
+import { mfScorer } from './mf-scorer';
 
 /** The `mf` kind's slice of the rebuild parameters. */
 export const mfParams = z.object({
@@ -59,6 +60,6 @@ export const mfKind: ModelKind = {
   stages: ['mf'],
   tables: [ModelTable.mf],
   train,
-  recommender: { algorithm: 'mf', scoreUnit: 'predicted stars (Bayesian MF)', recommend },
+  recommender: { algorithm: 'mf', scoreUnit: 'predicted stars (Bayesian MF; before clipping to the scale when served through filters or paging)', recommend, scorer: mfScorer },
   evaluation: () => mfAlgorithm(),
 };

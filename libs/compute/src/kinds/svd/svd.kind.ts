@@ -15,6 +15,7 @@ import { pureSvd } from '@movielens/core';
 import { ModelTable, packColumns, type KindMeta } from '@movielens/store';
 import { z } from 'zod';
 import type { KindContext, KindTrained, ModelKind, ModelReads, RankedMovie } from '../model-kind';
+import { svdScorer } from './svd-scorer';
 import { rowBlocks, stageInputs } from './staging';
 import { writeSvdRows } from './svd-rows';
 
@@ -113,6 +114,6 @@ export const svdKind: ModelKind = {
     const info = meta.info as unknown as SvdInfo;
     return { datasetVersion: meta.datasetVersion, singularValues: info.singularValues, explainedVariance: info.explainedVariance, k: info.k, counts: info.counts, shards: meta.shards };
   },
-  recommender: { algorithm: 'puresvd', scoreUnit: 'predicted stars (PureSVD)', recommend },
+  recommender: { algorithm: 'puresvd', scoreUnit: 'predicted stars (PureSVD)', recommend, scorer: svdScorer },
   evaluation: () => pureSvd,
 };
