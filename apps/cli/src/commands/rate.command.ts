@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { errorBody, liveRatingsAccepted, type LiveRatingsAccepted, type LiveRatingsRequest } from '@movielens/contracts';
 import type { Command } from '../command';
 import { localApiKey } from '../api-key';
 
@@ -10,13 +11,6 @@ function positiveInt(value: string | undefined, name: string): number {
   const n = Number(value);
   if (value === undefined || !Number.isInteger(n) || n <= 0) throw new Error(`${name}: expected a positive integer, got ${JSON.stringify(value ?? '')} (see movielens rate --help)`);
   return n;
-}
-
-/** What the API answered to a rating request. */
-interface RateAnswer {
-  userId: number;
-  entry: string;
-  changes: { movieId: number; rating: number | null; timestamp: number }[];
 }
 
 /**
@@ -56,7 +50,8 @@ export const rateCommand: Command = {
     const base = String(ctx.args.values.api).replace(/\/+$/, '');
     const url = remove ? `${base}/api/v1/users/${userId}/ratings/${movieId}` : `${base}/api/v1/users/${userId}/ratings`;
     const headers: Record<string, string> = { 'X-API-Key': localApiKey().key, 'Idempotency-Key': randomUUID() };
-    const init: RequestInit = remove ? { method: 'DELETE', headers } : { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ movieId, rating: Number(stars), timestamp }) };
+    const rating: LiveRatingsRequest = { movieId, rating: Number(stars), timestamp };
+    const init: RequestInit = remove ? { method: 'DELETE', headers } : { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(rating) };
     const answer = await send(url, init);
     const change = answer.changes[0];
     ctx.print(change.rating === null ? `user ${userId}: rating of movie ${movieId} deleted (entry ${answer.entry})` : `user ${userId}: movie ${movieId} rated ${change.rating} (entry ${answer.entry})`);
@@ -64,8 +59,11 @@ export const rateCommand: Command = {
   },
 };
 
-/** Sends the request, retrying network errors and 5xx answers; throws the API's message on a 4xx. */
-async function send(url: string, init: RequestInit): Promise<RateAnswer> {
+/**
+ * Sends the request, retrying network errors and 5xx answers; throws the API's message on a 4xx.
+ * The answer is validated against its contract (the `--json` output is exactly it).
+ */
+async function send(url: string, init: RequestInit): Promise<LiveRatingsAccepted> {
   let last = '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     let res: Response;
@@ -76,9 +74,14 @@ async function send(url: string, init: RequestInit): Promise<RateAnswer> {
       await new Promise((r) => setTimeout(r, 200 * attempt));
       continue;
     }
-    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-    if (res.status === 202) return body as unknown as RateAnswer;
-    last = `${res.status} ${body?.error?.code ?? ''}: ${body?.error?.message ?? res.statusText}`;
+    const body: unknown = await res.json().catch(() => null);
+    if (res.status === 202) {
+      const accepted = liveRatingsAccepted.safeParse(body);
+      if (accepted.success) return accepted.data;
+      throw new Error(`rate: ${url} answered 202 with an unexpected body (${accepted.error.issues[0]?.message ?? 'invalid'}); is it this version's API?`);
+    }
+    const error = errorBody.safeParse(body);
+    last = `${res.status} ${error.data?.error.code ?? ''}: ${error.data?.error.message ?? res.statusText}`;
     if (res.status < 500) break;
     await new Promise((r) => setTimeout(r, 200 * attempt));
   }
