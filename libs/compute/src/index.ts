@@ -15,3 +15,5 @@ export { commonParams, DEFAULT_KINDS, defaultKinds, KindRegistry, rebuildParamsS
 export type { BuildParams, Contribution, DatasetInput, KindContext, KindRecommender, KindScorer, KindTrained, ModelKind, ModelReads, RankedMovie, RowsContext, UserRow } from './kinds/model-kind';
 export { autoParts } from './kinds/svd/svd.kind';
 export { defaultEvaluation, evaluationCatalogue } from './kinds/evaluation-catalogue';
+export { SIMILAR_USERS_TABLE, similarUsersKind } from './kinds/similarusers/similarusers.kind';
+export { unpackSimilarUsers, type SimilarUser } from './kinds/similarusers/similar-users.codec';

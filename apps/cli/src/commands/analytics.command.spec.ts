@@ -41,7 +41,7 @@ function tableLines(stdout: string): string[] {
   return stdout.trimEnd().split('\n').slice(1);
 }
 
-describe('movielens analytics / similar / recommend output (child process, CSV release)', () => {
+describe('movielens analytics / similar / similar-users / recommend output (child process, CSV release)', () => {
   it('prints column headers, with numbers right-aligned under them', () => {
     const similar = cli('similar', '1', '-k', '5');
     expect(similar.code, similar.stderr).toBe(0);
@@ -84,6 +84,22 @@ describe('movielens analytics / similar / recommend output (child process, CSV r
     const json = cli('analytics', 'by-occupation', '--json');
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout).error.code).toBe('NO_DEMOGRAPHICS');
+  });
+
+  it('similar-users prints each user\'s most similar users (the similarusers kind of the default build)', () => {
+    const run = cli('similar-users', '1', '-k', '3');
+    expect(run.code, run.stderr).toBe(0);
+    const lines = tableLines(run.stdout);
+    expect(lines[0]).toMatch(/^\s+#\s+user id\s+cosine\s+movies in common$/);
+    expect(lines).toHaveLength(4);
+    const json = JSON.parse(cli('similar-users', '1', '-k', '3', '--json').stdout);
+    expect(json).toMatchObject({ userId: 1, source: { kind: 'similarusers' } });
+    const scores = json.users.map((u: { score: number }) => u.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    for (const u of json.users) expect(u.common).toBeGreaterThan(0);
+    const unknown = cli('similar-users', '999999');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/999999 not in the similarusers kind/);
   });
 
   it('says what to lower when no movie reaches the minimum, instead of printing an empty table', () => {

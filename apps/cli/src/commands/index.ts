@@ -9,6 +9,7 @@ import { upCommand } from './up.command';
 import { clusterCommand } from './cluster.command';
 import { rebuildCommand } from './rebuild.command';
 import { similarCommand } from './similar.command';
+import { similarUsersCommand } from './similar-users.command';
 import { recommendCommand } from './recommend.command';
 import { analyticsCommand } from './analytics.command';
 import { keyCommand } from './key.command';
@@ -27,6 +28,7 @@ export const commands: Command[] = [
   serveCommand,
   rebuildCommand,
   similarCommand,
+  similarUsersCommand,
   recommendCommand,
   rateCommand,
   analyticsCommand,
