@@ -10,10 +10,12 @@ import { analyticsKind } from './analytics/analytics.kind';
 import { lstmKind } from './lstm/lstm.kind';
 import { mfKind } from './mf/mf.kind';
 import type { BuildParams, KindRecommender, ModelKind } from './model-kind';
+import { rp3betaKind } from './rp3beta/rp3beta.kind';
+import { similarUsersKind } from './similarusers/similarusers.kind';
 import { svdKind } from './svd/svd.kind';
 
 /** The kinds every deployment trains, in the order they are planned and listed. */
-export const DEFAULT_KINDS: readonly ModelKind[] = [svdKind, analyticsKind, mfKind, lstmKind];
+export const DEFAULT_KINDS: readonly ModelKind[] = [svdKind, analyticsKind, rp3betaKind, similarUsersKind, mfKind, lstmKind];
 
 /** Parameters every kind may read. */
 export const commonParams = z.object({
