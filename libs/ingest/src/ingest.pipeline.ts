@@ -61,6 +61,9 @@ export async function runIngest(deps: IngestDeps, request: IngestRequest, onProg
   const inputs = await detectStagedFiles(uploads, request.uploadId, manifest.files);
   checkInputsForMode(inputs, request.mode);
   const hash = contentHash(manifest.files, request.mode);
+  // An earlier attempt that committed before its process died: sweeping would delete the current version.
+  const done = await committedMeta(datasets, deps, request.version);
+  if (done !== null) return done.report;
   await sweepStaging(writer, request, now() - (deps.staleStagingMs ?? 6 * 3600_000));
 
   for (let attempt = 1; attempt <= MAX_SWITCH_ATTEMPTS; attempt++) {
@@ -87,8 +90,19 @@ export async function runIngest(deps: IngestDeps, request: IngestRequest, onProg
   throw new Error(`dataset pointer kept changing: gave up after ${MAX_SWITCH_ATTEMPTS} attempts (too many concurrent ingests)`);
 }
 
+/**
+ * The meta of version `ver` when an earlier attempt of the job already made it current (the
+ * pointer switched, or it is listed), else null. A retried job then reports that version
+ * instead of sweeping it as a leftover.
+ */
+export async function committedMeta(datasets: DatasetStore, deps: Pick<IngestDeps, 'redis' | 'keys'>, ver: string): Promise<DatasetMeta | null> {
+  const listed = (await deps.redis.zscore(deps.keys.datasetVersions(), ver)) !== null;
+  if (!listed && (await datasets.currentVersion()) !== ver) return null;
+  return datasets.meta(ver);
+}
+
 /** Deletes staged versions left by an earlier attempt of this job, and stale ones of crashed others. */
-async function sweepStaging(writer: DatasetWriter, request: IngestRequest, staleBefore: number): Promise<void> {
+export async function sweepStaging(writer: DatasetWriter, request: Pick<IngestRequest, 'version' | 'owner'>, staleBefore: number): Promise<void> {
   for (const [ver, record] of await writer.staging()) {
     if (ver === request.version || record.owner === request.owner || record.startedAt < staleBefore) await writer.discard(ver);
   }
@@ -188,6 +202,9 @@ async function stageVersion(ctx: StageContext): Promise<DatasetMeta> {
     hasUserInfo: data.hasUserInfo,
     contentHash: ctx.hash,
     report,
+    // Live ratings up to the parent's mark are in its ratings (append keeps them) or replaced
+    // with them (replace: the dump is the whole truth); later ones are applied on top by the next apply.
+    ...(parentMeta?.live === undefined ? {} : { live: parentMeta.live }),
   };
   await writer.writeMeta(meta);
   return meta;

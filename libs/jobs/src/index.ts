@@ -7,6 +7,8 @@ export type { RebuildStep } from './rebuild.job';
 export { buildParamsSchema, kindJobSchema, kindStepSchema, rowsJobSchema, ShardJobName } from './rebuild-shard.job';
 export type { KindJobData, KindJobResult, RowsJobData, RowsJobResult } from './rebuild-shard.job';
 export { enqueueIngest, INGEST_JOB_OPTIONS, ingestJobSchema, ingestReportSchema } from './ingest.job';
+export { LIVE_APPLY_JOB, liveApplyJobSchema, requestLiveApply } from './live-apply.job';
+export type { LiveApplyJobData, LiveApplyResult } from './live-apply.job';
 export type { IngestJobData, IngestJobResult, IngestProgress } from './ingest.job';
 export { createQueue, createQueueEvents, createWorker, hasActiveWorkers, runInProcess } from './queue.factory';
 export type { QueueConnection, RunInProcessOptions, WorkerFactoryOptions } from './queue.factory';

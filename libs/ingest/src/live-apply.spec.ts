@@ -1,0 +1,105 @@
+import { Queue } from 'bullmq';
+import { describe, expect, it } from 'vitest';
+import { bullPrefix, LIVE_APPLY_JOB, QueueName } from '@movielens/jobs';
+import { LiveRatings } from '@movielens/store';
+import { testRedisUrl } from '@movielens/test-support';
+import { ingestFiles, moviesDat, useTestRedis } from './ingest.fixtures';
+import { runLiveApply } from './live-apply.pipeline';
+import { LivePolicy } from './live-policy';
+
+const t = useTestRedis('live');
+
+/** The ratings of a dataset version as sorted `user:movie=stars` strings. */
+async function ratingsOf(ver: string): Promise<string[]> {
+  const table = await t.datasets.loadRatings(ver);
+  return Array.from({ length: table.length }, (_, i) => `${table.users[i]}:${table.movies[i]}=${table.ratings[i]}`).sort();
+}
+
+/** A base dataset: users 1, 2 over movies 1..20 (described), ML-1M scale. */
+async function base(): Promise<string> {
+  const report = await ingestFiles(t, { 'ratings.dat': '1::10::1::100\n1::11::2::101\n2::10::3::102\n', 'movies.dat': moviesDat(20) });
+  return report.datasetVersion;
+}
+
+describe('runLiveApply', () => {
+  it('makes a new version with the pending changes, its mark moved with it, and applies each once', async () => {
+    const parent = await base();
+    const live = new LiveRatings(t.redis, t.keys);
+    await live.append(1, [{ movieId: 10, rating: 5, timestamp: 200 }]); // re-rating overwrites
+    await live.append(2, [{ movieId: 10, rating: null }]); // delete removes
+    const last = await live.append(3, [{ movieId: 12, rating: 4, timestamp: 300 }, { movieId: 13, rating: 2 }]); // a new user
+    const result = await runLiveApply({ redis: t.redis, keys: t.keys, chunkSize: 2 }, { version: 'l1', owner: 'test:l1' });
+    expect(result).toEqual({ datasetVersion: 'l1', created: true, entries: 3, changes: 4, skipped: 0, upTo: last.entry });
+    expect(await t.datasets.currentVersion()).toBe('l1');
+    // Expected by hand from the base rows and the four changes above.
+    expect(await ratingsOf('l1')).toEqual(['1:10=5', '1:11=2', '3:12=4', '3:13=2']);
+    const meta = (await t.datasets.meta('l1'))!;
+    expect(meta).toMatchObject({ parent, live: { upTo: last.entry, applied: 4 }, counts: { ratings: 4, ratedUsers: 2 }, report: { mode: 'append', overwritten: 1 } });
+    // Nothing pending: no version; a retry of the same job finds its version and deletes nothing.
+    expect(await runLiveApply({ redis: t.redis, keys: t.keys }, { version: 'l2', owner: 'test:l2' })).toMatchObject({ datasetVersion: 'l1', created: false, entries: 0 });
+    expect(await runLiveApply({ redis: t.redis, keys: t.keys }, { version: 'l1', owner: 'test:l1' })).toMatchObject({ datasetVersion: 'l1', created: false });
+    expect(await ratingsOf('l1')).toEqual(['1:10=5', '1:11=2', '3:12=4', '3:13=2']);
+    // Later changes go on top of l1 only.
+    await live.append(1, [{ movieId: 11, rating: null }]);
+    await runLiveApply({ redis: t.redis, keys: t.keys }, { version: 'l3', owner: 'test:l3' });
+    expect(await ratingsOf('l3')).toEqual(['1:10=5', '3:12=4', '3:13=2']);
+    expect((await t.datasets.meta('l3'))!.live!.applied).toBe(5);
+  });
+
+  it('after a replace upload, applies only what was pending, skipping changes the new dataset cannot take', async () => {
+    await base();
+    const live = new LiveRatings(t.redis, t.keys);
+    await live.append(1, [{ movieId: 12, rating: 3 }]);
+    await runLiveApply({ redis: t.redis, keys: t.keys }, { version: 'l1', owner: 'test:l1' });
+    await live.append(1, [{ movieId: 15, rating: 4 }, { movieId: 5, rating: 5 }]);
+    // The replace keeps the mark of l1: movie 12's rating (applied) is gone with the old data, the pending ones stay pending.
+    const replaced = await ingestFiles(t, { 'ratings.dat': '7::1::2::100\n', 'movies.dat': moviesDat(10) });
+    expect((await t.datasets.meta(replaced.datasetVersion))!.live).toEqual((await t.datasets.meta('l1'))!.live);
+    const result = await runLiveApply({ redis: t.redis, keys: t.keys }, { version: 'l2', owner: 'test:l2' });
+    // Movie 15 is not in the 10-movie replacement: skipped and counted.
+    expect(result).toMatchObject({ created: true, changes: 2, skipped: 1 });
+    expect(await ratingsOf('l2')).toEqual(['1:5=5', '7:1=2']);
+  });
+});
+
+describe('runIngest retried after its pointer switch', () => {
+  it('reports the version it made instead of sweeping it as a leftover', async () => {
+    const first = await ingestFiles(t, { 'ratings.dat': '1::10::1::100\n' }, { version: 'up1', owner: 'test:up1' });
+    const retry = await ingestFiles(t, { 'ratings.dat': '1::10::1::100\n2::11::3::101\n' }, { version: 'up1', owner: 'test:up1' });
+    expect(retry).toEqual(first);
+    expect(await t.datasets.currentVersion()).toBe('up1');
+    expect(await ratingsOf('up1')).toEqual(['1:10=1']);
+  });
+});
+
+describe('LivePolicy', () => {
+  it('asks for one apply once the pending count or the oldest age crosses its threshold, and trims the log', async () => {
+    await base();
+    const live = new LiveRatings(t.redis, t.keys);
+    const queue = new Queue(QueueName.ingest, { connection: { url: testRedisUrl() }, prefix: bullPrefix(t.prefix) });
+    try {
+      let now = Date.now();
+      const policy = new LivePolicy({ redis: t.redis, keys: t.keys, queue, count: 3, ageMs: 60_000, now: () => now });
+      const first = await live.append(1, [{ movieId: 12, rating: 3 }, { movieId: 13, rating: 3 }]);
+      expect(await policy.check()).toEqual({ pending: 2, trigger: null, trimmed: 0 });
+      now = Number(first.entry.split('-')[0]) + 60_000;
+      expect((await policy.check()).trigger).toBe('age');
+      await live.append(1, [{ movieId: 14, rating: 3 }]);
+      now = Date.now();
+      expect(await policy.check()).toMatchObject({ pending: 3, trigger: 'count' });
+      // Deduplicated: asked twice, one job waits.
+      expect((await queue.getJobs(['waiting'])).filter((j) => j.name === LIVE_APPLY_JOB)).toHaveLength(1);
+      // Applied, and served (a model set on the new version): the log is trimmed of both entries.
+      const applied = await runLiveApply({ redis: t.redis, keys: t.keys }, { version: 'l1', owner: 'test:l1' });
+      const set = { id: 'm1', datasetVersion: applied.datasetVersion, params: {}, timings: {}, singularValues: [], explainedVariance: 0, counts: { users: 0, movies: 0, ratings: 0 }, shards: 1, k: 0, host: 'h', createdAt: 1, publishedAt: 1, tables: {}, analytics: [] };
+      await t.redis.set(t.keys.modelMeta('m1'), JSON.stringify(set));
+      await t.redis.set(t.keys.modelCurrent(), 'm1');
+      expect(await policy.check()).toEqual({ pending: 0, trigger: null, trimmed: 2 });
+      expect(await t.redis.xlen(t.keys.liveLog())).toBe(0);
+      expect(await t.redis.exists(t.keys.liveUser(1))).toBe(0);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+});
