@@ -123,6 +123,13 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     await recs.first().waitFor();
     expect(await page.locator('#recommendations .movie-title').allTextContents()).toEqual(recommendations.map((r) => `${r.title} (${r.year})`));
     expect(await recs.first().locator('.score').textContent()).toBe(`predicted ★ ${Math.min(5, Math.max(1, recommendations[0].score)).toFixed(2)} / 5`);
+    // "Because they liked X and Y" under each recommendation: the rated movies ?explain=1 names, in its order.
+    const explained = await api<{ recommendations: { because?: { title: string }[] }[] }>('/users/1/recommendations?k=20&explain=1');
+    const prose = (names: string[]) => (names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
+    const want = explained.recommendations.map((r) => (r.because?.length ? `Because they liked ${prose(r.because.map((b) => b.title))}` : null));
+    expect(want.filter((w) => w !== null).length).toBeGreaterThan(0);
+    const shown = await Promise.all((await recs.all()).map(async (li) => ((await li.locator('.because').count()) > 0 ? await li.locator('.because').textContent() : null)));
+    expect(shown).toEqual(want);
     await expect.poll(() => page.locator('.facts').textContent()).toMatch(/Gender.*Age.*Occupation/);
     await screenshot(page, '04-user');
 
@@ -158,6 +165,14 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     // Movies the visitor rated are not recommended back to them.
     const recommended = await page.locator('section[aria-labelledby="foldin-h"] .ranked-list .movie-title').allTextContents();
     for (const movie of movies) expect(recommended).not.toContain(`${movie.title} (${movie.year})`);
+    // Each recommendation says which of the visitor's picks it comes from ("Because you liked ...").
+    const because = await page.locator('section[aria-labelledby="foldin-h"] .ranked-list .because').allTextContents();
+    expect(because.length).toBeGreaterThan(0);
+    for (const line of because) {
+      expect(line).toMatch(/^Because you liked /);
+      const named = movies.filter((m) => line.includes(m.title));
+      expect(named.length).toBeGreaterThan(0);
+    }
     // This model was built without the LSTM: the next-movie card says so in one line (API: 503).
     await expect.poll(() => page.locator('#session-next-note').textContent()).toContain('sequence model (LSTM)');
     expect(await page.locator('#session-next .ranked-list').count()).toBe(0);

@@ -38,6 +38,22 @@ export function predictedFigure(score: number): HTMLElement {
   );
 }
 
+/** "X", "X and Y", "X, Y and Z". */
+function namesInProse(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/**
+ * "Because you liked X and Y": the rated movies that contributed most to a recommendation
+ * (`?explain=1`), `who` = "you" on the visitor's own picks, "they" on another user's page; null
+ * when the answer names none.
+ */
+export function becauseLine(because: readonly { movieId: number; title: string | null }[] | undefined, who: 'you' | 'they'): HTMLElement | null {
+  if (because === undefined || because.length === 0) return null;
+  const names = because.map((b) => b.title ?? `movie ${b.movieId}`);
+  return h('span', { class: 'because', title: 'The movies rated that pushed this recommendation up the most' }, `Because ${who} liked ${namesInProse(names)}`);
+}
+
 /** "next-movie rank 1": the sequence model's order (its scores mean nothing on their own). */
 export function nextRankFigure(rank: number): HTMLElement {
   return h('span', { class: 'score', title: 'Order of the sequence model (LSTM): 1 = the most likely next movie' }, h('span', { class: 'figure' }, `next-movie rank ${rank}`));

@@ -127,9 +127,9 @@ export function rateView(ctx: ViewContext): void {
     void load(
       ctx,
       recsBody,
-      () => ctx.api.postJson<RecommendationsAnswer>('/recommendations', { ...body, k: foldInK }, false, signal),
+      () => ctx.api.postJson<RecommendationsAnswer>('/recommendations?explain=1', { ...body, k: foldInK }, false, signal),
       (answer) => {
-        recsBody.append(h('p', { class: 'muted' }, `Based on ${pluralize(state.length, 'movie')} you rated.`), recommendationList(answer));
+        recsBody.append(h('p', { class: 'muted' }, `Based on ${pluralize(state.length, 'movie')} you rated.`), recommendationList(answer, 'you'));
         ctx.announce(`${pluralize(answer.recommendations.length, 'recommendation')} updated`);
       },
       'Finding movies for you…',

@@ -8,7 +8,7 @@ import { empty } from '../ui/status';
 import type { ViewContext } from './context';
 import { hasDemographics, load } from './context';
 import { nextMoviesList, nextMoviesUnavailable } from './next-movies';
-import { predictedFigure, rankedList, ratedFigure } from './movie-lists';
+import { becauseLine, predictedFigure, rankedList, ratedFigure } from './movie-lists';
 
 /** Recommendations shown per user. */
 const recommendationsK = 20;
@@ -81,10 +81,13 @@ function topRated(answer: UserAnswer): HTMLElement {
   return rankedList(movies, (m) => ratedFigure(m.rating));
 }
 
-/** A ranked list of recommendations with the stars the model predicts for each. */
-export function recommendationList(answer: RecommendationsAnswer): HTMLElement {
+/**
+ * A ranked list of recommendations with the stars the model predicts for each and, when the
+ * answer explains them, "Because <who> liked X and Y" under each.
+ */
+export function recommendationList(answer: RecommendationsAnswer, who: 'you' | 'they'): HTMLElement {
   if (answer.recommendations.length === 0) return empty('No recommendations.', 'The model has nothing new to suggest here.');
-  return rankedList(answer.recommendations, (r) => predictedFigure(r.score));
+  return rankedList(answer.recommendations, (r) => h('span', { class: 'rec-figure' }, predictedFigure(r.score), becauseLine(r.because, who)));
 }
 
 /** Renders the user page; without an id, only the picker. */
@@ -141,9 +144,9 @@ export function userView(ctx: ViewContext, id: number | null): void {
   void load(
     ctx,
     recsBody,
-    () => ctx.api.get<RecommendationsAnswer>(`/users/${id}/recommendations`, { k: recommendationsK }, ctx.signal),
+    () => ctx.api.get<RecommendationsAnswer>(`/users/${id}/recommendations`, { k: recommendationsK, explain: 1 }, ctx.signal),
     (answer) => {
-      recsBody.append(recommendationList(answer));
+      recsBody.append(recommendationList(answer, 'they'));
       ctx.announce(`${pluralize(answer.recommendations.length, 'recommendation')} for user ${id}`);
     },
     'Computing recommendations…',
