@@ -13,6 +13,7 @@ import { opsRoutes } from './routes/ops.contract';
 import { ratingRoutes } from './routes/ratings.contract';
 import { recommendationRoutes } from './routes/recommendations.contract';
 import { sessionRoutes } from './routes/sessions.contract';
+import { similarUsersRoute } from './routes/similar-users.contract';
 import { statusRoutes } from './routes/status.contract';
 import { userRoutes } from './routes/users.contract';
 
@@ -25,6 +26,7 @@ export function apiRoutes(facts: RegistryFacts): RouteContract[] {
     ...modelRoutes(facts),
     ...movieRoutes,
     ...userRoutes(facts),
+    similarUsersRoute,
     ...ratingRoutes,
     ...sessionRoutes(facts),
     ...recommendationRoutes,

@@ -16,6 +16,7 @@ export * from './routes/ops.contract';
 export * from './routes/ratings.contract';
 export * from './routes/recommendations.contract';
 export * from './routes/sessions.contract';
+export * from './routes/similar-users.contract';
 export * from './routes/status.contract';
 export * from './routes/users.contract';
 export * from './answer-types';

@@ -9,6 +9,7 @@ import type { ModelSnapshot } from '../services/model-snapshot';
 import { nextMoviesOfUser } from '../services/next-movies';
 import { explainNoLstm } from '../services/status';
 import { favouriteGenres, topRated } from '../services/user-profile';
+import { similarUsersAnswer, similarUsersSource } from '../services/similar-users';
 import { idParams, kQuery } from './params';
 import { explainQuery, listFilter, listQuery, listResource } from './list-query';
 import { rankUser } from '../services/rank-user';
@@ -96,6 +97,14 @@ export function usersRouter({ readModel, models, datasets, queues, kinds }: AppD
       const { lastWatched, next } = await nextMoviesOfUser(snap, id, k, noLstm);
       return { userId: id, model: snap.version, source: snap.source('lstm'), lastWatched, next };
     });
+  });
+
+  router.get('/users/:id/similar', async (req, res) => {
+    const { id } = parseInput(idParams, req, 'params');
+    const { k } = parseInput(kQuery, req, 'query');
+    const snap = await readModel.current();
+    const source = similarUsersSource(snap);
+    await sendModelAnswer(req, res, snap, `similar-users:${id}:${k}`, () => similarUsersAnswer(models, snap, source, id, k));
   });
 
   router.get('/users/:id/predictions', async (req, res) => {
