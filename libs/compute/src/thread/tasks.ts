@@ -15,8 +15,11 @@ import {
   recommendUsers,
   topKSimilar,
   trainLstm,
+  trainEase,
   trainMf,
   transpose,
+  type EaseModel,
+  type EaseTimings,
   truncatedSvd,
   type MovieStats,
   type Movie,
@@ -180,8 +183,24 @@ export interface TrainedLstm {
   statesMs: number;
 }
 
+/** Training of EASE (core `trainEase`): the binary Gram matrix and the dense blocked solve. */
+export interface TrainEaseTask {
+  kind: 'train-ease';
+  ratings: RatingTable;
+  /** L2 penalty. */
+  lambda: number;
+  /** Most-rated movies kept; 0 keeps all. */
+  topMovies: number;
+}
+
+/** A trained EASE model, its stage times (ms) and its whole time in the thread (ms). */
+export interface TrainedEase extends EaseModel {
+  timings: Partial<EaseTimings>;
+  ms: number;
+}
+
 /** Any task. */
-export type ComputeTask = FactorizeTask | SimilarTask | RecommendTask | AnalyticsTask | TrainMfTask | TrainLstmTask;
+export type ComputeTask = FactorizeTask | SimilarTask | RecommendTask | AnalyticsTask | TrainMfTask | TrainLstmTask | TrainEaseTask;
 
 /** The result type of a task. */
 export type TaskResult<T extends ComputeTask> = T extends FactorizeTask
@@ -192,7 +211,9 @@ export type TaskResult<T extends ComputeTask> = T extends FactorizeTask
       ? TrainedMf
       : T extends TrainLstmTask
         ? TrainedLstm
-        : ListBlock;
+        : T extends TrainEaseTask
+          ? TrainedEase
+          : ListBlock;
 
 /**
  * Runs a task (in the thread, or inline in tests) and returns its result. `peers`: ports to the
@@ -234,6 +255,12 @@ export async function runTask(task: ComputeTask, peers: readonly MessagePort[] =
     }
     case 'train-mf': {
       return trainMfTask(task);
+    }
+    case 'train-ease': {
+      const started = performance.now();
+      const timings: Partial<EaseTimings> = {};
+      const model = trainEase(task.ratings, { lambda: task.lambda, topMovies: task.topMovies }, timings);
+      return { ...model, timings, ms: performance.now() - started } satisfies TrainedEase;
     }
   }
 }

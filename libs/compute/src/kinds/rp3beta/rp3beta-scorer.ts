@@ -4,9 +4,10 @@
  * over the movies i they rated (the stars are not used: the model was trained on the binary
  * graph). `explain` names the rated movies i with the largest W[i][j].
  */
-import { findIdIndex, TopN } from '@movielens/core';
+import { findIdIndex } from '@movielens/core';
 import { unpackColumns, unpackScoredList } from '@movielens/store';
 import type { Contribution, KindScorer, ModelReads, RankedMovie, UserRow } from '../model-kind';
+import { recommendByScorer, scorerMemo } from '../scorer-recommend';
 import { RP3_MOVIES_TABLE, RP3_TABLE } from './rp3beta.tables';
 
 /** W rows read per batch of concurrent HGETs while loading (bounds the commands in flight). */
@@ -82,36 +83,11 @@ export async function loadRp3betaScorer(store: ModelReads, ver: string): Promise
   return new Rp3betaScorer(movieIds, ptr, neighbours, weights);
 }
 
-/** The last scorer loaded per store, by kind version: `recommend` is called per request. */
-const loaded = new WeakMap<ModelReads, { version: string; scorer: Promise<Rp3betaScorer | null> }>();
-
-/** The scorer of set `ver`, loaded once per kind version and store (a failed load is not kept). */
-async function cachedScorer(store: ModelReads, ver: string): Promise<Rp3betaScorer | null> {
-  const home = await store.homeOf(ver, RP3_MOVIES_TABLE);
-  if (home === null) return null;
-  const hit = loaded.get(store);
-  if (hit?.version === home.version) return hit.scorer;
-  const entry = { version: home.version, scorer: loadRp3betaScorer(store, ver) };
-  loaded.set(store, entry);
-  entry.scorer.catch(() => {
-    if (loaded.get(store) === entry) loaded.delete(store);
-  });
-  return entry.scorer;
-}
+/** The scorer of set `ver`, loaded once per kind version and store: `recommend` is called per request. */
+const cachedScorer = scorerMemo(RP3_MOVIES_TABLE, loadRp3betaScorer);
 
 /** The best `k` movies not in `rated` (ties by lower id); null when the user rated no movie the kind knows. */
 export async function recommendRp3beta(store: ModelReads, ver: string, _userId: number, k: number, rated: ReadonlySet<number>): Promise<RankedMovie[] | null> {
   const scorer = await cachedScorer(store, ver);
-  if (scorer === null) return null;
-  const movieIds = Int32Array.from(rated);
-  const scores = new Float32Array(scorer.movieIds.length);
-  if (!scorer.score({ movieIds, ratings: new Float32Array(movieIds.length).fill(1), changed: false }, scores)) return null;
-  const top = new TopN(k);
-  for (let j = 0; j < scores.length; j++) if (!rated.has(scorer.movieIds[j])) top.offer(j, scores[j]);
-  const ids = new Int32Array(k);
-  const best = new Float32Array(k);
-  top.drainInto(ids, best, 0);
-  const out: RankedMovie[] = [];
-  for (let s = 0; s < k && ids[s] >= 0; s++) out.push({ movieId: scorer.movieIds[ids[s]], score: best[s] });
-  return out;
+  return scorer === null ? null : recommendByScorer(scorer, k, rated);
 }
