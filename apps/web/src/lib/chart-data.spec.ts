@@ -11,6 +11,11 @@ describe('chartData', () => {
     expect(data.counts).toEqual([10]);
   });
 
+  it('labels a movie the catalogue lacks (title null, as the API may send) by its id', () => {
+    const data = chartData('most-rated', { model: 'm', movies: [{ ...ranked({ movieId: 7 }), title: null }] });
+    expect(data.labels).toEqual(['movie 7']);
+  });
+
   it('draws most rated as counts', () => {
     const data = chartData('most-rated', { model: 'm', movies: [ranked({ count: 583, value: 583 })] });
     expect(data).toMatchObject({ kind: 'count', min: 0 });

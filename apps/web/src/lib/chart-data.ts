@@ -3,15 +3,11 @@
  * chart data. Pure, so the mapping from each endpoint's JSON to what is drawn is unit-tested.
  * A missing number is NaN (drawn as no bar, shown as "–"), never 0.
  */
+import type { DistributionBinAnswer, GroupStatAnswer, RankedMovie, RankingAnswer as RankingContract } from '@movielens/contracts';
 import type { ChartId } from './route';
 
-/** A row of a group table (core's GroupStat on the wire): a rater group or a genre. */
-export interface GroupStat {
-  group: string;
-  count: number;
-  /** Stars; null when the group has no ratings. */
-  mean: number | null;
-}
+/** A row of a group table (the API's contract): a rater group or a genre; `mean` in stars, null without ratings. */
+export type GroupStat = GroupStatAnswer;
 
 /** One chart's data: category labels and one or more numeric series of the same length. */
 export interface ChartData {
@@ -30,29 +26,17 @@ export interface ChartData {
   counts?: number[];
 }
 
-/** A movie of a ranking (top rated, most rated, divisive, gender gap). `value` is what it is ranked by. */
-export interface RankedRow {
-  movieId: number;
-  title: string;
-  value: number;
-  count: number;
-  mean: number;
-  /** Gender gap only: mean rating given by women and by men. */
-  meanWomen?: number;
-  meanMen?: number;
-}
+/**
+ * A movie of a ranking (top rated, most rated, divisive, gender gap), as the API's contract has
+ * it: the fields charted. `value` is what it is ranked by; `meanWomen`/`meanMen` only for the gap.
+ */
+export type RankedRow = Pick<RankedMovie, 'movieId' | 'title' | 'value' | 'count' | 'mean' | 'meanWomen' | 'meanMen'>;
 
-/** Answer of the rankings: `{ model, by, movies }`. */
-export interface RankingAnswer {
-  model: string;
-  movies: RankedRow[];
-}
+/** Answer of the rankings (`{ model, by, movies }`): the fields charted. */
+export type RankingAnswer = Pick<RankingContract, 'model'> & { movies: RankedRow[] };
 
 /** One bin of the rating distribution: `stars` is 0.5..5 in half steps. */
-export interface DistributionBin {
-  stars: number;
-  count: number;
-}
+export type DistributionBin = DistributionBinAnswer;
 
 /** The answer of each chart. Group tables come under the chart's own name, e.g. `{ 'by-age': [...] }`. */
 export type AnalyticsAnswer = RankingAnswer | { model: string; distribution: DistributionBin[] } | ({ model: string } & Record<string, GroupStat[]>);
@@ -85,7 +69,8 @@ function groups(rows: GroupStat[], horizontal: boolean): ChartData {
 /** Chart data for `chart` from its endpoint's answer. */
 export function chartData(chart: ChartId, answer: unknown): ChartData {
   const movies = field<RankedRow>(answer, 'movies');
-  const titles = movies.map((m) => m.title);
+  // A movie the catalogue lacks has no title (null): labelled by its id, as the lists do.
+  const titles = movies.map((m) => m.title ?? `movie ${m.movieId}`);
   const counts = movies.map((m) => num(m.count));
   switch (chart) {
     case 'top-rated':

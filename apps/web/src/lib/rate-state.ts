@@ -2,6 +2,7 @@
  * State of "Rate a few movies": the movies an anonymous visitor rated or liked, as an
  * immutable list updated by a reducer, and the request body it turns into.
  */
+import type { FoldInRequest } from '@movielens/contracts';
 
 /** One rated movie: stars 1..5, or `'like'` (a thumbs-up without stars). */
 export interface RatedMovie {
@@ -46,8 +47,8 @@ export function rateReducer(state: readonly RatedMovie[], action: RateAction): R
   }
 }
 
-/** The body of `POST /api/v1/recommendations`. */
-export type FoldInBody = { liked: number[] } | { ratings: { movieId: number; rating: number }[] };
+/** The body of `POST /api/v1/recommendations` (its contract; `k` is added by the caller). */
+export type FoldInBody = FoldInRequest;
 
 /**
  * The request for `state`: `{ liked }` when every movie is a like, else `{ ratings }` with

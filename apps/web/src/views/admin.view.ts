@@ -193,16 +193,16 @@ function modelsTable(answer: ModelsAnswer, activate: (version: string) => void):
         'tbody',
         {},
         versions.map((v) => {
-          const counts = v.metrics?.counts ?? {};
+          const counts = v.metrics?.counts;
           const isCurrent = v.version === answer.current;
           return h(
             'tr',
             { class: isCurrent ? 'current' : null },
             h('th', { scope: 'row' }, h('code', {}, v.version)),
             h('td', {}, v.createdAt ? formatTimestamp(Date.parse(v.createdAt)) : '–'),
-            h('td', { class: 'num' }, formatCount(counts.ratings)),
-            h('td', { class: 'num' }, formatCount(counts.users)),
-            h('td', { class: 'num' }, formatCount(counts.movies)),
+            h('td', { class: 'num' }, formatCount(counts?.ratings)),
+            h('td', { class: 'num' }, formatCount(counts?.users)),
+            h('td', { class: 'num' }, formatCount(counts?.movies)),
             h('td', {}, isCurrent ? h('span', { class: 'badge' }, 'Serving') : h('button', { type: 'button', class: 'button secondary small', onclick: () => activate(v.version) }, 'Activate')),
           );
         }),

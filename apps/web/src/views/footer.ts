@@ -10,8 +10,8 @@ import type { ServiceInfo } from './context';
 export async function loadServiceInfo(api: ApiClient): Promise<ServiceInfo> {
   const [answer, status] = await Promise.all([api.get<ModelsAnswer>('/models'), api.get<StatusAnswer>('/status').catch(() => null)]);
   const current = answer.versions.find((v) => v.version === answer.current) ?? null;
-  const counts = current?.metrics?.counts ?? {};
-  return { model: answer.current, movies: counts.movies ?? null, users: counts.users ?? null, ratings: counts.ratings ?? null, status };
+  const counts = current?.metrics?.counts;
+  return { model: answer.current, movies: counts?.movies ?? null, users: counts?.users ?? null, ratings: counts?.ratings ?? null, status };
 }
 
 /** The footer line: the model and the size of its data. */

@@ -13,7 +13,7 @@ import { listedLink, nextRankFigure, rankedList } from './movie-lists';
  */
 export function nextMoviesList(who: 'you' | 'they', last: { movieId: number; title: string | null } | null, next: readonly NextMovie[]): HTMLElement[] {
   // The movie named inside the sentence: its title only (the year and genres are for list entries).
-  const lead = last === null ? `From the order of ${who === 'you' ? 'your' : 'their'} ratings:` : h('span', {}, `Because ${who} just watched `, listedLink({ movieId: last.movieId, title: last.title }), ':');
+  const lead = last === null ? `From the order of ${who === 'you' ? 'your' : 'their'} ratings:` : h('span', {}, `Because ${who} just watched `, listedLink({ movieId: last.movieId, title: last.title, year: null, genres: [] }), ':');
   return [h('p', { class: 'next-lead' }, lead), rankedList(next, (_m, rank) => nextRankFigure(rank))];
 }
 
