@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { JobAnswer } from '@movielens/contracts';
 import { freePort, startRedisServer } from '@movielens/test-support';
 
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
@@ -101,12 +102,8 @@ export async function uploadFiles(cluster: LocalCluster, paths: string[], fields
   return body;
 }
 
-/** A job as GET /jobs/:id shows it to the key holder. */
-export interface JobView {
-  state: string;
-  result: unknown;
-  failedReason: string | null;
-}
+/** A job as GET /jobs/:id shows it to the key holder (the fields read here of its contract). */
+export type JobView = Pick<JobAnswer, 'state' | 'result' | 'failedReason'>;
 
 /** Follows a job until it completes (resolves) or fails (rejects with its reason). */
 export async function followJob(cluster: LocalCluster, jobId: string, ms = 120_000): Promise<JobView> {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { InputError, MovieLensError, NotFoundError, NotReadyError, formatIssue } from '@movielens/core';
 import type { Logger } from '@movielens/config';
+import type { ErrorBody } from '@movielens/contracts';
 
 /** An error that already knows its HTTP status and stable code. */
 export class HttpError extends Error {
@@ -88,10 +89,8 @@ export function notFound(message: string): HttpError {
   return new HttpError(404, 'NOT_FOUND', message);
 }
 
-/** Error bodies have one shape everywhere: `{ error: { code, message } }` (plus `issues` for bad files). */
-export interface ErrorBody {
-  error: { code: string; message: string; issues?: string[] };
-}
+/** Error bodies have one shape everywhere: `{ error: { code, message } }` (plus `issues` for bad files), the contracts' `errorBody`. */
+export type { ErrorBody };
 
 /** True for the errors ioredis raises when the server is unreachable or a command timed out. */
 function isRedisUnavailable(err: unknown): boolean {

@@ -4,6 +4,7 @@
  * builds waiting or running. `GET /api/v1/status` sends it; the next-movie routes use the
  * builds to tell "being trained" from "not asked for".
  */
+import type { StatusAnswer } from '@movielens/contracts';
 import { isSyntheticCatalogue, rankMovies } from '@movielens/core';
 import { buildsInProgress, type BuildInProgress } from '@movielens/jobs';
 import type { ApiQueues } from '../deps';
@@ -27,33 +28,11 @@ export function explainNoLstm(queues: ApiQueues): NoLstm {
   };
 }
 
-/** The data a served model was built from, as `GET /status` describes it. */
-export interface ServedDataset {
-  version: string;
-  /** `ml-1m`, `ml-100k` or `ml-csv`. */
-  release: string;
-  /** ISO 8601. */
-  createdAt: string;
-  /** True when the catalogue is the synthetic generator's (`movielens generate`, the offline demo set). */
-  synthetic: boolean;
-  /** True when a users file (gender, age, occupation) was ingested: ML-100K and ML-1M; never the CSV releases. */
-  demographics: boolean;
-  counts: { ratings: number; users: number; movies: number };
-}
+/** The data a served model was built from, as `GET /status` describes it (its contract). */
+export type ServedDataset = NonNullable<StatusAnswer['dataset']>;
 
-/** The answer of `GET /api/v1/status`. */
-export interface ServiceStatus {
-  /** The model served, or null before the first. */
-  model: { version: string; createdAt: string | null; datasetVersion: string; nextMovies: boolean } | null;
-  /** The dataset of the served model (null without a model, or when its version is gone). */
-  dataset: ServedDataset | null;
-  /** The current dataset when the served model is not built from it yet: a new one is being built. */
-  newDataset: { version: string; createdAt: string | null } | null;
-  /** Builds waiting or running, running first. */
-  builds: (Omit<BuildInProgress, 'createdAt' | 'startedAt'> & { createdAt: string; startedAt: string | null })[];
-  /** A title of the catalogue to show as a search example (the most rated movie), or null. */
-  searchExample: string | null;
-}
+/** The answer of `GET /api/v1/status`: the contracts' `statusAnswer`. */
+export type ServiceStatus = StatusAnswer;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
