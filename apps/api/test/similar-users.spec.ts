@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { directSimilarUsers } from '@movielens/compute/testing';
 import { similarUsersAnswer } from '@movielens/contracts';
 import { testRedisUrl } from '@movielens/test-support';
 import { buildModel, eventually, seedDataset, startHarness, syntheticDataset, type Harness } from './fixtures';
@@ -14,26 +15,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-/** The `k` users most like `userId` by direct cosine of binary rows, with the movies in common. */
-function directSimilar(data: ReturnType<typeof syntheticDataset>, userId: number, k: number) {
-  const byUser = new Map<number, Set<number>>();
-  for (let i = 0; i < data.ratings.length; i++) {
-    const u = data.ratings.users[i];
-    if (!byUser.has(u)) byUser.set(u, new Set());
-    byUser.get(u)!.add(data.ratings.movies[i]);
-  }
-  const mine = byUser.get(userId)!;
-  return [...byUser]
-    .filter(([v]) => v !== userId)
-    .map(([v, theirs]) => {
-      const common = [...mine].filter((m) => theirs.has(m)).length;
-      return { userId: v, score: common / Math.sqrt(mine.size * theirs.size), common };
-    })
-    .filter((x) => x.common > 0)
-    .sort((a, b) => b.score - a.score || a.userId - b.userId)
-    .slice(0, k);
-}
 
 describe('GET /users/:id/similar', () => {
   it('is 503 NOT_READY without the similarusers kind, then serves the stored lists with their source; 404 for an unknown user', async () => {
@@ -58,7 +39,7 @@ describe('GET /users/:id/similar', () => {
       expect(res.body.source.version).toMatch(/^similarusers-\d+-[0-9a-f]{4}$/);
       // The documented schema (libs/contracts) holds every field of the answer, and nothing more.
       expect(similarUsersAnswer.strict().parse(res.body)).toEqual(res.body);
-      const want = directSimilar(data, userId, 3);
+      const want = directSimilarUsers(data.ratings, userId, 3);
       expect(res.body.users.map((u: { userId: number; common: number }) => [u.userId, u.common])).toEqual(want.map((u) => [u.userId, u.common]));
       res.body.users.forEach((u: { score: number }, n: number) => expect(u.score).toBeCloseTo(want[n].score, 5));
     }

@@ -15,6 +15,7 @@ import { computeWorkersReady, DEFAULT_KINDS, KindRegistry, startComputeWorkers, 
 import { svdKind } from '../src/kinds/svd/svd.kind';
 
 export { popularKind } from './popular.kind';
+export { directSimilarUsers } from './direct-similar-users';
 
 /** Shape of a synthetic dataset. */
 export interface SyntheticShape {

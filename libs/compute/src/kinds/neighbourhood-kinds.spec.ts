@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openRebuildHarness, type RebuildHarness, seedDataset, startInProcessWorkers, syntheticDataset } from '../../test/fixtures';
+import { directSimilarUsers, openRebuildHarness, type RebuildHarness, seedDataset, startInProcessWorkers, syntheticDataset } from '../../test/fixtures';
 import type { ComputeWorkers } from '../compute-workers';
 import { KindRegistry } from './registry';
 import { svdKind } from './svd/svd.kind';
@@ -103,18 +103,8 @@ describe('the similarusers kind', () => {
   it('stores every user\'s most similar users: cosine of binary rows, with the movies in common', async () => {
     await h.rebuild({ k: 3, parts: 2, rp3beta: false, similarUsersN: 5 });
     const set = (await h.models.currentVersion())!;
-    const { byUser } = graph();
     for (const u of [1, 45, 90]) {
-      const mine = byUser.get(u)!;
-      const want = [...byUser]
-        .filter(([v]) => v !== u)
-        .map(([v, theirs]) => {
-          const common = [...mine].filter((m) => theirs.has(m)).length;
-          return { userId: v, score: common / Math.sqrt(mine.size * theirs.size), common };
-        })
-        .filter((x) => x.common > 0)
-        .sort((a, b) => b.score - a.score || a.userId - b.userId)
-        .slice(0, 5);
+      const want = directSimilarUsers(data.ratings, u, 5);
       const got = unpackSimilarUsers((await h.models.row(set, SIMILAR_USERS_TABLE, u))!);
       expect(got.map((x) => [x.userId, x.common])).toEqual(want.map((x) => [x.userId, x.common]));
       got.forEach((x, n) => expect(x.score).toBeCloseTo(want[n].score, 5));
