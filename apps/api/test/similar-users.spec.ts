@@ -29,6 +29,18 @@ describe('GET /users/:id/similar', () => {
     const rp3 = await request(h.app).get('/api/v1/users/1/recommendations?algorithm=rp3beta&k=5').expect(200);
     expect(rp3.body).toMatchObject({ algorithm: 'rp3beta', source: { kind: 'rp3beta', datasetVersion: 'd1' } });
     expect(rp3.body.recommendations).toHaveLength(5);
+    // ?explain=1: each recommendation names up to 3 of the user's rated movies, largest W weight first.
+    const rated = new Set<number>();
+    for (let i = 0; i < data.ratings.length; i++) if (data.ratings.users[i] === 1) rated.add(data.ratings.movies[i]);
+    const explained = await request(h.app).get('/api/v1/users/1/recommendations?algorithm=rp3beta&k=3&explain=1').expect(200);
+    for (const rec of explained.body.recommendations as { movieId: number; because: { movieId: number; weight: number }[] }[]) {
+      expect(rated.has(rec.movieId)).toBe(false);
+      expect(rec.because.length).toBeGreaterThan(0);
+      expect(rec.because.length).toBeLessThanOrEqual(3);
+      for (const b of rec.because) expect(rated.has(b.movieId)).toBe(true);
+      const weights = rec.because.map((b) => b.weight);
+      expect([...weights].sort((a, b) => b - a)).toEqual(weights);
+    }
 
     const second = await buildModel(testRedisUrl(), h.prefix, { k: 4, topK: 10, recsN: 10, mf: false, similarUsersN: 5 });
     await eventually(async () => (await h!.deps.readModel.current()).version === second);
