@@ -46,6 +46,8 @@ export interface HotAnswer {
   etag: string;
   /** Route pattern for the latency histogram, e.g. `/api/v1/movies/:id/similar`. */
   route: string;
+  /** False once the answer is stale within its model version (a user's live ratings changed): the hot path then hands the request to Express. */
+  current?: () => boolean;
 }
 
 /**
@@ -97,8 +99,11 @@ export function hotCacheSize(snap: ModelSnapshot): { entries: number; bytes: num
  * answered by the hot path (`hot-path.ts`) before Express runs at all.
  * @param resource - stable key of the answer within a version, e.g. `similar:1:10`
  * @param build - computes the answer body (a plain object) on a cache miss
+ * @param current - for answers that can go stale within a version (a user's, whose live ratings
+ *   change it; `resource` then carries the user's live epoch): false once the URL's remembered
+ *   answer must not be replayed any more
  */
-export async function sendModelAnswer(req: Request, res: Response, snap: ModelSnapshot, resource: string, build: () => Promise<unknown>): Promise<void> {
+export async function sendModelAnswer(req: Request, res: Response, snap: ModelSnapshot, resource: string, build: () => Promise<unknown>, current?: () => boolean): Promise<void> {
   const etag = etagOf(snap.version, resource);
   // The answer is built (or found) before If-None-Match is looked at: an unknown resource is a
   // 404 and a missing optional model a 503 even to `If-None-Match: *`, never a 304.
@@ -108,7 +113,7 @@ export async function sendModelAnswer(req: Request, res: Response, snap: ModelSn
     snap.answers.set(resource, body);
   }
   if (req.method === 'GET' && req.route !== undefined) {
-    rememberHot(snap, req.originalUrl, { body, version: snap.version, etag, route: `${req.baseUrl}${String((req.route as { path: string }).path)}` });
+    rememberHot(snap, req.originalUrl, { body, version: snap.version, etag, route: `${req.baseUrl}${String((req.route as { path: string }).path)}`, current });
   }
   sendValidated(req, res, snap.version, etag, body);
 }

@@ -18,7 +18,8 @@ const headLists = new WeakMap<HotAnswer, { ok: string[]; notModified: string[] }
  * the same status, headers (helmet's, `Vary`, `X-Model-Version`, `ETag`, `Cache-Control`,
  * `Content-Type`), body and 304 handling as the Express route, and the same latency metric.
  * Everything else goes to Express: misses, other methods, requests with an `Origin` (CORS
- * headers depend on it), a snapshot not loaded yet, or Redis down (Express answers 503).
+ * headers depend on it), a snapshot not loaded yet, Redis down (Express answers 503), or an
+ * answer gone stale within its version (a user's, after their live ratings changed).
  * @param readModel - the served model view; its synchronous `loadedSnapshot()` gates the path
  * @param metrics - where the latency of replayed answers is recorded
  * @param fallback - the Express app
@@ -42,7 +43,7 @@ export function withHotPath(readModel: ReadModel, metrics: ApiMetrics, fallback:
     if (req.method !== 'GET' || req.headers.origin !== undefined || req.url === undefined) return fallback(req, res);
     const snap = readModel.loadedSnapshot();
     const hit = snap === null ? undefined : hotAnswer(snap, req.url);
-    if (hit === undefined) return fallback(req, res);
+    if (hit === undefined || (hit.current !== undefined && !hit.current())) return fallback(req, res);
     const start = performance.now();
     const heads = headsOf(hit);
     if (etagMatches(req.headers['if-none-match'], hit.etag)) {

@@ -64,6 +64,15 @@ export class LiveEpochs {
     return `@${this.generation}:${entry ?? ''}`;
   }
 
+  /**
+   * The cache scope of an answer about user `userId`: the resource-key `suffix` now, and
+   * `current()`, false once the user's live ratings changed after this call (for the hot path).
+   */
+  scope(userId: number): { suffix: string; current: () => boolean } {
+    const suffix = this.suffix(userId);
+    return { suffix, current: () => this.suffix(userId) === suffix };
+  }
+
   /** Announces user `userId`'s new live entry to every API process (best effort: a lost event is covered by reconnect generations). */
   async announce(userId: number, entry: string): Promise<void> {
     this.saw(userId, entry);

@@ -1,5 +1,5 @@
 import { SESSION_MAX_STEPS, type NextMovies } from '@movielens/core';
-import { ModelTable } from '@movielens/store';
+import { compareEntryIds, ModelTable, type OverlayChange } from '@movielens/store';
 import { lstmStatesMissing, notFound, type HttpError } from '../middleware/errors';
 import type { ListedMovie, ModelSnapshot } from './model-snapshot';
 
@@ -67,4 +67,29 @@ export async function nextMoviesOfUser(snap: ModelSnapshot, userId: number, k: n
     lastWatched: last === undefined ? null : { movieId: last, title: snap.title(last) },
     next: titled(snap, predictor.recommendFromHidden(state.hidden, state.history, k)),
   };
+}
+
+/**
+ * {@link nextMoviesOfUser} with the user's live changes (`overlay`, see `LiveRows`): without
+ * any, the stored state answers; with some, the LSTM reads the whole history again: the stored
+ * one without deleted movies, then the newly rated movies in time order, so the newest live
+ * rating is the last step. A user the LSTM has no state for (new, or rated only live) is read
+ * from the live ratings alone. 404 when the history is empty.
+ */
+export async function nextMoviesWithLive(snap: ModelSnapshot, userId: number, k: number, noLstm: NoLstm, overlay: ReadonlyMap<number, OverlayChange>): Promise<{ lastWatched: { movieId: number; title: string | null } | null; next: NextMovie[] }> {
+  if (overlay.size === 0) return nextMoviesOfUser(snap, userId, k, noLstm);
+  const predictor = await snap.lstm();
+  if (predictor === null) throw await noLstm(snap.version);
+  const state = snap.meta.tables[ModelTable.lstmState] === undefined ? null : await snap.lstmState(userId);
+  const stored = state === null ? [] : Array.from(state.history, (d) => predictor.model.movieIds[d]);
+  const history = stored.filter((movieId) => overlay.get(movieId)?.rating !== null);
+  const had = new Set(stored);
+  const added = [...overlay]
+    .filter(([movieId, change]) => change.rating !== null && !had.has(movieId))
+    .sort(([, a], [, b]) => a.timestamp - b.timestamp || compareEntryIds(a.entry, b.entry))
+    .map(([movieId]) => movieId);
+  history.push(...added);
+  if (history.length === 0) throw notFound(`User ${userId} has no ratings in model ${snap.version}.`);
+  const last = history[history.length - 1];
+  return { lastWatched: { movieId: last, title: snap.title(last) }, next: titled(snap, predictor.recommend(history, k)) };
 }
