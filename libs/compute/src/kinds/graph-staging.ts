@@ -2,7 +2,8 @@
  * The rating graph staged for the row jobs of the neighbourhood kinds (`rp3beta`, `similarusers`):
  * the training step builds it once and writes it under its kind version (so a crashed build's
  * copy is swept with the version); every row job of the version reads it once per process
- * (`RowsContext.memo`), and the kind job drops it before publishing. Column table:
+ * (`RowsContext.memo`) into shared memory and walks it in a compute thread, and the kind job
+ * drops it before publishing. Column table:
  *
  *   staging:graph   { userIds Int32, movieIds Int32, userPtr Int32, userMovies Int32,
  *                     moviePtr Int32, movieUsers Int32, options Float64 (the kind's numeric params) }
@@ -67,15 +68,23 @@ async function readGraph(writer: ModelWriter, ver: string): Promise<StagedGraph>
   const t = unpackColumns(buf);
   const userIds = t.userIds as Int32Array;
   const movieIds = t.movieIds as Int32Array;
+  // In shared memory: every row job of this version hands the graph to a compute thread without a copy.
   const graph: InteractionGraph = {
     users: userIds.length,
     movies: movieIds.length,
-    userPtr: t.userPtr as Int32Array,
-    userMovies: t.userMovies as Int32Array,
-    moviePtr: t.moviePtr as Int32Array,
-    movieUsers: t.movieUsers as Int32Array,
+    userPtr: shared(t.userPtr as Int32Array),
+    userMovies: shared(t.userMovies as Int32Array),
+    moviePtr: shared(t.moviePtr as Int32Array),
+    movieUsers: shared(t.movieUsers as Int32Array),
   };
   return { graph, userIds, movieIds, options: t.options as Float64Array };
+}
+
+/** A copy of `a` in a SharedArrayBuffer. */
+function shared(a: Int32Array): Int32Array {
+  const out = new Int32Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
 }
 
 /**

@@ -13,6 +13,8 @@ import {
   InputError,
   movieVectors,
   recommendUsers,
+  rp3betaRows,
+  similarUsersRows,
   topKSimilar,
   trainLstm,
   trainEase,
@@ -20,6 +22,8 @@ import {
   transpose,
   type EaseModel,
   type EaseTimings,
+  type InteractionGraph,
+  type SimilarUsersBlock,
   truncatedSvd,
   type MovieStats,
   type Movie,
@@ -199,8 +203,30 @@ export interface TrainedEase extends EaseModel {
   ms: number;
 }
 
+/** RP3beta's W rows [rowStart, rowEnd) (core `rp3betaRows`): top `neighbours` per movie. */
+export interface Rp3betaRowsTask {
+  kind: 'rp3beta-rows';
+  /** The binary rating graph (arrays in shared memory: handed over without a copy). */
+  graph: InteractionGraph;
+  alpha: number;
+  beta: number;
+  neighbours: number;
+  rowStart: number;
+  rowEnd: number;
+}
+
+/** The `n` most similar users of users [rowStart, rowEnd) (core `similarUsersRows`). */
+export interface SimilarUsersRowsTask {
+  kind: 'similar-users-rows';
+  /** The binary rating graph (arrays in shared memory: handed over without a copy). */
+  graph: InteractionGraph;
+  n: number;
+  rowStart: number;
+  rowEnd: number;
+}
+
 /** Any task. */
-export type ComputeTask = FactorizeTask | SimilarTask | RecommendTask | AnalyticsTask | TrainMfTask | TrainLstmTask | TrainEaseTask;
+export type ComputeTask = FactorizeTask | SimilarTask | RecommendTask | AnalyticsTask | TrainMfTask | TrainLstmTask | TrainEaseTask | Rp3betaRowsTask | SimilarUsersRowsTask;
 
 /** The result type of a task. */
 export type TaskResult<T extends ComputeTask> = T extends FactorizeTask
@@ -213,7 +239,9 @@ export type TaskResult<T extends ComputeTask> = T extends FactorizeTask
         ? TrainedLstm
         : T extends TrainEaseTask
           ? TrainedEase
-          : ListBlock;
+          : T extends SimilarUsersRowsTask
+            ? SimilarUsersBlock
+            : ListBlock;
 
 /**
  * Runs a task (in the thread, or inline in tests) and returns its result. `peers`: ports to the
@@ -261,6 +289,12 @@ export async function runTask(task: ComputeTask, peers: readonly MessagePort[] =
       const timings: Partial<EaseTimings> = {};
       const model = trainEase(task.ratings, { lambda: task.lambda, topMovies: task.topMovies }, timings);
       return { ...model, timings, ms: performance.now() - started } satisfies TrainedEase;
+    }
+    case 'rp3beta-rows': {
+      return rp3betaRows(task.graph, { alpha: task.alpha, beta: task.beta, neighbours: task.neighbours }, task.rowStart, task.rowEnd) satisfies ListBlock;
+    }
+    case 'similar-users-rows': {
+      return similarUsersRows(task.graph, task.n, task.rowStart, task.rowEnd);
     }
   }
 }

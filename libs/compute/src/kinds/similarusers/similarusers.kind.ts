@@ -10,7 +10,6 @@
  *                   (similar-users.codec.ts: user ids, Float32 cosines, Int32 common movies)
  *   staging:graph   build only: the rating graph for the row jobs (graph-staging.ts), then dropped
  */
-import { similarUsersRows } from '@movielens/core';
 import type { RowsJobData } from '@movielens/jobs';
 import { z } from 'zod';
 import { RebuildJobError } from '../../errors';
@@ -51,11 +50,11 @@ async function train(ctx: KindContext): Promise<KindTrained> {
   return { info: { users: graph.users, n: p.similarUsersN }, timings, shards, scratch, rows };
 }
 
-/** Computes and writes the lists of users [rowStart, rowEnd); returns the rows written. */
+/** Computes (in a compute thread) and writes the lists of users [rowStart, rowEnd); returns the rows written. */
 async function writeRows(ctx: RowsContext, data: RowsJobData): Promise<number> {
   if (data.table !== SIMILAR_USERS_TABLE) throw new RebuildJobError(`similarusers has no row table ${data.table}`);
   const { graph, userIds } = await loadStagedGraph(ctx, data.modelVersion);
-  const block = similarUsersRows(graph, data.n, data.rowStart, data.rowEnd);
+  const block = await ctx.thread.run({ kind: 'similar-users-rows', graph, n: data.n, rowStart: data.rowStart, rowEnd: data.rowEnd });
   const rows = data.rowEnd - data.rowStart;
   const lists: Buffer[] = new Array(rows);
   for (let r = 0; r < rows; r++) {
