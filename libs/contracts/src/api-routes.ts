@@ -29,7 +29,7 @@ export function apiRoutes(facts: RegistryFacts): RouteContract[] {
     similarUsersRoute,
     ...ratingRoutes,
     ...sessionRoutes(facts),
-    ...recommendationRoutes,
+    ...recommendationRoutes(facts),
     ...analyticsRoutes,
     ...opsRoutes,
   ];

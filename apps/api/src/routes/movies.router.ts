@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { z } from 'zod';
+import { movieSearchQuery as searchQuery } from '@movielens/contracts';
 import { HISTOGRAM_BINS, HISTOGRAM_STARS } from '@movielens/core';
 import type { AppDeps } from '../deps';
 import { sendModelAnswer } from '../middleware/cache';
@@ -10,13 +10,6 @@ import { keeps, listFilter, listQuery, listResource } from './list-query';
 import { pageOfList } from '../services/ranked-page';
 import type { ModelSnapshot } from '../services/model-snapshot';
 import { foldText } from '../services/text';
-
-const searchQuery = z.object({
-  query: z.string().trim().max(200).optional(),
-  genre: z.string().trim().max(50).optional(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
 
 /** Rating statistics of a movie (count, mean, std, per-half-star histogram); null when the model has no row for it. */
 export async function movieRatingStats(snap: ModelSnapshot, movieId: number) {

@@ -1,30 +1,17 @@
 import express, { Router } from 'express';
-import { z } from 'zod';
+import { foldInLikedBody, foldInQuery, foldInRatingsBody } from '@movielens/contracts';
 import { findIdIndex } from '@movielens/core';
 import type { UserRow } from '@movielens/compute';
 import type { AppDeps } from '../deps';
 import { HttpError, kindNotReady } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
-import { defaultAlgorithm } from '../services/default-algorithm';
+import { defaultAlgorithm, FALLBACK_ALGORITHM } from '../services/default-algorithm';
 import { rankUser } from '../services/rank-user';
-import { explainQuery, listFilter, listQuery } from './list-query';
+import { registryFacts } from '../openapi';
+import { listFilter } from './list-query';
 
 /** Stars a movie given as `liked` counts as (the top of the 1-5 scale, as folding-in always assumed). */
 const LIKED_STARS = 5;
-
-const movieIdMessage = 'expected a positive integer movie id';
-const movieId = z.number({ error: movieIdMessage }).int({ error: movieIdMessage }).positive({ error: movieIdMessage });
-const k = z.number().int().min(1).max(100).default(10);
-const ratingsBody = z
-  .object({
-    ratings: z
-      .array(z.object({ movieId, rating: z.number({ error: 'expected a rating from 0.5 to 5' }).min(0.5).max(5) }).strict())
-      .min(1)
-      .max(1000),
-    k,
-  })
-  .strict();
-const likedBody = z.object({ liked: z.array(movieId).min(1).max(1000), k }).strict();
 
 /**
  * The body schema the client meant, chosen by which list it sent. A zod union of the two
@@ -32,18 +19,10 @@ const likedBody = z.object({ liked: z.array(movieId).min(1).max(1000), k }).stri
  * name the bad field, e.g. `body.liked[0]: expected a positive integer movie id`.
  * @throws HttpError 400 when the body has neither list
  */
-function bodySchema(raw: unknown): typeof ratingsBody | typeof likedBody {
-  if (typeof raw === 'object' && raw !== null && 'ratings' in raw) return ratingsBody;
-  if (typeof raw === 'object' && raw !== null && 'liked' in raw) return likedBody;
+function bodySchema(raw: unknown): typeof foldInRatingsBody | typeof foldInLikedBody {
+  if (typeof raw === 'object' && raw !== null && 'ratings' in raw) return foldInRatingsBody;
+  if (typeof raw === 'object' && raw !== null && 'liked' in raw) return foldInLikedBody;
   throw new HttpError(400, 'BAD_REQUEST', 'body: give `ratings` (a list of {movieId, rating}) or `liked` (a list of movie ids).');
-}
-
-/** `POST /recommendations` query: the algorithm (default: the served default), list filters and paging, `?explain=1`; `k` is in the body. */
-function visitorQuery(algorithms: readonly string[]) {
-  return listQuery
-    .omit({ k: true })
-    .extend({ algorithm: z.enum(algorithms as [string, ...string[]]).optional() })
-    .extend(explainQuery.shape);
 }
 
 /**
@@ -54,12 +33,15 @@ function visitorQuery(algorithms: readonly string[]) {
 export function recommendationsRouter({ readModel, models, kinds }: AppDeps): Router {
   const router = Router();
   const recommenders = kinds.recommenders();
-  const queryParams = visitorQuery([...recommenders.keys()]);
+  // The query of the contract: algorithm (default: the served default), list filters and paging, ?explain=1; k is in the body.
+  const queryParams = foldInQuery(registryFacts(kinds).rankers);
   router.post('/recommendations', express.json({ limit: '256kb' }), async (req, res) => {
     const input = parseInput(bodySchema(req.body), req, 'body');
     const query = parseInput(queryParams, req, 'query');
     const snap = await readModel.current();
-    const algorithm = query.algorithm ?? (await defaultAlgorithm(snap));
+    let algorithm = query.algorithm ?? (await defaultAlgorithm(snap));
+    // A selected kind that cannot score visitors (no scorer) leaves them the fallback's folding-in.
+    if (query.algorithm === undefined && recommenders.get(algorithm)?.recommender.scorer === undefined) algorithm = FALLBACK_ALGORITHM;
     const { kind, recommender } = recommenders.get(algorithm)!;
     const source = snap.source(kind);
     if (source === null) throw kindNotReady(snap.version, kind, algorithm);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { bodyErrors, listedFields, readErrors, source } from '../common.schema';
 import { because, explainQuery, listFilterQuery, pageFields } from '../list-query.schema';
+import type { RankerFacts, RegistryFacts } from '../registry-facts';
 import { defineRoute } from '../route';
 
 const movieIdMessage = 'expected a positive integer movie id';
@@ -28,10 +29,19 @@ export const foldInLikedBody = z.object({ liked: z.array(movieId).min(1).max(100
  */
 export const foldInBody = z.union([foldInRatingsBody, foldInLikedBody]);
 
-/** `POST /recommendations` query: the ranking kind, the list filters and paging (`k` is in the body), `?explain=1`. */
-export const foldInQuery = listFilterQuery
-  .extend({ algorithm: z.string().optional().describe("A ranking kind's algorithm that can score a visitor (as GET /users/{id}/recommendations; default the same). 400 when its kind has no scorer") })
-  .extend(explainQuery.shape);
+/** `POST /recommendations` query: the ranking kind (one of the registry's algorithms), the list filters and paging (`k` is in the body), `?explain=1`. */
+export function foldInQuery(rankers: readonly RankerFacts[]) {
+  const algorithms = rankers.map((r) => r.algorithm);
+  if (algorithms.length === 0) throw new Error('foldInQuery: the registry has no ranking kind');
+  return listFilterQuery
+    .extend({
+      algorithm: z
+        .enum(algorithms as [string, ...string[]])
+        .optional()
+        .describe("A ranking kind's algorithm that can score a visitor (as GET /users/{id}/recommendations; default the same). 400 when its kind has no scorer"),
+    })
+    .extend(explainQuery.shape);
+}
 
 /** `POST /recommendations`: unknown movie ids are listed in `ignored`. */
 export const foldInAnswer = z.object({
@@ -50,16 +60,20 @@ export const foldInAnswer = z.object({
   ),
 });
 
-/** `POST /api/v1/recommendations` */
-export const foldInRoute = defineRoute({
-  method: 'post',
-  path: '/api/v1/recommendations',
-  tag: 'users',
-  summary: 'Recommendations for an anonymous user from ratings or liked movies (folding-in, no rebuild)',
-  query: foldInQuery,
-  body: foldInBody,
-  responses: { 200: { description: 'OK', schema: foldInAnswer, headers: { 'X-Model-Version': 'The set version that answered' } }, ...readErrors, ...bodyErrors },
-});
+/** `POST /api/v1/recommendations`: its `?algorithm=` values come from the registry. */
+export function foldInRoute(facts: Pick<RegistryFacts, 'rankers'>) {
+  return defineRoute({
+    method: 'post',
+    path: '/api/v1/recommendations',
+    tag: 'users',
+    summary: 'Recommendations for an anonymous user from ratings or liked movies (folding-in, no rebuild)',
+    query: foldInQuery(facts.rankers),
+    body: foldInBody,
+    responses: { 200: { description: 'OK', schema: foldInAnswer, headers: { 'X-Model-Version': 'The set version that answered' } }, ...readErrors, ...bodyErrors },
+  });
+}
 
 /** Every route of this resource. */
-export const recommendationRoutes = [foldInRoute];
+export function recommendationRoutes(facts: Pick<RegistryFacts, 'rankers'>) {
+  return [foldInRoute(facts)];
+}
