@@ -45,6 +45,11 @@ describe('answers validate against their documented schema', () => {
     ['/api/v1/analytics/gender-gap', '/api/v1/analytics/gender-gap?minPerGender=3&limit=5'],
     ['/api/v1/analytics/distribution', '/api/v1/analytics/distribution'],
     ['/api/v1/analytics/by-genre', '/api/v1/analytics/by-genre'],
+    ['/api/v1/movies/:id/similar', '/api/v1/movies/3/similar?k=5'],
+    ['/api/v1/movies/:id/similar', '/api/v1/movies/3/similar?k=3&genre=Drama&offset=2'],
+    ['/api/v1/users/:id/recommendations', '/api/v1/users/1/recommendations?k=5'],
+    ['/api/v1/users/:id/recommendations', '/api/v1/users/1/recommendations?k=5&explain=1&exclude=3,6'],
+    ['/api/v1/users/:id/predictions', '/api/v1/users/1/predictions?movies=3,6,999999'],
     ['/api/v1/status', '/api/v1/status'],
     ['/api/v1/models', '/api/v1/models'],
     ['/api/v1/models/kinds/:kind', '/api/v1/models/kinds/svd'],
@@ -57,6 +62,12 @@ describe('answers validate against their documented schema', () => {
       expectDocumented('get', path, 200, res.body);
     });
   }
+
+  it('POST /api/v1/recommendations with ratings, explained', async () => {
+    const res = await request(h.app).post('/api/v1/recommendations?explain=1').send({ ratings: [{ movieId: 3, rating: 5 }, { movieId: 6, rating: 1 }, { movieId: 999_999, rating: 4 }], k: 5 }).expect(200);
+    expect(res.body.ignored).toEqual([999_999]);
+    expectDocumented('post', '/api/v1/recommendations', 200, res.body);
+  });
 
   it('GET /api/v1/jobs with the key (payloads shown) and without (redacted)', async () => {
     const keyed = await request(h.app).get('/api/v1/jobs').set('X-API-Key', KEY).expect(200);
