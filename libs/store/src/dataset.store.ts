@@ -1,7 +1,9 @@
 import { allocateRatingTable, NotFoundError, unpackRatingsInto, type Movie, type RatingTable, type User } from '@movielens/core';
+import type { z } from 'zod';
 import type { RedisClient } from './connection';
-import type { DatasetMeta, DatasetVersionInfo } from './dataset.meta';
+import { datasetMetaSchema, movieSchema, userSchema, type DatasetMeta, type DatasetVersionInfo } from './dataset.meta';
 import type { KeySchema } from './keys';
+import { CorruptRecordError, decodeJson } from './stored-json';
 
 /** Chunks requested at once by {@link DatasetStore.loadRatings}: bounds buffered bytes to ~13 MiB. */
 const CHUNKS_IN_FLIGHT = 8;
@@ -29,10 +31,14 @@ export class DatasetStore {
     return this.redis.get(this.keys.datasetCurrent());
   }
 
-  /** Metadata of a version, or null when the version does not exist (never made or pruned). */
+  /**
+   * Metadata of a version, or null when the version does not exist (never made or pruned).
+   * @throws CorruptRecordError naming the key when the stored value is not a dataset meta
+   */
   async meta(ver: string): Promise<DatasetMeta | null> {
-    const json = await this.redis.get(this.keys.datasetMeta(ver));
-    return json === null ? null : (JSON.parse(json) as DatasetMeta);
+    const key = this.keys.datasetMeta(ver);
+    const json = await this.redis.get(key);
+    return json === null ? null : decodeJson(datasetMetaSchema, json, `dataset version ${ver} meta`, key);
   }
 
   /** Metadata of a version; throws NotFoundError when it does not exist. */
@@ -71,28 +77,38 @@ export class DatasetStore {
     return table;
   }
 
-  /** Every movie of a version, by ascending id; empty when the version has no movie info. */
+  /**
+   * Every movie of a version, by ascending id; empty when the version has no movie info.
+   * @throws CorruptRecordError naming the hash field of a movie that is not one
+   */
   async loadMovies(ver: string): Promise<Movie[]> {
     await this.requireMeta(ver);
-    return parseHash<Movie>(await this.redis.hgetall(this.keys.datasetMovies(ver)));
+    const key = this.keys.datasetMovies(ver);
+    return parseHash(movieSchema, await this.redis.hgetall(key), key, `dataset version ${ver} movie`);
   }
 
-  /** Every user of a version, by ascending id; empty when the version has no user info. */
+  /**
+   * Every user of a version, by ascending id; empty when the version has no user info.
+   * @throws CorruptRecordError naming the hash field of a user that is not one
+   */
   async loadUsers(ver: string): Promise<User[]> {
     await this.requireMeta(ver);
-    return parseHash<User>(await this.redis.hgetall(this.keys.datasetUsers(ver)));
+    const key = this.keys.datasetUsers(ver);
+    return parseHash(userSchema, await this.redis.hgetall(key), key, `dataset version ${ver} user`);
   }
 
-  /** One movie of a version, or null when the version has no such movie. */
+  /** One movie of a version, or null when the version has no such movie. @throws CorruptRecordError */
   async getMovie(ver: string, id: number): Promise<Movie | null> {
-    const json = await this.redis.hget(this.keys.datasetMovies(ver), String(id));
-    return json === null ? null : (JSON.parse(json) as Movie);
+    const key = this.keys.datasetMovies(ver);
+    const json = await this.redis.hget(key, String(id));
+    return json === null ? null : decodeJson(movieSchema, json, `dataset version ${ver} movie ${id}`, `${key}#${id}`);
   }
 
-  /** One user of a version, or null when the version has no such user. */
+  /** One user of a version, or null when the version has no such user. @throws CorruptRecordError */
   async getUser(ver: string, id: number): Promise<User | null> {
-    const json = await this.redis.hget(this.keys.datasetUsers(ver), String(id));
-    return json === null ? null : (JSON.parse(json) as User);
+    const key = this.keys.datasetUsers(ver);
+    const json = await this.redis.hget(key, String(id));
+    return json === null ? null : decodeJson(userSchema, json, `dataset version ${ver} user ${id}`, `${key}#${id}`);
   }
 
   /** The kept dataset versions (current and the previous ones), newest first. */
@@ -104,9 +120,17 @@ export class DatasetStore {
   }
 }
 
-/** Values of an id -> JSON hash, parsed and sorted by numeric id. */
-function parseHash<T extends { id: number }>(hash: Record<string, string>): T[] {
-  return Object.values(hash)
-    .map((json) => JSON.parse(json) as T)
+/**
+ * Values of an id -> JSON hash, validated by `schema` and sorted by numeric id. A value whose
+ * id is not its field is corrupt too (a reader looks movies up by the field).
+ * @throws CorruptRecordError naming `key#field`
+ */
+function parseHash<T extends { id: number }>(schema: z.ZodType<T>, hash: Record<string, string>, key: string, what: string): T[] {
+  return Object.entries(hash)
+    .map(([field, json]) => {
+      const value = decodeJson(schema, json, `${what} ${field}`, `${key}#${field}`);
+      if (String(value.id) !== field) throw new CorruptRecordError(`${what} ${field} (${key}#${field}): holds id ${value.id}`, { key: `${key}#${field}` });
+      return value;
+    })
     .sort((a, b) => a.id - b.id);
 }

@@ -1,8 +1,9 @@
 import { chunkCount, packRatings, type Movie, type RatingTable, type User } from '@movielens/core';
 import type { RedisClient } from './connection';
-import type { DatasetMeta } from './dataset.meta';
+import { datasetChunksSchema, stagingRecordSchema, type DatasetMeta, type StagingRecord } from './dataset.meta';
 import { ModelStore } from './model.store';
 import type { KeySchema } from './keys';
+import { decodeJson } from './stored-json';
 
 /** Fields per HSET command: bounds one command's size (~100 KB of JSON). */
 const FIELDS_PER_HSET = 1000;
@@ -11,16 +12,6 @@ const CHUNKS_IN_FLIGHT = 4;
 
 /** Default ratings per chunk: 131,072 ratings = 1.6 MiB packed, a cheap single GET. */
 export const DEFAULT_CHUNK_SIZE = 131_072;
-
-/** What the staging hash records about a version being written. */
-export interface StagingRecord {
-  /** Who writes it (e.g. `ingest:<jobId>`), so a retry of the same job can find its leftovers. */
-  owner: string;
-  /** Upper bound of chunk indexes that may have been written (cleanup deletes 0..bound-1). */
-  chunkBound: number;
-  /** Start time, ms since the epoch. */
-  startedAt: number;
-}
 
 /**
  * Compare-and-set of the current pointer: switch to ARGV[2] only if it still holds ARGV[1]
@@ -54,10 +45,14 @@ export class DatasetWriter {
     await this.redis.hset(this.keys.datasetStaging(), ver, JSON.stringify(record));
   }
 
-  /** Versions registered as staging (written, or left behind by a crash). */
+  /**
+   * Versions registered as staging (written, or left behind by a crash).
+   * @throws CorruptRecordError naming the hash field when a record is not a staging record
+   */
   async staging(): Promise<Map<string, StagingRecord>> {
-    const hash = await this.redis.hgetall(this.keys.datasetStaging());
-    return new Map(Object.entries(hash).map(([ver, json]) => [ver, JSON.parse(json) as StagingRecord]));
+    const key = this.keys.datasetStaging();
+    const hash = await this.redis.hgetall(key);
+    return new Map(Object.entries(hash).map(([ver, json]) => [ver, decodeJson(stagingRecordSchema, json, `staging record of dataset version ${ver}`, `${key}#${ver}`)]));
   }
 
   /**
@@ -123,8 +118,9 @@ export class DatasetWriter {
    * chunks 0..chunkBound-1 (from its staging record), then unregisters it. Idempotent.
    */
   async discard(ver: string): Promise<void> {
-    const json = await this.redis.hget(this.keys.datasetStaging(), ver);
-    const bound = json === null ? 0 : (JSON.parse(json) as StagingRecord).chunkBound;
+    const key = this.keys.datasetStaging();
+    const json = await this.redis.hget(key, ver);
+    const bound = json === null ? 0 : decodeJson(stagingRecordSchema, json, `staging record of dataset version ${ver}`, `${key}#${ver}`).chunkBound;
     await this.deleteVersionKeys(ver, bound);
     await this.redis.hdel(this.keys.datasetStaging(), ver);
   }
@@ -146,8 +142,9 @@ export class DatasetWriter {
       .slice(keepPrevious)
       .filter((v) => !inUse.has(v));
     for (const ver of doomed) {
-      const json = await this.redis.get(this.keys.datasetMeta(ver));
-      const chunks = json === null ? 0 : (JSON.parse(json) as DatasetMeta).chunks;
+      const key = this.keys.datasetMeta(ver);
+      const json = await this.redis.get(key);
+      const chunks = json === null ? 0 : decodeJson(datasetChunksSchema, json, `dataset version ${ver} meta`, key).chunks;
       await this.deleteVersionKeys(ver, chunks);
       await this.redis.zrem(this.keys.datasetVersions(), ver);
     }

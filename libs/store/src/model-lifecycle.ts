@@ -4,8 +4,9 @@ import { MovieLensError, NotFoundError } from '@movielens/core';
 import type { RedisClient } from './connection';
 import { ModelTable, type KeySchema } from './keys';
 import { withShortLock } from './locks/owned-lock';
-import type { KindMeta, KindRef, ModelMeta, ModelStagingRecord, TableHome, TableStamp } from './model.meta';
+import { modelStagingRecordSchema, recipeSchema, type KindMeta, type KindRef, type ModelMeta, type TableHome, type TableStamp } from './model.meta';
 import { ModelInUseError, ModelStore } from './model.store';
+import { CorruptRecordError, decodeJson } from './stored-json';
 
 /** The fields of a set version that its kinds decide (the primary kind's data, the analytics table list...). */
 export type SetFields = Pick<ModelMeta, 'datasetVersion' | 'singularValues' | 'explainedVariance' | 'counts' | 'shards' | 'k' | 'analytics'> & {
@@ -129,16 +130,20 @@ export class ModelLifecycle {
   /**
    * The build parameters of the last explicit rebuild request, or null before the first: what a
    * rebuild asked for by an ingest inherits, even while that request's kinds are still training.
-   * Unvalidated here: the kind registry checks them.
+   * Checked here for the shape `setRecipe` writes (numbers and booleans by name); the kind
+   * registry checks the values. A corrupt recipe counts as none (the served set's parameters
+   * apply, and the next explicit request writes a new one): it is a hint for the next build,
+   * and failing on it would also fail the explicit rebuild that repairs it.
    */
-  async recipe(): Promise<Record<string, unknown> | null> {
-    const raw = await this.redis.get(this.keys.modelRecipe());
+  async recipe(): Promise<Record<string, number | boolean> | null> {
+    const key = this.keys.modelRecipe();
+    const raw = await this.redis.get(key);
     if (raw === null) return null;
     try {
-      const value = JSON.parse(raw) as unknown;
-      return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-    } catch {
-      return null;
+      return decodeJson(recipeSchema, raw, 'rebuild recipe', key);
+    } catch (err) {
+      if (err instanceof CorruptRecordError) return null;
+      throw err;
     }
   }
 
@@ -353,12 +358,16 @@ export function kindOfId(ver: string): string | null {
   return m === null ? null : m[1];
 }
 
-/** The owner of a staging marker value, or null when it has none. */
+/**
+ * The owner of a staging marker value, or null when it has none, or is not a staging record
+ * (older builds wrote a bare start time): a version without a live owner is swept, which is
+ * what the marker is for.
+ */
 function stagingOwner(raw: string): string | null {
   try {
-    const v = JSON.parse(raw) as Partial<ModelStagingRecord> | number;
-    return typeof v === 'object' && v !== null && typeof v.owner === 'string' ? v.owner : null;
-  } catch {
-    return null;
+    return decodeJson(modelStagingRecordSchema, raw, 'staging marker').owner ?? null;
+  } catch (err) {
+    if (err instanceof CorruptRecordError) return null;
+    throw err;
   }
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { KeySchema } from './keys';
 import type { RedisClient } from './connection';
 import { ModelTable, shardOf } from './model.store';
-import { decodeJson, tableStampSchema, type KindMeta, type ModelStagingRecord, type TableStamp } from './model.meta';
+import { tableStampSchema, type KindMeta, type ModelStagingRecord, type TableStamp } from './model.meta';
+import { decodeJson } from './stored-json';
 
 /** Fields written per HSET call when filling a shard: bounds the size of one Redis command. */
 const FIELDS_PER_HSET = 512;
@@ -103,11 +104,12 @@ export class ModelWriter {
 
   /** Stamps by table; the parts of a sharded table are combined into one stamp (digest of part digests in part order). */
   async collectStamps(ver: string): Promise<Record<string, TableStamp>> {
-    const raw = await this.redis.hgetall(this.keys.modelTable(ver, ModelTable.stamps));
+    const key = this.keys.modelTable(ver, ModelTable.stamps);
+    const raw = await this.redis.hgetall(key);
     const tables: Record<string, TableStamp> = {};
     const parts = new Map<string, { part: number; stamp: TableStamp }[]>();
     for (const [name, json] of Object.entries(raw)) {
-      const stamp = decodeJson(tableStampSchema, json, `stamp of ${ver}/${name}`);
+      const stamp = decodeJson(tableStampSchema, json, `stamp of ${ver}/${name}`, `${key}#${name}`);
       const hashMark = name.lastIndexOf('#');
       if (hashMark < 0) {
         tables[name] = stamp;

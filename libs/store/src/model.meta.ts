@@ -9,7 +9,6 @@
  *   `ModelMeta` at `P:{m:<ver>}:meta`, written once when the set is published and never changed.
  *   Its tables stay where their kind version wrote them (`tableHomes`).
  */
-import { MovieLensError } from '@movielens/core';
 import { z } from 'zod';
 
 /** When and what a table was written: lets a reader detect a stale or torn table (Gorse-style). */
@@ -132,30 +131,16 @@ export interface ModelVersionInfo {
   current: boolean;
 }
 
-/** A staging marker value: JSON {owner, startedAt}. */
-export interface ModelStagingRecord {
+/** A staging marker value (`P:model:staging` field): JSON {owner, startedAt}; `owner` is absent for a build begun without one. */
+export const modelStagingRecordSchema = z.object({
   /** Id of the job building the version. */
-  owner: string;
+  owner: z.string().optional(),
   /** Build start, ms since the epoch. */
-  startedAt: number;
-}
+  startedAt: z.number(),
+});
 
-/** A record read back from Redis does not have the shape this code writes (corrupt, or written by another version). */
-export class CorruptRecordError extends MovieLensError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('CORRUPT_RECORD', message, options);
-  }
-}
+/** A staging marker value. */
+export type ModelStagingRecord = z.infer<typeof modelStagingRecordSchema>;
 
-/** Parses stored JSON with `schema`; `what` names the record in the error. @throws CorruptRecordError */
-export function decodeJson<S extends z.ZodType>(schema: S, raw: string, what: string): z.infer<S> {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (err) {
-    throw new CorruptRecordError(`${what}: not JSON`, { cause: err });
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new CorruptRecordError(`${what}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { cause: parsed.error });
-  return parsed.data;
-}
+/** The build parameters of the last explicit rebuild request (`P:model:recipe`), as `setRecipe` writes them. */
+export const recipeSchema = paramsSchema;

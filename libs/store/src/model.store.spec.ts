@@ -8,6 +8,7 @@ import type { KindMeta, ModelMeta } from './model.meta';
 import type { ModelStore } from './model.store';
 import type { ModelWriter } from './model-writer';
 import { packColumns, packLstmUserState, packScoredList, unpackColumns, unpackLstmUserState } from './model-codec';
+import { CorruptRecordError } from './stored-json';
 
 let ctx: ModelStores;
 let redis: Redis;
@@ -101,7 +102,10 @@ describe('ModelStore / ModelWriter', () => {
 
   it('rejects a stored meta that does not have the written shape, naming it', async () => {
     await redis.set(keys.modelMeta('mbad'), JSON.stringify({ id: 'mbad', datasetVersion: 3 }));
-    await expect(store.meta('mbad')).rejects.toThrow(/model version mbad meta: datasetVersion/);
+    const err = await store.meta('mbad').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptRecordError);
+    expect((err as CorruptRecordError).key).toBe(keys.modelMeta('mbad'));
+    expect((err as CorruptRecordError).message).toMatch(/model version mbad meta \(.*\): datasetVersion/);
   });
 
   it('announces the pointer switch on the events channel', async () => {

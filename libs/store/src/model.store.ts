@@ -1,8 +1,10 @@
 import { decodeMf, deserializeLstm, MovieLensError, NotFoundError, type LstmModel, type MfModel, type MovieStats } from '@movielens/core';
 import { ModelTable, type KeySchema } from './keys';
-import { decodeJson, kindMetaSchema, modelMetaSchema, type KindMeta, type ModelMeta, type ModelVersionInfo, type TableHome } from './model.meta';
+import { kindMetaSchema, modelMetaSchema, type KindMeta, type ModelMeta, type ModelVersionInfo, type TableHome } from './model.meta';
+import { CorruptRecordError, decodeJson } from './stored-json';
+import { z } from 'zod';
 import type { RedisClient } from './connection';
-import { bytesOf, unpackColumns, unpackLstmUserState, unpackScoredList, type ColumnTable, type LstmUserState, type ScoredMovie } from './model-codec';
+import { bytesOf, columnOf, unpackColumns, unpackLstmUserState, unpackScoredList, type ColumnTable, type LstmUserState, type ScoredMovie } from './model-codec';
 
 /** SVD factors needed to score a new user at request time (folding-in). */
 export interface ModelFactors {
@@ -69,9 +71,10 @@ export class ModelStore {
   async meta(ver: string): Promise<ModelMeta | null> {
     const cached = this.metaCache.get(ver);
     if (cached) return cached;
-    const raw = await this.redis.get(this.keys.modelMeta(ver));
+    const key = this.keys.modelMeta(ver);
+    const raw = await this.redis.get(key);
     if (raw === null) return null;
-    const meta = decodeJson(modelMetaSchema, raw, `model version ${ver} meta`);
+    const meta = decodeJson(modelMetaSchema, raw, `model version ${ver} meta`, key);
     this.metaCache.set(ver, meta);
     return meta;
   }
@@ -80,9 +83,10 @@ export class ModelStore {
   async kindMeta(ver: string): Promise<KindMeta | null> {
     const cached = this.kindMetaCache.get(ver);
     if (cached) return cached;
-    const raw = await this.redis.get(this.keys.modelKindMeta(ver));
+    const key = this.keys.modelKindMeta(ver);
+    const raw = await this.redis.get(key);
     if (raw === null) return null;
-    const meta = decodeJson(kindMetaSchema, raw, `kind version ${ver} meta`);
+    const meta = decodeJson(kindMetaSchema, raw, `kind version ${ver} meta`, key);
     this.kindMetaCache.set(ver, meta);
     return meta;
   }
@@ -127,13 +131,13 @@ export class ModelStore {
   /** The factors of version `ver` for folding-in new users. Throws when the version has no factors. */
   async factors(ver: string): Promise<ModelFactors> {
     if (this.factorsCache?.ver === ver) return this.factorsCache.factors;
-    const table = await this.columnTable(ver, ModelTable.factors);
-    const factors: ModelFactors = {
-      k: table.S.length,
-      movieIds: table.movieIds as Int32Array,
-      V: table.V as Float32Array,
-      S: table.S as Float64Array,
-    };
+    const factors = await this.decodedTable(ver, ModelTable.factors, (table, what) => {
+      const S = columnOf(table, 'S', Float64Array, what);
+      const movieIds = columnOf(table, 'movieIds', Int32Array, what);
+      const V = columnOf(table, 'V', Float32Array, what);
+      if (V.length !== movieIds.length * S.length) throw new CorruptRecordError(`${what}: V has ${V.length} values, not ${movieIds.length} movies x ${S.length} factors`);
+      return { k: S.length, movieIds, V, S };
+    });
     this.factorsCache = { ver, factors };
     return factors;
   }
@@ -191,8 +195,12 @@ export class ModelStore {
 
   /** User ids (dense order) and mean ratings (stars) of version `ver`: the mean is added back when predicting. */
   async users(ver: string): Promise<{ userIds: Int32Array; userMeans: Float32Array }> {
-    const table = await this.columnTable(ver, ModelTable.users);
-    return { userIds: table.userIds as Int32Array, userMeans: table.userMeans as Float32Array };
+    return this.decodedTable(ver, ModelTable.users, (table, what) => {
+      const userIds = columnOf(table, 'userIds', Int32Array, what);
+      const userMeans = columnOf(table, 'userMeans', Float32Array, what);
+      if (userMeans.length !== userIds.length) throw new CorruptRecordError(`${what}: ${userIds.length} user ids but ${userMeans.length} means`);
+      return { userIds, userMeans };
+    });
   }
 
   /**
@@ -201,7 +209,22 @@ export class ModelStore {
    * ascending id), ready for `rankMovies` at request time.
    */
   async movieStats(ver: string): Promise<MovieStatsTable> {
-    return (await this.columnTable(ver, ModelTable.movieStats)) as MovieStatsTable;
+    return this.decodedTable(ver, ModelTable.movieStats, (table, what) => {
+      const ints = (name: string) => columnOf(table, name, Int32Array, what);
+      const doubles = (name: string) => columnOf(table, name, Float64Array, what);
+      const stats: MovieStats = {
+        movieIds: ints('movieIds'),
+        count: ints('count'),
+        mean: doubles('mean'),
+        std: doubles('std'),
+        histogram: ints('histogram'),
+        femaleCount: ints('femaleCount'),
+        femaleMean: doubles('femaleMean'),
+        maleCount: ints('maleCount'),
+        maleMean: doubles('maleMean'),
+      };
+      return { ...table, ...stats };
+    });
   }
 
   /**
@@ -222,8 +245,10 @@ export class ModelStore {
   async analytics(ver: string, name: string): Promise<unknown> {
     const home = await this.homeOf(ver, ModelTable.analytics(name));
     if (home === null) return null;
-    const raw = await this.redis.get(this.keys.modelTable(home.version, ModelTable.analytics(name)));
-    return raw === null ? null : (JSON.parse(raw) as unknown);
+    const key = this.keys.modelTable(home.version, ModelTable.analytics(name));
+    const raw = await this.redis.get(key);
+    // Each analytics table has its own shape, passed through to clients: checked to be JSON here.
+    return raw === null ? null : decodeJson(z.unknown(), raw, `analytics table ${name} of model version ${ver}`, key);
   }
 
   private async scoredList(ver: string, table: string, id: number): Promise<ScoredMovie[] | null> {
@@ -238,15 +263,22 @@ export class ModelStore {
     return this.redis.hgetBuffer(this.keys.modelShard(home.version, table, shardOf(id, home.shards)), String(id));
   }
 
-  private async columnTable(ver: string, name: string): Promise<ColumnTable> {
+  /**
+   * Column table `name` of set version `ver`, decoded and turned into what the reader needs by
+   * `read` (which checks its columns' types). A missing table or one that does not decode is a
+   * ModelTableError naming the key.
+   */
+  private async decodedTable<T>(ver: string, name: string, read: (table: ColumnTable, what: string) => T): Promise<T> {
     const home = await this.homeOf(ver, name);
     if (home === null) throw new ModelTableError(`model version ${ver} has no ${name} table`);
-    const buf = await this.redis.getBuffer(this.keys.modelTable(home.version, name));
+    const key = this.keys.modelTable(home.version, name);
+    const buf = await this.redis.getBuffer(key);
     if (buf === null) throw new ModelTableError(`model version ${ver} has no ${name} table`);
+    const what = `the ${name} table of model version ${ver} (${key})`;
     try {
-      return unpackColumns(buf);
+      return read(unpackColumns(buf), what);
     } catch (err) {
-      throw new ModelTableError(`model version ${ver}: the ${name} table cannot be decoded`, { cause: err });
+      throw new ModelTableError(`${what} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }
 }

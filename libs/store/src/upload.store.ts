@@ -1,21 +1,26 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { baseName, NotFoundError } from '@movielens/core';
 import type { RedisClient } from './connection';
+import { z } from 'zod';
 import type { KeySchema } from './keys';
+import { CorruptRecordError, decodeJson } from './stored-json';
+
+/** One file of an upload, as recorded in its manifest (`file:<index>` field) once fully staged. */
+export const uploadedFileSchema = z.object({
+  /** Position in the upload (0-based), part of its chunk keys. */
+  index: z.number().int().min(0),
+  /** Base name as uploaded. */
+  name: z.string(),
+  /** Size in bytes. */
+  size: z.number().int().min(0),
+  /** Hex sha256 of the bytes. */
+  sha256: z.string(),
+  /** Number of chunks (`P:{u:<id>}:file:<index>:<k>`). */
+  chunks: z.number().int().min(0),
+});
 
 /** One file of an upload, as recorded in its manifest once fully staged. */
-export interface UploadedFile {
-  /** Position in the upload (0-based), part of its chunk keys. */
-  index: number;
-  /** Base name as uploaded. */
-  name: string;
-  /** Size in bytes. */
-  size: number;
-  /** Hex sha256 of the bytes. */
-  sha256: string;
-  /** Number of chunks (`P:{u:<id>}:file:<index>:<k>`). */
-  chunks: number;
-}
+export type UploadedFile = z.infer<typeof uploadedFileSchema>;
 
 /** The manifest of an upload: its fully staged files in index order. */
 export interface UploadManifest {
@@ -118,15 +123,26 @@ export class UploadStore {
     return file;
   }
 
-  /** The manifest of an upload, or null when it does not exist (never created, expired, deleted). */
+  /**
+   * The manifest of an upload, or null when it does not exist (never created, expired, deleted).
+   * @throws CorruptRecordError naming `key#field` when a file record, or the creation time, is not one
+   */
   async manifest(uploadId: string): Promise<UploadManifest | null> {
-    const hash = await this.redis.hgetall(this.keys.uploadMeta(uploadId));
+    const key = this.keys.uploadMeta(uploadId);
+    const hash = await this.redis.hgetall(key);
     if (hash.created === undefined) return null;
+    const createdAt = Number(hash.created);
+    if (!Number.isSafeInteger(createdAt)) throw new CorruptRecordError(`upload ${uploadId} (${key}#created): creation time '${hash.created}' is not a time in ms`, { key: `${key}#created` });
     const files = Object.entries(hash)
       .filter(([field]) => field.startsWith('file:'))
-      .map(([, json]) => JSON.parse(json) as UploadedFile)
+      .map(([field, json]) => {
+        const file = decodeJson(uploadedFileSchema, json, `upload ${uploadId} ${field}`, `${key}#${field}`);
+        // The index names the file's chunk keys: one that is not its field's would read another file's bytes.
+        if (field !== `file:${file.index}`) throw new CorruptRecordError(`upload ${uploadId} ${field} (${key}#${field}): records index ${file.index}`, { key: `${key}#${field}` });
+        return file;
+      })
       .sort((a, b) => a.index - b.index);
-    return { id: uploadId, createdAt: Number(hash.created), files };
+    return { id: uploadId, createdAt, files };
   }
 
   /**

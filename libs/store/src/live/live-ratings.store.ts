@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RedisClient } from '../connection';
 import type { KeySchema } from '../keys';
-import { CorruptRecordError, decodeJson } from '../model.meta';
+import { CorruptRecordError, decodeJson } from '../stored-json';
 import { compareEntryIds, liveOpsSchema, type LiveChange, type LiveEntry, type OverlayChange } from './live-entry';
 import { APPEND_SCRIPT, runScript, TRIM_USER_SCRIPT } from './live-scripts';
 
