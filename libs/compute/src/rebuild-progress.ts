@@ -4,6 +4,7 @@
  * It never moves back: each update is merged under a short per-job lock (`keys.progressLock`).
  */
 import { Job, type MinimalQueue } from 'bullmq';
+import { z } from 'zod';
 import { withShortLock, type KeySchema, type RedisClient } from '@movielens/store';
 import type { KindRegistry } from './kinds/registry';
 
@@ -41,16 +42,26 @@ export function rebuildProgress(registry: KindRegistry, planned: readonly string
   return { stage: registry.stages.includes(stage) ? stage : 'plan', percent, kinds };
 }
 
-/** Reads a stored progress payload; null when it is not one. */
-function storedKinds(progress: unknown): Record<string, KindProgress> {
-  const kinds = (progress as { kinds?: unknown } | null)?.kinds;
-  if (typeof kinds !== 'object' || kinds === null) return {};
-  const out: Record<string, KindProgress> = {};
-  for (const [name, p] of Object.entries(kinds as Record<string, unknown>)) {
-    const v = p as Partial<KindProgress>;
-    if (typeof v?.stage === 'string' && typeof v.percent === 'number') out[name] = { stage: v.stage, percent: v.percent };
+/** A kind's entry in a stored rebuild progress. */
+const kindProgressSchema = z.object({ stage: z.string(), percent: z.number() });
+
+/** The parts of a stored rebuild progress (`job.progress`, read back from Redis by BullMQ) that an update merges with. */
+const storedProgressSchema = z.object({ percent: z.number().optional(), kinds: z.record(z.string(), z.unknown()).optional() });
+
+/**
+ * The overall percent and the kinds' entries of a stored progress payload, validated. Anything
+ * else (BullMQ's initial `0`, an entry of another shape) counts as not reported yet: progress is
+ * advisory, and the next update writes a whole valid payload.
+ */
+function storedProgress(progress: unknown): { percent: number | null; kinds: Record<string, KindProgress> } {
+  const parsed = storedProgressSchema.safeParse(progress);
+  if (!parsed.success) return { percent: null, kinds: {} };
+  const kinds: Record<string, KindProgress> = {};
+  for (const [name, entry] of Object.entries(parsed.data.kinds ?? {})) {
+    const kind = kindProgressSchema.safeParse(entry);
+    if (kind.success) kinds[name] = kind.data;
   }
-  return out;
+  return { percent: parsed.data.percent ?? null, kinds };
 }
 
 /**
@@ -76,15 +87,15 @@ export class RebuildProgressReporter {
     const outcome = await withShortLock(this.redis, this.keys.progressLock(rebuildId), async () => {
       const job = await Job.fromId(this.queue, rebuildId);
       if (!job) return false;
-      const kinds = storedKinds(job.progress);
+      const stored = storedProgress(job.progress);
+      const kinds = stored.kinds;
       if (kind !== null && progress !== null) {
         const before = kinds[kind];
         if (before !== undefined && before.percent >= progress.percent) return false;
         kinds[kind] = progress;
       }
       const next = rebuildProgress(this.registry, planned, kinds);
-      const stored = job.progress as Partial<RebuildProgress> | null;
-      if (typeof stored?.percent === 'number' && stored.percent > next.percent) return false;
+      if (stored.percent !== null && stored.percent > next.percent) return false;
       await job.updateProgress(next);
       return true;
     });

@@ -71,7 +71,7 @@ export async function snapshot(redis: Redis, prefix: string): Promise<string[]> 
     const size = type === 'string' ? await redis.strlen(key) : type === 'hash' ? await redis.hlen(key) : type === 'zset' ? await redis.zcard(key) : -1;
     out.push(`${key} ${type} ${size}`);
   }
-  out.push(`current=${await redis.get(`${prefix}:dataset:current`)}`);
+  out.push(`current=${await redis.get(new KeySchema(prefix).datasetCurrent())}`);
   return out;
 }
 
