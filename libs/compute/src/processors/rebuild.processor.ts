@@ -1,6 +1,6 @@
 import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import { InputError } from '@movielens/core';
-import { QueueName, rebuildJobSchema, rebuildStepSchema, ShardJobName, type KindJobData, type KindJobResult, type RebuildJobData } from '@movielens/jobs';
+import { QueueName, rebuildJobSchema, rebuildStepSchema, ShardJobName, type KindJobData, type KindJobResult, type RebuildJobData, type RebuildStep } from '@movielens/jobs';
 import { DatasetStore, ModelLifecycle, ModelStore, type ModelMeta } from '@movielens/store';
 import type { ComputeDeps } from '../compute.deps';
 import { isPermanent, RebuildJobError, unrecoverable } from '../errors';
@@ -31,7 +31,8 @@ export interface RebuildResult {
  */
 const KIND_PRIORITY = 10;
 
-type RebuildJob = Job<RebuildJobData & { step?: string; planned?: string[]; datasetVersion?: string; startedAt?: number }, RebuildResult>;
+/** A rebuild job: its payload, the step state it records (`rebuildStepSchema`) and when its plan step started (ms since the epoch). */
+type RebuildJob = Job<RebuildJobData & Partial<RebuildStep> & { startedAt?: number }, RebuildResult>;
 
 /**
  * The processor of `rebuild` jobs: a thin orchestrator (BullMQ step job). Step `plan`: the
