@@ -117,19 +117,24 @@ export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWork
   };
 }
 
-/** Reports a kind job's progress through its row stages from the row jobs finished so far. */
+/**
+ * Reports a kind job's progress through its row stages from the row jobs of its current round
+ * finished so far (a multi-round kind's rounds share its row stage: round r of R is r/R of it).
+ */
 async function advanceRows(deps: ComputeDeps, shardQueue: Queue, kindJobId: string): Promise<void> {
   const kindJob = await Job.fromId(shardQueue, kindJobId);
-  const data = kindJob?.data as { kind?: string; planned?: string[]; trained?: { expected?: Record<string, number> } } | undefined;
+  const data = kindJob?.data as { kind?: string; planned?: string[]; trained?: { expected?: Record<string, number>; round?: number; roundsTotal?: number } } | undefined;
   const kind = data?.kind === undefined ? undefined : deps.registry.get(data.kind);
   const expected = data?.trained?.expected;
   if (kindJob === undefined || kind === undefined || expected === undefined) return;
-  const done = Object.values(await kindJob.getChildrenValues<RowsJobResult>());
+  const round = data?.trained?.round ?? 0;
+  const rounds = Math.max(round + 1, data?.trained?.roundsTotal ?? 1);
+  const done = Object.values(await kindJob.getChildrenValues<RowsJobResult>()).filter((r) => (r?.round ?? 0) === round);
   const tables = Object.keys(expected);
   const share = (t: string) => Math.floor((100 * Math.min(expected[t], done.filter((r) => r?.table === t).length)) / Math.max(1, expected[t]));
   const table = tables.find((t) => share(t) < 100) ?? tables[tables.length - 1];
   // The kind's last stage ends with publishing, so the rows reach at most 99 of it.
-  const p = kindProgress(kind.stages, kind.rowStages?.[table] ?? table, Math.min(99, share(table)));
+  const p = kindProgress(kind.stages, kind.rowStages?.[table] ?? table, Math.min(99, Math.floor((100 * round + share(table)) / rounds)));
   await kindJob.updateProgress(p);
   const rebuildId = kindJob.parent?.id;
   if (rebuildId !== undefined) await deps.progress.advance(rebuildId, data?.planned?.length ? data.planned : [kind.name], kind.name, p);

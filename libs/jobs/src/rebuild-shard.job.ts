@@ -73,6 +73,8 @@ export const rowsJobSchema = z.object({
   n: z.number().int().min(1),
   /** Leave out movies with fewer ratings (similar lists only); 0 = off. */
   minCount: z.number().int().min(0).default(0),
+  /** Round of a multi-round kind (iALS: one round per half-iteration), 0-based; absent = 0 (single-round kinds). */
+  round: z.number().int().min(0).optional(),
 });
 
 /** Payload of a `rows` job. */
@@ -84,6 +86,8 @@ export interface RowsJobResult {
   modelVersion: string;
   table: string;
   part: number;
+  /** The round of the job (`RowsJobData.round`): a kind job counts only its current round's results. */
+  round: number;
   rows: number;
   /** Host and pid of the worker that ran the job (shows how the work was spread). */
   host: string;

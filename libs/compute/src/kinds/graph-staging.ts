@@ -12,6 +12,7 @@ import { indexRatings, interactionGraph, type InteractionGraph, type RatingTable
 import { packColumns, unpackColumns, type ModelWriter } from '@movielens/store';
 import { BuildAbandonedError } from '../errors';
 import type { RowsContext } from './model-kind';
+import { memoized } from './row-memo';
 
 /** Name of the staged graph table (build only, dropped before publishing). */
 export const STAGED_GRAPH_TABLE = 'staging:graph';
@@ -46,20 +47,7 @@ export async function stageGraph(writer: ModelWriter, ver: string, s: StagedGrap
  * kind's older versions are dropped).
  */
 export async function loadStagedGraph(ctx: RowsContext, ver: string): Promise<StagedGraph> {
-  const key = `graph:${ver}`;
-  let pending = ctx.memo.get(key) as Promise<StagedGraph> | undefined;
-  if (pending === undefined) {
-    const sameKind = `graph:${ver.slice(0, ver.indexOf('-') + 1)}`;
-    for (const old of [...ctx.memo.keys()]) if (old.startsWith(sameKind)) ctx.memo.delete(old);
-    pending = readGraph(ctx.writer, ver);
-    ctx.memo.set(key, pending);
-  }
-  try {
-    return await pending;
-  } catch (err) {
-    ctx.memo.delete(key);
-    throw err;
-  }
+  return memoized(ctx, `graph:${ver}`, `graph:${ver.slice(0, ver.indexOf('-') + 1)}`, () => readGraph(ctx.writer, ver));
 }
 
 async function readGraph(writer: ModelWriter, ver: string): Promise<StagedGraph> {

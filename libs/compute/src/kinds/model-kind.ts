@@ -57,6 +57,23 @@ export interface KindTrained {
   rows?: RowsJobData[];
   /** Tables written only for the row jobs: dropped before publishing. */
   scratch?: string[];
+  /**
+   * Rounds of row jobs the build expects (a kind with `nextRound`): progress through its row
+   * stages is spread over them. Default 1.
+   */
+  rounds?: number;
+}
+
+/** What a kind's `nextRound` gets, once every row job of a round returned. */
+export interface RoundContext {
+  /** The kind version being built. */
+  version: string;
+  /** All build parameters (as `KindContext.params`). */
+  params: BuildParams;
+  /** The round whose row jobs all returned: 0 for those `train` returned. */
+  round: number;
+  writer: ModelWriter;
+  logger: Logger;
 }
 
 /** The reads a serving reader may use: every table of a set, wherever its kind wrote it. */
@@ -168,6 +185,19 @@ export interface ModelKind {
   train(ctx: KindContext): Promise<KindTrained>;
   /** Writes one block of rows of its sharded stage (the `rows` jobs `train` returned); returns the rows written. */
   writeRows?(ctx: RowsContext, job: RowsJobData): Promise<number>;
+  /**
+   * Multi-round row jobs (iALS: one round per half-iteration): called by the kind job once every
+   * row job of `ctx.round` returned; returns the next round's row jobs (`round` = ctx.round + 1),
+   * or null when the version is complete (then it is published). The kind job records the round
+   * before adding its jobs, so this may run twice for the same round after a crash: it must be
+   * idempotent. Without it, a kind has one round.
+   */
+  nextRound?(ctx: RoundContext): Promise<RowsJobData[] | null>;
+  /**
+   * Whole tables (not hash shards) a row job writes, so the writes of a job whose version was
+   * abandoned meanwhile are deleted. Default: none.
+   */
+  rowTables?(job: RowsJobData): string[];
   /** The served set's fields this kind decides (only the required primary kind has most of them). */
   setFields?(meta: KindMeta): Partial<SetFields>;
   /** Serving as a ranking algorithm of `GET /users/:id/recommendations`. */

@@ -22,12 +22,19 @@ interface TrainedState {
   timings: Record<string, number>;
   shards: number;
   scratch: string[];
-  /** Row jobs added per table: finishing checks that every one of them returned. */
+  /** Row jobs of the current round added per table: finishing checks that every one of them returned. */
   expected: Record<string, number>;
-  /** The row jobs' payloads, to add again those that did not return. */
+  /** The current round's row job payloads, to add again those that did not return. */
   rows: RowsJobData[];
-  /** Times missing row jobs were added again (at most `MAX_ROW_ROUNDS`). */
-  rounds: number;
+  /** The current round of row jobs (0: those `train` returned; more with the kind's `nextRound`). */
+  round: number;
+  /** Rounds the kind expects (`KindTrained.rounds`), for progress. */
+  roundsTotal: number;
+  /** Times the current round's missing row jobs were added again (at most `MAX_ROW_RETRIES`). */
+  retries: number;
+  /** Row jobs run so far per process (`host:pid`), over every round. */
+  rowWorkers: Record<string, number>;
+  /** Epoch ms when the first round's row jobs were added. */
   rowsAddedAt: number;
   /** Epoch ms when training started. */
   startedAt: number;
@@ -39,10 +46,10 @@ type KindJob = Job<KindJobData & { step?: string; version?: string; trained?: Tr
 const ROWS_PRIORITY = 1;
 
 /**
- * Times a kind job adds again the row jobs that did not return (each row job already retried
- * itself 3 times: a Redis failover can outlast that) before it fails for good.
+ * Times a kind job adds again the row jobs of a round that did not return (each row job already
+ * retried itself 3 times: a Redis failover can outlast that) before it fails for good.
  */
-const MAX_ROW_ROUNDS = 2;
+const MAX_ROW_RETRIES = 2;
 
 /** How long a kind job waits before looking again at a busy kind lock or a missing dependency, ms. */
 const RETRY_DELAY_MS = 1000;
@@ -140,7 +147,7 @@ export function createKindProcessor(deps: ComputeDeps) {
       log.info({ version: newest.version, datasetVersion, waiting: waiting !== null }, 'kind is up to date: nothing to build');
       await deps.locks.release(kind.name, job.id!);
       await reporter(job, kind)(kind.stages[kind.stages.length - 1], 100);
-      return { kind: kind.name, version: newest.version, datasetVersion, outcome: 'current', modelVersion: servedVer, timings: {}, host: hostname(), pid: process.pid, workers: workersOf([]) };
+      return { kind: kind.name, version: newest.version, datasetVersion, outcome: 'current', modelVersion: servedVer, timings: {}, host: hostname(), pid: process.pid, workers: workersOf({}) };
     }
     // Versions of builds whose job died; those of live jobs (another kind training now) are kept.
     const swept = await lifecycle.sweepStaging(undefined, async (owner) => owner !== job.id && (await deps.locks.isLive(owner)));
@@ -167,18 +174,28 @@ export function createKindProcessor(deps: ComputeDeps) {
       scratch: trained.scratch ?? [],
       expected: countBy(rows.map((r) => r.table)),
       rows,
-      rounds: 0,
+      round: 0,
+      roundsTotal: trained.rounds ?? 1,
+      retries: 0,
+      rowWorkers: {},
       rowsAddedAt: Date.now(),
       startedAt,
     };
     if (rows.length === 0) return finish(job, token, kind, version, state, vlog);
-    // The state first, then the row jobs: a worker that dies between the two leaves a job that
-    // resumes at its rows (finishing adds the missing ones) instead of training again.
+    return startRound(job, token, kind, version, state, vlog);
+  }
+
+  /**
+   * Adds a round's row jobs and waits for them. The state first, then the row jobs: a worker that
+   * dies between the two leaves a job that resumes at this round (finishing adds the missing
+   * ones) instead of training again or repeating an earlier round.
+   */
+  async function startRound(job: KindJob, token: string, kind: ModelKind, version: string, state: TrainedState, log: ComputeDeps['logger']): Promise<KindJobResult> {
     await job.updateData({ ...job.data, step: 'rows', version, trained: state });
-    await addRows(job, rows);
-    vlog.info({ rowJobs: rows.length }, 'row jobs added');
+    await addRows(job, state.rows);
+    log.info({ rowJobs: state.rows.length, round: state.round }, 'row jobs added');
     if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
-    return finish(job, token, kind, version, state, vlog);
+    return finish(job, token, kind, version, state, log);
   }
 
   /**
@@ -192,27 +209,48 @@ export function createKindProcessor(deps: ComputeDeps) {
     await deps.flow.addBulk(rows.map((data) => ({ name: ShardJobName.rows, queueName: QueueName.rebuildShard, prefix: deps.bullPrefix, data, opts })));
   }
 
+  /**
+   * Once a round's row jobs returned: adds again those that did not (up to MAX_ROW_RETRIES), asks
+   * a multi-round kind for its next round, and publishes the version when there is none.
+   */
   async function finish(job: KindJob, token: string, kind: ModelKind, version: string, state: TrainedState, log: ComputeDeps['logger']): Promise<KindJobResult> {
-    const timings = { ...state.timings };
+    const round = state.round ?? 0;
     const expectedTables = Object.keys(state.expected);
-    const results = expectedTables.length === 0 ? [] : Object.values(await job.getChildrenValues<RowsJobResult>()).filter((r) => r?.modelVersion === version);
-    if (expectedTables.length > 0) {
-      const done = new Set(results.map((r) => `${r.table}#${r.part}`));
-      const missing = (state.rows ?? []).filter((r) => !done.has(`${r.table}#${r.part}`));
-      if (missing.length > 0 && (state.rounds ?? 0) < MAX_ROW_ROUNDS) {
-        log.warn({ missing: missing.map((r) => `${r.table}#${r.part}`).slice(0, 8), round: (state.rounds ?? 0) + 1 }, 'row jobs did not return: adding them again');
-        await job.updateData({ ...job.data, step: 'rows', version, trained: { ...state, rounds: (state.rounds ?? 0) + 1 } });
-        await addRows(job, missing);
-        if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
-        return finish(job, token, kind, version, { ...state, rounds: (state.rounds ?? 0) + 1 }, log);
-      }
-      if (missing.length > 0) {
-        const names = missing.map((r) => `${r.table}#${r.part}`);
-        throw new RebuildJobError(`kind version ${version}: ${missing.length} row jobs did not finish after ${MAX_ROW_ROUNDS} more rounds (${names.slice(0, 8).join(', ')}); not publishing missing rows`);
-      }
-      for (const table of expectedTables) timings[kind.rowStages?.[table] ?? table] = tableWallMs(results.filter((r) => r.table === table));
-      timings.rows = Date.now() - state.rowsAddedAt;
+    const results = expectedTables.length === 0 ? [] : Object.values(await job.getChildrenValues<RowsJobResult>()).filter((r) => r?.modelVersion === version && (r.round ?? 0) === round);
+    if (expectedTables.length === 0) return publish(job, kind, version, state, log);
+    const done = new Set(results.map((r) => `${r.table}#${r.part}`));
+    const missing = (state.rows ?? []).filter((r) => !done.has(`${r.table}#${r.part}`));
+    const retries = state.retries ?? 0;
+    if (missing.length > 0 && retries < MAX_ROW_RETRIES) {
+      log.warn({ missing: missing.map((r) => `${r.table}#${r.part}`).slice(0, 8), round, retry: retries + 1 }, 'row jobs did not return: adding them again');
+      const next = { ...state, retries: retries + 1 };
+      await job.updateData({ ...job.data, step: 'rows', version, trained: next });
+      await addRows(job, missing);
+      if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+      return finish(job, token, kind, version, next, log);
     }
+    if (missing.length > 0) {
+      const names = missing.map((r) => `${r.table}#${r.part}`);
+      throw new RebuildJobError(`kind version ${version}: ${missing.length} row jobs did not finish after ${MAX_ROW_RETRIES} more rounds (${names.slice(0, 8).join(', ')}); not publishing missing rows`);
+    }
+    const timings = { ...state.timings };
+    // A multi-round kind's row stage spans its rounds: each round's wall time adds to it.
+    for (const table of expectedTables) {
+      const stage = kind.rowStages?.[table] ?? table;
+      timings[stage] = (timings[stage] ?? 0) + tableWallMs(results.filter((r) => r.table === table));
+    }
+    timings.rows = Date.now() - state.rowsAddedAt;
+    const rowWorkers = { ...(state.rowWorkers ?? {}) };
+    for (const r of results) rowWorkers[`${r.host}:${r.pid}`] = (rowWorkers[`${r.host}:${r.pid}`] ?? 0) + 1;
+    const finished: TrainedState = { ...state, timings, rowWorkers };
+    const rows = kind.nextRound === undefined ? null : await kind.nextRound({ version, params: state.buildParams, round, writer, logger: log });
+    if (rows === null || rows.length === 0) return publish(job, kind, version, finished, log);
+    return startRound(job, token, kind, version, { ...finished, round: round + 1, rows, expected: countBy(rows.map((r) => r.table)), retries: 0 }, log);
+  }
+
+  /** Drops the scratch tables, records the kind version's meta and publishes it. */
+  async function publish(job: KindJob, kind: ModelKind, version: string, state: TrainedState, log: ComputeDeps['logger']): Promise<KindJobResult> {
+    const timings = { ...state.timings };
     for (const name of state.scratch) await writer.dropTable(version, name);
     const t = performance.now();
     const meta: KindMeta = {
@@ -239,7 +277,7 @@ export function createKindProcessor(deps: ComputeDeps) {
     const modelVersion = await models.currentVersion();
     const result = outcome.published ? 'published' : outcome.waiting ? 'waiting' : 'stale';
     log.info({ outcome: result, modelVersion, timings }, `kind ${kind.name} ${result}`);
-    return { kind: kind.name, version, datasetVersion: state.datasetVersion, outcome: result, modelVersion, timings, host: hostname(), pid: process.pid, workers: workersOf(results) };
+    return { kind: kind.name, version, datasetVersion: state.datasetVersion, outcome: result, modelVersion, timings, host: hostname(), pid: process.pid, workers: workersOf(state.rowWorkers ?? {}) };
   }
 }
 
@@ -254,13 +292,13 @@ function tableWallMs(rows: readonly RowsJobResult[]): number {
   return rows.length === 0 ? 0 : Math.max(...rows.map((r) => r.finishedAt)) - Math.min(...rows.map((r) => r.startedAt));
 }
 
-/** The processes that ran this kind job (this one) and its row jobs, with their job counts. */
-function workersOf(rows: readonly RowsJobResult[]): KindJobResult['workers'] {
-  const byProcess = new Map<string, { host: string; pid: number; jobs: number }>();
-  for (const { host, pid } of [{ host: hostname(), pid: process.pid }, ...rows]) {
-    const key = `${host}:${pid}`;
-    const w = byProcess.get(key) ?? { host, pid, jobs: 0 };
-    w.jobs++;
+/** The processes that ran this kind job (this one) and its row jobs (`host:pid` -> jobs), with their job counts. */
+function workersOf(rowWorkers: Readonly<Record<string, number>>): KindJobResult['workers'] {
+  const byProcess = new Map<string, { host: string; pid: number; jobs: number }>([[`${hostname()}:${process.pid}`, { host: hostname(), pid: process.pid, jobs: 1 }]]);
+  for (const [key, jobs] of Object.entries(rowWorkers)) {
+    const at = key.lastIndexOf(':');
+    const w = byProcess.get(key) ?? { host: key.slice(0, at), pid: Number(key.slice(at + 1)), jobs: 0 };
+    w.jobs += jobs;
     byProcess.set(key, w);
   }
   return [...byProcess.values()];

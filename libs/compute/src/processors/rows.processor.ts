@@ -31,9 +31,9 @@ export function createRowsProcessor(deps: ComputeDeps) {
       // A version deleted after a failure (or swept) is no longer staged: writing would leak keys.
       if (!(await lifecycle.isStaged(ver))) throw new BuildAbandonedError(`kind version ${ver} is no longer being built`);
       const rows = await kind.writeRows({ thread: deps.thread, writer, memo, logger: log }, data);
-      await checkStillBuilding(ver, () => writer.discard(ver, { sharded: { table: data.table, shards: data.shards } }));
+      await checkStillBuilding(ver, () => writer.discard(ver, { tables: kind.rowTables?.(data), sharded: { table: data.table, shards: data.shards } }));
       log.info({ rows, ms: Math.round(performance.now() - started) }, 'rows written');
-      return { modelVersion: ver, table: data.table, part: data.part, rows, host: hostname(), pid: process.pid, ms: performance.now() - started, startedAt, finishedAt: Date.now() };
+      return { modelVersion: ver, table: data.table, part: data.part, round: data.round ?? 0, rows, host: hostname(), pid: process.pid, ms: performance.now() - started, startedAt, finishedAt: Date.now() };
     } catch (err) {
       if (isPermanent(err)) throw unrecoverable(err as Error);
       throw err;
