@@ -44,7 +44,7 @@ describe('model kinds over HTTP', () => {
     expect(off.body.error.code).toBe('NOT_READY');
 
     const models = await request(h.app).get('/api/v1/models').expect(200);
-    expect(Object.keys(models.body.versions[0].kinds).sort()).toEqual(['analytics', 'ease', 'popular', 'rp3beta', 'similarusers', 'svd']);
+    expect(Object.keys(models.body.versions[0].kinds).sort()).toEqual(['analytics', 'ease', 'ials', 'popular', 'rp3beta', 'similarusers', 'svd']);
   });
 
   it('rolls one kind back on its own: the other kinds stay, answers follow, unknown versions are 404', async () => {

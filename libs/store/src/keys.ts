@@ -80,6 +80,16 @@ export const ModelTable = {
   stagedFactors: 'staging:factors',
   /** Build only: the user block of recommendations part `part` staged for its shard job; dropped before publishing. */
   stagedUsers: (part: number) => `staging:users:${part}`,
+  /** The `ials` kind's user factors: column table { userIds Int32, X Float32 (users x k) }. */
+  ialsUsers: 'ials-users',
+  /** The `ials` kind's movie factors and solve settings: column table { movieIds Int32, Y Float32 (movies x k), settings Float64 [alpha, reg, confidence 0 binary / 1 rating] }. */
+  ialsMovies: 'ials-movies',
+  /**
+   * Build only, the `ials` kind's row jobs (dropped before publishing): `config` (JSON), `users`
+   * / `movies` (CSR of each side), and `<side>:<iteration>:<part>` (a block of factors after
+   * that iteration).
+   */
+  ialsStaged: (name: string) => `staging:ials:${name}`,
 } as const;
 
 /** Builds the keys of one deployment (one prefix). */

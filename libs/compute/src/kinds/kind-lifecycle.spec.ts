@@ -79,7 +79,7 @@ describe('per-kind lifecycle with real workers', () => {
     const mixed = await h.models.meta(r1.kinds.lstm.modelVersion!);
     expect(mixed?.kinds?.lstm.datasetVersion).toBe('d1');
     expect(mixed?.kinds?.svd.datasetVersion).toBe('d2');
-    expect(await servedData()).toEqual({ svd: 'd2', analytics: 'd2', lstm: 'd2' });
+    expect(await servedData()).toMatchObject({ svd: 'd2', analytics: 'd2', lstm: 'd2' });
     expect(seen.every((s) => s.svd === 'd2')).toBe(true);
   });
 });

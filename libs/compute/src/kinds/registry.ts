@@ -8,6 +8,7 @@ import type { KindMeta, SetComposition, SetFields } from '@movielens/store';
 import { z } from 'zod';
 import { analyticsKind } from './analytics/analytics.kind';
 import { easeKind } from './ease/ease.kind';
+import { ialsKind } from './ials/ials.kind';
 import { lstmKind } from './lstm/lstm.kind';
 import { mfKind } from './mf/mf.kind';
 import type { BuildParams, KindRecommender, ModelKind } from './model-kind';
@@ -16,7 +17,7 @@ import { similarUsersKind } from './similarusers/similarusers.kind';
 import { svdKind } from './svd/svd.kind';
 
 /** The kinds every deployment trains, in the order they are planned and listed. */
-export const DEFAULT_KINDS: readonly ModelKind[] = [svdKind, analyticsKind, easeKind, rp3betaKind, similarUsersKind, mfKind, lstmKind];
+export const DEFAULT_KINDS: readonly ModelKind[] = [svdKind, analyticsKind, easeKind, rp3betaKind, similarUsersKind, ialsKind, mfKind, lstmKind];
 
 /** Parameters every kind may read. */
 export const commonParams = z.object({

@@ -1,0 +1,95 @@
+/**
+ * The `ials` kind's rounds: every round is one half-iteration, split into row jobs that any
+ * compute worker takes. A row job solves its block of rows (core `solveIalsBlock`) against the
+ * other side's factors of the latest half, which each process assembles and turns into a Gram
+ * matrix once per round (memo), and stages its block. Once a round returned, `nextRound` asks for
+ * the next half, or writes the final factor tables after the last one.
+ */
+import { ialsGram, solveIalsBlock } from '@movielens/core';
+import type { RowsJobData } from '@movielens/jobs';
+import { ModelTable, packColumns } from '@movielens/store';
+import type { RoundContext, RowsContext } from '../model-kind';
+import { memoized } from '../row-memo';
+import { factorBlockTable, loadFactorBlock, loadFactors, loadIalsConfig, loadSideRows, putFactorBlock, roundOf, type IalsConfig, type IalsSide, type IalsSideRows } from './ials-staging';
+
+/** Confidence codes of the stored `settings` column. */
+export const CONFIDENCE_CODE = { binary: 0, rating: 1 } as const;
+
+/** The row jobs of round `round` (one per block of its side). */
+export function roundRows(ver: string, config: IalsConfig, round: number): RowsJobData[] {
+  const { side } = roundOf(round);
+  return config.blocks[side].map((b) => ({
+    kind: 'ials',
+    modelVersion: ver,
+    table: side === 'users' ? ModelTable.ialsUsers : ModelTable.ialsMovies,
+    part: b.part,
+    rowStart: b.start,
+    rowEnd: b.end,
+    shards: 1,
+    // Unused by iALS (a factor block has no list length); the factor count, for the logs.
+    n: config.k,
+    minCount: 0,
+    round,
+  }));
+}
+
+/** What every row job of a round in this process shares: the config, the side's rows, the other side's factors and their Gram. */
+interface RoundInputs {
+  config: IalsConfig;
+  rows: IalsSideRows;
+  other: Float32Array;
+  gram: Float64Array;
+}
+
+/** The inputs of the round being run, read once per process (a new round or version replaces them). */
+async function roundInputs(ctx: RowsContext, ver: string, round: number): Promise<RoundInputs> {
+  return memoized(ctx, `ials:${ver}:${round}`, 'ials:', async () => {
+    const config = await loadIalsConfig(ctx.writer, ver);
+    const { side, iteration } = roundOf(round);
+    const otherSide: IalsSide = side === 'users' ? 'movies' : 'users';
+    // Users solve against the movies of the previous iteration; movies against this iteration's users.
+    const other = await loadFactors(ctx.writer, ver, config, otherSide, side === 'users' ? iteration - 1 : iteration);
+    const rows = await loadSideRows(ctx.writer, ver, side);
+    return { config, rows, other, gram: ialsGram(other, other.length / config.k, config.k) };
+  });
+}
+
+/** Solves and stages one block of a half-iteration; returns the rows solved. */
+export async function writeIalsRows(ctx: RowsContext, job: RowsJobData): Promise<number> {
+  const round = job.round ?? 0;
+  const inputs = await roundInputs(ctx, job.modelVersion, round);
+  const { config, rows } = inputs;
+  const { side, iteration } = roundOf(round);
+  // Users start at 0 (no stored block); every other start is the block of the previous iteration.
+  const warm = side === 'users' && iteration === 1 ? null : await loadFactorBlock(ctx.writer, job.modelVersion, side, iteration - 1, job.part);
+  const block = solveIalsBlock({ ...rows, other: inputs.other, gram: inputs.gram, k: config.k, reg: config.reg, start: job.rowStart, end: job.rowEnd, warm, cgSteps: config.cgSteps });
+  await putFactorBlock(ctx.writer, job.modelVersion, side, iteration, job.part, block);
+  return job.rowEnd - job.rowStart;
+}
+
+/** The staged block a row job writes (deleted if its version was abandoned meanwhile). */
+export function ialsRowTables(job: RowsJobData): string[] {
+  const { side, iteration } = roundOf(job.round ?? 0);
+  return [factorBlockTable(side, iteration, job.part)];
+}
+
+/**
+ * After round `ctx.round`: the next half's row jobs, dropping the blocks no later round reads
+ * (this side's previous iteration); after the last half, the final factor tables. Idempotent.
+ */
+export async function nextIalsRound(ctx: RoundContext): Promise<RowsJobData[] | null> {
+  const config = await loadIalsConfig(ctx.writer, ctx.version);
+  const { side, iteration } = roundOf(ctx.round);
+  const previous = iteration - 1;
+  if (!(side === 'users' && previous === 0)) for (const b of config.blocks[side]) await ctx.writer.dropTable(ctx.version, factorBlockTable(side, previous, b.part));
+  if (ctx.round + 1 < 2 * config.iterations) return roundRows(ctx.version, config, ctx.round + 1);
+  const users = await loadSideRows(ctx.writer, ctx.version, 'users');
+  const movies = await loadSideRows(ctx.writer, ctx.version, 'movies');
+  const X = await loadFactors(ctx.writer, ctx.version, config, 'users', config.iterations);
+  const Y = await loadFactors(ctx.writer, ctx.version, config, 'movies', config.iterations);
+  await ctx.writer.putTable(ctx.version, ModelTable.ialsUsers, packColumns({ userIds: users.ids, X }));
+  const settings = Float64Array.from([config.alpha, config.reg, CONFIDENCE_CODE[config.confidence]]);
+  await ctx.writer.putTable(ctx.version, ModelTable.ialsMovies, packColumns({ movieIds: movies.ids, Y, settings }));
+  ctx.logger.info({ users: users.ids.length, movies: movies.ids.length, k: config.k, iterations: config.iterations }, 'ials factors written');
+  return null;
+}
