@@ -1,3 +1,4 @@
+import type { FavouriteGenre, UserRatedMovie } from '@movielens/contracts';
 import type { Movie } from '@movielens/core';
 import type { ListedMovie } from './model-snapshot';
 
@@ -7,18 +8,8 @@ export interface UserRatingRow {
   ratings: Float32Array;
 }
 
-/** A genre a user rates often: how many of their ratings fall in it, and their mean there (stars). */
-export interface FavouriteGenre {
-  genre: string;
-  count: number;
-  mean: number;
-}
-
-/** One of a user's own ratings, with the title (null when the catalogue lacks the movie). */
-export interface RatedMovie extends ListedMovie {
-  movieId: number;
-  rating: number;
-}
+/** One of a user's own ratings, with its movie (title null when the catalogue lacks it): the contracts' `ratedMovie`. */
+export type RatedMovie = UserRatedMovie;
 
 /** Placeholder genres of the releases: not a taste. */
 const NOT_A_GENRE = new Set(['unknown', '(no genres listed)']);
