@@ -26,6 +26,12 @@ export const apiEnvSchema = envSchema.extend({
   /** Rate-limit window, ms. Default 60,000. */
   WRITE_RATE_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
   /**
+   * Live rating requests (`POST`/`DELETE /users/:id/ratings`) per client per window. Default
+   * 600,000 (10,000/s): a service posts its users' ratings from one address. Their failed key
+   * checks count against WRITE_RATE_LIMIT, so key guessing stays limited.
+   */
+  RATINGS_RATE_LIMIT: z.coerce.number().int().positive().default(600_000),
+  /**
    * HTTP worker processes (node:cluster) sharing the port. Default 1: one process, no cluster.
    * Each worker keeps its own model view and answer cache; `/metrics` aggregates all of them.
    */
@@ -53,6 +59,7 @@ export function apiSettings(config: ApiConfig): ApiSettings {
     uploadLimitBytes: config.UPLOAD_LIMIT_BYTES,
     writeRateLimit: config.WRITE_RATE_LIMIT,
     writeRateWindowMs: config.WRITE_RATE_WINDOW_MS,
+    ratingsRateLimit: config.RATINGS_RATE_LIMIT,
     tmpDir: config.UPLOAD_TMP_DIR,
     webDir: config.WEB_DIR,
     serveSourceMaps: config.WEB_SOURCE_MAPS === 'true',
