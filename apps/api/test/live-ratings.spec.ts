@@ -78,6 +78,16 @@ describe('POST /users/:id/ratings', () => {
     expect(unknown.body.error.message).toMatch(/params\.movieId: movie 16/);
   });
 
+  it('limits failed key checks by the write limit, never valid requests in flight together', async () => {
+    h = await startHarness({ settings: { writeRateLimit: 3 } });
+    await seedDataset(h.redis, h.keys, 'd1', syntheticDataset());
+    const valid = await Promise.all(Array.from({ length: 12 }, (_, i) => request(h!.app).post(`/api/v1/users/${i + 1}/ratings`).set('X-API-Key', KEY).send({ movieId: 3, rating: 4 })));
+    expect(valid.map((r) => r.status)).toEqual(Array(12).fill(202));
+    const wrong = [];
+    for (let i = 0; i < 4; i++) wrong.push((await request(h.app).post('/api/v1/users/1/ratings').set('X-API-Key', 'wrong-key-0123456789').send({ movieId: 3, rating: 4 })).status);
+    expect(wrong).toEqual([403, 403, 403, 429]);
+  });
+
   it('answers 503 NOT_READY before any dataset exists', async () => {
     h = await startHarness();
     const res = await request(h.app).post('/api/v1/users/1/ratings').set('X-API-Key', KEY).send({ movieId: 3, rating: 4 }).expect(503);

@@ -55,15 +55,19 @@ function checkAgainst(rules: RatingRules, ratings: readonly { movieId: number; r
 export function ratingsRouter({ datasets, live, liveEpochs, settings }: AppDeps): Router {
   const router = Router();
   const rules = new RatingRulesCache(datasets);
+  // Only a failed key check passes through this limiter, once it failed: counting every request
+  // and handing successes back (skipSuccessfulRequests) would refuse more than `writeRateLimit`
+  // requests in flight at once, however valid their key.
   const keyFailures = rateLimit({
     windowMs: settings.writeRateWindowMs,
     limit: settings.writeRateLimit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401 && res.statusCode !== 403,
     handler: (_req, _res, next) => next(new HttpError(429, 'RATE_LIMITED', `Too many requests with a missing or wrong API key: at most ${settings.writeRateLimit} per ${Math.round(settings.writeRateWindowMs / 1000)} s. Retry later.`)),
   });
+  const checkKey = requireApiKey(settings.apiKey);
+  const keyGuard: RequestHandler = (req, res, next) =>
+    checkKey(req, res, (err?: unknown) => (err === undefined ? next() : keyFailures(req, res, (limited?: unknown) => next(limited ?? err))));
   const ratingsLimit = settings.ratingsRateLimit ?? DEFAULT_RATINGS_RATE_LIMIT;
   const accepted = rateLimit({
     windowMs: settings.writeRateWindowMs,
@@ -72,7 +76,7 @@ export function ratingsRouter({ datasets, live, liveEpochs, settings }: AppDeps)
     legacyHeaders: false,
     handler: (_req, _res, next) => next(new HttpError(429, 'RATE_LIMITED', `Too many rating requests: at most ${ratingsLimit} per ${Math.round(settings.writeRateWindowMs / 1000)} s. Retry later.`)),
   });
-  const guard: RequestHandler[] = [keyFailures, requireApiKey(settings.apiKey), accepted];
+  const guard: RequestHandler[] = [keyGuard, accepted];
 
   /** Writes the changes once and answers 202 (or the replay, or 422). */
   async function accept(req: Request, res: Response, userId: number, changes: LiveChange[]): Promise<void> {
