@@ -5,7 +5,7 @@ export { createRebuildProcessor } from './processors/rebuild.processor';
 export type { RebuildResult } from './processors/rebuild.processor';
 export { createKindProcessor } from './processors/kind.processor';
 export { createRowsProcessor } from './processors/rows.processor';
-export { kindProgress, rebuildProgress } from './rebuild-progress';
+export { kindProgress, rebuildProgress, rebuildProgressSchema } from './rebuild-progress';
 export type { KindProgress, RebuildProgress } from './rebuild-progress';
 export { KIND_LOCK_TTL_MS as REBUILD_LOCK_TTL_MS } from './kind-lock';
 export { BuildAbandonedError, RebuildJobError } from './errors';

@@ -45,6 +45,12 @@ export function rebuildProgress(registry: KindRegistry, planned: readonly string
 /** A kind's entry in a stored rebuild progress. */
 const kindProgressSchema = z.object({ stage: z.string(), percent: z.number() });
 
+/**
+ * A whole {@link RebuildProgress} payload, for readers of a rebuild job's progress (its
+ * `progress` events, `job.progress`): they validate it rather than cast it.
+ */
+export const rebuildProgressSchema = z.object({ stage: z.string(), percent: z.number(), kinds: z.record(z.string(), kindProgressSchema) });
+
 /** The parts of a stored rebuild progress (`job.progress`, read back from Redis by BullMQ) that an update merges with. */
 const storedProgressSchema = z.object({ percent: z.number().optional(), kinds: z.record(z.string(), z.unknown()).optional() });
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { QueueEvents } from 'bullmq';
 import { InputError } from '@movielens/core';
-import { computeWorkersReady, rebuildParamsSchema, startComputeWorkers, type RebuildProgress, type RebuildResult } from '@movielens/compute';
+import { computeWorkersReady, rebuildParamsSchema, rebuildProgressSchema, startComputeWorkers, type RebuildResult } from '@movielens/compute';
 import { bullPrefix, createQueue, hasActiveWorkers, QueueName, requestRebuild } from '@movielens/jobs';
 import { createLogger } from '@movielens/config';
 import type { Command, CommandContext } from '../command';
@@ -61,9 +61,11 @@ async function run(ctx: CommandContext): Promise<unknown> {
     // The job's progress never moves back (0..100 over every kind it trains); the bar follows it
     // and names each kind's stage: the kinds train side by side, on any compute worker.
     const listener = ({ jobId, data }: { jobId: string; data: unknown }) => {
-      const p = data as RebuildProgress;
-      if (jobId !== job.id || typeof p?.percent !== 'number') return;
-      const kinds = Object.entries(p.kinds ?? {}).map(([kind, k]) => `${kind} ${k.stage} ${k.percent}%`).join(', ');
+      // Validated, not cast: an ingest-shaped or partial payload is skipped, not drawn as NaN.
+      const parsed = jobId === job.id ? rebuildProgressSchema.safeParse(data) : null;
+      if (parsed?.success !== true) return;
+      const p = parsed.data;
+      const kinds = Object.entries(p.kinds).map(([kind, k]) => `${kind} ${k.stage} ${k.percent}%`).join(', ');
       bar.update(p.percent, 100, kinds === '' ? p.stage : kinds);
     };
     events.on('progress', listener);
