@@ -85,7 +85,8 @@ export function ratingsRouter({ datasets, live, liveEpochs, settings }: AppDeps)
       throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', `header Idempotency-Key: already used for another request of user ${userId} (log entry ${outcome.entry}); use a new key for a new request.`);
     }
     if (outcome.status === 'replay') res.setHeader('Idempotent-Replayed', 'true');
-    else await liveEpochs.announce(userId, outcome.entry);
+    // This process sees the change at once; the event to the others is not waited for (best effort, see LiveEpochs).
+    else void liveEpochs.announce(userId, outcome.entry);
     const acceptedAt = Math.floor(entryTimeMs(outcome.entry) / 1000);
     res.status(202).json({
       userId,

@@ -73,7 +73,7 @@ export class LiveEpochs {
     return { suffix, current: () => this.suffix(userId) === suffix };
   }
 
-  /** Announces user `userId`'s new live entry to every API process (best effort: a lost event is covered by reconnect generations). */
+  /** Announces user `userId`'s new live entry: to this process at once, to every other API process by an event (best effort: a lost event is covered by reconnect generations). Never rejects. */
   async announce(userId: number, entry: string): Promise<void> {
     this.saw(userId, entry);
     await this.redis.publish(this.keys.events(), `live ${userId} ${entry}`).catch((err: unknown) => this.logger.debug({ err }, 'live event not published'));

@@ -16,20 +16,44 @@ export interface RatingRules {
   offScale(rating: number): string | null;
 }
 
+/** How long the current dataset pointer read by {@link RatingRulesCache} is reused, ms. */
+export const POINTER_TTL_MS = 500;
+
 /**
  * The rules of the current dataset version, built once per version (its movie ids from the
  * movies hash, or from its ratings when it has no movie info) and kept until the version
- * changes. Costs one GET of the current pointer per call.
+ * changes. The pointer is read at most every {@link POINTER_TTL_MS}: a rating checked against a
+ * version replaced a moment ago is checked again when it is applied (what the new version
+ * cannot take is skipped and counted), so the saved round trip costs nothing in correctness.
  */
 export class RatingRulesCache {
   private cached: Promise<RatingRules> | null = null;
   private cachedVersion: string | null = null;
+  private pointer: { version: Promise<string | null>; until: number } | null = null;
 
-  constructor(private readonly datasets: DatasetReader) {}
+  /** @param now - clock, ms; default `performance.now` */
+  constructor(
+    private readonly datasets: DatasetReader,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** The current dataset version, read again once the last read is {@link POINTER_TTL_MS} old (a failed read is not kept). */
+  private currentVersion(): Promise<string | null> {
+    const t = this.now();
+    if (this.pointer === null || t >= this.pointer.until) {
+      const version = this.datasets.currentVersion();
+      const entry = { version, until: t + POINTER_TTL_MS };
+      this.pointer = entry;
+      version.catch(() => {
+        if (this.pointer === entry) this.pointer = null;
+      });
+    }
+    return this.pointer.version;
+  }
 
   /** The rules of the current dataset version; 503 NOT_READY before the first ingest. */
   async current(): Promise<RatingRules> {
-    const ver = await this.datasets.currentVersion();
+    const ver = await this.currentVersion();
     if (ver === null) throw new HttpError(503, 'NOT_READY', 'No dataset has been ingested yet, so ratings cannot be checked: upload one first (POST /api/v1/datasets).');
     if (this.cached === null || this.cachedVersion !== ver) {
       this.cachedVersion = ver;
