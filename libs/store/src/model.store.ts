@@ -206,24 +206,16 @@ export class ModelStore {
   /**
    * Per-movie statistics of version `ver`: the columns of core `MovieStats` (`movieIds`,
    * `count`, `mean`, `std`, `histogram`, per-gender counts and means; one row per movie,
-   * ascending id), ready for `rankMovies` at request time.
+   * ascending id), ready for `rankMovies` at request time. The table is decoded (header and
+   * bounds checked) and `movieIds` must be Int32; the other columns are returned as stored,
+   * because builds from before the per-gender and spread columns lack some of them (or spell
+   * them `counts`, `means`) and the API's `toMovieStats` adapter fills those in, answering 404
+   * where a ranking needs one (`hasColumns`); the CLI and the svd scorer read a current build's.
    */
   async movieStats(ver: string): Promise<MovieStatsTable> {
     return this.decodedTable(ver, ModelTable.movieStats, (table, what) => {
-      const ints = (name: string) => columnOf(table, name, Int32Array, what);
-      const doubles = (name: string) => columnOf(table, name, Float64Array, what);
-      const stats: MovieStats = {
-        movieIds: ints('movieIds'),
-        count: ints('count'),
-        mean: doubles('mean'),
-        std: doubles('std'),
-        histogram: ints('histogram'),
-        femaleCount: ints('femaleCount'),
-        femaleMean: doubles('femaleMean'),
-        maleCount: ints('maleCount'),
-        maleMean: doubles('maleMean'),
-      };
-      return { ...table, ...stats };
+      columnOf(table, 'movieIds', Int32Array, what);
+      return table as MovieStatsTable;
     });
   }
 
