@@ -17,3 +17,7 @@ export { autoParts } from './kinds/svd/svd.kind';
 export { defaultEvaluation, evaluationCatalogue } from './kinds/evaluation-catalogue';
 export { SIMILAR_USERS_TABLE, similarUsersKind } from './kinds/similarusers/similarusers.kind';
 export { unpackSimilarUsers, type SimilarUser } from './kinds/similarusers/similar-users.codec';
+export { createSelectionKind, selectionParams } from './kinds/selection/selection.kind';
+export { SELECTION_KIND, selectionInfoSchema } from './kinds/selection/selection-grid';
+export type { SelectionInfo } from './kinds/selection/selection-grid';
+export { AUTO_ALGORITHM, autoAlgorithm } from './kinds/evaluation-catalogue';

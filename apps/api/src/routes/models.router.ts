@@ -1,5 +1,6 @@
 import express, { Router, type RequestHandler } from 'express';
 import { kindVersionParams, rebuildBody, versionParams } from '@movielens/contracts';
+import { SELECTION_KIND } from '@movielens/compute';
 import { requestRebuild } from '@movielens/jobs';
 import { KindVersionError } from '@movielens/store';
 import type { AppDeps } from '../deps';
@@ -21,8 +22,11 @@ export function modelsRouter({ models, admin, kinds, queues, readModel }: AppDep
     const versions = await models.listVersions();
     const metas = await Promise.all(versions.map((v) => models.meta(v.id)));
     const current = versions.find((v) => v.current)?.id ?? null;
+    const ref = metas.find((m) => m?.id === current)?.kinds?.[SELECTION_KIND];
+    const selection = ref === undefined ? null : ((await models.kindMeta(ref.version))?.info ?? null);
     res.json({
       current,
+      selection,
       versions: versions
         .map((v, i) => {
           const m = metas[i];

@@ -88,6 +88,17 @@ export class ModelSnapshot {
     return ref === undefined ? null : { kind, version: ref.version, datasetVersion: ref.datasetVersion };
   }
 
+  /**
+   * What the set's version of kind `kind` recorded about itself (its kind meta's `info`), read
+   * once per set version; null when the set has no such kind or its meta is gone.
+   */
+  kindInfo(kind: string): Promise<Record<string, unknown> | null> {
+    return this.memo(`kind-info:${kind}`, async () => {
+      const source = this.source(kind);
+      return source === null ? null : ((await this.models.kindMeta(source.version))?.info ?? null);
+    });
+  }
+
   /** Title of a movie, or null when the catalogue lacks it. */
   title(movieId: number): string | null {
     return this.movies.get(movieId)?.title ?? null;

@@ -5,6 +5,7 @@
  */
 import { baseline, globalMean, mfAlgorithm, movieMean, popularity, type Algorithm } from '@movielens/core';
 import { defaultKinds, type KindRegistry } from './registry';
+import { competingKinds, runSelectionSync } from './selection/selection-grid';
 
 /** Reference algorithms that are not model kinds (baselines, and the SGD-trained MF for comparison). */
 const REFERENCES: readonly (readonly [string, () => Algorithm])[] = [
@@ -15,6 +16,28 @@ const REFERENCES: readonly (readonly [string, () => Algorithm])[] = [
   ['mf-sgd', () => mfAlgorithm({ method: 'sgd' }, 'mf-sgd')],
 ];
 
+/** Name of the model-selection algorithm of `movielens evaluate`. */
+export const AUTO_ALGORITHM = 'auto';
+
+/**
+ * `auto`: what the rebuild serves by default, as one algorithm. Inside each fold's training data
+ * it runs the whole model selection (its own validation split of each user's latest 10%, every
+ * competing kind's grid, NDCG@10), then fits the winning kind with its winning parameters on the
+ * whole training data. Seeded by the fold's seed.
+ */
+export function autoAlgorithm(registry: KindRegistry = defaultKinds): Algorithm {
+  return {
+    name: AUTO_ALGORITHM,
+    fit(training) {
+      const params = registry.parseParams({ seed: training.seed });
+      const info = runSelectionSync(training.table, registry.kinds, params, { seed: training.seed, now: () => performance.now() });
+      const kind = info.winner === null ? undefined : registry.get(info.winner.kind);
+      if (info.winner === null || kind?.evaluation === undefined) throw new Error('auto: no ranking kind could be scored on the validation split');
+      return kind.evaluation({ ...params, ...info.winner.params }).fit(training);
+    },
+  };
+}
+
 /** The algorithms `movielens evaluate` knows, in listing order, by name. */
 export function evaluationCatalogue(registry: KindRegistry = defaultKinds): Map<string, () => Algorithm> {
   const catalogue = new Map<string, () => Algorithm>(REFERENCES);
@@ -24,6 +47,7 @@ export function evaluationCatalogue(registry: KindRegistry = defaultKinds): Map<
     if (catalogue.has(name)) throw new Error(`kind ${kind.name}: evaluation name ${name} is taken`);
     catalogue.set(name, kind.evaluation);
   }
+  if (competingKinds(registry.kinds, registry.parseParams({})).length > 0) catalogue.set(AUTO_ALGORITHM, () => autoAlgorithm(registry));
   return catalogue;
 }
 

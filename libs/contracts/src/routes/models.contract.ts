@@ -40,7 +40,18 @@ export const modelVersion = z.object({
 });
 
 /** `GET /models`: newest first. */
-export const modelsAnswer = z.object({ current: z.string().nullable(), versions: z.array(modelVersion) }).meta({ id: 'Models' });
+export const modelsAnswer = z
+  .object({
+    current: z.string().nullable(),
+    selection: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe(
+        "The served set's model selection (kind `selection`): the validation split, every kind's grid point with its NDCG@10 and precision@10, each kind's best parameters (`tuned`) and the `winner`, served as the default ?algorithm=; null when the set has none",
+      ),
+    versions: z.array(modelVersion),
+  })
+  .meta({ id: 'Models' });
 
 /** `GET /models/kinds/:kind`: the kind's listed versions, newest first. */
 export const kindVersionsAnswer = z.object({

@@ -11,7 +11,7 @@
  *   similar / recs       sharded hashes (id modulo `shards`): movie or user id -> packed scored list
  *   staging:*            build only: factors and user blocks staged for the row jobs, then dropped
  */
-import { pureSvd } from '@movielens/core';
+import { pureSvdAlgorithm } from '@movielens/core';
 import { ModelTable, packColumns, type KindMeta } from '@movielens/store';
 import { z } from 'zod';
 import type { KindContext, KindTrained, ModelKind, ModelReads, RankedMovie } from '../model-kind';
@@ -115,5 +115,6 @@ export const svdKind: ModelKind = {
     return { datasetVersion: meta.datasetVersion, singularValues: info.singularValues, explainedVariance: info.explainedVariance, k: info.k, counts: info.counts, shards: meta.shards };
   },
   recommender: { algorithm: 'puresvd', scoreUnit: 'predicted stars (PureSVD)', recommend, scorer: svdScorer },
-  evaluation: () => pureSvd,
+  evaluation: (params) => pureSvdAlgorithm(svdParams.parse(params ?? {}).k),
+  tuning: { k: [10, 25, 50] },
 };

@@ -1,0 +1,127 @@
+/**
+ * Model selection's candidates and its stored result, derived generically from the kinds: every
+ * enabled ranking kind (`recommender`) with an `evaluation` adapter and a `tuning` grid competes
+ * with every point of its grid, so a new kind joins without an edit here.
+ */
+import { bestScore, validationScorer, validationSplit, VALIDATION_FRACTION, type RatingTable, type SelectionCandidate, type SelectionScore, type Split } from '@movielens/core';
+import { z } from 'zod';
+import type { BuildParams, ModelKind } from '../model-kind';
+
+/** Name of the selection kind (excluded from its own candidates). */
+export const SELECTION_KIND = 'selection';
+
+/** The metric selection ranks by. */
+export const SELECTION_METRIC = 'ndcg@10';
+
+/** One grid point of one kind. */
+export interface KindCandidate extends SelectionCandidate {
+  /** The kind's `?algorithm=` value (what the API serves). */
+  served: string;
+}
+
+/** Every point of `tuning` (cartesian product, keys in declaration order, values in grid order). */
+export function gridPoints(tuning: Readonly<Record<string, readonly number[]>>): Record<string, number>[] {
+  let points: Record<string, number>[] = [{}];
+  for (const [key, values] of Object.entries(tuning)) points = points.flatMap((p) => values.map((v) => ({ ...p, [key]: v })));
+  return points;
+}
+
+/** The kinds that compete under `params`: enabled, ranking, with an evaluation adapter and a grid. */
+export function competingKinds(kinds: readonly ModelKind[], params: BuildParams): ModelKind[] {
+  return kinds.filter((k) => k.name !== SELECTION_KIND && k.recommender !== undefined && k.evaluation !== undefined && k.tuning !== undefined && (k.enabled?.(params) ?? true));
+}
+
+/** Every candidate: each competing kind at each point of its grid, over the build parameters `params`. */
+export function selectionCandidates(kinds: readonly ModelKind[], params: BuildParams): KindCandidate[] {
+  return competingKinds(kinds, params).flatMap((kind) =>
+    gridPoints(kind.tuning!).map((point) => ({ name: kind.name, served: kind.recommender!.algorithm, params: point, algorithm: kind.evaluation!({ ...params, ...point }) })),
+  );
+}
+
+const paramsRecord = z.record(z.string(), z.number());
+
+/** What the selection kind records in its kind meta (`info`), validated where it is read back. */
+export const selectionInfoSchema = z.object({
+  /** How the validation split was made. */
+  split: z.object({
+    /** Documented rule, e.g. each user's last 10% of ratings by time. */
+    rule: z.string(),
+    fraction: z.number(),
+    trainRatings: z.number().int(),
+    heldOutRatings: z.number().int(),
+  }),
+  /** `ndcg@10`. */
+  metric: z.string(),
+  /** Every candidate in the order tried, with its validation scores (null when no held-out user had a relevant rating). */
+  grid: z.array(z.object({ kind: z.string(), algorithm: z.string(), params: paramsRecord, ndcg: z.number().nullable(), precision: z.number().nullable(), ms: z.number() })),
+  /** The best grid point of each competing kind. */
+  tuned: z.record(z.string(), paramsRecord),
+  /** The best kind overall and its score; null when nothing competed or scored. */
+  winner: z.object({ kind: z.string(), algorithm: z.string(), params: paramsRecord, ndcg: z.number() }).nullable(),
+});
+
+/** The selection result as stored. */
+export type SelectionInfo = z.infer<typeof selectionInfoSchema>;
+
+/** Options of {@link runSelection} and {@link runSelectionSync}. */
+export interface RunSelectionOptions {
+  seed: number;
+  /** Milliseconds from any origin. */
+  now: () => number;
+  /** Share of each user's ratings held out. Default 0.1. */
+  fraction?: number;
+}
+
+/**
+ * Splits `ratings`, scores every candidate of `kinds` one after another and names the winner
+ * (see the file comment), awaiting `between(done, total)` after each fit: progress, and a turn
+ * of the event loop so lock renewals go through.
+ */
+export async function runSelection(
+  ratings: RatingTable,
+  kinds: readonly ModelKind[],
+  params: BuildParams,
+  options: RunSelectionOptions,
+  between: (done: number, total: number) => Promise<void>,
+): Promise<SelectionInfo> {
+  const { split, candidates, score, fraction } = prepare(ratings, kinds, params, options);
+  const scores: SelectionScore[] = [];
+  for (const c of candidates) {
+    scores.push(score(c));
+    await between(scores.length, candidates.length);
+  }
+  return summarize(split, fraction, candidates, scores);
+}
+
+/** {@link runSelection} without pauses, for `movielens evaluate`'s `auto` (its `fit` is synchronous). */
+export function runSelectionSync(ratings: RatingTable, kinds: readonly ModelKind[], params: BuildParams, options: RunSelectionOptions): SelectionInfo {
+  const { split, candidates, score, fraction } = prepare(ratings, kinds, params, options);
+  return summarize(split, fraction, candidates, candidates.map((c) => score(c)));
+}
+
+function prepare(ratings: RatingTable, kinds: readonly ModelKind[], params: BuildParams, options: RunSelectionOptions) {
+  const fraction = options.fraction ?? VALIDATION_FRACTION;
+  const split = validationSplit(ratings, fraction);
+  return { split, fraction, candidates: selectionCandidates(kinds, params), score: validationScorer(split, { seed: options.seed, now: options.now }) };
+}
+
+/** The stored form of the scores: the grid, each kind's best point, the winner. */
+function summarize(split: Split, fraction: number, candidates: readonly KindCandidate[], scores: readonly SelectionScore[]): SelectionInfo {
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  const grid = scores.map((s, i) => ({ kind: s.name, algorithm: candidates[i].served, params: { ...s.params }, ndcg: finite(s.ndcg), precision: finite(s.precision), ms: s.ms }));
+  const tuned: Record<string, Record<string, number>> = {};
+  for (const kind of new Set(grid.map((g) => g.kind))) {
+    const own = scores.map((s) => (s.name === kind ? s : { ...s, ndcg: Number.NaN }));
+    const best = bestScore(own);
+    if (best >= 0) tuned[kind] = grid[best].params;
+  }
+  const best = bestScore(scores);
+  const w = best >= 0 ? grid[best] : null;
+  return {
+    split: { rule: `each user's last ${Math.round(fraction * 100)}% of ratings by time (at least one; users with one rating keep it)`, fraction, trainRatings: split.train.length, heldOutRatings: split.test.length },
+    metric: SELECTION_METRIC,
+    grid,
+    tuned,
+    winner: w === null ? null : { kind: w.kind, algorithm: w.algorithm, params: w.params, ndcg: w.ndcg! },
+  };
+}

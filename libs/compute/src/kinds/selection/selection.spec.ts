@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateFold, groupTest, indexRatings, popularity, pureSvdAlgorithm, validationSplit, type Algorithm } from '@movielens/core';
+import { popularKind, syntheticDataset } from '../../../test/fixtures';
+import { autoAlgorithm, evaluationCatalogue } from '../evaluation-catalogue';
+import type { ModelKind } from '../model-kind';
+import { KindRegistry } from '../registry';
+import { svdKind } from '../svd/svd.kind';
+import { gridPoints, runSelectionSync, selectionCandidates } from './selection-grid';
+import { createSelectionKind } from './selection.kind';
+
+// Model selection over the kinds present: svd (grid k 10/25/50) and a tuned variant of the test
+// kind `popular` (popularity does not depend on its parameter, so its two points tie). Expected
+// NDCGs come from core's own protocol run directly on the same validation split.
+
+const ratings = syntheticDataset({ users: 120, movies: 80, perUser: 30, seed: 5 }).ratings;
+const tunedPopular: ModelKind = { ...popularKind, tuning: { popularN: [10, 20] } };
+const kinds: ModelKind[] = [svdKind, tunedPopular];
+const registry = new KindRegistry([...kinds, createSelectionKind(() => kinds)]);
+const params = registry.parseParams({ seed: 3 });
+
+/** NDCG@10 of `algorithm` on the validation split, straight from core's evaluation. */
+function directNdcg(algorithm: Algorithm): number {
+  const split = validationSplit(ratings);
+  const data = indexRatings(split.train);
+  return evaluateFold(algorithm.fit({ table: split.train, data, seed: 3 }), data, groupTest(split.test, data), 1).ndcg;
+}
+
+describe('model selection', () => {
+  it('tries every point of every competing kind grid, in order', () => {
+    expect(gridPoints({ a: [1, 2], b: [5, 6, 7] })).toEqual([
+      { a: 1, b: 5 }, { a: 1, b: 6 }, { a: 1, b: 7 },
+      { a: 2, b: 5 }, { a: 2, b: 6 }, { a: 2, b: 7 },
+    ]);
+    const c = selectionCandidates(registry.kinds, params);
+    expect(c.map((x) => [x.name, x.served, x.params])).toEqual([
+      ['svd', 'puresvd', { k: 10 }], ['svd', 'puresvd', { k: 25 }], ['svd', 'puresvd', { k: 50 }],
+      ['popular', 'popular', { popularN: 10 }], ['popular', 'popular', { popularN: 20 }],
+    ]);
+    // A kind turned off in the build does not compete.
+    const off: ModelKind = { ...tunedPopular, enabled: (p) => p.popularN !== 10 };
+    expect(selectionCandidates([svdKind, off], registry.parseParams({ popularN: 10 })).map((x) => x.name)).toEqual(['svd', 'svd', 'svd']);
+  });
+
+  it('scores each candidate as core evaluation does on the documented split, names each kind best point and the winner, reproducibly', () => {
+    const info = runSelectionSync(ratings, registry.kinds, params, { seed: 3, now: () => 0 });
+    const want = [10, 25, 50].map((k) => directNdcg(pureSvdAlgorithm(k)));
+    const pop = directNdcg(popularity);
+    expect(info.grid.map((g) => g.ndcg)).toEqual([...want, pop, pop].map((x) => expect.closeTo(x, 12)));
+    const split = validationSplit(ratings);
+    expect(info.split).toMatchObject({ fraction: 0.1, trainRatings: split.train.length, heldOutRatings: split.test.length });
+    const bestSvd = [10, 25, 50][want.indexOf(Math.max(...want))];
+    expect(info.tuned).toEqual({ svd: { k: bestSvd }, popular: { popularN: 10 } });
+    const all = [...want, pop];
+    const best = all.indexOf(Math.max(...all));
+    expect(info.winner).toEqual(best < 3 ? { kind: 'svd', algorithm: 'puresvd', params: { k: bestSvd }, ndcg: want[best] } : { kind: 'popular', algorithm: 'popular', params: { popularN: 10 }, ndcg: pop });
+    const again = runSelectionSync(ratings, registry.kinds, params, { seed: 3, now: () => 0 });
+    expect(again).toEqual(info);
+  });
+
+  it("evaluate's auto runs the selection inside its training data and fits the winner with its tuned parameters", () => {
+    expect(evaluationCatalogue(registry).has('auto')).toBe(true);
+    const data = indexRatings(ratings);
+    const info = runSelectionSync(ratings, registry.kinds, params, { seed: 3, now: () => 0 });
+    const winner = registry.get(info.winner!.kind)!.evaluation!({ ...params, ...info.winner!.params });
+    const auto = autoAlgorithm(registry).fit({ table: ratings, data, seed: 3 });
+    const direct = winner.fit({ table: ratings, data, seed: 3 });
+    const a = new Float64Array(data.movieIds.length);
+    const b = new Float64Array(data.movieIds.length);
+    auto.scoreAll(4, a);
+    direct.scoreAll(4, b);
+    expect(Array.from(a)).toEqual(Array.from(b));
+  });
+});

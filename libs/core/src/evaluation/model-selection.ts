@@ -1,0 +1,104 @@
+/**
+ * Model selection on a validation split of the training ratings: every candidate (a model and
+ * the parameters it was built with) is fitted on the rest and scored by NDCG@10 with full
+ * ranking (the `crossValidate` protocol: every training movie the user did not rate is ranked,
+ * relevant = a held-out rating >= 4 stars); the best score wins, ties to the earlier candidate.
+ * Deterministic for a given table, candidates and seed.
+ */
+import { indexRatings } from '../factorization/mf-data';
+import type { RatingTable } from '../movielens/types';
+import type { Algorithm } from './algorithm';
+import { evaluateFold, groupTest } from './cross-validate';
+import { selectRows, type Split } from './folds';
+
+/** Share of each user's ratings held out for validation (their latest by time). Default of `validationSplit`: 0.1. */
+export const VALIDATION_FRACTION = 0.1;
+
+/**
+ * The validation split: each user's last `fraction` of ratings by timestamp (ties: later input
+ * rows count as later), rounded up so at least one, are held out; users with a single rating
+ * keep it in training (holding it out would leave them unknown there).
+ */
+export function validationSplit(table: RatingTable, fraction = VALIDATION_FRACTION): Split {
+  const n = table.length;
+  const order = Array.from({ length: n }, (_, t) => t).sort((a, b) => table.users[a] - table.users[b] || table.timestamps[a] - table.timestamps[b] || a - b);
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let start = 0; start < n; ) {
+    let end = start;
+    while (end < n && table.users[order[end]] === table.users[order[start]]) end++;
+    const count = end - start;
+    const held = count < 2 ? 0 : Math.max(1, Math.ceil(count * fraction));
+    for (let p = start; p < end - held; p++) train.push(order[p]);
+    for (let p = end - held; p < end; p++) test.push(order[p]);
+    start = end;
+  }
+  return { train: selectRows(table, Int32Array.from(train)), test: selectRows(table, Int32Array.from(test)) };
+}
+
+/** One model to try: its name, the parameters it stands for, and the algorithm fitted with them. */
+export interface SelectionCandidate {
+  /** Who it belongs to (a model kind), e.g. `svd`. */
+  name: string;
+  /** The parameters of this grid point, e.g. `{ k: 50 }`. */
+  params: Readonly<Record<string, number>>;
+  algorithm: Algorithm;
+}
+
+/** A candidate's validation result. */
+export interface SelectionScore {
+  name: string;
+  params: Readonly<Record<string, number>>;
+  /** NDCG@10 on the validation split (NaN when no held-out user has a relevant rating). */
+  ndcg: number;
+  /** Precision@10 on the validation split. */
+  precision: number;
+  /** Fit and scoring wall time, ms (as measured by the caller's clock). */
+  ms: number;
+}
+
+/** Options of `validationScorer`. */
+export interface ValidationOptions {
+  /** Seed given to every fit. */
+  seed: number;
+  /** Milliseconds from any origin; the core has no clock. */
+  now: () => number;
+}
+
+/**
+ * A scorer of candidates on `split`: the training ratings are indexed and the held-out ones
+ * grouped once, then each call fits one candidate and scores it (see the file comment).
+ */
+export function validationScorer(split: Split, options: ValidationOptions): (candidate: SelectionCandidate) => SelectionScore {
+  const data = indexRatings(split.train);
+  const test = groupTest(split.test, data);
+  return (c) => {
+    const t0 = options.now();
+    const model = c.algorithm.fit({ table: split.train, data, seed: options.seed });
+    // Coverage is not used here: its denominator does not matter.
+    const m = evaluateFold(model, data, test, 1);
+    return { name: c.name, params: c.params, ndcg: m.ndcg, precision: m.precision, ms: options.now() - t0 };
+  };
+}
+
+/** Index of the best NDCG among `scores` (ties: the earlier), -1 when none is finite. */
+export function bestScore(scores: readonly SelectionScore[]): number {
+  let best = -1;
+  scores.forEach((s, i) => {
+    if (Number.isFinite(s.ndcg) && (best < 0 || s.ndcg > scores[best].ndcg)) best = i;
+  });
+  return best;
+}
+
+/** The scores of every candidate, in order, and the index of the best (-1 when none scored). */
+export interface SelectionResult {
+  scores: SelectionScore[];
+  best: number;
+}
+
+/** Fits and scores every candidate on `split`, one after another. */
+export function selectModel(split: Split, candidates: readonly SelectionCandidate[], options: ValidationOptions): SelectionResult {
+  const score = validationScorer(split, options);
+  const scores = candidates.map((c) => score(c));
+  return { scores, best: bestScore(scores) };
+}
