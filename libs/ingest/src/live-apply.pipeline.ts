@@ -17,8 +17,31 @@ export interface LiveApplyRequest {
   version: string;
   /** Who runs it (e.g. `live:<jobId>`). */
   owner: string;
-  /** Log entries applied at most per version (the rest wait for the next apply). Default 200,000. */
-  maxEntries?: number;
+  /**
+   * Changes applied at most per version, about: whole log entries are read, 1,000 at a time,
+   * until this many changes are in (the rest wait for the next apply). Default 500,000.
+   */
+  maxChanges?: number;
+}
+
+/** Log entries read per page. */
+const PAGE = 1000;
+
+/** The log entries after `after`, oldest first, until about `maxChanges` changes are in. */
+async function pendingEntries(live: LiveRatings, after: string, maxChanges: number): Promise<LiveEntry[]> {
+  const out: LiveEntry[] = [];
+  let changes = 0;
+  for (let from = after; changes < maxChanges; ) {
+    const page = await live.read(from, PAGE);
+    for (const e of page) {
+      out.push(e);
+      changes += e.changes.length;
+      if (changes >= maxChanges) break;
+    }
+    if (page.length < PAGE) break;
+    from = out[out.length - 1].id;
+  }
+  return out;
 }
 
 /** Pointer switches tried before giving up when uploads keep winning. */
@@ -41,7 +64,7 @@ export async function runLiveApply(deps: IngestDeps, request: LiveApplyRequest):
     const parentMeta = parent === null ? null : await datasets.meta(parent);
     if (parent === null || parentMeta === null) throw new Error('no current dataset to apply live ratings to (ratings are only accepted once one exists)');
     const mark = parentMeta.live ?? LIVE_START;
-    const entries = await live.read(mark.upTo, request.maxEntries ?? 200_000);
+    const entries = await pendingEntries(live, mark.upTo, request.maxChanges ?? 500_000);
     if (entries.length === 0) return { datasetVersion: parent, created: false, entries: 0, changes: 0, skipped: 0, upTo: mark.upTo };
     try {
       const meta = await stageLiveVersion(datasets, writer, request, parentMeta, entries, started, now);

@@ -46,6 +46,23 @@ describe('runLiveApply', () => {
     expect((await t.datasets.meta('l3'))!.live!.applied).toBe(5);
   });
 
+  it('applies a long log in bounded versions: about maxChanges changes each, in log order', async () => {
+    await base();
+    const live = new LiveRatings(t.redis, t.keys);
+    for (let i = 0; i < 2500; i++) await live.append(100 + (i % 50), [{ movieId: 1 + (i % 20), rating: 1 + (i % 5) }]);
+    const first = await runLiveApply({ redis: t.redis, keys: t.keys }, { version: 'l1', owner: 'test:l1', maxChanges: 1200 });
+    expect(first).toMatchObject({ created: true, entries: 1200, changes: 1200 });
+    const second = await runLiveApply({ redis: t.redis, keys: t.keys }, { version: 'l2', owner: 'test:l2', maxChanges: 1200 });
+    const third = await runLiveApply({ redis: t.redis, keys: t.keys }, { version: 'l3', owner: 'test:l3', maxChanges: 1200 });
+    expect([second.entries, third.entries]).toEqual([1200, 100]);
+    expect((await t.datasets.meta('l3'))!.live!.applied).toBe(2500);
+    // Pairs repeat every 100 entries (lcm of 50 users and 20 movies): each is rated 25 times; the last one (log order) wins.
+    const last = new Map<string, number>();
+    for (let i = 0; i < 2500; i++) last.set(`${100 + (i % 50)}:${1 + (i % 20)}`, 1 + (i % 5));
+    const rows = (await ratingsOf('l3')).filter((r) => Number(r.split(':')[0]) >= 100);
+    expect(rows).toEqual([...last].map(([pair, stars]) => `${pair}=${stars}`).sort());
+  });
+
   it('after a replace upload, applies only what was pending, skipping changes the new dataset cannot take', async () => {
     await base();
     const live = new LiveRatings(t.redis, t.keys);
