@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { allocateRatingTable } from '../movielens/packing';
+import { table as tableOf } from '../movielens/rating-table.fixtures';
 import type { RatingTable } from '../movielens/types';
 import type { Algorithm } from './algorithm';
 import { selectModel, validationSplit } from './model-selection';
-
-/** A table from [user, movie, stars, time] rows. */
-function tableOf(rows: [number, number, number, number][]): RatingTable {
-  const t = allocateRatingTable(rows.length);
-  for (const [u, m, r, ts] of rows) {
-    const n = t.length++;
-    t.users[n] = u;
-    t.movies[n] = m;
-    t.ratings[n] = r;
-    t.timestamps[n] = ts;
-  }
-  return t;
-}
 
 /** An algorithm that ranks movies by a fixed preference over ids (first = best). */
 function fixedOrder(name: string, preference: number[]): Algorithm {
