@@ -9,7 +9,7 @@ export type { MfSgdOptions } from './mf-sgd';
 export { mfSgdDefaults, trainMfSgdIndexed } from './mf-sgd';
 export type { IndexedRatings } from './mf-data';
 export { distinctIds, findIdIndex, indexRatings } from './mf-data';
-export type { MfGibbsOptions } from './mf-gibbs';
+export type { MfGibbsOptions, MfImplicit } from './mf-gibbs';
 export { trainMfGibbsIndexed } from './mf-gibbs';
 export type { Baseline, BaselineOptions } from './mf-baseline';
 export { fitBaseline } from './mf-baseline';

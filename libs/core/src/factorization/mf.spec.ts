@@ -69,7 +69,9 @@ describe('trainMf', () => {
   // beat them clearly: measured 0.76 (both trainers) vs 0.996 for the biases; 10% leaves room for
   // other seeds and platforms while still failing a model that learns no interaction.
   const cases: [string, MfOptions][] = [
-    ['Gibbs-sampled (default)', { samples: 20, burnIn: 10 }],
+    ['Gibbs-sampled (default: implicit feedback on both sides)', { samples: 20, burnIn: 10 }],
+    ['Gibbs-sampled, plain (no implicit feedback)', { samples: 20, burnIn: 10, implicit: 'none' }],
+    ['Gibbs-sampled, implicit feedback on the users only', { samples: 20, burnIn: 10, implicit: 'users' }],
     ['SGD', { method: 'sgd', factors: 5, epochs: 100, learningRate: 0.02, regularization: 0.05 }],
   ];
   it.each(cases)('%s beats the regularized-bias baseline on held-out ratings', (_name, options) => {
