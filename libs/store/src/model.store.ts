@@ -38,6 +38,15 @@ export class ModelInUseError extends MovieLensError {
   }
 }
 
+/** Runs a decoder of stored bytes; whatever it throws becomes a ModelTableError naming `what` (the table and its key). */
+function decoded<T>(what: string, decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    throw new ModelTableError(`${what} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
 /** The hash shard of a movie or user id in a sharded table of `shards` shards. */
 export function shardOf(id: number, shards: number): number {
   return ((id % shards) + shards) % shards;
@@ -150,7 +159,8 @@ export class ModelStore {
     const home = await this.homeOf(ver, ModelTable.mf);
     if (home === null) return null;
     if (this.mfCache?.ver === home.version) return this.mfCache.model;
-    const model = this.redis.getBuffer(this.keys.modelTable(home.version, ModelTable.mf)).then((buf) => (buf === null ? null : decodeMf(buf)));
+    const key = this.keys.modelTable(home.version, ModelTable.mf);
+    const model = this.redis.getBuffer(key).then((buf) => (buf === null ? null : decoded(`the mf table of model version ${ver} (${key})`, () => decodeMf(buf))));
     const entry = { ver: home.version, model };
     this.mfCache = entry;
     // A failed read is not cached: the next call tries again.
@@ -168,12 +178,16 @@ export class ModelStore {
     const home = await this.homeOf(ver, ModelTable.lstm);
     if (home === null) return null;
     if (this.lstmCache?.ver === home.version) return this.lstmCache.model;
-    const model = this.redis.getBuffer(this.keys.modelTable(home.version, ModelTable.lstm)).then((buf) => {
+    const key = this.keys.modelTable(home.version, ModelTable.lstm);
+    const model = this.redis.getBuffer(key).then((buf) => {
       if (buf === null) return null;
-      const t = unpackColumns(buf);
-      if (t.format?.[0] !== 1 || t.shape?.length !== 3) throw new ModelTableError(`model version ${ver} has an lstm table of an unknown format`);
-      const [numMovies, embeddingDim, hidden] = t.shape;
-      return deserializeLstm({ format: 'lstm-v1', numMovies, embeddingDim, hidden }, bytesOf(t.movieIds), bytesOf(t.weights));
+      const what = `the lstm table of model version ${ver} (${key})`;
+      return decoded(what, () => {
+        const t = unpackColumns(buf);
+        if (t.format?.[0] !== 1 || t.shape?.length !== 3) throw new CorruptRecordError(`${what}: an unknown format`);
+        const [numMovies, embeddingDim, hidden] = t.shape;
+        return deserializeLstm({ format: 'lstm-v1', numMovies, embeddingDim, hidden }, bytesOf(columnOf(t, 'movieIds', Int32Array, what)), bytesOf(columnOf(t, 'weights', Float32Array, what)));
+      });
     });
     const entry = { ver: home.version, model };
     this.lstmCache = entry;
@@ -267,10 +281,6 @@ export class ModelStore {
     const buf = await this.redis.getBuffer(key);
     if (buf === null) throw new ModelTableError(`model version ${ver} has no ${name} table`);
     const what = `the ${name} table of model version ${ver} (${key})`;
-    try {
-      return read(unpackColumns(buf), what);
-    } catch (err) {
-      throw new ModelTableError(`${what} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    }
+    return decoded(what, () => read(unpackColumns(buf), what));
   }
 }

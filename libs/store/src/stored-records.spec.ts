@@ -157,13 +157,15 @@ describe('stored records read back from Redis', () => {
     expect(await lifecycle.recipe()).toBeNull();
   });
 
-  it('a column table whose column has another type than the reader expects is a ModelTableError naming the key', async () => {
+  it('a column table whose column has another type than the reader expects, or an mf table that does not decode, is a ModelTableError naming the key', async () => {
     const { writer, lifecycle, store } = ctx;
     const ver = 'svd-1000-ab';
     await writer.begin(ver, 1000);
     // V written as Int32 instead of Float32: a cast would have served integers as factors.
     await writer.putTable(ver, 'factors', packColumns({ movieIds: Int32Array.of(1, 2), V: Int32Array.of(1, 0, 0, 1), S: Float64Array.of(2, 1) }));
     await writer.putTable(ver, 'users', packColumns({ userIds: Int32Array.of(10, 11), userMeans: Float32Array.of(3.5) }));
+    // The MF codec's magic, then a header length past the end.
+    await writer.putTable(ver, 'mf', Buffer.concat([Buffer.from('MFM1'), Buffer.from(Uint32Array.of(500).buffer)]));
     const composition: SetComposition = {
       kinds: ['svd'],
       required: ['svd'],
@@ -177,6 +179,10 @@ describe('stored records read back from Redis', () => {
     expect((factors as Error).message).toContain(keys.modelTable(ver, 'factors'));
     expect((factors as Error).message).toMatch(/column V is a Int32Array, not a Float32Array/);
     expect((await rejection(store.users(set)) as Error).message).toMatch(/2 user ids but 1 means/);
+    const mf = await rejection(store.mf(set));
+    expect(mf).toBeInstanceOf(ModelTableError);
+    expect((mf as Error).message).toContain(keys.modelTable(ver, 'mf'));
+    expect((mf as Error).message).toMatch(/not an MF model buffer: header longer than the buffer/);
   });
 });
 

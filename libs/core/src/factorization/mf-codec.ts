@@ -25,6 +25,27 @@ interface Header {
   movies: number;
 }
 
+/**
+ * The JSON header, checked field by field (this pure library has no schema library): a header of
+ * another shape (corrupt bytes, another codec version) is refused rather than trusted, so a
+ * string `mu` or a fractional count cannot become a wrong model.
+ */
+function readHeader(json: string, fail: (reason: string) => InputError): Header {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (err) {
+    throw new InputError('not an MF model buffer: unreadable header', [], { cause: err });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('the header is not a JSON object');
+  const field = (name: keyof Header, count: boolean): number => {
+    const v: unknown = Reflect.get(value, name);
+    if (typeof v !== 'number' || !Number.isFinite(v) || (count && (!Number.isInteger(v) || v < 0))) throw fail(`header field ${name} is ${JSON.stringify(v) ?? 'absent'}, not ${count ? 'a count' : 'a number'}`);
+    return v;
+  };
+  return { factors: field('factors', true), mu: field('mu', false), minRating: field('minRating', false), maxRating: field('maxRating', false), users: field('users', true), movies: field('movies', true) };
+}
+
 /** Encodes a model into one byte buffer (layout above). */
 export function encodeMf(model: MfModel): Uint8Array {
   const users = model.userIds.length;
@@ -55,12 +76,7 @@ export function decodeMf(bytes: Uint8Array): MfModel {
   if (bytes.length < 8 || String.fromCharCode(...bytes.subarray(0, 4)) !== MAGIC) throw fail(`missing magic ${MAGIC}`);
   const jsonLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
   if (8 + jsonLength > bytes.length) throw fail('header longer than the buffer');
-  let header: Header;
-  try {
-    header = JSON.parse(new TextDecoder('latin1').decode(bytes.subarray(8, 8 + jsonLength))) as Header;
-  } catch (err) {
-    throw new InputError('not an MF model buffer: unreadable header', [], { cause: err });
-  }
+  const header = readHeader(new TextDecoder('latin1').decode(bytes.subarray(8, 8 + jsonLength)), fail);
   const { factors, users, movies } = header;
   const counts = [users, movies, users, movies, users * factors, movies * factors];
   const expected = 8 + jsonLength + counts.reduce((s, c) => s + 4 * c, 0);
