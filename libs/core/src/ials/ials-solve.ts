@@ -7,8 +7,8 @@
  * Y^T Y is shared by every row of a half-iteration and computed once (`ialsGram`); each row then
  * costs O(k^2 + k nnz) per conjugate-gradient step instead of O(k^2 nnz + k^3) for forming and
  * factoring its own matrix (Takacs, Pilaszy, Tikk 2011). A few CG steps warm-started from the
- * previous iteration's x are enough, as in the `implicit` library (3 steps). Factors are stored
- * as Float32 (row-major); every sum runs in Float64.
+ * previous iteration's x are enough (the `implicit` library takes 3; our default is 2, see
+ * `IALS_DEFAULTS`). Factors are stored as Float32 (row-major); every sum runs in Float64.
  */
 
 /** Y^T Y of `n` rows of `y` (n x k, row-major) as a dense k x k Float64 matrix. */
@@ -49,7 +49,7 @@ export interface IalsBlockInput {
   end: number;
   /** Previous factors of rows `start .. end - 1` ((end - start) x k), the CG start; null starts at 0. */
   warm: Float32Array | null;
-  /** Conjugate-gradient steps per row (3 as `implicit`; k steps solve exactly up to rounding). */
+  /** Conjugate-gradient steps per row (k steps solve exactly up to rounding). */
   cgSteps: number;
 }
 
@@ -61,26 +61,27 @@ export function solveIalsBlock(input: IalsBlockInput): Float32Array {
   const r = new Float64Array(k);
   const p = new Float64Array(k);
   const ap = new Float64Array(k);
+  let longest = 0;
+  for (let row = start; row < end; row++) longest = Math.max(longest, indptr[row + 1] - indptr[row]);
+  // The row's observed factors gathered once into contiguous Float64 (read 1 + cgSteps times).
+  const g = new Float64Array(longest * k);
+  const w = new Float64Array(longest);
   for (let row = start; row < end; row++) {
     const local = (row - start) * k;
     for (let a = 0; a < k; a++) x[a] = warm === null ? 0 : warm[local + a];
-    const s = indptr[row];
-    const e = indptr[row + 1];
-    // r = b - A x, with b = sum c_i y_i.
-    applyRowMatrix(gram, reg, k, indices, extra, other, s, e, x, r);
+    const n = gather(indptr, indices, extra, other, k, row, g, w);
+    // r = b - A x = sum_q (c_q - e_q (y_q . x)) y_q - (Y^T Y + reg I) x, in one pass over the row.
+    applyGram(gram, reg, k, x, r);
     for (let a = 0; a < k; a++) r[a] = -r[a];
-    for (let q = s; q < e; q++) {
-      const c = 1 + extra[q];
-      const base = indices[q] * k;
-      for (let a = 0; a < k; a++) r[a] += c * other[base + a];
-    }
+    for (let q = 0, o = 0; q < n; q++, o += k) axpy(1 + w[q] - w[q] * dot(g, o, x, k), g, o, r, k);
     let rs = 0;
     for (let a = 0; a < k; a++) {
       p[a] = r[a];
       rs += r[a] * r[a];
     }
     for (let step = 0; step < cgSteps && rs > 1e-20; step++) {
-      applyRowMatrix(gram, reg, k, indices, extra, other, s, e, p, ap);
+      applyGram(gram, reg, k, p, ap);
+      for (let q = 0, o = 0; q < n; q++, o += k) axpy(w[q] * dot(g, o, p, k), g, o, ap, k);
       let pap = 0;
       for (let a = 0; a < k; a++) pap += p[a] * ap[a];
       const alpha = rs / pap;
@@ -99,19 +100,42 @@ export function solveIalsBlock(input: IalsBlockInput): Float32Array {
   return out;
 }
 
-/** out = (G + reg I + sum_q extra_q y_q y_q^T) v over entries `s .. e - 1` of a row. */
-function applyRowMatrix(gram: Float64Array, reg: number, k: number, indices: Int32Array, extra: Float32Array, other: Float32Array, s: number, e: number, v: Float64Array, out: Float64Array): void {
-  for (let a = 0; a < k; a++) {
-    let sum = reg * v[a];
-    const row = a * k;
-    for (let b = 0; b < k; b++) sum += gram[row + b] * v[b];
-    out[a] = sum;
+/** Copies row `row`'s observed factors into `g` (n x k) and their c - 1 into `w`; returns n. */
+function gather(indptr: Int32Array, indices: Int32Array, extra: Float32Array, other: Float32Array, k: number, row: number, g: Float64Array, w: Float64Array): number {
+  const s = indptr[row];
+  const n = indptr[row + 1] - s;
+  for (let q = 0; q < n; q++) {
+    const base = indices[s + q] * k;
+    const o = q * k;
+    for (let a = 0; a < k; a++) g[o + a] = other[base + a];
+    w[q] = extra[s + q];
   }
-  for (let q = s; q < e; q++) {
-    const base = indices[q] * k;
-    let dot = 0;
-    for (let a = 0; a < k; a++) dot += other[base + a] * v[a];
-    const w = extra[q] * dot;
-    for (let a = 0; a < k; a++) out[a] += w * other[base + a];
+  return n;
+}
+
+/** out = (G + reg I) v. */
+function applyGram(gram: Float64Array, reg: number, k: number, v: Float64Array, out: Float64Array): void {
+  for (let a = 0; a < k; a++) out[a] = reg * v[a] + dot(gram, a * k, v, k);
+}
+
+/** g[o .. o + k) . v, four partial sums (fewer dependent additions per step). */
+function dot(g: Float64Array, o: number, v: Float64Array, k: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let a = 0;
+  for (; a + 3 < k; a += 4) {
+    s0 += g[o + a] * v[a];
+    s1 += g[o + a + 1] * v[a + 1];
+    s2 += g[o + a + 2] * v[a + 2];
+    s3 += g[o + a + 3] * v[a + 3];
   }
+  for (; a < k; a++) s0 += g[o + a] * v[a];
+  return s0 + s1 + (s2 + s3);
+}
+
+/** out += c g[o .. o + k). */
+function axpy(c: number, g: Float64Array, o: number, out: Float64Array, k: number): void {
+  for (let a = 0; a < k; a++) out[a] += c * g[o + a];
 }

@@ -29,7 +29,7 @@ export const ialsParams = z.object({
   ialsAlpha: z.number().min(0).max(1000).default(IALS_DEFAULTS.alpha),
   /** Ridge weight on both sides. Default 40. */
   ialsReg: z.number().min(0.001).max(100000).default(IALS_DEFAULTS.reg),
-  /** Alternations (each one round of user row jobs and one of movie row jobs). Default 15. */
+  /** Alternations (each one round of user row jobs and one of movie row jobs). Default 10. */
   ialsIterations: z.number().int().min(1).max(200).default(IALS_DEFAULTS.iterations),
   /** Row jobs per half-iteration; 0 = by size (`ialsParts`). Default 0. */
   ialsParts: z.number().int().min(0).max(256).default(0),
