@@ -1,8 +1,10 @@
+import { SELECTION_KIND, selectionInfoSchema } from '@movielens/compute';
 import { buildsInProgress, createQueue, QueueName, type BuildInProgress } from '@movielens/jobs';
 import { DatasetStore, ModelStore } from '@movielens/store';
 import type { Command, CommandContext } from '../command';
 import { connectRedis } from '../redis-connection';
 import { formatInt, formatTable, type Column } from '../table';
+import { selectionLines } from './selection-lines';
 
 /** Job counts of one queue, and how many workers listen on it. */
 interface QueueDepth {
@@ -70,6 +72,10 @@ async function run(ctx: CommandContext): Promise<unknown> {
       versions: (await datasets.listVersions()).map((v) => v.version),
     };
     const model = modelMeta && { version: modelMeta.id, datasetVersion: modelMeta.datasetVersion, k: modelMeta.k, createdAt: new Date(modelMeta.createdAt).toISOString() };
+    // The served set's model selection (its winner is the default recommendations), when it has one.
+    const selectionRef = modelMeta?.kinds?.[SELECTION_KIND];
+    const parsedSelection = selectionRef === undefined ? null : selectionInfoSchema.safeParse((await models.kindMeta(selectionRef.version))?.info);
+    const selection = parsedSelection?.success === true ? parsedSelection.data : null;
 
     const fmt = (n: number) => n.toLocaleString('en-US');
     ctx.print(`redis    ${conn.url} (prefix ${conn.keyPrefix})`);
@@ -86,6 +92,7 @@ async function run(ctx: CommandContext): Promise<unknown> {
     if (dataset !== null && model !== null && model.datasetVersion !== dataset.version) {
       ctx.print(`building a model of dataset ${dataset.version}: until it is published, answers come from dataset ${model.datasetVersion}`);
     }
+    if (selection !== null) for (const line of selectionLines(selection)) ctx.print(line);
     if (builds.length === 0) ctx.print('builds   none waiting or running');
     else {
       ctx.print('builds');
@@ -94,7 +101,7 @@ async function run(ctx: CommandContext): Promise<unknown> {
     ctx.print('queues');
     for (const line of formatTable(queueColumns, Object.entries(queues))) ctx.print(line);
     const building = builds.map((b) => ({ ...b, createdAt: new Date(b.createdAt).toISOString(), startedAt: b.startedAt === null ? null : new Date(b.startedAt).toISOString() }));
-    return { redis: conn.url, dataset, model, queues, builds: building };
+    return { redis: conn.url, dataset, model, selection, queues, builds: building };
   } finally {
     await conn.close();
   }
@@ -105,7 +112,7 @@ export const statusCommand: Command = {
   name: 'status',
   summary: 'Show the current dataset and model versions and the job queues',
   usage:
-    'Usage: movielens status [--redis URL] [--json]\n\nPrints the current dataset (counts), the current model (or that there is none), the rebuilds waiting or running (percent done over their kinds, the stage of the slowest, whether they train the next-movie LSTM and how far it is, since when), and per queue the waiting/active/delayed/failed jobs and listening workers. --json adds `builds`.',
+    'Usage: movielens status [--redis URL] [--json]\n\nPrints the current dataset (counts), the current model (or that there is none), its model selection (the winner served as the default recommendations, the validation split, every grid point of every kind with its NDCG@10), the rebuilds waiting or running (percent done over their kinds, the stage of the slowest, whether they train the next-movie LSTM and how far it is, since when), and per queue the waiting/active/delayed/failed jobs and listening workers. --json adds `builds` and `selection`.',
   options: {},
   run,
 };
