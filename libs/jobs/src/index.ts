@@ -11,6 +11,7 @@ export { LIVE_APPLY_JOB, liveApplyJobSchema, requestLiveApply } from './live-app
 export type { LiveApplyJobData, LiveApplyResult } from './live-apply.job';
 export type { IngestJobData, IngestJobResult, IngestProgress } from './ingest.job';
 export { createQueue, createQueueEvents, createWorker, hasActiveWorkers, runInProcess } from './queue.factory';
+export { decodeJobResult, JobResultError } from './job-result';
 export type { QueueConnection, RunInProcessOptions, WorkerFactoryOptions } from './queue.factory';
 export { startHeartbeat } from './heartbeat';
 export type { HeartbeatOptions, HeartbeatTarget } from './heartbeat';

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import type { Queue } from 'bullmq';
 import { InputError, MovieLensError } from '@movielens/core';
 import { createIngestProcessor } from '@movielens/ingest';
-import { createQueue, createQueueEvents, enqueueIngest, hasActiveWorkers, QueueName, runInProcess, type IngestJobData, type IngestJobResult } from '@movielens/jobs';
+import { createQueue, createQueueEvents, decodeJobResult, enqueueIngest, hasActiveWorkers, ingestReportSchema, QueueName, runInProcess, type IngestJobData, type IngestJobResult } from '@movielens/jobs';
 import { DatasetStore, isReleaseFile, RELEASE_FILES, UploadStore } from '@movielens/store';
 import type { Command, CommandContext } from '../command';
 import { createProgress, followJobProgress } from '../progress';
@@ -89,7 +89,7 @@ async function run(ctx: CommandContext): Promise<unknown> {
     let report: IngestJobResult;
     try {
       report = remote
-        ? ((await job.waitUntilFinished(events)) as IngestJobResult)
+        ? decodeJobResult(ingestReportSchema, await job.waitUntilFinished(events), `ingest job ${job.id}`)
         : await runInProcess(queue, job, createIngestProcessor({ redis: conn.redis, keys: conn.keys, rebuildQueue }), { connection: conn.bull, keyPrefix: conn.keyPrefix, events });
     } catch (err) {
       throw await explainFailure(queue, job.id!, err);
