@@ -7,17 +7,10 @@
  *   node --import tsx bench/neighbourhood.bench.ts
  */
 import { squaredDegrees } from '../libs/compute/src/kinds/graph-staging';
-import { allocateRatingTable, generateDataset, indexRatings, interactionGraph, rp3betaNeighbours, similarUsersRows } from '@movielens/core';
+import { indexRatings, interactionGraph, rp3betaNeighbours, similarUsersRows } from '@movielens/core';
+import { syntheticTable } from './synthetic-table';
 
-const dataset = generateDataset({ shape: 'ml-1m', seed: 42 });
-const table = allocateRatingTable(dataset.plan.ratings);
-dataset.forEachRating((user, movie, rating, timestamp) => {
-  const i = table.length++;
-  table.users[i] = user;
-  table.movies[i] = movie;
-  table.ratings[i] = rating;
-  table.timestamps[i] = timestamp;
-});
+const table = syntheticTable('ml-1m');
 
 /** Runs `f`, printing its wall and CPU time (the machine is shared: CPU time is the steadier number). */
 function time<T>(label: string, f: () => T): T {

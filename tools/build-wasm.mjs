@@ -13,8 +13,10 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 /** The .wasm.ts module text for a .wat source. */
 export async function compileWat(path) {
   const wabt = await wabtInit();
-  const module = wabt.parseWat(path, readFileSync(path, 'utf8'), { simd: true, relaxed_simd: true });
-  module.validate();
+  // SIMD (dots.wat, gemm.wat), relaxed SIMD's fused multiply-add and shared memory (gemm.wat).
+  const features = { simd: true, relaxed_simd: true, threads: true };
+  const module = wabt.parseWat(path, readFileSync(path, 'utf8'), features);
+  module.validate(features);
   const { buffer } = module.toBinary({});
   module.destroy();
   const name = path.split('/').pop();

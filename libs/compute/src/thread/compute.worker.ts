@@ -1,6 +1,6 @@
 // Entry of the compute thread (see compute-thread.ts): runs one task per message.
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import { MovieLensError } from '@movielens/core';
+import { helpGemm, MovieLensError, type GemmShare } from '@movielens/core';
 import { helpGram, type GramShare } from './parallel-gram';
 import { runTask, type ComputeTask } from './tasks';
 
@@ -12,8 +12,9 @@ let peers: MessagePort[] = [];
 port.on('message', async (message: { id: number; task: ComputeTask } | { peers: MessagePort[] }) => {
   if ('peers' in message) {
     peers = message.peers;
-    // A peer's SVD asks for help: join its passes now (this thread is free, or it would not read the message).
-    for (const peer of peers) peer.on('message', (share: GramShare) => helpGram(share));
+    // A peer's SVD or EASE solve asks for help: join its passes or products now (this thread is
+    // free, or it would not read the message).
+    for (const peer of peers) peer.on('message', (share: GramShare | GemmShare) => ('claims' in share ? helpGemm(share) : helpGram(share)));
     return;
   }
   const { id, task } = message;

@@ -22,6 +22,7 @@ import {
   transpose,
   type EaseModel,
   type EaseTimings,
+  type GemmShare,
   type InteractionGraph,
   type SimilarUsersBlock,
   truncatedSvd,
@@ -287,7 +288,9 @@ export async function runTask(task: ComputeTask, peers: readonly MessagePort[] =
     case 'train-ease': {
       const started = performance.now();
       const timings: Partial<EaseTimings> = {};
-      const model = trainEase(task.ratings, { lambda: task.lambda, topMovies: task.topMovies }, timings);
+      // The other compute threads of the process take part of the solve's products when they are free (as in the SVD's Gram passes).
+      const helpers = (share: GemmShare) => peers.forEach((peer) => peer.postMessage(share));
+      const model = trainEase(task.ratings, { lambda: task.lambda, topMovies: task.topMovies, helpers }, timings);
       return { ...model, timings, ms: performance.now() - started } satisfies TrainedEase;
     }
     case 'rp3beta-rows': {

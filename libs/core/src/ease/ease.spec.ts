@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../random';
+import { startThread } from '../threads/start-thread';
 import type { RatingTable } from '../movielens/types';
 import { fitEase, keptMovies, scoreEase, trainEase } from './ease';
 import { addLowerGram } from './gram';
@@ -73,7 +74,7 @@ describe('SpdInverse', () => {
     // (order, block): one block; several full blocks; odd order with an odd last block; order below the block.
     for (const [n, block] of [[6, 8], [32, 8], [37, 8], [45, 16], [3, 128]]) {
       const a = spd(n);
-      const solver = new SpdInverse(n, block);
+      const solver = new SpdInverse(n, { block });
       const s = solver.stride;
       for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) solver.data[i * s + j] = a[i * n + j];
       solver.invert();
@@ -84,8 +85,35 @@ describe('SpdInverse', () => {
     }
   });
 
+  it('gives the same inverse bit for bit when a helper thread takes part of every step', async () => {
+    const n = 301;
+    const a = spd(n);
+    const solve = (withHelper: boolean) => {
+      const solver = new SpdInverse(n, { block: 16, helpers: withHelper ? (share) => helper.postMessage(share) : undefined });
+      const s = solver.stride;
+      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) solver.data[i * s + j] = a[i * n + j];
+      solver.invert();
+      return { p: Array.from({ length: n }, (_, i) => Array.from(solver.data.subarray(i * s, i * s + n))), helped: solver.helped };
+    };
+    const helper = startThread('ease.worker', new URL('./ease.worker.ts', import.meta.url).href);
+    try {
+      const alone = solve(false);
+      expect(alone.helped).toBe(0);
+      // The helper thread joins once it has loaded (about a second under tsx): solve until it took part.
+      let shared = solve(true);
+      for (let tries = 0; shared.helped === 0 && tries < 60; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        shared = solve(true);
+      }
+      expect(shared.helped).toBeGreaterThan(0);
+      expect(shared.p).toEqual(alone.p);
+    } finally {
+      await helper.terminate();
+    }
+  }, 30_000);
+
   it('refuses a matrix that is not positive definite', () => {
-    const solver = new SpdInverse(2, 2);
+    const solver = new SpdInverse(2, { block: 2 });
     const s = solver.stride;
     // [[1, 2], [2, 1]] has eigenvalues 3 and -1.
     solver.data.set([1, 0], 0);

@@ -11,6 +11,7 @@
 import { InputError } from '../errors';
 import type { RatingTable } from '../movielens/types';
 import { distinctSorted, idLookup } from '../sparse/id-index';
+import type { GemmShare } from './gemm-batch';
 import { addLowerGram, type InteractionRows } from './gram';
 import { SpdInverse } from './spd-inverse';
 
@@ -20,6 +21,8 @@ export interface EaseOptions {
   lambda?: number;
   /** Block size of the dense solve (even). Default 128. */
   block?: number;
+  /** Hands the solve's share to helper threads (see `SpdInverseOptions.helpers`). Default: none, one thread. */
+  helpers?: (share: GemmShare) => void;
 }
 
 /** Stage times of a fit, ms. */
@@ -59,7 +62,7 @@ export function fitEase(rows: InteractionRows, options: EaseOptions = {}, timing
   const n = rows.cols;
   if (n === 0) return new Float32Array(0);
   let t = performance.now();
-  const solver = new SpdInverse(n, options.block);
+  const solver = new SpdInverse(n, { block: options.block, helpers: options.helpers });
   const a = solver.data;
   const s = solver.stride;
   addLowerGram(rows, a, s);

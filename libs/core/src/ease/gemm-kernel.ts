@@ -6,13 +6,13 @@ const PAGE = 65536;
 export const MAX_KERNEL_BYTES = 65536 * PAGE;
 
 /** The part of the WebAssembly API used here (the compiler's ES lib has no WebAssembly values). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+export interface WasmMemory {
+  readonly buffer: SharedArrayBuffer;
 }
 type GemmFunction = (q: number, qs: number, t: number, ts: number, out: number, os: number, nq: number, nt: number, len: number) => void;
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => WasmMemory;
   Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { exports: { gemmNt: GemmFunction } };
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -26,28 +26,39 @@ function kernelModule(): object {
 }
 
 /**
- * A Float64 workspace in WebAssembly memory and the SIMD kernel that works on it (gemm.wat):
+ * A Float64 workspace in shared WebAssembly memory and the SIMD kernel that works on it (gemm.wat):
  * `out -= Q T^T` for blocks of rows that lie anywhere in the workspace. Measured on this
  * project's 2-core Xeon: 12-23 GFLOPS in one thread for dot lengths of 128-256, where the
  * scalar loops of V8 reach about 1.5.
  *
- * Offsets, strides and lengths are in doubles (entries of `data`), not bytes.
- * One instance per thread; not for concurrent use.
+ * Offsets, strides and lengths are in doubles (entries of `data`), not bytes. The memory is
+ * shared, so kernels of other threads (`GemmKernel.over(memory)`, gemm-batch.ts) can work on
+ * the same workspace; one instance per thread.
  */
 export class GemmKernel {
   /** The whole workspace; the caller lays out its matrices in it. */
   readonly data: Float64Array;
+  /** The workspace's memory (posted to helper threads: shared, not copied). */
+  readonly memory: WasmMemory;
   private readonly gemm: GemmFunction;
 
-  /** @param doubles - workspace size in Float64 entries (allocated once at its final size, zeroed) */
-  constructor(doubles: number) {
-    const bytes = doubles * 8;
-    if (bytes > MAX_KERNEL_BYTES) throw new RangeError(`a workspace of ${bytes} bytes exceeds the 4 GiB a WebAssembly memory can address`);
-    // Never grown: growing detaches the old ArrayBuffer, and one detached buffer makes V8 drop
-    // a fast path for typed-array access in the whole thread (see linalg/dot-kernel.ts).
-    const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+  /**
+   * @param workspace - size in Float64 entries (allocated once at its final size, zeroed), or
+   *   the memory of another thread's kernel to work on
+   */
+  constructor(workspace: number | WasmMemory) {
+    let memory: WasmMemory;
+    if (typeof workspace === 'number') {
+      const bytes = workspace * 8;
+      if (bytes > MAX_KERNEL_BYTES) throw new RangeError(`a workspace of ${bytes} bytes exceeds the 4 GiB a WebAssembly memory can address`);
+      // Never grown: growing a memory changes its buffer under every view, and a grown shared
+      // memory cannot shrink back; at its final size from the start, it needs neither.
+      const pages = Math.max(1, Math.ceil(bytes / PAGE));
+      memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
+    } else memory = workspace;
+    this.memory = memory;
     this.gemm = new wasm.Instance(kernelModule(), { env: { memory } }).exports.gemmNt;
-    this.data = new Float64Array(memory.buffer, 0, doubles);
+    this.data = new Float64Array(memory.buffer, 0, Math.floor(memory.buffer.byteLength / 8));
   }
 
   /**

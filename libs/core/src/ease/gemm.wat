@@ -21,7 +21,8 @@
 ;;
 ;; Regenerate ease-gemm.wasm.ts after editing: `node tools/build-wasm.mjs`.
 (module
-  (import "env" "memory" (memory 1))
+  ;; Shared, so the helper threads of one solve (gemm-batch.ts) work on the same matrix.
+  (import "env" "memory" (memory 1 65536 shared))
 
   ;; lane 0 + lane 1
   (func $hsum (param $v v128) (result f64)

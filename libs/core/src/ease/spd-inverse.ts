@@ -1,5 +1,21 @@
 import { InputError } from '../errors';
+import { GemmBatch, type GemmShare } from './gemm-batch';
 import { GemmKernel } from './gemm-kernel';
+
+/** Rows of a tall product per batch entry: small enough that two threads balance, large enough to amortize a claim. */
+const ROW_CHUNK = 64;
+
+/** Options of `SpdInverse`. */
+export interface SpdInverseOptions {
+  /** Panel width (made even). Default 128: the kernel's best dot lengths on the 2-core Xeon were 128-256, and the scalar diagonal work grows with it. */
+  block?: number;
+  /**
+   * Called once per `invert` with the solve's share: post it to threads that run `helpGemm(share)`
+   * (the compute threads of libs/compute, or `ease.worker.ts`), and they take products of every
+   * step with this thread. The result is the same bit for bit with or without them. Default: none.
+   */
+  helpers?: (share: GemmShare) => void;
+}
 
 /**
  * The inverse of a dense symmetric positive definite matrix by blocked Cholesky, in the
@@ -14,6 +30,9 @@ import { GemmKernel } from './gemm-kernel';
  * blocks of rows (gemm.wat):
  * the row-major layout makes every product a dot of two contiguous row segments. Small
  * triangular pieces (a diagonal block's factor and inverse, nb^3/6 each) stay in scalar code.
+ *
+ * Every step is cut into batches of independent products (gemm-batch.ts) that helper threads
+ * may share.
  *
  * Layout (doubles, row stride `stride` >= n, even, padding columns zero):
  *   [0, n*stride)              A on entry (lower triangle read), P on exit (full, symmetric)
@@ -30,16 +49,18 @@ export class SpdInverse {
   /** The workspace; the matrix is `data[i * stride + j]`. */
   readonly data: Float64Array;
   private readonly kernel: GemmKernel;
+  private readonly batch: GemmBatch;
+  private readonly helpers?: (share: GemmShare) => void;
   private readonly w: number;
   private readonly panel: number;
   private readonly inv: number;
 
   /**
    * @param n - matrix order
-   * @param block - panel width; default 128 (the kernel's best dot length on 2-core Xeon was 128-256, and the
-   *   scalar diagonal work grows with it)
+   * @param options - block size and helper threads
    */
-  constructor(n: number, block = 128) {
+  constructor(n: number, options: SpdInverseOptions = {}) {
+    const block = options.block ?? 128;
     this.n = n;
     this.block = Math.max(2, block + (block & 1));
     let stride = n + (n & 1);
@@ -50,6 +71,14 @@ export class SpdInverse {
     this.inv = this.panel + n * this.block;
     this.kernel = new GemmKernel(this.inv + this.block * this.block);
     this.data = this.kernel.data;
+    const blocks = Math.ceil(n / this.block);
+    this.batch = new GemmBatch(this.kernel, Math.max((blocks * (blocks + 1)) / 2, Math.ceil(n / ROW_CHUNK)) + 1);
+    this.helpers = options.helpers;
+  }
+
+  /** Products of the last `invert` that helper threads ran (0 when none joined). */
+  get helped(): number {
+    return this.batch.helped;
   }
 
   /** Bytes the workspace holds for a matrix of order `n` (two n x n Float64 matrices and the scratch). */
@@ -64,20 +93,30 @@ export class SpdInverse {
    * @throws InputError when the matrix is not positive definite (a pivot <= 0)
    */
   invert(timings: Record<string, number> = {}): void {
-    let t = performance.now();
-    this.cholesky();
-    timings.cholesky = performance.now() - t;
-    t = performance.now();
-    this.invertFactor();
-    timings.inverse = performance.now() - t;
-    t = performance.now();
-    this.multiplyInverse();
-    timings.product = performance.now() - t;
+    this.helpers?.(this.batch.share);
+    try {
+      let t = performance.now();
+      this.cholesky();
+      timings.cholesky = performance.now() - t;
+      t = performance.now();
+      this.invertFactor();
+      timings.inverse = performance.now() - t;
+      t = performance.now();
+      this.multiplyInverse();
+      timings.product = performance.now() - t;
+    } finally {
+      this.batch.finish();
+    }
+  }
+
+  /** Queues `out -= Q T^T` for a tall Q, cut into chunks of rows. */
+  private addRows(q: number, qStride: number, t: number, tStride: number, out: number, outStride: number, nq: number, nt: number, len: number): void {
+    for (let r = 0; r < nq; r += ROW_CHUNK) this.batch.add(q + r * qStride, qStride, t, tStride, out + r * outStride, outStride, Math.min(ROW_CHUNK, nq - r), nt, len);
   }
 
   /** Step 1: L in the lower triangle (diagonal included); the upper triangle is left as scratch. */
   private cholesky(): void {
-    const { n, stride: s, block: nb, data: a, kernel } = this;
+    const { n, stride: s, block: nb, data: a, batch } = this;
     for (let k0 = 0; k0 < n; k0 += nb) {
       const kb = Math.min(nb, n - k0);
       const k1 = k0 + kb;
@@ -102,27 +141,29 @@ export class SpdInverse {
         a.set(a.subarray(row, row + kb), panel + i * nb);
         a.fill(0, row, row + kb);
       }
-      kernel.subtractProducts(panel, nb, this.inv, nb, k1 * s + k0, s, rows, kb, nb);
-      // Trailing update of the lower block triangle: A[I, J] -= L[I, K] L[J, K]^T for J <= I.
-      for (let i0 = k1; i0 < n; i0 += nb) {
+      this.addRows(panel, nb, this.inv, nb, k1 * s + k0, s, rows, kb, nb);
+      batch.run();
+      // Trailing update of the lower block triangle: A[I, J] -= L[I, K] L[J, K]^T for J <= I
+      // (one product per block row, the longest first so that two threads end together).
+      for (let i0 = k1 + Math.floor((n - 1 - k1) / nb) * nb; i0 >= k1; i0 -= nb) {
         const ib = Math.min(nb, n - i0);
-        kernel.subtractProducts(i0 * s + k0, s, k1 * s + k0, s, i0 * s + k1, s, ib, i0 + ib - k1, kb);
+        batch.add(i0 * s + k0, s, k1 * s + k0, s, i0 * s + k1, s, ib, i0 + ib - k1, kb);
       }
+      batch.run();
     }
   }
 
   /** Step 2: W^T = L^-T, block row by block row of L (columns of W^T in order). */
   private invertFactor(): void {
-    const { n, stride: s, block: nb, data: a, kernel, w } = this;
+    const { n, stride: s, block: nb, data: a, batch, w } = this;
     for (let i0 = 0; i0 < n; i0 += nb) {
       const ib = Math.min(nb, n - i0);
       const ibEven = ib + (ib & 1);
       this.negatedBlockInverse(i0, ib);
       if (i0 > 0) {
         // S[j, I] = -sum_{j0 <= k < i0} W^T[j, k] L[I, k] for every earlier row j (W^T is zero left of its diagonal).
-        for (let j0 = 0; j0 < i0; j0 += nb) {
-          kernel.subtractProducts(w + j0 * s + j0, s, i0 * s + j0, s, w + j0 * s + i0, s, nb, ib, i0 - j0);
-        }
+        for (let j0 = 0; j0 < i0; j0 += nb) batch.add(w + j0 * s + j0, s, i0 * s + j0, s, w + j0 * s + i0, s, nb, ib, i0 - j0);
+        batch.run();
         // W^T[j, I] = S[j, I] L[I, I]^-T: copy S out, then one product with the negated inverse.
         const panel = this.panel;
         for (let j = 0; j < i0; j++) {
@@ -131,7 +172,8 @@ export class SpdInverse {
           if (ib & 1) a[panel + j * nb + ib] = 0;
           a.fill(0, row, row + ib);
         }
-        kernel.subtractProducts(panel, nb, this.inv, nb, w + i0, s, i0, ib, ibEven);
+        this.addRows(panel, nb, this.inv, nb, w + i0, s, i0, ib, ibEven);
+        batch.run();
       }
       // The diagonal block of W^T is the transposed inverse of L's.
       for (let i = 0; i < ib; i++) for (let j = 0; j <= i; j++) a[w + (i0 + j) * s + i0 + i] = -a[this.inv + i * nb + j];
@@ -140,7 +182,7 @@ export class SpdInverse {
 
   /** Step 3: P = W^T (W^T)^T on the upper block triangle, then negated into place and mirrored. */
   private multiplyInverse(): void {
-    const { n, stride: s, block: nb, data: a, kernel, w } = this;
+    const { n, stride: s, block: nb, data: a, batch, w } = this;
     a.fill(0, 0, n * s);
     for (let i0 = 0; i0 < n; i0 += nb) {
       const ib = Math.min(nb, n - i0);
@@ -148,9 +190,10 @@ export class SpdInverse {
         const jb = Math.min(nb, n - j0);
         const len = n - j0 + ((n - j0) & 1);
         // Row i of W^T is zero left of i, so the products start at j0 >= i0; the padding column is zero.
-        kernel.subtractProducts(w + i0 * s + j0, s, w + j0 * s + j0, s, i0 * s + j0, s, ib, jb, len);
+        batch.add(w + i0 * s + j0, s, w + j0 * s + j0, s, i0 * s + j0, s, ib, jb, len);
       }
     }
+    batch.run();
     // The kernel subtracted from zero: negate the upper triangle and mirror it below.
     for (let i = 0; i < n; i++) {
       for (let j = i; j < n; j++) {
