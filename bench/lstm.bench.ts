@@ -20,29 +20,19 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { LstmModel, NextMovieAlgorithm, RatingTable } from '@movielens/core';
 import {
-  allocateRatingTable, buildUserSequences, computeUserStates, evaluateNextMovie, NEXT_MOVIE_ALGORITHMS, generateDataset, initLstmWeights, leaveLastOut, lstmLayout, LstmPredictor, lstmScorer,
+  buildUserSequences, computeUserStates, evaluateNextMovie, NEXT_MOVIE_ALGORITHMS, initLstmWeights, leaveLastOut, lstmLayout, LstmPredictor, lstmScorer,
   LstmCell, parseFile, Random, rankTargets, SESSION_MAX_STEPS, topK, trainLstm,
 } from '@movielens/core';
 import { KeySchema, ModelStore, ModelTable, ModelWriter, packLstmUserState } from '@movielens/store';
 import { startRedisServer } from '@movielens/test-support';
+import { syntheticTable } from './synthetic-table';
 
 const [mode = 'latency', data = 'ml-100k', only] = process.argv.slice(2);
 /** `evaluate` runs these (third argument: comma-separated subset). */
 const algorithms = only === undefined ? NEXT_MOVIE_ALGORITHMS : (only.split(',') as NextMovieAlgorithm[]);
 
 async function load(name: string): Promise<RatingTable> {
-  if (name === 'synthetic') {
-    const dataset = generateDataset({ shape: 'ml-1m', seed: 42 });
-    const table = allocateRatingTable(dataset.plan.ratings);
-    dataset.forEachRating((user, movie, rating, timestamp) => {
-      const i = table.length++;
-      table.users[i] = user;
-      table.movies[i] = movie;
-      table.ratings[i] = rating;
-      table.timestamps[i] = timestamp;
-    });
-    return table;
-  }
+  if (name === 'synthetic') return syntheticTable('ml-1m');
   const path = fileURLToPath(new URL('../../shared/data/ml-100k/u.data', import.meta.url));
   if (!existsSync(path)) throw new Error(`${path} not found (MovieLens data is not committed; see shared/data/README.md)`);
   const parsed = await parseFile('u.data', createReadStream(path));
