@@ -3,12 +3,13 @@ import { ApiError } from '../lib/api-client';
 import type { NextMoviesAnswer, RecommendationsAnswer, UserAnswer } from '../lib/api-types';
 import { formatCount, formatRating, genderLabel, pluralize } from '../lib/format';
 import { formatHash } from '../lib/route';
-import { h } from '../ui/dom';
+import { h, replaceChildren } from '../ui/dom';
 import { empty } from '../ui/status';
 import type { ViewContext } from './context';
 import { hasDemographics, load } from './context';
 import { nextMoviesList, nextMoviesUnavailable } from './next-movies';
 import { becauseLine, predictedFigure, rankedList, ratedFigure } from './movie-lists';
+import { rateUserCard } from './rate-user';
 
 /** Recommendations shown per user. */
 const recommendationsK = 20;
@@ -114,44 +115,53 @@ export function userView(ctx: ViewContext, id: number | null): void {
     ),
     nextCard,
   );
-  // Both cards come from one request; a failed request is forgotten so "Try again" refetches.
-  let pending: Promise<UserAnswer> | undefined;
-  const getUser = (): Promise<UserAnswer> =>
-    (pending ??= ctx.api.get<UserAnswer>(`/users/${id}`, undefined, ctx.signal).catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    }));
-  void load(
-    ctx,
-    profileBody,
-    async () => {
-      const [answer, info] = await Promise.all([getUser(), ctx.infoLoaded()]);
-      return { answer, demographics: hasDemographics(info ?? ctx.info()) };
-    },
-    ({ answer, demographics }) => profileBody.append(profile(answer, demographics)),
-    'Loading the profile…',
-  );
-  void load(
-    ctx,
-    ratedBody,
-    getUser,
-    (answer) => {
-      if (answer.topRated === undefined) ratedCard.hidden = true;
-      else ratedBody.append(topRated(answer));
-    },
-    'Loading their ratings…',
-  );
-  void load(
-    ctx,
-    recsBody,
-    () => ctx.api.get<RecommendationsAnswer>(`/users/${id}/recommendations`, { k: recommendationsK, explain: 1 }, ctx.signal),
-    (answer) => {
-      recsBody.append(recommendationList(answer, 'they'));
-      ctx.announce(`${pluralize(answer.recommendations.length, 'recommendation')} for user ${id}`);
-    },
-    'Computing recommendations…',
-  );
-  void showNextMovies(ctx, id, nextCard, nextBody);
+  // After a live rating, the profile, ratings and recommendations are read again (the API answers with the rating in).
+  const userId = id;
+  const rateCard = rateUserCard(ctx, userId, () => showUser());
+  ctx.root.append(rateCard);
+  showUser();
+
+  function showUser(): void {
+    // Both cards come from one request; a failed request is forgotten so "Try again" refetches.
+    let pending: Promise<UserAnswer> | undefined;
+    const getUser = (): Promise<UserAnswer> =>
+      (pending ??= ctx.api.get<UserAnswer>(`/users/${userId}`, undefined, ctx.signal).catch((error: unknown) => {
+        pending = undefined;
+        throw error;
+      }));
+    void load(
+      ctx,
+      profileBody,
+      async () => {
+        const [answer, info] = await Promise.all([getUser(), ctx.infoLoaded()]);
+        return { answer, demographics: hasDemographics(info ?? ctx.info()) };
+      },
+      ({ answer, demographics }) => profileBody.append(profile(answer, demographics)),
+      'Loading the profile…',
+    );
+    void load(
+      ctx,
+      ratedBody,
+      getUser,
+      (answer) => {
+        if (answer.topRated === undefined) ratedCard.hidden = true;
+        else ratedBody.append(topRated(answer));
+      },
+      'Loading their ratings…',
+    );
+    void load(
+      ctx,
+      recsBody,
+      () => ctx.api.get<RecommendationsAnswer>(`/users/${userId}/recommendations`, { k: recommendationsK, explain: 1 }, ctx.signal),
+      (answer) => {
+        recsBody.append(recommendationList(answer, 'they'));
+        ctx.announce(`${pluralize(answer.recommendations.length, 'recommendation')} for user ${userId}`);
+      },
+      'Computing recommendations…',
+    );
+    replaceChildren(nextBody);
+    void showNextMovies(ctx, userId, nextCard, nextBody);
+  }
 }
 
 /**
