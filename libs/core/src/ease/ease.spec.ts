@@ -137,6 +137,15 @@ describe('EASE', () => {
     addLowerGram(rowsOf(x), out, 4);
     // Column sums on the diagonal, co-occurrence counts below it: e.g. movies 0 and 1 share users 0, 1, 4.
     expect(Array.from(out)).toEqual([4, 0, 0, 0, 3, 4, 0, 0, 1, 2, 2, 0, 1, 0, 0, 1]);
+    // 150 movies span three bands of 64 rows: every entry equals the direct count over users.
+    const random = new Random(8);
+    const wide = Array.from({ length: 40 }, () => Array.from({ length: 150 }, () => (random.next() < 0.3 ? 1 : 0)));
+    const stride = 152;
+    const g = new Float64Array(150 * stride);
+    addLowerGram(rowsOf(wide), g, stride);
+    for (let a = 0; a < 150; a++) {
+      for (let b = 0; b < 150; b++) expect(g[a * stride + b]).toBe(b <= a ? wide.reduce((n, row) => n + row[a] * row[b], 0) : 0);
+    }
   });
 
   it('gives the B of a direct dense solve on a small hand-made matrix', () => {
