@@ -8,6 +8,7 @@ import { loadApiKey } from '../lib/api-key';
 import { parseLiveRating } from '../lib/live-rating';
 import { formatHash } from '../lib/route';
 import { h } from '../ui/dom';
+import { idField } from '../ui/id-field';
 import type { ViewContext } from './context';
 
 /** The card; `onRated` runs after each accepted rating (to reload what it changes). */
@@ -17,13 +18,13 @@ export function rateUserCard(ctx: ViewContext, userId: number, onRated: () => vo
     card.append(h('p', { class: 'muted' }, 'Rating for a dataset user is an admin action: save the API key on the ', h('a', { href: formatHash({ name: 'admin' }) }, 'Admin page'), ' first.'));
     return card;
   }
-  const movie = h('input', { id: 'rate-user-movie', name: 'movie', type: 'number', min: 1, step: 1, inputmode: 'numeric', class: 'input input-narrow', required: true });
+  const [movieLabel, movie] = idField('rate-user-movie', 'movie', 'Movie id');
   const stars = h('input', { id: 'rate-user-stars', name: 'stars', type: 'number', min: 0.5, max: 5, step: 0.5, class: 'input input-narrow', required: true, value: 4 });
   const status = h('p', { class: 'muted', role: 'status' });
   const form = h(
     'form',
     { class: 'inline-form', 'aria-label': 'Rate a movie for this user' },
-    h('label', { for: 'rate-user-movie', class: 'label' }, 'Movie id'),
+    movieLabel,
     movie,
     h('label', { for: 'rate-user-stars', class: 'label' }, 'Stars'),
     stars,

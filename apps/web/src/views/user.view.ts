@@ -4,6 +4,7 @@ import type { NextMoviesAnswer, RecommendationsAnswer, UserAnswer } from '../lib
 import { formatCount, formatRating, genderLabel, pluralize } from '../lib/format';
 import { formatHash } from '../lib/route';
 import { h, replaceChildren } from '../ui/dom';
+import { idField } from '../ui/id-field';
 import { empty } from '../ui/status';
 import type { ViewContext } from './context';
 import { hasDemographics, load } from './context';
@@ -21,11 +22,11 @@ export function randomUserId(users: number | null): number {
 }
 
 function pickForm(ctx: ViewContext, id: number | null): HTMLElement {
-  const input = h('input', { id: 'user-id', name: 'user', type: 'number', min: 1, step: 1, inputmode: 'numeric', class: 'input input-narrow', required: true, value: id ?? '' });
+  const [label, input] = idField('user-id', 'user', 'User id', id ?? '');
   const form = h(
     'form',
     { class: 'inline-form', 'aria-label': 'Choose a user' },
-    h('label', { for: 'user-id', class: 'label' }, 'User id'),
+    label,
     input,
     h('button', { type: 'submit', class: 'button' }, 'Show'),
     h('button', { type: 'button', class: 'button secondary', id: 'surprise', onclick: () => (location.hash = formatHash({ name: 'user', id: randomUserId(ctx.info()?.users ?? null) })) }, 'Surprise me'),
