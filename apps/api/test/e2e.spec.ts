@@ -107,7 +107,7 @@ async function uploadAndCheck(cluster: LocalCluster, paths: string[], probe: { m
   // Scores are stored as Float32 (relative precision 2^-24 ~ 6e-8); 1e-5 leaves room for the summation-order differences of two SVD runs on the same seed.
   similar.similar.forEach((s, i) => expect(s.score).toBeCloseTo(want.scores[i], 5));
 
-  const recs = await getJson<{ recommendations: { movieId: number; score: number }[] }>(cluster, `/api/v1/users/${probe.userId}/recommendations?k=10`);
+  const recs = await getJson<{ recommendations: { movieId: number; score: number }[] }>(cluster, `/api/v1/users/${probe.userId}/recommendations?k=10&algorithm=puresvd`);
   const wantRecs = direct.recommend(probe.userId, 10);
   expect(recs.recommendations.map((r) => r.movieId)).toEqual(wantRecs.ids);
   recs.recommendations.forEach((r, i) => expect(r.score).toBeCloseTo(wantRecs.scores[i], 4));

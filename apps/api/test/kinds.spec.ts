@@ -32,7 +32,7 @@ describe('model kinds over HTTP', () => {
     const scores = res.body.recommendations.map((r: { score: number }) => r.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
 
-    const svd = await request(h.app).get('/api/v1/users/1/recommendations?k=3').expect(200);
+    const svd = await request(h.app).get('/api/v1/users/1/recommendations?k=3&algorithm=puresvd').expect(200);
     expect(svd.body).toMatchObject({ algorithm: 'puresvd', source: { kind: 'svd', datasetVersion: 'd1' } });
     const similar = await request(h.app).get('/api/v1/movies/3/similar?k=3').expect(200);
     expect(similar.body.source.kind).toBe('svd');
@@ -44,7 +44,7 @@ describe('model kinds over HTTP', () => {
     expect(off.body.error.code).toBe('NOT_READY');
 
     const models = await request(h.app).get('/api/v1/models').expect(200);
-    expect(Object.keys(models.body.versions[0].kinds).sort()).toEqual(['analytics', 'ease', 'ials', 'popular', 'rp3beta', 'similarusers', 'svd']);
+    expect(Object.keys(models.body.versions[0].kinds).sort()).toEqual(['analytics', 'ease', 'ials', 'popular', 'rp3beta', 'selection', 'similarusers', 'svd']);
   });
 
   it('rolls one kind back on its own: the other kinds stay, answers follow, unknown versions are 404', async () => {

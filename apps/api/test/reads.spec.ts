@@ -99,8 +99,9 @@ describe('GET /movies/:id/similar', () => {
 });
 
 describe('GET /users/:id and recommendations', () => {
-  it('returns the stored recommendations of a user, best first, with titles', async () => {
-    const res = await request(h.app).get('/api/v1/users/7/recommendations?k=4').expect(200);
+  it('returns the stored PureSVD recommendations of a user, best first, with titles', async () => {
+    // Named: without ?algorithm= the model selection's winner answers (selection.spec.ts).
+    const res = await request(h.app).get('/api/v1/users/7/recommendations?k=4&algorithm=puresvd').expect(200);
     const stored = (await store.recommendations(version, 7))!.slice(0, 4);
     expect(res.body).toMatchObject({ userId: 7, model: version });
     expect(res.body.recommendations).toEqual(stored.map((s) => ({ movieId: s.movieId, ...listedMovie(data, s.movieId), score: s.score })));

@@ -32,8 +32,10 @@ function ratingsOf(userId: number): Map<number, number> {
   return out;
 }
 
+/** User 7's recommendations; PureSVD unless the query names an algorithm (the default is the model selection's winner). */
 async function recs(query: string): Promise<{ recommendations: Rec[]; exhausted: boolean; offset: number; algorithm: string }> {
-  return (await request(h.app).get(`/api/v1/users/7/recommendations${query}`).expect(200)).body;
+  const named = query.includes('algorithm=') ? query : `${query}&algorithm=puresvd`;
+  return (await request(h.app).get(`/api/v1/users/7/recommendations${named}`).expect(200)).body;
 }
 
 beforeAll(async () => {
@@ -155,7 +157,7 @@ describe('POST /recommendations with filters', () => {
   it('ranks a visitor like the user with the same ratings folded in, filtered by genre and explained', async () => {
     const ratings = [...ratingsOf(7)].map(([movieId, rating]) => ({ movieId, rating }));
     // Folding in a user's own row centres it at their mean: the same scores as their stored row.
-    const visitor = (await request(h.app).post('/api/v1/recommendations?genre=Action&explain=1').send({ ratings, k: 5 }).expect(200)).body;
+    const visitor = (await request(h.app).post('/api/v1/recommendations?genre=Action&explain=1&algorithm=puresvd').send({ ratings, k: 5 }).expect(200)).body;
     const user = await recs('?k=5&genre=Action&explain=1');
     expect(visitor.algorithm).toBe('puresvd');
     expect(ids(visitor.recommendations)).toEqual(ids(user.recommendations));
@@ -192,11 +194,11 @@ describe('scorer cache across sets', () => {
     await recs('?k=5&offset=1');
     await recs('?k=5&offset=1&algorithm=mf');
     expect(h.deps.readModel.scorers.size().entries).toBe(2);
-    const old = (await request(h.app).get('/api/v1/users/7/recommendations?k=5&offset=1').expect(200)).body.source.version;
+    const old = (await request(h.app).get('/api/v1/users/7/recommendations?k=5&offset=1&algorithm=puresvd').expect(200)).body.source.version;
     // A rebuild with another svd k publishes a new svd version; mf's parameters are unchanged, so its version stays.
     const next = await buildModel(testRedisUrl(), h.prefix, { k: 4, topK: 20, recsN: 20, mfSamples: 8 });
     await h.deps.readModel.refresh();
-    const res = (await request(h.app).get('/api/v1/users/7/recommendations?k=5&offset=1').expect(200)).body;
+    const res = (await request(h.app).get('/api/v1/users/7/recommendations?k=5&offset=1&algorithm=puresvd').expect(200)).body;
     expect(next).not.toBe(version);
     expect(res.source.version).not.toBe(old);
     expect(res.recommendations).toHaveLength(5);

@@ -54,7 +54,7 @@ describe('rebuild pipeline', () => {
     // row jobs finish (3 parts: 33 and 66 on the way, unless two finish before one report).
     for (let i = 1; i < reports.length; i++) expect(reports[i].percent, JSON.stringify(reports)).toBeGreaterThanOrEqual(reports[i - 1].percent);
     expect(reports.at(-1)).toMatchObject({ stage: 'publish', percent: 100 });
-    expect(Object.keys(reports.at(-1)!.kinds).sort()).toEqual(['analytics', 'ease', 'ials', 'mf', 'rp3beta', 'similarusers', 'svd']);
+    expect(Object.keys(reports.at(-1)!.kinds).sort()).toEqual(['analytics', 'ease', 'ials', 'mf', 'rp3beta', 'selection', 'similarusers', 'svd']);
     for (const p of reports) expect(defaultKinds.stages).toContain(p.stage);
     const between = reports.filter((p) => (p.kinds.svd?.stage === 'similarity' || p.kinds.svd?.stage === 'recommendations'));
     expect(between.length, JSON.stringify(reports)).toBeGreaterThan(0);
@@ -90,7 +90,7 @@ describe('rebuild pipeline', () => {
     expect(meta.shards).toBe(4);
     expect(meta.params).toMatchObject({ k: 5, topK: 10, recsN: 8, parts: 3, shards: 4, seed: 42 });
     for (const stage of ['load', 'matrix', 'svd', 'analytics', 'rows', 'similarity', 'recommendations', 'total']) expect(meta.timings[stage]).toBeGreaterThanOrEqual(0);
-    expect(Object.keys(meta.kinds!).sort()).toEqual(['analytics', 'ease', 'ials', 'mf', 'rp3beta', 'similarusers', 'svd']);
+    expect(Object.keys(meta.kinds!).sort()).toEqual(['analytics', 'ease', 'ials', 'mf', 'rp3beta', 'selection', 'similarusers', 'svd']);
     for (const ref of Object.values(meta.kinds!)) expect(ref.datasetVersion).toBe('d1');
     for (const table of ['factors', 'users', 'movie-stats', 'similar', 'recs']) expect(meta.tables[table].digest).toMatch(/^[0-9a-f]{40}$/);
     expect(Object.keys(meta.tables).some((t) => t.startsWith('staging'))).toBe(false);

@@ -99,7 +99,7 @@ describe('model versions', () => {
     const job = await requestRebuild(queue, { trigger: 'cli', params: { k: 3, parts: 2, mf: false } }, { debounceMs: 0 });
     await expect(job.waitUntilFinished(events, 60_000)).rejects.toThrow(/kinds boom failed/);
     const served = (await models.meta((await models.currentVersion())!))!;
-    expect(Object.keys(served.kinds!).sort()).toEqual(['analytics', 'ease', 'ials', 'rp3beta', 'similarusers', 'svd']);
+    expect(Object.keys(served.kinds!).sort()).toEqual(['analytics', 'ease', 'ials', 'rp3beta', 'selection', 'similarusers', 'svd']);
     expect(await models.similar(served.id, 3)).not.toBeNull();
     await waitFor(async () => (await redis.keys(`${prefix}:{m:boom-*`)).length === 0, 'the failed kind version to be deleted');
     expect(await redis.hlen(keys.modelStaging())).toBe(0);

@@ -31,7 +31,7 @@ describe('an extra model kind', () => {
     const result = (await h.rebuild({ k: 3, parts: 2, mf: false, popularN: 5 })) as RebuildResult & { modelVersion: string };
     expect(result.kinds.popular).toMatchObject({ kind: 'popular', outcome: expect.stringMatching(/published|waiting/) });
     const set = (await h.models.meta((await h.models.currentVersion())!))!;
-    expect(Object.keys(set.kinds!).sort()).toEqual(['analytics', 'ease', 'ials', 'popular', 'rp3beta', 'similarusers', 'svd']);
+    expect(Object.keys(set.kinds!).sort()).toEqual(['analytics', 'ease', 'ials', 'popular', 'rp3beta', 'selection', 'similarusers', 'svd']);
     expect(set.params.popularN).toBe(5);
     // It waited for its dependency: svd for the same dataset was ready before it trained.
     const svd = (await h.models.kindMeta(set.kinds!.svd.version))!;

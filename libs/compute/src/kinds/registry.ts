@@ -14,10 +14,11 @@ import { mfKind } from './mf/mf.kind';
 import type { BuildParams, KindRecommender, ModelKind } from './model-kind';
 import { rp3betaKind } from './rp3beta/rp3beta.kind';
 import { similarUsersKind } from './similarusers/similarusers.kind';
+import { createSelectionKind } from './selection/selection.kind';
 import { svdKind } from './svd/svd.kind';
 
 /** The kinds every deployment trains, in the order they are planned and listed. */
-export const DEFAULT_KINDS: readonly ModelKind[] = [svdKind, analyticsKind, easeKind, rp3betaKind, similarUsersKind, ialsKind, mfKind, lstmKind];
+export const DEFAULT_KINDS: readonly ModelKind[] = [svdKind, analyticsKind, easeKind, rp3betaKind, similarUsersKind, ialsKind, mfKind, lstmKind, createSelectionKind(() => DEFAULT_KINDS)];
 
 /** Parameters every kind may read. */
 export const commonParams = z.object({
