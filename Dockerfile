@@ -21,6 +21,7 @@ COPY apps/ingest-worker/package.json apps/ingest-worker/
 COPY apps/web/package.json apps/web/
 COPY libs/compute/package.json libs/compute/
 COPY libs/config/package.json libs/config/
+COPY libs/contracts/package.json libs/contracts/
 COPY libs/core/package.json libs/core/
 COPY libs/ingest/package.json libs/ingest/
 COPY libs/jobs/package.json libs/jobs/
