@@ -12,6 +12,7 @@ import {
   encodeMf,
   InputError,
   movieVectors,
+  solveIalsBlock,
   recommendUsers,
   rp3betaRows,
   similarUsersRows,
@@ -23,6 +24,7 @@ import {
   type EaseModel,
   type EaseTimings,
   type GemmShare,
+  type IalsBlockInput,
   type InteractionGraph,
   type SimilarUsersBlock,
   truncatedSvd,
@@ -226,8 +228,15 @@ export interface SimilarUsersRowsTask {
   rowEnd: number;
 }
 
+/** One block of an iALS half-iteration (core `solveIalsBlock`): the block's new factors, Float32 rows x k. */
+export interface IalsBlockTask {
+  kind: 'ials-block';
+  /** The side's CSR and the other side's factors in shared memory (handed over without a copy). */
+  input: IalsBlockInput;
+}
+
 /** Any task. */
-export type ComputeTask = FactorizeTask | SimilarTask | RecommendTask | AnalyticsTask | TrainMfTask | TrainLstmTask | TrainEaseTask | Rp3betaRowsTask | SimilarUsersRowsTask;
+export type ComputeTask = FactorizeTask | SimilarTask | RecommendTask | AnalyticsTask | TrainMfTask | TrainLstmTask | TrainEaseTask | Rp3betaRowsTask | SimilarUsersRowsTask | IalsBlockTask;
 
 /** The result type of a task. */
 export type TaskResult<T extends ComputeTask> = T extends FactorizeTask
@@ -242,7 +251,9 @@ export type TaskResult<T extends ComputeTask> = T extends FactorizeTask
           ? TrainedEase
           : T extends SimilarUsersRowsTask
             ? SimilarUsersBlock
-            : ListBlock;
+            : T extends IalsBlockTask
+              ? Float32Array
+              : ListBlock;
 
 /**
  * Runs a task (in the thread, or inline in tests) and returns its result. `peers`: ports to the
@@ -298,6 +309,9 @@ export async function runTask(task: ComputeTask, peers: readonly MessagePort[] =
     }
     case 'similar-users-rows': {
       return similarUsersRows(task.graph, task.n, task.rowStart, task.rowEnd);
+    }
+    case 'ials-block': {
+      return solveIalsBlock(task.input);
     }
   }
 }

@@ -1,15 +1,16 @@
 /**
  * The `ials` kind's rounds: every round is one half-iteration, split into row jobs that any
- * compute worker takes. A row job solves its block of rows (core `solveIalsBlock`) against the
- * other side's factors of the latest half, which each process assembles and turns into a Gram
- * matrix once per round (memo), and stages its block. Once a round returned, `nextRound` asks for
- * the next half, or writes the final factor tables after the last one.
+ * compute worker takes. A row job solves its block of rows (core `solveIalsBlock`, in a compute
+ * thread) against the other side's factors of the latest half, which each process assembles and
+ * turns into a Gram matrix once per round (memo), and stages its block. Once a round returned,
+ * `nextRound` asks for the next half, or writes the final factor tables after the last one.
  */
-import { ialsGram, solveIalsBlock } from '@movielens/core';
+import { ialsGram } from '@movielens/core';
 import type { RowsJobData } from '@movielens/jobs';
 import { ModelTable, packColumns } from '@movielens/store';
 import type { RoundContext, RowsContext } from '../model-kind';
 import { memoized } from '../row-memo';
+import { sharedCopy } from '../../thread/shared-memory';
 import { factorBlockTable, loadFactorBlock, loadFactors, loadIalsConfig, loadSideRows, putFactorBlock, roundOf, type IalsConfig, type IalsSide, type IalsSideRows } from './ials-staging';
 
 /** Confidence codes of the stored `settings` column. */
@@ -50,7 +51,9 @@ async function roundInputs(ctx: RowsContext, ver: string, round: number): Promis
     // Users solve against the movies of the previous iteration; movies against this iteration's users.
     const other = await loadFactors(ctx.writer, ver, config, otherSide, side === 'users' ? iteration - 1 : iteration);
     const rows = await loadSideRows(ctx.writer, ver, side);
-    return { config, rows, other, gram: ialsGram(other, other.length / config.k, config.k) };
+    // In shared memory: every block of the round is handed to a compute thread without a copy.
+    const shared = { ids: rows.ids, indptr: sharedCopy(rows.indptr), indices: sharedCopy(rows.indices), extra: sharedCopy(rows.extra) };
+    return { config, rows: shared, other: sharedCopy(other), gram: ialsGram(other, other.length / config.k, config.k) };
   });
 }
 
@@ -62,7 +65,8 @@ export async function writeIalsRows(ctx: RowsContext, job: RowsJobData): Promise
   const { side, iteration } = roundOf(round);
   // Users start at 0 (no stored block); every other start is the block of the previous iteration.
   const warm = side === 'users' && iteration === 1 ? null : await loadFactorBlock(ctx.writer, job.modelVersion, side, iteration - 1, job.part);
-  const block = solveIalsBlock({ ...rows, other: inputs.other, gram: inputs.gram, k: config.k, reg: config.reg, start: job.rowStart, end: job.rowEnd, warm, cgSteps: config.cgSteps });
+  const { indptr, indices, extra } = rows;
+  const block = await ctx.thread.run({ kind: 'ials-block', input: { indptr, indices, extra, other: inputs.other, gram: inputs.gram, k: config.k, reg: config.reg, start: job.rowStart, end: job.rowEnd, warm, cgSteps: config.cgSteps } });
   await putFactorBlock(ctx.writer, job.modelVersion, side, iteration, job.part, block);
   return job.rowEnd - job.rowStart;
 }
