@@ -1,10 +1,11 @@
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { bullPrefix, LIVE_APPLY_JOB, QueueName } from '@movielens/jobs';
+import { bullPrefix, LIVE_APPLY_JOB, QueueName, requestLiveApply, type LiveApplyJobData, type LiveApplyResult } from '@movielens/jobs';
 import { LiveRatings } from '@movielens/store';
 import { testRedisUrl } from '@movielens/test-support';
 import { ingestFiles, moviesDat, useTestRedis } from './ingest.fixtures';
 import { runLiveApply } from './live-apply.pipeline';
+import { createLiveApplyProcessor } from './live-apply.processor';
 import { LivePolicy } from './live-policy';
 
 const t = useTestRedis('live');
@@ -76,6 +77,30 @@ describe('runLiveApply', () => {
     // Movie 15 is not in the 10-movie replacement: skipped and counted.
     expect(result).toMatchObject({ created: true, changes: 2, skipped: 1 });
     expect(await ratingsOf('l2')).toEqual(['1:5=5', '7:1=2']);
+  });
+});
+
+describe('the apply-live job', () => {
+  it('makes the version of its job id and asks for one debounced rebuild of it, as an upload does; its retry asks again without a second version', async () => {
+    await base();
+    await new LiveRatings(t.redis, t.keys).append(1, [{ movieId: 12, rating: 3 }]);
+    const connection = { url: testRedisUrl() };
+    const ingestQueue = new Queue<LiveApplyJobData, LiveApplyResult>(QueueName.ingest, { connection, prefix: bullPrefix(t.prefix) });
+    const rebuildQueue = new Queue(QueueName.rebuild, { connection, prefix: bullPrefix(t.prefix) });
+    try {
+      const job = await requestLiveApply(ingestQueue, { trigger: 'manual', pending: 1 });
+      const process = createLiveApplyProcessor({ redis: t.redis, keys: t.keys, rebuildQueue, rebuildDebounceMs: 60_000 });
+      const result = await process(job);
+      expect(result).toMatchObject({ created: true, changes: 1 });
+      const again = await process(job);
+      expect(again).toMatchObject({ created: false, datasetVersion: result.datasetVersion });
+      const rebuilds = await rebuildQueue.getJobs(['delayed', 'waiting']);
+      expect(rebuilds.map((j) => j.data)).toEqual([{ trigger: 'ingest', datasetVersion: result.datasetVersion, params: {} }]);
+    } finally {
+      await ingestQueue.obliterate({ force: true });
+      await rebuildQueue.obliterate({ force: true });
+      await Promise.all([ingestQueue.close(), rebuildQueue.close()]);
+    }
   });
 });
 
