@@ -115,7 +115,7 @@ export function toHttp(err: unknown): { status: number; body: ErrorBody } {
     return { status: 400, body: { error: { code: err.code, message: err.message, ...(issues.length > 0 ? { issues } : {}) } } };
   }
   if (err instanceof NotFoundError) return { status: 404, body: { error: { code: err.code, message: err.message } } };
-  if (err instanceof NotReadyError) return { status: 503, body: { error: { code: 'NOT_READY', message: NO_MODEL_MESSAGE } } };
+  if (err instanceof NotReadyError) return { status: 503, body: { error: { code: 'NOT_READY', message: err.message || NO_MODEL_MESSAGE } } };
   if (err instanceof MovieLensError) return { status: 500, body: { error: { code: err.code, message: err.message } } };
   if (isRedisUnavailable(err)) return toHttp(unavailable(err));
   // body-parser / express errors carry a status and an `expose` flag for safe messages.

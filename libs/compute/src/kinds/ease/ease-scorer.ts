@@ -4,7 +4,7 @@
  * i they rated (stars are not used: the model was trained on the binary matrix). `explain` names
  * the rated movies i with the largest B[i][j].
  */
-import { findIdIndex, scoreEase } from '@movielens/core';
+import { findIdIndex, NotReadyError, scoreEase } from '@movielens/core';
 import { unpackColumns } from '@movielens/store';
 import type { Contribution, KindScorer, ModelReads, RankedMovie, UserRow } from '../model-kind';
 import { denseUserRow, topContributions } from '../scorer-rows';
@@ -44,10 +44,17 @@ export class EaseScorer implements KindScorer {
   }
 }
 
-/** Reads B of the `ease` kind version serving set `ver`; null when the set has none (or the kind was skipped). */
+/**
+ * Reads B of the `ease` kind version serving set `ver`; null when the set has no ease kind.
+ * @throws NotReadyError when it has one that was skipped above `easeMaxMovies` (no tables)
+ */
 export async function loadEaseScorer(store: ModelReads, ver: string): Promise<EaseScorer | null> {
   const raw = await store.table(ver, EASE_MOVIES_TABLE);
-  if (raw === null) return null;
+  if (raw === null) {
+    const kind = (await store.meta(ver))?.kinds?.ease;
+    if (kind === undefined) return null;
+    throw new NotReadyError(`the ease kind version ${kind.version} of model ${ver} was skipped: its catalogue exceeds easeMaxMovies (the reason is in GET /api/v1/models/kinds/ease)`);
+  }
   const columns = unpackColumns(raw);
   const movieIds = columns.movieIds as Int32Array;
   const [movies, rowsPerPart, parts] = columns.layout as Int32Array;

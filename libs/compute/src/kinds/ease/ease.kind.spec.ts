@@ -128,7 +128,7 @@ describe('the ease kind', () => {
     expect(meta.info).toMatchObject({ movies: 60, maxMovies: 50 });
     expect(String(meta.info.skipped)).toMatch(/60 movies exceed easeMaxMovies 50/);
     expect(set.tables[EASE_MOVIES_TABLE]).toBeUndefined();
-    expect(await easeKind.recommender!.scorer!(harness.models, set.id)).toBeNull();
+    await expect(easeKind.recommender!.scorer!(harness.models, set.id)).rejects.toThrow(/ease kind version .* was skipped/);
     expect(await easeKind.recommender!.recommend(harness.models, set.id, 1, 5, new Set([3]))).toBeNull();
   });
 
