@@ -20,6 +20,7 @@ export * from './routes/similar-users.contract';
 export * from './routes/status.contract';
 export * from './routes/users.contract';
 export * from './answer-types';
+export { ingestFileReportSchema, ingestReportSchema, lineIssueSchema, type IngestFileReport, type IngestReport } from './jobs/ingest-report.schema';
 export { apiRoutes } from './api-routes';
 export { buildOpenApiDocument, documentPath, type DocumentInfo, type DocumentOptions, type OpenApiDocument } from './openapi/openapi-document';
 export { SchemaComponents, type JsonSchema, type SchemaSide } from './openapi/json-schema';

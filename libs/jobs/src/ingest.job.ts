@@ -1,4 +1,5 @@
 import type { Job, JobsOptions, Queue } from 'bullmq';
+import { ingestReportSchema } from '@movielens/contracts';
 import { z } from 'zod';
 
 /** Payload of an `ingest` job: which staged upload to ingest, and how. */
@@ -14,44 +15,8 @@ export const ingestJobSchema = z.object({
 /** Payload of an `ingest` job, as given to {@link enqueueIngest} (defaults optional). */
 export type IngestJobData = z.input<typeof ingestJobSchema>;
 
-const lineIssueSchema = z.object({ file: z.string(), line: z.number().int().min(0), reason: z.string() });
-
-/** Result of an `ingest` job (also stored in the dataset meta as `report`). */
-export const ingestReportSchema = z.object({
-  mode: z.enum(['replace', 'append']),
-  /** True when the upload equals the current dataset's input: nothing was written. */
-  unchanged: z.boolean(),
-  /** Dataset version current after the ingest. */
-  datasetVersion: z.string(),
-  /** Dataset version the ingest started from; null when there was none. */
-  parentVersion: z.string().nullable(),
-  files: z.array(
-    z.object({
-      name: z.string(),
-      kind: z.enum(['ratings', 'movies', 'users']),
-      release: z.enum(['ml-1m', 'ml-100k', 'ml-csv']),
-      /** Bytes. */
-      size: z.number().int().min(0),
-      sha256: z.string(),
-      lines: z.number().int().min(0),
-      /** Exact number of bad lines skipped. */
-      skipped: z.number().int().min(0),
-      /** How the text was decoded (ratings files: always `ascii`). */
-      encoding: z.enum(['ascii', 'utf-8', 'latin-1']),
-    }),
-  ),
-  /** Ratings, movies and users read from the files (bad lines excluded). */
-  read: z.object({ ratings: z.number().int(), movies: z.number().int(), users: z.number().int() }),
-  /** Skipped bad lines (at most 100 per file listed); `skippedTotal` counts all. */
-  skipped: z.array(lineIssueSchema),
-  skippedTotal: z.number().int().min(0),
-  /** Repeated (user, movie) pairs in the upload; the last one wins. */
-  duplicates: z.object({ count: z.number().int().min(0), examples: z.array(lineIssueSchema) }),
-  /** Append mode: earlier ratings replaced by a re-rating. */
-  overwritten: z.number().int().min(0),
-  /** Wall time, ms. */
-  durationMs: z.number().min(0),
-});
+/** Result of an `ingest` job (also stored in the dataset meta as `report`): the one schema in @movielens/contracts. */
+export { ingestReportSchema };
 
 /** Result of an `ingest` job. */
 export type IngestJobResult = z.infer<typeof ingestReportSchema>;

@@ -1,3 +1,4 @@
+import { ingestReportSchema as contractReport } from '@movielens/contracts';
 import { describe, expect, it } from 'vitest';
 import { ingestReportSchema } from './ingest.job';
 import { decodeJobResult, JobResultError } from './job-result';
@@ -27,5 +28,16 @@ describe('decodeJobResult', () => {
     expect(() => decodeJobResult(ingestReportSchema, bad, 'ingest job 1')).toThrow(JobResultError);
     expect(() => decodeJobResult(ingestReportSchema, bad, 'ingest job 1')).toThrow(/^ingest job 1: its result is not of the expected shape \(datasetVersion: .*; read\.users: /);
     expect(() => decodeJobResult(ingestReportSchema, null, 'ingest job 2')).toThrow(/ingest job 2: .*\(value\): /);
+  });
+});
+
+describe('ingestReportSchema', () => {
+  it('is the one schema of @movielens/contracts (the dataset meta in libs/store validates its report with it too)', () => {
+    expect(ingestReportSchema).toBe(contractReport);
+  });
+
+  it('refuses negative counts in a report, naming the path', () => {
+    const bad = { ...report, read: { ratings: -1, movies: 0, users: 0 }, duplicates: { count: 0, examples: [{ file: 'u.data', line: -2, reason: 'x' }] } };
+    expect(() => decodeJobResult(ingestReportSchema, bad, 'ingest job 3')).toThrow(/read\.ratings: .*; duplicates\.examples\.0\.line: /);
   });
 });

@@ -102,6 +102,10 @@ describe('stored records read back from Redis', () => {
     expectCorrupt(await rejection(store.meta('d1')), key, /not JSON/);
     await redis.set(key, JSON.stringify({ ...meta, live: { upTo: 'yesterday', applied: 0 } }));
     expectCorrupt(await rejection(store.meta('d1')), key, /live\.upTo/);
+    // The report is checked with the contracts' ingest report schema (the ingest job's result).
+    const file = { name: 'u.data', kind: 'ratings', release: 'ml-100k', size: 8, sha256: 'ab', lines: 1, skipped: 0, encoding: 'ebcdic' };
+    await redis.set(key, JSON.stringify({ ...meta, report: { ...meta.report, files: [file] } }));
+    expectCorrupt(await rejection(store.meta('d1')), key, /report\.files\.0\.encoding/);
   });
 
   it('movies and users: a bad record, or one stored under another id, names its hash field', async () => {
