@@ -229,7 +229,7 @@ async function fit(
  * one trained model can be ranked with several history caps (bench/lstm.bench.ts session-cap).
  */
 export function lstmScorer(split: LeaveLastOutSplit, model: LstmModel, maxSteps = Number.POSITIVE_INFINITY): NextMovieScorer {
-  const { offsets, items, movieIds } = split.sequences;
+  const { offsets, items, movieIds, levels } = split.sequences;
   const predictor = new LstmPredictor(model);
   const map = vocabularyMap(movieIds, model.movieIds);
   const history = new Int32Array(items.length);
@@ -237,7 +237,8 @@ export function lstmScorer(split: LeaveLastOutSplit, model: LstmModel, maxSteps 
   const raw = new Float32Array(model.movieIds.length);
   return (user, out) => {
     const end = offsets[user + 1] - 1;
-    predictor.scoreDense(history, Math.max(offsets[user], end - maxSteps), end, raw);
+    // The training steps' ratings only: the target's own rating (at `end`) is never read.
+    predictor.scoreDense(history, Math.max(offsets[user], end - maxSteps), end, raw, levels);
     for (let m = 0; m < out.length; m++) out[m] = map[m] < 0 ? Number.NaN : raw[map[m]];
   };
 }

@@ -123,15 +123,15 @@ const SHAPE: LstmShape = { numMovies: 6, embeddingDim: 3, hidden: 4 };
  * A Float64 trainer over SHAPE with weights drawn from `weightSeed` and no update (step size
  * 0, no clipping, no L2), so that its `grad` holds the raw summed gradient.
  */
-function checkedTrainer(weightSeed: number, samplingSeed: number, window: number, batchWindows: number) {
-  const L = lstmLayout(SHAPE);
+function checkedTrainer(weightSeed: number, samplingSeed: number, window: number, batchWindows: number, shape: LstmShape = SHAPE) {
+  const L = lstmLayout(shape);
   const random = new Random(weightSeed);
   const params = initLstmWeights(SHAPE, random, new Float64Array(L.size)) as Float64Array;
   // Larger than the training init so every gate is away from its linear regime.
   for (let k = 0; k < L.size; k++) params[k] += 0.3 * random.gaussian();
   const buffers = { params, adamM: new Float64Array(L.size), adamV: new Float64Array(L.size) };
   const sampler = new PopularitySampler([5, 1, 3, 2, 8, 1]);
-  const trainer = new LstmTrainer(SHAPE, buffers, sampler, new Random(samplingSeed), {
+  const trainer = new LstmTrainer(shape, buffers, sampler, new Random(samplingSeed), {
     window, batchWindows, negatives: 3, learningRate: 0, clipNorm: 1e9, l2: 0,
   }, Float64Array);
   return { L, params, sampler, trainer };
@@ -153,6 +153,47 @@ describe('LstmTrainer window (embedding + LSTM + sampled loss, BPTT)', () => {
     // Every block: movie 3 appears nowhere, so its rows must have exactly zero gradient.
     expectGradient(f, params, analytic);
     for (let j = 0; j < shape.embeddingDim; j++) expect(analytic[L.inEmb + 3 * shape.embeddingDim + j]).toBe(0);
+  });
+});
+
+describe('LstmTrainer window reading ratings (movie + rating embedding input, lstm-v2)', () => {
+  // 4 rating levels: inputs read levels 1, 3, 1, 2, 3; level 0 is never read.
+  const RATED: LstmShape = { ...SHAPE, ratingLevels: 4 };
+  const items = Int32Array.from([2, 0, 5, 2, 1, 4]);
+  const levels = Uint8Array.from([1, 3, 1, 2, 3, 0]);
+
+  it('matches finite differences for every parameter, the rating embeddings included', () => {
+    const { L, params, trainer } = checkedTrainer(7, 4, 5, 1, RATED);
+    trainer.negatives.set([0, 4, 2]);
+    const f = () => {
+      trainer.resetState();
+      return trainer.window(items, 0, 5, false, levels);
+    };
+    trainer.resetState();
+    trainer.window(items, 0, 5, true, levels);
+    const analytic = Float64Array.from(trainer.grad);
+    expectGradient(f, params, analytic);
+    const d = RATED.embeddingDim;
+    // Level 0 is read nowhere: exactly zero gradient; levels 1..3 are read: not zero.
+    for (let j = 0; j < d; j++) expect(analytic[L.ratingEmb + j]).toBe(0);
+    for (const level of [1, 2, 3]) {
+      const row = analytic.subarray(L.ratingEmb + level * d, L.ratingEmb + (level + 1) * d);
+      expect(Math.max(...row.map(Math.abs))).toBeGreaterThan(1e-6);
+    }
+  });
+
+  it('reads the ratings: other levels give another loss, and no levels is the movie embedding alone', () => {
+    const { L, params, trainer } = checkedTrainer(7, 4, 5, 1, RATED);
+    trainer.negatives.set([0, 4, 2]);
+    const loss = (lv: Uint8Array | null) => {
+      trainer.resetState();
+      return trainer.window(items, 0, 5, false, lv);
+    };
+    const rated = loss(levels);
+    expect(Math.abs(loss(Uint8Array.from([3, 1, 3, 1, 1, 0])) - rated)).toBeGreaterThan(1e-4);
+    // Zeroing the rating rows makes the rated input equal the movies-only input.
+    params.fill(0, L.ratingEmb, L.size);
+    expect(loss(levels)).toBeCloseTo(loss(null), 12);
   });
 });
 

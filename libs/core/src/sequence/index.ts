@@ -1,10 +1,10 @@
 // Public API of sequence/: the next-movie LSTM (training, weights, inference).
-export { lstmLayout } from './layout';
+export { lstmLayout, RATING_LEVELS, ratingLevel } from './layout';
 export type { LstmLayout, LstmShape } from './layout';
-export { initLstmWeights, serializeLstm, deserializeLstm } from './model';
+export { initLstmWeights, LSTM_FORMATS, serializeLstm, deserializeLstm } from './model';
 export type { LstmHeader, LstmModel, SerializedLstm } from './model';
-export { LstmPredictor, SESSION_MAX_STEPS, topK } from './predictor';
-export type { NextMovies } from './predictor';
+export { DRIVER_CANDIDATES, LstmPredictor, SESSION_MAX_STEPS, topK } from './predictor';
+export type { DriverStep, NextMovies } from './predictor';
 export { buildUserSequences } from './sequences';
 export type { UserSequences } from './sequences';
 export { PopularitySampler } from './sampler';

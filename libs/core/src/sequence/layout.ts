@@ -10,6 +10,11 @@
  *   b       4*hidden                       LSTM gate biases
  *   outEmb  numMovies x hidden             output movie embeddings (scores = h . outEmb[m] + outBias[m])
  *   outBias numMovies                      output movie biases
+ *   ratingEmb ratingLevels x embeddingDim  rating embeddings, added to the movie's input embedding
+ *                                          (format lstm-v2; absent, 0 rows, in lstm-v1 models)
+ *
+ * The rating block comes last so that an lstm-v1 buffer is an lstm-v2 buffer with 0 rating
+ * levels: old stored models decode unchanged.
  */
 export interface LstmShape {
   /** Number of movies in the vocabulary (dense indices 0..numMovies-1). */
@@ -18,6 +23,21 @@ export interface LstmShape {
   embeddingDim: number;
   /** LSTM hidden/cell size; also the size of an output movie embedding. */
   hidden: number;
+  /**
+   * Rows of the rating embedding (`RATING_LEVELS` = 11: unknown, then 0.5..5 stars in half
+   * stars). 0 or absent: the model reads movies only (lstm-v1).
+   */
+  ratingLevels?: number;
+}
+
+/** Rating levels of a model that reads ratings: 0 = rating unknown, 1..10 = 0.5..5 stars. */
+export const RATING_LEVELS = 11;
+
+/** The input level of a rating in stars: round(2 x stars) clamped to 1..10 (0.5..5 stars); 0 for NaN. */
+export function ratingLevel(stars: number): number {
+  if (!(stars === stars)) return 0;
+  const level = Math.round(2 * stars);
+  return level < 1 ? 1 : level > RATING_LEVELS - 1 ? RATING_LEVELS - 1 : level;
 }
 
 /** Offsets (in floats) of each block inside the flat buffer, plus its total size. */
@@ -27,6 +47,10 @@ export interface LstmLayout extends LstmShape {
   b: number;
   outEmb: number;
   outBias: number;
+  /** Offset of the rating embeddings (= the end of `outBias`). */
+  ratingEmb: number;
+  /** Rows of the rating embedding (0 when the model reads movies only). */
+  ratingLevels: number;
   /** Floats from `w` to the end of `b`: the dense part that every step updates. */
   denseSize: number;
   /** Total floats. */
@@ -41,5 +65,7 @@ export function lstmLayout(shape: LstmShape): LstmLayout {
   const b = w + 4 * h * (d + h);
   const outEmb = b + 4 * h;
   const outBias = outEmb + numMovies * h;
-  return { ...shape, inEmb, w, b, outEmb, outBias, denseSize: outEmb - w, size: outBias + numMovies };
+  const ratingEmb = outBias + numMovies;
+  const ratingLevels = shape.ratingLevels ?? 0;
+  return { ...shape, inEmb, w, b, outEmb, outBias, ratingEmb, ratingLevels, denseSize: outEmb - w, size: ratingEmb + ratingLevels * d };
 }

@@ -3,7 +3,7 @@ import { InputError } from '../errors';
 import type { RatingTable } from '../movielens/types';
 import { Random } from '../random';
 import { lstmLayout } from './layout';
-import { deserializeLstm, serializeLstm, type LstmModel } from './model';
+import { deserializeLstm, serializeLstm, type LstmHeader, type LstmModel } from './model';
 import { LstmPredictor, topK } from './predictor';
 import { PopularitySampler } from './sampler';
 import { buildUserSequences } from './sequences';
@@ -29,6 +29,33 @@ function cyclicTable(users: number, length: number, movies: number, seed: number
       table.movies[r] = ((start + t) % movies) + 1;
       table.ratings[r] = 4;
       table.timestamps[r] = 1_000_000 + t;
+    }
+  }
+  return table;
+}
+
+/**
+ * Users walk 12 movies where the rating decides the next movie: after a movie rated 5 stars
+ * comes the next one (m + 1), after one rated 1 star the user jumps to m + 5 (they did not
+ * want more of the same). Ratings are 1 or 5 at random, so the movie alone predicts the next
+ * one only half of the time.
+ */
+function ratingBranchTable(users: number, length: number, seed: number): RatingTable {
+  const random = new Random(seed);
+  const n = users * length;
+  const table: RatingTable = {
+    length: n, users: new Int32Array(n), movies: new Int32Array(n), ratings: new Float32Array(n), timestamps: new Uint32Array(n),
+  };
+  for (let u = 0; u < users; u++) {
+    let m = random.int(12);
+    for (let t = 0; t < length; t++) {
+      const r = u * length + t;
+      const stars = random.next() < 0.5 ? 1 : 5;
+      table.users[r] = u + 1;
+      table.movies[r] = m + 1;
+      table.ratings[r] = stars;
+      table.timestamps[r] = 1_000_000 + t;
+      m = (m + (stars === 5 ? 1 : 5)) % 12;
     }
   }
   return table;
@@ -104,6 +131,26 @@ describe('trainLstm', () => {
     expect(correct).toBeGreaterThanOrEqual(10);
   });
 
+  it('reads each step\'s rating: after a 1-star movie it suggests what 1-star movies are followed by, unlike the movies-only model', async () => {
+    const branching = ratingBranchTable(60, 40, 9);
+    const correct = async (ratings: boolean) => {
+      const predictor = new LstmPredictor(await trainLstm(branching, { ...options, ratings }));
+      expect(predictor.readsRatings).toBe(ratings);
+      let hits = 0;
+      for (let m = 0; m < 12; m++) {
+        for (const stars of [1, 5]) {
+          const next = ((m + (stars === 5 ? 1 : 5)) % 12) + 1;
+          if (predictor.recommend([m + 1], 1, Number.POSITIVE_INFINITY, [stars]).movieIds[0] === next) hits++;
+        }
+      }
+      return hits;
+    };
+    // 24 cases. Reading the rating, (nearly) all are right; the movies-only model can get at
+    // most one of each pair (same input, two answers): 12.
+    expect(await correct(true)).toBeGreaterThanOrEqual(21);
+    expect(await correct(false)).toBeLessThanOrEqual(12);
+  });
+
   it('rejects a zero window or hidden size and a negative learning rate with InputError', async () => {
     await expect(trainLstm(table, { ...options, window: 0 })).rejects.toThrow(/window must be a whole number/);
     await expect(trainLstm(table, { ...options, hidden: 2.5 })).rejects.toThrow(InputError);
@@ -147,6 +194,27 @@ describe('serializeLstm / deserializeLstm', () => {
     const b = new LstmPredictor(back).recommend([8, 3], 2);
     expect([...b.movieIds]).toEqual([...a.movieIds]);
     expect([...b.scores]).toEqual([...a.scores]);
+  });
+
+  it('stores a rating-reading model as lstm-v2 and reads it back; an lstm-v1 header still decodes', () => {
+    const rated = { ...shape, ratingLevels: 11 };
+    const v2: LstmModel = { shape: rated, movieIds: model.movieIds, weights: Float32Array.from({ length: lstmLayout(rated).size }, (_, i) => Math.cos(i)) };
+    const s = serializeLstm(v2);
+    expect(s.header).toEqual({ format: 'lstm-v2', ...rated });
+    const back = deserializeLstm(JSON.parse(JSON.stringify(s.header)), Buffer.from(s.movieIds.buffer), Buffer.from(s.weights.buffer));
+    expect(back.shape).toEqual(rated);
+    expect([...back.weights]).toEqual([...v2.weights]);
+    // A header written before rating inputs existed (format lstm-v1, no ratingLevels).
+    const v1 = serializeLstm(model);
+    expect(v1.header.format).toBe('lstm-v1');
+    expect(deserializeLstm({ format: 'lstm-v1', numMovies: 4, embeddingDim: 2, hidden: 3 }, Buffer.from(v1.movieIds.buffer), Buffer.from(v1.weights.buffer)).shape).toEqual(shape);
+  });
+
+  it('refuses a format it does not know, or an lstm-v2 header without rating levels, naming the problem', () => {
+    const s = serializeLstm(model);
+    const header = { ...s.header, format: 'lstm-v3' } as unknown as LstmHeader;
+    expect(() => deserializeLstm(header, Buffer.from(s.movieIds.buffer), Buffer.from(s.weights.buffer))).toThrow(/unknown LSTM model format lstm-v3 \(this code reads lstm-v1, lstm-v2\)/);
+    expect(() => deserializeLstm({ ...s.header, format: 'lstm-v2' }, Buffer.from(s.movieIds.buffer), Buffer.from(s.weights.buffer))).toThrow(/ratingLevels/);
   });
 
   it('rejects weights whose byte length does not match the header', () => {

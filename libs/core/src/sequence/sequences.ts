@@ -1,4 +1,5 @@
 import type { RatingTable } from '../movielens/types';
+import { ratingLevel } from './layout';
 
 /**
  * Every user's ratings as one time-ordered sequence of dense movie indices, stored CSR-style:
@@ -15,6 +16,8 @@ export interface UserSequences {
   items: Int32Array;
   /** Row of the rating table per position (to recover ratings, timestamps, or to split). */
   rows: Int32Array;
+  /** Rating level per position (`ratingLevel` of its stars: 1..10 = 0.5..5 stars), what a rating-reading LSTM is fed with the movie. */
+  levels: Uint8Array;
   /** Original movie id per dense movie index, ascending. */
   movieIds: Int32Array;
 }
@@ -46,8 +49,12 @@ export function buildUserSequences(table: RatingTable): UserSequences {
     rows.subarray(offsets[u], offsets[u + 1]).sort((a, b) => ts[a] - ts[b] || a - b);
   }
   const items = new Int32Array(n);
-  for (let p = 0; p < n; p++) items[p] = movieIndex.get(table.movies[rows[p]]) as number;
-  return { userIds, offsets, items, rows, movieIds };
+  const levels = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    items[p] = movieIndex.get(table.movies[rows[p]]) as number;
+    levels[p] = ratingLevel(table.ratings[rows[p]]);
+  }
+  return { userIds, offsets, items, rows, levels, movieIds };
 }
 
 /** Distinct values of the first `n` entries, ascending. */

@@ -14,6 +14,8 @@ export interface WorkerSetup {
   counts: SharedArrayBuffer;
   items: SharedArrayBuffer;
   offsets: SharedArrayBuffer;
+  /** Rating level per position (Uint8), or null when the model reads movies only. */
+  levels: SharedArrayBuffer | null;
   /** User order of the current epoch (rewritten by the main thread between epochs). */
   order: SharedArrayBuffer;
   /** One Int32: next position in `order` to take. */

@@ -3,7 +3,7 @@ import { InputError } from '../errors';
 import type { RatingTable } from '../movielens/types';
 import { Random } from '../random';
 import { startThread } from '../threads/start-thread';
-import { lstmLayout, type LstmShape } from './layout';
+import { lstmLayout, RATING_LEVELS, type LstmLayout, type LstmShape } from './layout';
 import { initLstmWeights, type LstmModel } from './model';
 import { PopularitySampler } from './sampler';
 import { buildUserSequences } from './sequences';
@@ -17,6 +17,12 @@ export interface LstmTrainOptions {
   embeddingDim?: number;
   /** LSTM hidden size (= output embedding size); default 32. */
   hidden?: number;
+  /**
+   * Feed each step's rating with its movie (a rating embedding added to the movie's input
+   * embedding, format lstm-v2), so a movie rated 1 star reads differently from one rated 5.
+   * Default true; false trains the movies-only lstm-v1 model.
+   */
+  ratings?: boolean;
   /** Passes over all users; default 8. */
   epochs?: number;
   /** Truncated-BPTT window in steps; default 32. */
@@ -63,6 +69,7 @@ export async function trainLstm(table: RatingTable, options: LstmTrainOptions = 
     embeddingDim: options.embeddingDim ?? 32,
     hidden: options.hidden ?? 32,
   };
+  if (options.ratings ?? true) shape.ratingLevels = RATING_LEVELS;
   const step: LstmStepOptions = {
     window: options.window ?? 32,
     batchWindows: options.batchWindows ?? 4,
@@ -96,6 +103,8 @@ export async function trainLstm(table: RatingTable, options: LstmTrainOptions = 
   const counter = new Int32Array(new SharedArrayBuffer(4));
   const items = toShared(seqs.items);
   const offsets = toShared(seqs.offsets);
+  const levels = shape.ratingLevels === undefined ? null : new Uint8Array(new SharedArrayBuffer(seqs.levels.length));
+  levels?.set(seqs.levels);
 
   let runEpoch: (learningRate: number) => Promise<ShardResult[]>;
   let close = async (): Promise<void> => {};
@@ -103,7 +112,7 @@ export async function trainLstm(table: RatingTable, options: LstmTrainOptions = 
     const trainer = new LstmTrainer(shape, buffers, new PopularitySampler(counts, alpha), new Random(seed + 1), step);
     runEpoch = async (learningRate) => {
       trainer.setLearningRate(learningRate);
-      return [trainShard(trainer, items, offsets, order, counter, maxSequence)];
+      return [trainShard(trainer, items, offsets, order, counter, maxSequence, levels)];
     };
   } else {
     const workers: Worker[] = [];
@@ -116,6 +125,7 @@ export async function trainLstm(table: RatingTable, options: LstmTrainOptions = 
         counts: counts.buffer as SharedArrayBuffer,
         items: items.buffer as SharedArrayBuffer,
         offsets: offsets.buffer as SharedArrayBuffer,
+        levels: levels === null ? null : (levels.buffer as SharedArrayBuffer),
         order: order.buffer as SharedArrayBuffer,
         counter: counter.buffer as SharedArrayBuffer,
       };
@@ -140,7 +150,26 @@ export async function trainLstm(table: RatingTable, options: LstmTrainOptions = 
   } finally {
     await close();
   }
-  return { shape, movieIds: seqs.movieIds, weights: Float32Array.from(buffers.params) };
+  const weights = Float32Array.from(buffers.params);
+  if (levels !== null) setUnknownRating(lstmLayout(shape), weights, levels);
+  return { shape, movieIds: seqs.movieIds, weights };
+}
+
+/**
+ * Level 0 means "rating unknown" (an anonymous session lists movies without stars). Training
+ * never feeds it, so it is set to the input the model saw on average: the mean of the rating
+ * embeddings weighted by how often each level occurs in training. Deterministic; no dropout.
+ */
+function setUnknownRating(L: LstmLayout, weights: Float32Array, levels: Uint8Array): void {
+  const d = L.embeddingDim;
+  if (levels.length === 0) return;
+  const counts = new Float64Array(L.ratingLevels);
+  for (let p = 0; p < levels.length; p++) counts[levels[p]]++;
+  const mean = new Float64Array(d);
+  for (let l = 1; l < L.ratingLevels; l++) {
+    for (let j = 0; j < d; j++) mean[j] += (counts[l] / levels.length) * weights[L.ratingEmb + l * d + j];
+  }
+  for (let j = 0; j < d; j++) weights[L.ratingEmb + j] = mean[j];
 }
 
 function oneEpoch(worker: Worker, learningRate: number): Promise<ShardResult> {

@@ -19,10 +19,11 @@ const trainer = new LstmTrainer(
 );
 const items = new Int32Array(setup.items);
 const offsets = new Int32Array(setup.offsets);
+const levels = setup.levels === null ? null : new Uint8Array(setup.levels);
 const order = new Int32Array(setup.order);
 const counter = new Int32Array(setup.counter);
 
 parentPort?.on('message', (msg: WorkerEpoch) => {
   trainer.setLearningRate(msg.learningRate);
-  parentPort?.postMessage(trainShard(trainer, items, offsets, order, counter, setup.maxSequence));
+  parentPort?.postMessage(trainShard(trainer, items, offsets, order, counter, setup.maxSequence, levels));
 });

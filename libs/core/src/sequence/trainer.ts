@@ -66,6 +66,8 @@ export class LstmTrainer {
   private readonly dx: Floats;
   private readonly dzT: Floats;
   private readonly xhT: Floats;
+  /** The window's inputs x_t = inEmb[movie] + ratingEmb[level] (window x D). */
+  private readonly xs: Floats;
   // Touched embedding rows since the last update, with a stamp per movie to dedupe.
   private readonly inRows: Int32Array;
   private readonly outRows: Int32Array;
@@ -104,6 +106,7 @@ export class LstmTrainer {
     this.dx = new Float(d);
     this.dzT = new Float(4 * h * t);
     this.xhT = new Float((d + h) * t);
+    this.xs = new Float(t * d);
     this.inRows = new Int32Array(m);
     this.outRows = new Int32Array(m);
     this.inStamp = new Uint8Array(m);
@@ -117,10 +120,12 @@ export class LstmTrainer {
 
   /**
    * Trains on one sequence `items[start..end)` (dense movie indices, oldest first): the state
-   * starts at zero, every position predicts the next one. Returns the summed loss and the
-   * number of predicted steps. Applies an update whenever a mini-batch is full.
+   * starts at zero, every position predicts the next one. `levels` (parallel to `items`, see
+   * `ratingLevel`) are the ratings fed with each movie when the model reads them; null feeds
+   * none. Returns the summed loss and the number of predicted steps. Applies an update whenever
+   * a mini-batch is full.
    */
-  trainSequence(items: Int32Array, start: number, end: number): { loss: number; steps: number } {
+  trainSequence(items: Int32Array, start: number, end: number, levels: Uint8Array | null = null): { loss: number; steps: number } {
     const h = this.layout.hidden;
     this.hs.fill(0, 0, h);
     this.cs.fill(0, 0, h);
@@ -129,7 +134,7 @@ export class LstmTrainer {
     for (let p = start; p < end - 1; p += this.options.window) {
       const len = Math.min(this.options.window, end - 1 - p);
       this.sampler.fill(this.random, this.negatives);
-      loss += this.window(items, p, len, true);
+      loss += this.window(items, p, len, true, levels);
       steps += len;
       // Carry the final state into the next window (its gradient is truncated there).
       this.hs.copyWithin(0, len * h, (len + 1) * h);
@@ -156,22 +161,26 @@ export class LstmTrainer {
   }
 
   /**
-   * Forward (and, if `withGrad`, backward) over inputs items[p..p+len) with targets
+   * Forward (and, if `withGrad`, backward) over inputs items[p..p+len) (with their rating
+   * levels levels[p..p+len) when the model reads ratings and `levels` is given) and targets
    * items[p+1..p+len], from the state in row 0 of hs/cs, using `this.negatives`.
    * Gradients are accumulated into `this.grad`. Returns the summed loss.
    */
-  window(items: Int32Array, p: number, len: number, withGrad: boolean): number {
+  window(items: Int32Array, p: number, len: number, withGrad: boolean, levels: Uint8Array | null = null): number {
     const { params } = this.buffers;
     const L = this.layout;
     const d = L.embeddingDim;
     const h = L.hidden;
-    const { hs, cs, gates, tanhC, dhs } = this;
+    const { hs, cs, gates, tanhC, dhs, xs } = this;
     const grad = withGrad ? this.grad : null;
+    const rated = levels !== null && L.ratingLevels > 0;
     let loss = 0;
     if (withGrad) dhs.fill(0, 0, len * h);
     for (let t = 0; t < len; t++) {
       const x = L.inEmb + items[p + t] * d;
-      this.cell.forward(params, L.w, params, L.b, params, x, hs, t * h, cs, t * h,
+      const r = rated ? L.ratingEmb + levels[p + t] * d : -1;
+      for (let j = 0; j < d; j++) xs[t * d + j] = r < 0 ? params[x + j] : params[x + j] + params[r + j];
+      this.cell.forward(params, L.w, params, L.b, xs, t * d, hs, t * h, cs, t * h,
         gates, t * 4 * h, cs, (t + 1) * h, tanhC, t * h, hs, (t + 1) * h);
       loss += this.softmax.lossAndGrad(params, L.outEmb, L.outBias, this.logQ,
         hs, (t + 1) * h, items[p + t + 1], this.negatives, grad, dhs, t * h);
@@ -189,11 +198,16 @@ export class LstmTrainer {
       const m = items[p + t];
       const x = L.inEmb + m * d;
       // Column t of [X; H_prev]^T for the window's weight gradient.
-      for (let j = 0; j < d; j++) xhT[j * stride + t] = params[x + j];
+      for (let j = 0; j < d; j++) xhT[j * stride + t] = xs[t * d + j];
       for (let j = 0; j < h; j++) xhT[(d + j) * stride + t] = hs[t * h + j];
       this.cell.backward(cs, t * h, gates, t * 4 * h, tanhC, t * h,
         dhs, t * h, dcNext, 0, dzT, t, stride, dx, 0, dhNext, 0);
       for (let j = 0; j < d; j++) grad[x + j] += dx[j];
+      if (rated) {
+        // x_t is a sum, so the rating row gets the same gradient as the movie row.
+        const r = L.ratingEmb + levels[p + t] * d;
+        for (let j = 0; j < d; j++) grad[r + j] += dx[j];
+      }
       if (this.inStamp[m] === 0) {
         this.inStamp[m] = 1;
         this.inRows[this.numIn++] = m;
@@ -214,7 +228,9 @@ export class LstmTrainer {
     const l2 = this.options.l2;
     // Lazy L2 on the touched embedding rows, then the global norm for clipping.
     let sq = 0;
+    // The rating block (11 rows) is updated whole, like the LSTM weights: nearly every step touches it.
     for (let k = L.w; k < L.outEmb; k++) sq += grad[k] * grad[k];
+    for (let k = L.ratingEmb; k < L.size; k++) sq += grad[k] * grad[k];
     sq *= inv * inv;
     for (let r = 0; r < this.numIn; r++) sq += this.decayRow(L.inEmb + this.inRows[r] * d, d, inv, l2);
     for (let r = 0; r < this.numOut; r++) {
@@ -229,6 +245,7 @@ export class LstmTrainer {
     const t = this.adamStep;
     const rate = this.options.learningRate * Math.sqrt(1 - BETA2 ** t) / (1 - BETA1 ** t);
     this.adam(L.w, L.outEmb, inv * clip, rate);
+    this.adam(L.ratingEmb, L.size, inv * clip, rate);
     for (let r = 0; r < this.numIn; r++) {
       const m = this.inRows[r];
       this.adam(L.inEmb + m * d, L.inEmb + (m + 1) * d, clip, rate);

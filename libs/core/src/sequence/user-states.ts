@@ -19,7 +19,8 @@ export interface LstmUserStates {
 }
 
 /**
- * Runs every user's whole sequence through `model` once (O(ratings x 4H(D+H)) in total).
+ * Runs every user's whole sequence through `model` once (O(ratings x 4H(D+H)) in total), with
+ * each step's rating when the model reads ratings.
  * `sequences` must be built from the table the model was trained on (same dense movie
  * indices); throws InputError when their movie ids differ. Calls `onProgress(done, users)`
  * every 1,000 users when given.
@@ -33,7 +34,7 @@ export function computeUserStates(model: LstmModel, sequences: UserSequences, on
   const predictor = new LstmPredictor(model);
   const states = new Float32Array(userIds.length * hidden);
   for (let u = 0; u < userIds.length; u++) {
-    predictor.hiddenAfter(items, offsets[u], offsets[u + 1], states, u * hidden);
+    predictor.hiddenAfter(items, offsets[u], offsets[u + 1], states, u * hidden, sequences.levels);
     if (onProgress !== undefined && (u + 1) % 1000 === 0) onProgress(u + 1, userIds.length);
   }
   return { hidden, userIds, states };
