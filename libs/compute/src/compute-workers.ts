@@ -1,8 +1,9 @@
 import { FlowProducer, Job, Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '@movielens/config';
-import { QueueName, rowsJobSchema, ShardJobName, type RowsJobResult } from '@movielens/jobs';
+import { QueueName, rowsJobSchema, ShardJobName } from '@movielens/jobs';
 import type { KeySchema, RedisClient } from '@movielens/store';
 import type { ComputeDeps } from './compute.deps';
+import { decodeKindRowsState, decodeRowResults } from './kind-job-state';
 import { KindLocks } from './kind-lock';
 import { defaultKinds, type KindRegistry } from './kinds/registry';
 import { createKindProcessor } from './processors/kind.processor';
@@ -123,21 +124,21 @@ export function startComputeWorkers(options: ComputeWorkersOptions): ComputeWork
  */
 async function advanceRows(deps: ComputeDeps, shardQueue: Queue, kindJobId: string): Promise<void> {
   const kindJob = await Job.fromId(shardQueue, kindJobId);
-  const data = kindJob?.data as { kind?: string; planned?: string[]; trained?: { expected?: Record<string, number>; round?: number; roundsTotal?: number } } | undefined;
-  const kind = data?.kind === undefined ? undefined : deps.registry.get(data.kind);
-  const expected = data?.trained?.expected;
-  if (kindJob === undefined || kind === undefined || expected === undefined) return;
-  const round = data?.trained?.round ?? 0;
-  const rounds = Math.max(round + 1, data?.trained?.roundsTotal ?? 1);
-  const done = Object.values(await kindJob.getChildrenValues<RowsJobResult>()).filter((r) => (r?.round ?? 0) === round);
+  if (kindJob === undefined) return;
+  const { kind: name, planned, trained } = decodeKindRowsState(kindJob.data, kindJobId);
+  const kind = deps.registry.get(name);
+  if (kind === undefined || trained === undefined) return;
+  const { expected, round } = trained;
+  const rounds = Math.max(round + 1, trained.roundsTotal);
+  const done = decodeRowResults(await kindJob.getChildrenValues<unknown>(), kindJobId).filter((r) => r.round === round);
   const tables = Object.keys(expected);
-  const share = (t: string) => Math.floor((100 * Math.min(expected[t], done.filter((r) => r?.table === t).length)) / Math.max(1, expected[t]));
+  const share = (t: string) => Math.floor((100 * Math.min(expected[t], done.filter((r) => r.table === t).length)) / Math.max(1, expected[t]));
   const table = tables.find((t) => share(t) < 100) ?? tables[tables.length - 1];
   // The kind's last stage ends with publishing, so the rows reach at most 99 of it.
   const p = kindProgress(kind.stages, kind.rowStages?.[table] ?? table, Math.min(99, Math.floor((100 * round + share(table)) / rounds)));
   await kindJob.updateProgress(p);
   const rebuildId = kindJob.parent?.id;
-  if (rebuildId !== undefined) await deps.progress.advance(rebuildId, data?.planned?.length ? data.planned : [kind.name], kind.name, p);
+  if (rebuildId !== undefined) await deps.progress.advance(rebuildId, planned.length ? planned : [kind.name], kind.name, p);
 }
 
 /** Resolves when this process's workers are connected. */

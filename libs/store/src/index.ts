@@ -5,7 +5,7 @@ export type { CreateRedisOptions, RedisClient } from './connection';
 export { ModelInUseError, ModelStore, ModelTable, ModelTableError, shardOf } from './model.store';
 export type { ModelFactors, MovieStatsTable } from './model.store';
 export { kindMetaSchema, modelMetaSchema } from './model.meta';
-export { CorruptRecordError, decodeJson } from './stored-json';
+export { CorruptRecordError, decodeJson, decodeStored } from './stored-json';
 export type { KindMeta, KindRef, ModelMeta, ModelStagingRecord, ModelVersionInfo, TableHome, TableStamp } from './model.meta';
 export { ModelWriter } from './model-writer';
 export { kindOfId, KindVersionError, ModelLifecycle } from './model-lifecycle';

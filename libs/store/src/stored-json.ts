@@ -23,23 +23,31 @@ export class CorruptRecordError extends MovieLensError {
 }
 
 /**
+ * Validates a value already parsed from what was stored (e.g. a field of a validated record
+ * that the record's schema leaves open, such as a kind meta's `info`) with `schema`.
+ * @param what - names the value in the error (e.g. `svd kind version svd-1-a info`)
+ * @param key - the Redis key it was read from, when known, also named in the error
+ * @throws CorruptRecordError naming each bad path when `value` is not of the schema's shape
+ */
+export function decodeStored<S extends z.ZodType>(schema: S, value: unknown, what: string, key?: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ');
+  throw new CorruptRecordError(`${key === undefined ? what : `${what} (${key})`}: ${issues}`, { cause: parsed.error, key });
+}
+
+/**
  * Parses stored JSON with `schema`.
  * @param what - names the record in the error (e.g. `dataset version d1 meta`)
  * @param key - the Redis key it was read from (`key#field` for a hash field), also named in the error
  * @throws CorruptRecordError when `raw` is not JSON or not of the schema's shape
  */
 export function decodeJson<S extends z.ZodType>(schema: S, raw: string, what: string, key?: string): z.infer<S> {
-  const where = key === undefined ? what : `${what} (${key})`;
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch (err) {
-    throw new CorruptRecordError(`${where}: not JSON`, { cause: err, key });
+    throw new CorruptRecordError(`${key === undefined ? what : `${what} (${key})`}: not JSON`, { cause: err, key });
   }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ');
-    throw new CorruptRecordError(`${where}: ${issues}`, { cause: parsed.error, key });
-  }
-  return parsed.data;
+  return decodeStored(schema, value, what, key);
 }

@@ -14,7 +14,7 @@ import { columnOf, packColumns, unpackColumns, unpackScoredList } from './model-
 import type { SetComposition } from './model-lifecycle';
 import { openModelStores, type ModelStores } from './model.fixtures';
 import { ModelTableError } from './model.store';
-import { CorruptRecordError, decodeJson } from './stored-json';
+import { CorruptRecordError, decodeJson, decodeStored } from './stored-json';
 import { UploadStore } from './upload.store';
 
 /** The error a promise rejects with (fails the test when it resolves). */
@@ -65,6 +65,16 @@ describe('decodeJson', () => {
   it('refuses JSON of another shape, naming each bad path', () => {
     expectCorrupt(captured(() => decodeJson(schema, '{"n":"2"}', 'a record', 'P:k')), 'P:k', /: n: .*number/);
     expectCorrupt(captured(() => decodeJson(schema, 'null', 'a record', 'P:k')), 'P:k', /\(value\): /);
+  });
+});
+
+describe('decodeStored', () => {
+  it('validates an already-parsed value (a field a record leaves open), naming what it is and each bad path', () => {
+    const schema = z.object({ k: z.number().int() });
+    expect(decodeStored(schema, { k: 3 }, 'svd kind version v info')).toEqual({ k: 3 });
+    const err = captured(() => decodeStored(schema, { k: 2.5 }, 'svd kind version v info'));
+    expect(err).toBeInstanceOf(CorruptRecordError);
+    expect((err as Error).message).toMatch(/^svd kind version v info: k: /);
   });
 });
 

@@ -8,9 +8,12 @@
  *   movie-stats        column table of core `MovieStats` (one row per movie, ascending id)
  *   analytics:<name>   JSON table, one per analysis
  */
-import { ModelTable, packColumns, type KindMeta } from '@movielens/store';
+import { decodeStored, ModelTable, packColumns, type KindMeta } from '@movielens/store';
 import { z } from 'zod';
 import type { KindContext, KindTrained, ModelKind } from '../model-kind';
+
+/** What an analytics version records about itself (its kind meta's `info`): the names of its JSON tables (absent in the oldest builds). */
+const analyticsInfoSchema = z.object({ tables: z.array(z.string()).optional() });
 
 async function train(ctx: KindContext): Promise<KindTrained> {
   await ctx.progress('analytics', 0);
@@ -35,5 +38,5 @@ export const analyticsKind: ModelKind = {
   stages: ['analytics'],
   tables: [ModelTable.movieStats, 'analytics:<name>'],
   train,
-  setFields: (meta: KindMeta) => ({ analytics: (meta.info.tables as string[] | undefined) ?? [] }),
+  setFields: (meta: KindMeta) => ({ analytics: decodeStored(analyticsInfoSchema, meta.info, `analytics kind version ${meta.id} info`).tables ?? [] }),
 };

@@ -12,7 +12,7 @@
  *   staging:*            build only: factors and user blocks staged for the row jobs, then dropped
  */
 import { pureSvdAlgorithm } from '@movielens/core';
-import { ModelTable, packColumns, type KindMeta } from '@movielens/store';
+import { decodeStored, ModelTable, packColumns, type KindMeta } from '@movielens/store';
 import { z } from 'zod';
 import type { KindContext, KindTrained, ModelKind, ModelReads, RankedMovie } from '../model-kind';
 import { svdScorer } from './svd-scorer';
@@ -44,13 +44,22 @@ export function autoParts(users: number, movies: number): number {
   return Math.min(64, Math.max(8, Math.ceil((users * movies) / 1.5e8)));
 }
 
-/** Facts the `svd` kind records about a version (its `info`). */
-interface SvdInfo {
-  singularValues: number[];
-  explainedVariance: number;
-  k: number;
-  counts: { users: number; movies: number; ratings: number };
-}
+const count = z.number().int().min(0);
+
+/** Facts the `svd` kind records about a version (its kind meta's `info`), read back into the set meta. */
+const svdInfoSchema = z.object({
+  /** Singular values, descending. */
+  singularValues: z.array(z.number()),
+  /** Share of the centred matrix's squared Frobenius norm the k factors explain, 0..1. */
+  explainedVariance: z.number(),
+  /** Number of factors computed. */
+  k: z.number().int().min(1),
+  /** Users, movies and ratings of the dataset it was trained on. */
+  counts: z.object({ users: count, movies: count, ratings: count }),
+});
+
+/** Facts the `svd` kind records about a version. */
+type SvdInfo = z.infer<typeof svdInfoSchema>;
 
 async function train(ctx: KindContext): Promise<KindTrained> {
   const p = svdParams.parse(ctx.params);
@@ -111,7 +120,7 @@ export const svdKind: ModelKind = {
   train,
   writeRows: writeSvdRows,
   setFields(meta: KindMeta) {
-    const info = meta.info as unknown as SvdInfo;
+    const info = decodeStored(svdInfoSchema, meta.info, `svd kind version ${meta.id} info`);
     return { datasetVersion: meta.datasetVersion, singularValues: info.singularValues, explainedVariance: info.explainedVariance, k: info.k, counts: info.counts, shards: meta.shards };
   },
   recommender: { algorithm: 'puresvd', scoreUnit: 'predicted stars (PureSVD)', recommend, scorer: svdScorer },
