@@ -64,7 +64,7 @@ export const ModelTable = {
   recs: 'recs',
   /** The trained MF rating model, core `encodeMf` bytes (absent when built with `mf: false`). */
   mf: 'mf',
-  /** The next-movie LSTM: column table `format` (Int32 [1] = core lstm-v1), `shape` (Int32 [movies, embedding, hidden]), `movieIds`, `weights` (absent unless built with `lstm: true`). */
+  /** The next-movie LSTM: column table `format` (Int32 [1] = core lstm-v1, [2] = lstm-v2, which reads ratings), `shape` (Int32 [movies, embedding, hidden], plus rating levels in v2), `movieIds`, `weights` (absent unless built with `lstm: true`). */
   lstm: 'lstm',
   /**
    * Sharded by user id: each user's final LSTM hidden state and dense history (model-codec

@@ -9,6 +9,7 @@ import type { ModelStore } from './model.store';
 import type { ModelWriter } from './model-writer';
 import { packColumns, packLstmUserState, packScoredList, unpackColumns, unpackLstmUserState } from './model-codec';
 import { CorruptRecordError } from './stored-json';
+import { lstmLayout } from '@movielens/core';
 
 let ctx: ModelStores;
 let redis: Redis;
@@ -201,6 +202,27 @@ describe('ModelStore / ModelWriter', () => {
     expect((await served()).kinds?.lstm).toBeUndefined();
     for (let i = 3; i <= 5; i++) await buildVersion(`svd-${1000 * i}-aa`, 1000 * i);
     expect(await keysOf('lstm-1500-aa')).toEqual([]);
+  });
+
+  it('reads the LSTM table in format 1 (lstm-v1, movies only) and 2 (lstm-v2, reads ratings), and refuses another format naming the ones it reads', async () => {
+    await buildVersion('svd-1000-aa', 1000);
+    const v1Shape = { numMovies: 3, embeddingDim: 2, hidden: 2 };
+    const v2Shape = { ...v1Shape, ratingLevels: 11 };
+    const movieIds = Int32Array.of(1, 2, 3);
+    const publishLstm = async (ver: string, at: number, format: number, shape: Int32Array, floats: number) => {
+      await writer.begin(ver, at);
+      await writer.putTable(ver, 'lstm', packColumns({ format: Int32Array.of(format), shape, movieIds, weights: Float32Array.from({ length: floats }, (_, i) => i / 10) }));
+      expect((await lifecycle.publishKind(await kindMeta(ver, 'lstm', at, 2), composition)).published).toBe(true);
+      return (await served()).id;
+    };
+    const old = await publishLstm('lstm-1500-aa', 1500, 1, Int32Array.of(3, 2, 2), lstmLayout(v1Shape).size);
+    expect((await store.lstm(old))?.shape).toEqual(v1Shape);
+    const rated = await publishLstm('lstm-1600-aa', 1600, 2, Int32Array.of(3, 2, 2, 11), lstmLayout(v2Shape).size);
+    const model = await store.lstm(rated);
+    expect(model?.shape).toEqual(v2Shape);
+    expect(model?.weights[5]).toBeCloseTo(0.5, 6);
+    const future = await publishLstm('lstm-1700-aa', 1700, 3, Int32Array.of(3, 2, 2, 11, 1), lstmLayout(v2Shape).size);
+    await expect(store.lstm(future)).rejects.toThrow(/unknown format 3 \(this code reads 1 = lstm-v1 and 2 = lstm-v2/);
   });
 
   it('rejects an LSTM user state whose byte length does not fit its hidden size', () => {

@@ -1,4 +1,4 @@
-import { decodeMf, deserializeLstm, MovieLensError, NotFoundError, type LstmModel, type MfModel, type MovieStats } from '@movielens/core';
+import { decodeMf, deserializeLstm, MovieLensError, NotFoundError, type LstmHeader, type LstmModel, type MfModel, type MovieStats } from '@movielens/core';
 import { ModelTable, type KeySchema } from './keys';
 import { kindMetaSchema, modelMetaSchema, type KindMeta, type ModelMeta, type ModelVersionInfo, type TableHome } from './model.meta';
 import { CorruptRecordError, decodeJson } from './stored-json';
@@ -184,9 +184,14 @@ export class ModelStore {
       const what = `the lstm table of model version ${ver} (${key})`;
       return decoded(what, () => {
         const t = unpackColumns(buf);
-        if (t.format?.[0] !== 1 || t.shape?.length !== 3) throw new CorruptRecordError(`${what}: an unknown format`);
-        const [numMovies, embeddingDim, hidden] = t.shape;
-        return deserializeLstm({ format: 'lstm-v1', numMovies, embeddingDim, hidden }, bytesOf(columnOf(t, 'movieIds', Int32Array, what)), bytesOf(columnOf(t, 'weights', Float32Array, what)));
+        // format 1 = core lstm-v1 (shape: movies, embedding, hidden); 2 = lstm-v2 (+ rating levels).
+        const format = t.format?.[0];
+        if ((format !== 1 && format !== 2) || t.shape?.length !== format + 2) {
+          throw new CorruptRecordError(`${what}: an unknown format ${String(format)} (this code reads 1 = lstm-v1 and 2 = lstm-v2; retrain the LSTM with this code)`);
+        }
+        const [numMovies, embeddingDim, hidden, ratingLevels] = t.shape;
+        const header: LstmHeader = format === 1 ? { format: 'lstm-v1', numMovies, embeddingDim, hidden } : { format: 'lstm-v2', numMovies, embeddingDim, hidden, ratingLevels };
+        return deserializeLstm(header, bytesOf(columnOf(t, 'movieIds', Int32Array, what)), bytesOf(columnOf(t, 'weights', Float32Array, what)));
       });
     });
     const entry = { ver: home.version, model };

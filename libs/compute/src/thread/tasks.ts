@@ -174,6 +174,8 @@ export interface TrainedLstm {
   numMovies: number;
   embeddingDim: number;
   hidden: number;
+  /** Rows of the rating embedding (core lstm-v2); absent for a movies-only (lstm-v1) model. */
+  ratingLevels?: number;
   movieIds: Int32Array;
   weights: Float32Array;
   /** Training time in the thread, ms. */

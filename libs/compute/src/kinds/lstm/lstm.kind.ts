@@ -5,7 +5,8 @@
  *
  * Stored form (under the kind version `lstm-<ms>-<hex>`):
  *
- *   lstm         column table { format Int32 [1] (core lstm-v1), shape Int32 [movies, embedding, hidden], movieIds Int32, weights Float32 }
+ *   lstm         column table { format Int32 [2] (core lstm-v2: reads each step's rating; [1] = lstm-v1, movies only, still read),
+ *                shape Int32 [movies, embedding, hidden, rating levels] ([movies, embedding, hidden] in v1), movieIds Int32, weights Float32 }
  *   lstm-state   sharded hash (user id modulo `shards`): user id -> packed final hidden state and dense history
  */
 import { availableParallelism } from 'node:os';
@@ -41,8 +42,9 @@ async function train(ctx: KindContext): Promise<KindTrained> {
   // Training is 0..90% of the stage, one step per epoch; the user states are the rest.
   const onEpoch = ({ epoch, epochs }: { epoch: number; epochs: number }) => void ctx.progress('lstm', Math.floor((90 * epoch) / epochs)).catch(() => undefined);
   const l = await ctx.thread.run({ kind: 'train-lstm', ratings, epochs: p.lstmEpochs, seed: Number(ctx.params.seed), threads }, onEpoch);
-  const shape = Int32Array.of(l.numMovies, l.embeddingDim, l.hidden);
-  await ctx.writer.putTable(ctx.version, ModelTable.lstm, packColumns({ format: Int32Array.of(1), shape, movieIds: l.movieIds, weights: l.weights }));
+  const levels = l.ratingLevels ?? 0;
+  const shape = levels > 0 ? Int32Array.of(l.numMovies, l.embeddingDim, l.hidden, levels) : Int32Array.of(l.numMovies, l.embeddingDim, l.hidden);
+  await ctx.writer.putTable(ctx.version, ModelTable.lstm, packColumns({ format: Int32Array.of(levels > 0 ? 2 : 1), shape, movieIds: l.movieIds, weights: l.weights }));
   await ctx.progress('lstm', 90);
   // Each user's final hidden state and dense history, sharded by user id: one HGET serves
   // GET /users/:id/next (pipelined HSETs, see ModelWriter.putRows).
