@@ -87,8 +87,12 @@ try {
   const apiUrl = `http://127.0.0.1:${port}`;
   const cluster: LocalCluster = { apiUrl, redisUrl: redisServer.url, apiKey, logs, stop: async () => {} };
   await until('the API to listen', async () => ((await fetch(`${apiUrl}/healthz`)).ok ? true : undefined), 120_000);
-  // The recipe first (its job fails: no dataset yet); the upload's rebuild inherits it.
-  await http(`${apiUrl}/api/v1/models/rebuild`, 'POST', { 'X-API-Key': apiKey }, JSON.stringify({ params: RECIPE }));
+  // The recipe first: its job records it, then fails (no dataset yet); the upload's rebuild inherits it.
+  const recipe = JSON.parse((await http(`${apiUrl}/api/v1/models/rebuild`, 'POST', { 'X-API-Key': apiKey }, JSON.stringify({ params: RECIPE }))).text) as { jobId: string };
+  await until('the recipe recorded', async () => {
+    const job = JSON.parse((await http(`${apiUrl}/api/v1/jobs/${recipe.jobId}`, 'GET', { 'X-API-Key': apiKey })).text) as { state: string };
+    return job.state === 'failed' || job.state === 'completed' ? true : undefined;
+  }, 120_000);
   const files = readFileSync(join(work, 'ratings.dat')).length;
   const { jobId } = await uploadFiles(cluster, ['ratings.dat', 'movies.dat', 'users.dat'].map((f) => join(work, f)));
   const ingest = await followJob(cluster, jobId, 300_000);
