@@ -3,6 +3,7 @@ import { Random } from '../random';
 import { startThread } from '../threads/start-thread';
 import type { RatingTable } from '../movielens/types';
 import { fitEase, keptMovies, scoreEase, trainEase } from './ease';
+import { GemmKernel } from './gemm-kernel';
 import { addLowerGram } from './gram';
 import { SpdInverse } from './spd-inverse';
 
@@ -55,6 +56,30 @@ function rowsOf(x: number[][]) {
   }
   return { rows: x.length, cols: x[0].length, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices) };
 }
+
+describe('GemmKernel', () => {
+  it('subtracts Q T^T from a block in place, across its cache blocks (70 rows, 300 targets, dot length 1,100)', () => {
+    const random = new Random(4);
+    const [nq, nt, len, stride] = [70, 300, 1100, 1104];
+    const kernel = new GemmKernel(2 * 400 * stride);
+    const a = kernel.data;
+    for (let i = 0; i < 400 * stride; i++) a[i] = random.gaussian();
+    // Q = rows 0..69, T = rows 100..399 (columns 2..1101), out = a block of the second half.
+    const out = 400 * stride + 7;
+    for (let b = 0; b < nq; b++) for (let j = 0; j < nt; j++) a[out + b * stride + j] = b - j;
+    kernel.subtractProducts(2, stride, 100 * stride + 2, stride, out, stride, nq, nt, len);
+    for (let b = 0; b < nq; b += 3) {
+      for (let j = 0; j < nt; j += 7) {
+        let dot = 0;
+        for (let c = 0; c < len; c++) dot += a[b * stride + 2 + c] * a[(100 + j) * stride + 2 + c];
+        expect(a[out + b * stride + j]).toBeCloseTo(b - j - dot, 9);
+      }
+    }
+    // Outside the block nothing moved: the entry right of its last column still holds its start value 0.
+    expect(a[out + nt]).toBe(0);
+    expect(() => kernel.subtractProducts(0, stride, 0, stride, out, stride, 1, 1, 3)).toThrow(/odd/);
+  });
+});
 
 describe('SpdInverse', () => {
   const random = new Random(11);
