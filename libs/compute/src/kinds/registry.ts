@@ -18,7 +18,7 @@ import { createSelectionKind } from './selection/selection.kind';
 import { svdKind } from './svd/svd.kind';
 
 /** The kinds every deployment trains, in the order they are planned and listed. */
-export const DEFAULT_KINDS: readonly ModelKind[] = [svdKind, analyticsKind, easeKind, rp3betaKind, similarUsersKind, ialsKind, mfKind, lstmKind, createSelectionKind(() => DEFAULT_KINDS)];
+export const DEFAULT_KINDS: readonly ModelKind[] = [svdKind, analyticsKind, easeKind, rp3betaKind, similarUsersKind, ialsKind, mfKind, lstmKind, createSelectionKind(() => DEFAULT_KINDS, { thread: true })];
 
 /** Parameters every kind may read. */
 export const commonParams = z.object({

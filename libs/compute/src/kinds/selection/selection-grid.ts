@@ -93,10 +93,18 @@ export async function runSelection(
   return summarize(split, fraction, candidates, scores);
 }
 
-/** {@link runSelection} without pauses, for `movielens evaluate`'s `auto` (its `fit` is synchronous). */
-export function runSelectionSync(ratings: RatingTable, kinds: readonly ModelKind[], params: BuildParams, options: RunSelectionOptions): SelectionInfo {
+/**
+ * {@link runSelection} without pauses, for a thread of its own (the selection kind) and for
+ * `movielens evaluate`'s `auto` (its `fit` is synchronous); `after(done, total)` hears each fit.
+ */
+export function runSelectionSync(ratings: RatingTable, kinds: readonly ModelKind[], params: BuildParams, options: RunSelectionOptions, after?: (done: number, total: number) => void): SelectionInfo {
   const { split, candidates, score, fraction } = prepare(ratings, kinds, params, options);
-  return summarize(split, fraction, candidates, candidates.map((c) => score(c)));
+  const scores: SelectionScore[] = [];
+  for (const c of candidates) {
+    scores.push(score(c));
+    after?.(scores.length, candidates.length);
+  }
+  return summarize(split, fraction, candidates, scores);
 }
 
 function prepare(ratings: RatingTable, kinds: readonly ModelKind[], params: BuildParams, options: RunSelectionOptions) {

@@ -8,11 +8,13 @@
  *
  * Stored form: no tables; everything is in the kind version's meta.
  *
- * The fits run on the kind job's own thread, one after another, yielding between them.
+ * The fits run one after another in a thread of their own for the default kinds (`thread`).
  */
+import { startThread, type RatingTable } from '@movielens/core';
 import { z } from 'zod';
-import type { KindContext, KindTrained, ModelKind } from '../model-kind';
-import { competingKinds, runSelection, SELECTION_KIND } from './selection-grid';
+import type { BuildParams, KindContext, KindTrained, ModelKind } from '../model-kind';
+import { competingKinds, runSelection, SELECTION_KIND, type SelectionInfo } from './selection-grid';
+import type { SelectionThreadInput, SelectionThreadMessage } from './selection.worker';
 
 /** The `selection` kind's slice of the rebuild parameters. */
 export const selectionParams = z.object({
@@ -20,22 +22,59 @@ export const selectionParams = z.object({
   selection: z.boolean().default(true),
 });
 
+/** Options of {@link createSelectionKind}. */
+export interface SelectionKindOptions {
+  /**
+   * Run the fits in a thread of their own (`selection.worker.ts`, which selects among the
+   * default kinds), so the kind job's event loop stays free to renew its BullMQ lock through
+   * fits of a minute on ML-1M. Only for the default kinds (a thread cannot be handed kind
+   * objects); other registries (tests) run the fits inline, pausing between them. Default false.
+   */
+  thread?: boolean;
+}
+
+/** Runs the selection of the default kinds in `selection.worker.ts`, reporting each fit. */
+function selectInThread(ratings: RatingTable, params: BuildParams, seed: number, progress: (done: number, total: number) => Promise<void>): Promise<SelectionInfo> {
+  return new Promise((resolve, reject) => {
+    const input: SelectionThreadInput = { ratings, params: { ...params }, seed };
+    const worker = startThread('selection.worker', import.meta.url, { workerData: input });
+    let settled = false;
+    worker.on('message', (message: SelectionThreadMessage) => {
+      if ('info' in message) {
+        settled = true;
+        resolve(message.info);
+      } else void progress(message.done, message.total).catch(() => undefined);
+    });
+    worker.on('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`the selection thread exited with code ${code} before its result`));
+    });
+  });
+}
+
 /**
  * The selection kind over the kinds `kinds()` returns (called at training time, so the kind can
  * sit in the same list it selects from).
  */
-export function createSelectionKind(kinds: () => readonly ModelKind[]): ModelKind {
+export function createSelectionKind(kinds: () => readonly ModelKind[], options: SelectionKindOptions = {}): ModelKind {
   async function train(ctx: KindContext): Promise<KindTrained> {
     await ctx.progress('selection', 0);
     const t0 = performance.now();
     const ratings = await ctx.dataset.ratings();
-    const info = await runSelection(ratings, kinds(), ctx.params, { seed: Number(ctx.params.seed), now: () => performance.now() }, async (done, total) => {
-      await ctx.progress('selection', Math.floor((100 * done) / total));
-      // Let lock renewals and progress writes through between two fits.
-      await new Promise((resolve) => setImmediate(resolve));
-    });
+    const seed = Number(ctx.params.seed);
+    const progress = (done: number, total: number) => ctx.progress('selection', Math.floor((100 * done) / total));
+    const info = options.thread
+      ? await selectInThread(ratings, ctx.params, seed, progress)
+      : await runSelection(ratings, kinds(), ctx.params, { seed, now: () => performance.now() }, async (done, total) => {
+          await progress(done, total);
+          // Let lock renewals and progress writes through between two fits.
+          await new Promise((resolve) => setImmediate(resolve));
+        });
     const ms = performance.now() - t0;
-    ctx.logger.info({ competing: competingKinds(kinds(), ctx.params).map((k) => k.name), candidates: info.grid.length, winner: info.winner, ms: Math.round(ms) }, 'model selection done');
+    ctx.logger.info({ competing: competingKinds(kinds(), ctx.params).map((k) => k.name), candidates: info.grid.length, winner: info.winner, ms: Math.round(ms), thread: options.thread === true }, 'model selection done');
     return { info: { ...info }, timings: { selection: ms } };
   }
 
