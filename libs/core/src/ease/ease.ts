@@ -70,9 +70,13 @@ export function fitEase(rows: InteractionRows, options: EaseOptions = {}, timing
   const stages: Record<string, number> = { gram: performance.now() - t };
   solver.invert(stages);
   t = performance.now();
+  // B[i][j] = -P[i][j] / P[j][j]: one division per column, not per entry.
+  const scale = new Float64Array(n);
+  for (let j = 0; j < n; j++) scale[j] = -1 / a[j * s + j];
   const weights = new Float32Array(n * n);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) weights[i * n + j] = i === j ? 0 : -a[i * s + j] / a[j * s + j];
+    for (let j = 0; j < n; j++) weights[i * n + j] = a[i * s + j] * scale[j];
+    weights[i * n + i] = 0;
   }
   stages.weights = performance.now() - t;
   if (timings) Object.assign(timings, stages);
