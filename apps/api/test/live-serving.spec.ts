@@ -23,6 +23,13 @@ const get = (path: string, etag?: string) => {
 };
 const rate = (user: number, body: object) => request(h.handler).post(`/api/v1/users/${user}/ratings`).set('X-API-Key', KEY).send(body).expect(202);
 
+/** The stars of those ratings, in the same order. */
+function starsBy(u: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < data.ratings.length; i++) if (data.ratings.users[i] === u) out.push(data.ratings.ratings[i]);
+  return out;
+}
+
 /** Movies user `u` rated in the synthetic dataset. */
 function ratedBy(u: number): number[] {
   const out: number[] = [];
@@ -88,7 +95,8 @@ describe('live ratings in the served answers', () => {
     expect(after.headers.etag).not.toBe(before.headers.etag);
     // Reference: the predictor over the whole history plus the new movie, from a zero state.
     const predictor = new LstmPredictor((await new ModelStore(h.redis, h.keys).lstm(version))!);
-    const expected = predictor.recommend([...history, fresh], 5);
+    // With the stars it reads: the dataset's for the stored history, the live 4 for the new movie.
+    const expected = predictor.recommend([...history, fresh], 5, undefined, [...starsBy(9), 4]);
     expect(after.body.next.map((n: { movieId: number }) => n.movieId)).toEqual(Array.from(expected.movieIds));
   });
 });

@@ -17,17 +17,21 @@ let predictor: LstmPredictor;
 /** A second app whose model has no LSTM (the default). */
 let plain: Harness;
 
-/** Movie ids a user rated, oldest first (ties keep table order), straight from the synthetic table. */
-function historyOf(userId: number): number[] {
+/** Rows of a user's ratings, oldest first (ties keep table order), straight from the synthetic table. */
+function rowsOf(userId: number): number[] {
   const rows: number[] = [];
   for (let i = 0; i < data.ratings.length; i++) if (data.ratings.users[i] === userId) rows.push(i);
-  return rows.sort((a, b) => data.ratings.timestamps[a] - data.ratings.timestamps[b] || a - b).map((i) => data.ratings.movies[i]);
+  return rows.sort((a, b) => data.ratings.timestamps[a] - data.ratings.timestamps[b] || a - b);
 }
+/** Movie ids a user rated, oldest first. */
+const historyOf = (userId: number): number[] => rowsOf(userId).map((i) => data.ratings.movies[i]);
+/** The stars of those ratings, in the same order (what the LSTM reads with each movie). */
+const starsOf = (userId: number): number[] => rowsOf(userId).map((i) => data.ratings.ratings[i]);
 
 const titleOf = (movieId: number) => data.movies.find((m) => m.id === movieId)!.title;
 const listed = (movieId: number) => listedMovie(data, movieId);
-const expected = (history: number[], k: number, maxSteps?: number) => {
-  const next = predictor.recommend(history, k, maxSteps);
+const expected = (history: number[], k: number, maxSteps?: number, stars: number[] | null = null) => {
+  const next = predictor.recommend(history, k, maxSteps, stars);
   return Array.from(next.movieIds, (movieId, i) => ({ movieId, ...listed(movieId), score: next.scores[i] }));
 };
 
@@ -47,7 +51,7 @@ describe('GET /users/:id/next', () => {
       const res = await request(h.app).get(`/api/v1/users/${id}/next?k=5`).expect(200);
       expect(res.body).toMatchObject({ userId: id, model: version });
       const history = historyOf(id);
-      expect(res.body.next).toEqual(expected(history, 5));
+      expect(res.body.next).toEqual(expected(history, 5, undefined, starsOf(id)));
       expect(res.body.lastWatched).toEqual({ movieId: history[history.length - 1], title: titleOf(history[history.length - 1]) });
       for (const n of res.body.next as { movieId: number }[]) expect(history).not.toContain(n.movieId);
     }
@@ -58,11 +62,35 @@ describe('GET /users/:id/next', () => {
     expect(users).toHaveLength(90);
     for (const id of users) {
       const res = await request(h.app).get(`/api/v1/users/${id}/next?k=10`).expect(200);
-      const want = expected(historyOf(id), 10);
+      const want = expected(historyOf(id), 10, undefined, starsOf(id));
       expect(res.body.next.map((n: { movieId: number }) => n.movieId)).toEqual(want.map((n) => n.movieId));
       // The state is the predictor's own float32 hidden vector, so scores agree to float32
       // rounding at worst (2^-24 relative ~ 6e-8 of logits of size ~10): 5 decimals is ample.
       (res.body.next as { score: number }[]).forEach((n, i) => expect(n.score).toBeCloseTo(want[i].score, 5));
+    }
+  });
+
+  it('names the step that drove the first suggestion: the one whose removal lowers its score most, re-scoring each shortened history', async () => {
+    expect(predictor.readsRatings).toBe(true);
+    for (const id of [1, 7, 42]) {
+      const res = await request(h.app).get(`/api/v1/users/${id}/next?k=3`).expect(200);
+      const history = historyOf(id);
+      const stars = starsOf(id);
+      const top = res.body.next[0].movieId as number;
+      // Reference by brute force: drop each of the last 20 steps, score the top movie again.
+      const scoreOf = (ids: number[], r: number[]) => {
+        const all = predictor.recommend(ids, predictor.model.shape.numMovies, undefined, r);
+        return all.scores[Array.from(all.movieIds).indexOf(top)];
+      };
+      const full = scoreOf(history, stars);
+      let want = { position: -1, drop: Number.NEGATIVE_INFINITY };
+      for (let s = Math.max(0, history.length - 20); s < history.length; s++) {
+        const drop = full - scoreOf(history.filter((_, i) => i !== s), stars.filter((_, i) => i !== s));
+        if (drop > want.drop) want = { position: s, drop };
+      }
+      const movieId = history[want.position];
+      expect(res.body.drivenBy).toMatchObject({ movieId, title: titleOf(movieId), rating: stars[want.position], stepsAgo: history.length - 1 - want.position });
+      expect(res.body.drivenBy.scoreDrop).toBeCloseTo(want.drop, 4);
     }
   });
 

@@ -84,8 +84,8 @@ export function usersRouter({ readModel, models, datasets, queues, kinds, live, 
     const snap = await readModel.current();
     const scope = liveEpochs.scope(id);
     await sendModelAnswer(req, res, snap, `next:${id}:${k}${scope.suffix}`, async () => {
-      const { lastWatched, next } = await nextMoviesWithLive(snap, id, k, noLstm, await liveRows.overlay(snap, id));
-      return { userId: id, model: snap.version, source: snap.source('lstm'), lastWatched, next };
+      const { lastWatched, drivenBy, next } = await nextMoviesWithLive(snap, id, k, noLstm, await liveRows.overlay(snap, id));
+      return { userId: id, model: snap.version, source: snap.source('lstm'), lastWatched, drivenBy, next };
     }, scope.current);
   });
 

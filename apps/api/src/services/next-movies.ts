@@ -1,4 +1,4 @@
-import { SESSION_MAX_STEPS, type NextMovies } from '@movielens/core';
+import { ratingLevel, SESSION_MAX_STEPS, type LstmPredictor, type NextMovies } from '@movielens/core';
 import { compareEntryIds, ModelTable, type OverlayChange } from '@movielens/store';
 import { lstmStatesMissing, notFound, type HttpError } from '../middleware/errors';
 import type { ListedMovie, ModelSnapshot } from './model-snapshot';
@@ -16,6 +16,53 @@ export interface NextMovie extends ListedMovie {
  * `services/status.ts`).
  */
 export type NoLstm = (version: string) => Promise<HttpError>;
+
+/**
+ * The step of the user's history that drove the first suggestion: the one whose removal lowers
+ * that movie's score the most (core `LstmPredictor.driverStep`, leave-one-out over the last
+ * DRIVER_CANDIDATES steps), with its rating as the LSTM read it.
+ */
+export interface DrivenBy {
+  movieId: number;
+  title: string | null;
+  /** The stars the user gave it (what the LSTM read with the movie), or null when unknown. */
+  rating: number | null;
+  /** How many steps before the end of the history it is (0 = the last movie rated). */
+  stepsAgo: number;
+  /** The first suggestion's score minus its score without this step (logits; > 0: the step raised it). */
+  scoreDrop: number;
+}
+
+/** A known user's next movies, as GET /users/:id/next answers them. */
+export interface UserNext {
+  lastWatched: { movieId: number; title: string | null } | null;
+  /** What drove `next[0]` (null when there is no suggestion). */
+  drivenBy: DrivenBy | null;
+  next: NextMovie[];
+}
+
+/**
+ * {@link DrivenBy} of `next[0]` after the dense history `dense` with `stars[i]` the rating of
+ * dense[i] (null: unknown, read as such). About DRIVER_CANDIDATES^2 / 2 extra recurrent steps.
+ */
+function driverOf(snap: ModelSnapshot, predictor: LstmPredictor, dense: ArrayLike<number>, stars: readonly (number | null)[], next: NextMovies): DrivenBy | null {
+  if (next.movieIds.length === 0) return null;
+  const target = predictor.indexOf(next.movieIds[0]);
+  if (target === undefined) return null;
+  const levels = stars.map((r) => (r === null ? 0 : ratingLevel(r)));
+  const step = predictor.driverStep(dense, 0, dense.length, target, levels);
+  if (step === null) return null;
+  const movieId = predictor.model.movieIds[dense[step.position]];
+  return { movieId, title: snap.title(movieId), rating: stars[step.position], stepsAgo: dense.length - 1 - step.position, scoreDrop: step.drop };
+}
+
+/** The stars of each movie of `movieIds` in the user's ratings of the served dataset (null where absent). */
+async function starsOf(snap: ModelSnapshot, userId: number, movieIds: readonly number[]): Promise<(number | null)[]> {
+  const rated = await snap.userRatings(userId);
+  const byMovie = new Map<number, number>();
+  if (rated !== null) rated.movieIds.forEach((id, i) => byMovie.set(id, rated.ratings[i]));
+  return movieIds.map((id) => byMovie.get(id) ?? null);
+}
 
 /** Next movies with their titles. */
 function titled(snap: ModelSnapshot, next: NextMovies): NextMovie[] {
@@ -55,7 +102,7 @@ export async function nextMoviesOfSession(snap: ModelSnapshot, movies: readonly 
  * on the user's whole time-ordered history (known users have no step cap). 503 when the version has no LSTM (or predates the
  * stored states), 404 when the user is not in it.
  */
-export async function nextMoviesOfUser(snap: ModelSnapshot, userId: number, k: number, noLstm: NoLstm): Promise<{ lastWatched: { movieId: number; title: string | null } | null; next: NextMovie[] }> {
+export async function nextMoviesOfUser(snap: ModelSnapshot, userId: number, k: number, noLstm: NoLstm): Promise<UserNext> {
   const predictor = await snap.lstm();
   if (predictor === null) throw await noLstm(snap.version);
   if (snap.meta.tables[ModelTable.lstmState] === undefined) throw lstmStatesMissing(snap.version);
@@ -63,9 +110,15 @@ export async function nextMoviesOfUser(snap: ModelSnapshot, userId: number, k: n
   if (state === null) throw notFound(`User ${userId} has no ratings in model ${snap.version}.`);
   const n = state.history.length;
   const last = n > 0 ? predictor.model.movieIds[state.history[n - 1]] : undefined;
+  const next = predictor.recommendFromHidden(state.hidden, state.history, k);
+  // The rebuild read the dataset's stars with each movie; the explanation reads the served
+  // dataset's (the same unless the LSTM was trained on older data and a rating changed since).
+  const ids = Array.from(state.history, (d) => predictor.model.movieIds[d]);
+  const stars = predictor.readsRatings ? await starsOf(snap, userId, ids) : ids.map(() => null);
   return {
     lastWatched: last === undefined ? null : { movieId: last, title: snap.title(last) },
-    next: titled(snap, predictor.recommendFromHidden(state.hidden, state.history, k)),
+    drivenBy: driverOf(snap, predictor, state.history, stars, next),
+    next: titled(snap, next),
   };
 }
 
@@ -76,7 +129,7 @@ export async function nextMoviesOfUser(snap: ModelSnapshot, userId: number, k: n
  * rating is the last step. A user the LSTM has no state for (new, or rated only live) is read
  * from the live ratings alone. 404 when the history is empty.
  */
-export async function nextMoviesWithLive(snap: ModelSnapshot, userId: number, k: number, noLstm: NoLstm, overlay: ReadonlyMap<number, OverlayChange>): Promise<{ lastWatched: { movieId: number; title: string | null } | null; next: NextMovie[] }> {
+export async function nextMoviesWithLive(snap: ModelSnapshot, userId: number, k: number, noLstm: NoLstm, overlay: ReadonlyMap<number, OverlayChange>): Promise<UserNext> {
   if (overlay.size === 0) return nextMoviesOfUser(snap, userId, k, noLstm);
   const predictor = await snap.lstm();
   if (predictor === null) throw await noLstm(snap.version);
@@ -91,5 +144,14 @@ export async function nextMoviesWithLive(snap: ModelSnapshot, userId: number, k:
   history.push(...added);
   if (history.length === 0) throw notFound(`User ${userId} has no ratings in model ${snap.version}.`);
   const last = history[history.length - 1];
-  return { lastWatched: { movieId: last, title: snap.title(last) }, next: titled(snap, predictor.recommend(history, k)) };
+  // Stars as the LSTM reads them: a live change wins over the dataset's rating.
+  const datasetStars = await starsOf(snap, userId, history);
+  const stars = history.map((id, i) => overlay.get(id)?.rating ?? datasetStars[i]);
+  const next = predictor.recommend(history, k, Number.POSITIVE_INFINITY, stars.map((r) => r ?? Number.NaN));
+  const known = history.map((id, i) => ({ dense: predictor.indexOf(id), stars: stars[i] })).filter((s) => s.dense !== undefined);
+  return {
+    lastWatched: { movieId: last, title: snap.title(last) },
+    drivenBy: driverOf(snap, predictor, known.map((s) => s.dense as number), known.map((s) => s.stars), next),
+    next: titled(snap, next),
+  };
 }

@@ -95,6 +95,16 @@ export const userNextAnswer = z
     model: z.string(),
     source,
     lastWatched: z.object({ movieId: z.int(), title: z.string().nullable() }).nullable().describe('The most recent movie of the history'),
+    drivenBy: z
+      .object({
+        movieId: z.int(),
+        title: z.string().nullable(),
+        rating: z.number().nullable().describe('The stars the user gave it, as the LSTM read them (null: unknown)'),
+        stepsAgo: z.int().describe('Steps before the end of the history (0 = the last movie rated)'),
+        scoreDrop: z.number().describe("The first suggestion's logit minus its logit without this step (> 0: the step raised it)"),
+      })
+      .nullable()
+      .describe('The step of the history that drove the first suggestion: of the last 20, the one whose removal lowers its score most (null without a suggestion)'),
     next: z.array(nextMovie),
   })
   .meta({ id: 'UserNext' });
