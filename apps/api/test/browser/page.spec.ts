@@ -5,6 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultKinds } from '@movielens/compute';
 import { chartIds } from '../../../web/src/lib/route';
 import { launchChromium, screenshot, skipBrowser, watchErrors } from './browser';
 import { apiKey, buildPage, removeDir, startStack, writeSyntheticFiles, type Stack } from './stack';
@@ -322,7 +323,10 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     // and the bar is full only once the job is done.
     const messages = (await page.evaluate('window.__messages')) as string[];
     const building = messages.filter((m) => m.startsWith('Building model:'));
-    for (const m of building) expect(m, messages.join(' | ')).toMatch(/^Building model: ((svd|analytics|mf|lstm) [^,]+)(, (svd|analytics|mf|lstm) [^,]+)*$/);
+    // Every kind of the registry may be named (each is its own job), a lower-case name then its stage or 'done'.
+    const kindName = defaultKinds.kinds.map((k) => k.name).join('|');
+    const line = new RegExp(`^Building model: ((${kindName}) [^,]+)(, (${kindName}) [^,]+)*$`);
+    for (const m of building) expect(m, messages.join(' | ')).toMatch(line);
     expect(seen.filter((s) => s.startsWith('rebuild ')).every((s) => Number(s.split(' ')[1]) < 100), seen.join(' | ')).toBe(true);
 
     const after = await api<{ current: string }>('/models');
@@ -330,6 +334,17 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     await expect.poll(() => page.locator('#footer-model').textContent()).toBe(after.current);
     await expect.poll(() => page.locator('table.models tbody tr').count()).toBeGreaterThanOrEqual(2);
     await screenshot(page, '08-admin-upload');
+  });
+
+  it('shows the served model selection on the admin page: the chosen kind and every grid point', async () => {
+    const { selection } = await api<{ selection: { winner: { algorithm: string; ndcg: number } | null; grid: unknown[] } | null }>('/models');
+    expect(selection).not.toBeNull();
+    await open('#/admin');
+    const card = page.locator('#selection');
+    await card.waitFor();
+    if (selection!.winner !== null) await expect.poll(() => card.locator('p').first().textContent()).toMatch(new RegExp(`^Default recommendations: ${selection!.winner.algorithm} .*NDCG@10 ${selection!.winner.ndcg.toFixed(3)}\\.$`));
+    expect(await card.locator('tbody tr').count()).toBe(selection!.grid.length);
+    expect(await card.locator('tbody tr.current').count()).toBe(selection!.winner === null ? 0 : 1);
   });
 
   it('rolls back to the previous model version from the admin page', async () => {

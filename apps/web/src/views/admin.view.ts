@@ -10,6 +10,7 @@ import { empty } from '../ui/status';
 import type { ViewContext } from './context';
 import { load } from './context';
 import { followRebuild, followUpload } from './job-follower';
+import { selectionCard } from './selection-card';
 
 /** Options of {@link adminView}. */
 export interface AdminHooks {
@@ -75,6 +76,7 @@ const stageNames: Record<string, string> = {
   similarity: 'finding similar movies',
   recommendations: 'recommending movies to every user',
   analytics: 'computing the analytics',
+  selection: 'choosing the default model (selection)',
   publish: 'publishing',
 };
 
@@ -219,7 +221,7 @@ export function adminView(ctx: ViewContext, hooks: AdminHooks): void {
   const modelsStatus = h('p', { class: 'muted', role: 'status' });
 
   const reloadModels = (): void =>
-    void load(ctx, modelsBody, () => ctx.api.getAdmin<ModelsAnswer>('/models'), (answer) => modelsBody.append(modelsTable(answer, activate)), 'Loading model versions…');
+    void load(ctx, modelsBody, () => ctx.api.getAdmin<ModelsAnswer>('/models'), (answer) => modelsBody.append(modelsTable(answer, activate), h('h3', {}, 'Model selection'), selectionCard(answer.selection)), 'Loading model versions…');
 
   const activate = (version: string): void => {
     void (async () => {
