@@ -65,6 +65,12 @@ function http(url: string, method: string, headers: Record<string, string>, body
   });
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime: fields 14 and 15, in ticks of 1/100 s
+}
+
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
@@ -83,7 +89,8 @@ try {
   children.push(startProcess('ingest', MAINS.ingest, { ...env, LIVE_APPLY_COUNT: String(10 * POSTS), LIVE_APPLY_AGE_MS: String(3_600_000) }, logs));
   children.push(startProcess('compute', MAINS.compute, env, logs));
   const apiKey = 'bench-key-0123456789';
-  children.push(startProcess('api', MAINS.api, { ...env, PORT: String(port), HOST: '127.0.0.1', API_KEY: apiKey, API_WORKERS: '1' }, logs, profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]));
+  const api = startProcess('api', MAINS.api, { ...env, PORT: String(port), HOST: '127.0.0.1', API_KEY: apiKey, API_WORKERS: '1' }, logs, profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
+  children.push(api);
   const apiUrl = `http://127.0.0.1:${port}`;
   const cluster: LocalCluster = { apiUrl, redisUrl: redisServer.url, apiKey, logs, stop: async () => {} };
   await until('the API to listen', async () => ((await fetch(`${apiUrl}/healthz`)).ok ? true : undefined), 120_000);
@@ -143,6 +150,7 @@ try {
   let next = 0;
   let acked = 0;
   const failed: string[] = [];
+  const cpuBefore = { api: cpuSeconds(api.pid), redis: cpuSeconds(redisServer.process.pid) };
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
@@ -156,8 +164,10 @@ try {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = { api: cpuSeconds(api.pid) - cpuBefore.api, redis: cpuSeconds(redisServer.process.pid) - cpuBefore.redis };
   const inLog = (await live.accepted()) - acceptedBefore;
   console.log(`\nthroughput: ${POSTS} posts from ${CLIENTS} clients in ${seconds.toFixed(2)} s = ${(POSTS / seconds).toFixed(0)} posts/s; acknowledged ${acked}; in the log ${inLog}; failures ${JSON.stringify(failed)}`);
+  console.log(`CPU per post: API process ${((1e6 * cpu.api) / POSTS).toFixed(0)} us, redis-server ${((1e6 * cpu.redis) / POSTS).toFixed(0)} us (one API process on a core of its own: about ${(POSTS / cpu.api).toFixed(0)} posts/s)`);
 
   // Apply, rebuild, count.
   const queueConnection = redis.duplicate();
