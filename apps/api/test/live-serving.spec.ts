@@ -93,10 +93,12 @@ describe('live ratings in the served answers', () => {
     const after = await get('/api/v1/users/9/next?k=5').expect(200);
     expect(after.body.lastWatched.movieId).toBe(fresh);
     expect(after.headers.etag).not.toBe(before.headers.etag);
-    // Reference: the predictor over the whole history plus the new movie, from a zero state.
-    const predictor = new LstmPredictor((await new ModelStore(h.redis, h.keys).lstm(version))!);
+    // Reference: the served LSTM over the whole history plus the new movie, from a zero state.
+    const served = (await h.deps.readModel.current()).version;
+    const predictor = new LstmPredictor((await new ModelStore(h.redis, h.keys).lstm(served))!);
     // With the stars it reads: the dataset's for the stored history, the live 4 for the new movie.
     const expected = predictor.recommend([...history, fresh], 5, undefined, [...starsBy(9), 4]);
-    expect(after.body.next.map((n: { movieId: number }) => n.movieId)).toEqual(Array.from(expected.movieIds));
+    const got = after.body.next.map((n: { movieId: number; score: number }) => `${n.movieId}:${n.score.toFixed(6)}`);
+    expect(got, `built ${version}, served ${served}`).toEqual(Array.from(expected.movieIds, (id, i) => `${id}:${expected.scores[i].toFixed(6)}`));
   });
 });
