@@ -34,38 +34,51 @@ export function roundRows(ver: string, config: IalsConfig, round: number): RowsJ
   }));
 }
 
-/** What every row job of a round in this process shares: the config, the side's rows, the other side's factors and their Gram. */
-interface RoundInputs {
+/** What every row job of a version in this process shares: the config and both sides' rows, in shared memory. */
+interface VersionInputs {
   config: IalsConfig;
-  rows: IalsSideRows;
+  rows: Record<IalsSide, IalsSideRows>;
+}
+
+/** What every row job of a round in this process shares: the other side's factors and their Gram. */
+interface RoundInputs {
   other: Float32Array;
   gram: Float64Array;
 }
 
-/** The inputs of the round being run, read once per process (a new round or version replaces them). */
-async function roundInputs(ctx: RowsContext, ver: string, round: number): Promise<RoundInputs> {
-  return memoized(ctx, `ials:${ver}:${round}`, 'ials:', async () => {
+/** The config and both sides' CSR, read once per version and process (a new version replaces them). */
+async function versionInputs(ctx: RowsContext, ver: string): Promise<VersionInputs> {
+  return memoized(ctx, `ials-csr:${ver}`, 'ials-csr:', async () => {
     const config = await loadIalsConfig(ctx.writer, ver);
+    // In shared memory: every block is handed to a compute thread without a copy.
+    const shared = async (side: IalsSide) => {
+      const rows = await loadSideRows(ctx.writer, ver, side);
+      return { ids: rows.ids, indptr: sharedCopy(rows.indptr), indices: sharedCopy(rows.indices), extra: sharedCopy(rows.extra) };
+    };
+    return { config, rows: { users: await shared('users'), movies: await shared('movies') } };
+  });
+}
+
+/** The other side's factors of round `round` and their Gram, read once per process (a new round replaces them). */
+async function roundInputs(ctx: RowsContext, ver: string, config: IalsConfig, round: number): Promise<RoundInputs> {
+  return memoized(ctx, `ials-round:${ver}:${round}`, 'ials-round:', async () => {
     const { side, iteration } = roundOf(round);
     const otherSide: IalsSide = side === 'users' ? 'movies' : 'users';
     // Users solve against the movies of the previous iteration; movies against this iteration's users.
     const other = await loadFactors(ctx.writer, ver, config, otherSide, side === 'users' ? iteration - 1 : iteration);
-    const rows = await loadSideRows(ctx.writer, ver, side);
-    // In shared memory: every block of the round is handed to a compute thread without a copy.
-    const shared = { ids: rows.ids, indptr: sharedCopy(rows.indptr), indices: sharedCopy(rows.indices), extra: sharedCopy(rows.extra) };
-    return { config, rows: shared, other: sharedCopy(other), gram: ialsGram(other, other.length / config.k, config.k) };
+    return { other: sharedCopy(other), gram: ialsGram(other, other.length / config.k, config.k) };
   });
 }
 
 /** Solves and stages one block of a half-iteration; returns the rows solved. */
 export async function writeIalsRows(ctx: RowsContext, job: RowsJobData): Promise<number> {
   const round = job.round ?? 0;
-  const inputs = await roundInputs(ctx, job.modelVersion, round);
-  const { config, rows } = inputs;
+  const { config, rows: both } = await versionInputs(ctx, job.modelVersion);
+  const inputs = await roundInputs(ctx, job.modelVersion, config, round);
   const { side, iteration } = roundOf(round);
   // Users start at 0 (no stored block); every other start is the block of the previous iteration.
   const warm = side === 'users' && iteration === 1 ? null : await loadFactorBlock(ctx.writer, job.modelVersion, side, iteration - 1, job.part);
-  const { indptr, indices, extra } = rows;
+  const { indptr, indices, extra } = both[side];
   const block = await ctx.thread.run({ kind: 'ials-block', input: { indptr, indices, extra, other: inputs.other, gram: inputs.gram, k: config.k, reg: config.reg, start: job.rowStart, end: job.rowEnd, warm, cgSteps: config.cgSteps } });
   await putFactorBlock(ctx.writer, job.modelVersion, side, iteration, job.part, block);
   return job.rowEnd - job.rowStart;
