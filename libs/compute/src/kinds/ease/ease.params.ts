@@ -14,7 +14,7 @@ export const easeParams = z.object({
   /**
    * The declared bound: the most movies EASE is trained on. Its cost is movies squared in memory
    * (two Float64 matrices for the solve and B as Float32: 20 bytes x movies^2, 1.3 GB at 8,000)
-   * and movies cubed in time (about 8 s at ML-1M's 3,706 on one core, ~80 s at 8,000). Above it
+   * and movies cubed in time (about 4.5 s of CPU at ML-1M's 3,706, so ~45 s at 8,000). Above it
    * the kind is skipped, with the reason in its kind version's `info`, not failed. Default 8000.
    */
   easeMaxMovies: z.number().int().min(1).max(14000).default(8000),
