@@ -27,7 +27,7 @@ describe('movielens evaluate (child process)', () => {
     expect(out.code, out.stderr).toBe(0);
     const parsed = JSON.parse(out.stdout) as { folds: number; results: Record<string, unknown>[] };
     expect(parsed.folds).toBe(2);
-    expect(parsed.results.map((r) => r.algorithm)).toEqual(['global-mean', 'movie-mean', 'popularity', 'baseline', 'puresvd', 'ease', 'mf']);
+    expect(parsed.results.map((r) => r.algorithm)).toEqual(['global-mean', 'movie-mean', 'popularity', 'baseline', 'puresvd', 'ease', 'rp3beta', 'ials', 'mf']);
     for (const row of parsed.results) {
       for (const key of ['rmse', 'mae', 'precision@10', 'recall@10', 'ndcg@10', 'coverage', 'fitSeconds']) {
         expect(typeof row[key], `${String(row.algorithm)} ${key}`).toBe('number');
