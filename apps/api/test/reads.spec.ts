@@ -199,6 +199,16 @@ describe('analytics', () => {
     expect(byGenre.body['by-genre'].map((g: { group: string }) => g.group)).toEqual(['Action', 'Comedy', 'Drama']);
   });
 
+  it('answers a corrupt stored group table with a 500 CORRUPT_RECORD naming its key, not the corrupt value', async () => {
+    const home = (await store.meta(version))!.tableHomes!['analytics:by-gender'];
+    const key = h.keys.modelTable(home.version, 'analytics:by-gender');
+    await h.redis.set(key, JSON.stringify([{ group: 'F', count: 'many', mean: 4 }]));
+    const res = await request(h.app).get('/api/v1/analytics/by-gender').expect(500);
+    expect(res.body.error.code).toBe('CORRUPT_RECORD');
+    expect(res.body.error.message).toContain(key);
+    expect(res.body.error.message).toMatch(/0\.count: /);
+  });
+
   it('answers 400 for a bad direction', async () => {
     const res = await request(h.app).get('/api/v1/analytics/gender-gap?direction=both').expect(400);
     expect(res.body.error.message).toContain('query.direction');

@@ -36,7 +36,7 @@ const composition: SetComposition = {
     counts: { users: 2, movies: 3, ratings: 5 },
     shards: kinds.svd.shards,
     k: 2,
-    analytics: ['top-rated'],
+    analytics: ['by-genre'],
   }),
 };
 
@@ -53,7 +53,7 @@ async function buildVersion(ver: string, createdAt: number): Promise<ModelMeta> 
   await writer.putTable(ver, 'factors', packColumns({ movieIds: Int32Array.of(1, 2, 3), V: new Float32Array([1, 0, 0, 1, 0.5, 0.5]), S: Float64Array.of(3, 1) }));
   await writer.putTable(ver, 'staging:vectors', Buffer.from('scratch'));
   await writer.dropTable(ver, 'staging:vectors');
-  await writer.putTable(ver, 'analytics:top-rated', JSON.stringify([{ movieId: 1 }]));
+  await writer.putTable(ver, 'analytics:by-genre', JSON.stringify([{ group: 'Drama', count: 2, mean: 4.5 }]));
   await writer.putRows(ver, 'similar', 0, [1, 2], [packScoredList(Int32Array.of(3), Float32Array.of(0.7)), packScoredList(Int32Array.of(3, 1), Float32Array.of(0.9, 0.1))], 2);
   await writer.putRows(ver, 'similar', 1, [3], [packScoredList(new Int32Array(0), new Float32Array(0))], 2);
   await writer.putRows(ver, 'recs', 0, [10], [packScoredList(Int32Array.of(2), Float32Array.of(4.5))], 2);
@@ -78,7 +78,7 @@ describe('ModelStore / ModelWriter', () => {
     expect(await store.currentVersion()).toBe(meta.id);
     expect(meta.id).toMatch(/^m\d+-[0-9a-f]{4}$/);
     expect(meta.tables.factors.digest).toMatch(/^[0-9a-f]{40}$/);
-    expect(Object.keys(meta.tables).sort()).toEqual(['analytics:top-rated', 'factors', 'recs', 'similar']);
+    expect(Object.keys(meta.tables).sort()).toEqual(['analytics:by-genre', 'factors', 'recs', 'similar']);
     expect(meta.tableHomes?.similar).toEqual({ version: 'svd-1000-aa', shards: 2 });
     expect(meta.kinds?.svd).toMatchObject({ version: 'svd-1000-aa', datasetVersion: 'd1000' });
     const v = meta.id;
@@ -95,8 +95,8 @@ describe('ModelStore / ModelWriter', () => {
     expect(f.k).toBe(2);
     expect([...f.movieIds]).toEqual([1, 2, 3]);
     expect([...f.V]).toEqual([1, 0, 0, 1, 0.5, 0.5]);
-    expect(await store.analytics(v, 'top-rated')).toEqual([{ movieId: 1 }]);
-    expect(await store.analytics(v, 'nope')).toBeNull();
+    expect(await store.analytics(v, 'by-genre')).toEqual([{ group: 'Drama', count: 2, mean: 4.5 }]);
+    expect(await store.analytics(v, 'by-age')).toBeNull();
     expect(await redis.exists(keys.modelTable('svd-1000-aa', 'staging:vectors'))).toBe(0);
     expect(await store.lstmState(v, 10)).toBeNull(); // a set without the kind: absent, not an error
   });
@@ -189,7 +189,7 @@ describe('ModelStore / ModelWriter', () => {
     const outcome = await lifecycle.publishKind(await kindMeta('lstm-1500-aa', 'lstm', 1500, 2), composition);
     expect(outcome.published).toBe(true);
     const v = (await served()).id;
-    expect(Object.keys((await served()).tables).sort()).toEqual(['analytics:top-rated', 'factors', 'lstm-state', 'recs', 'similar']);
+    expect(Object.keys((await served()).tables).sort()).toEqual(['analytics:by-genre', 'factors', 'lstm-state', 'recs', 'similar']);
     const a = await store.lstmState(v, 10);
     expect([...a!.hidden]).toEqual([0.5, -1.25]);
     expect([...a!.history]).toEqual([2, 0, 1]);

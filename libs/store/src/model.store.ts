@@ -1,8 +1,9 @@
-import { decodeMf, deserializeLstm, MovieLensError, NotFoundError, type LstmHeader, type LstmModel, type MfModel, type MovieStats } from '@movielens/core';
+import { decodeMf, deserializeLstm, MovieLensError, NotFoundError, type LstmHeader, type LstmModel, type MfModel } from '@movielens/core';
 import { ModelTable, type KeySchema } from './keys';
 import { kindMetaSchema, modelMetaSchema, type KindMeta, type ModelMeta, type ModelVersionInfo, type TableHome } from './model.meta';
-import { CorruptRecordError, decodeJson } from './stored-json';
-import { z } from 'zod';
+import { ANALYTICS_TABLES, LEGACY_GROUP_FIELDS, LEGACY_GROUPS_TABLE, legacyGroupsSchema, type AnalyticsTable, type AnalyticsTableName } from './analytics-tables';
+import { CorruptRecordError, decodeJson, decodeStored } from './stored-json';
+import { decodeMovieStats, type MovieStatsTable } from './movie-stats.table';
 import type { RedisClient } from './connection';
 import { bytesOf, columnOf, unpackColumns, unpackLstmUserState, unpackScoredList, type ColumnTable, type LstmUserState, type ScoredMovie } from './model-codec';
 
@@ -18,8 +19,6 @@ export interface ModelFactors {
   S: Float64Array;
 }
 
-/** Per-movie statistics as stored: the core `MovieStats` columns. */
-export type MovieStatsTable = ColumnTable & MovieStats;
 
 /** Table names inside a version: defined beside the key builders (keys.ts). */
 export { ModelTable };
@@ -223,19 +222,14 @@ export class ModelStore {
   }
 
   /**
-   * Per-movie statistics of version `ver`: the columns of core `MovieStats` (`movieIds`,
-   * `count`, `mean`, `std`, `histogram`, per-gender counts and means; one row per movie,
-   * ascending id), ready for `rankMovies` at request time. The table is decoded (header and
-   * bounds checked) and `movieIds` must be Int32; the other columns are returned as stored,
-   * because builds from before the per-gender and spread columns lack some of them (or spell
-   * them `counts`, `means`) and the API's `toMovieStats` adapter fills those in, answering 404
-   * where a ranking needs one (`hasColumns`); the CLI and the svd scorer read a current build's.
+   * Per-movie statistics of version `ver` (one row per movie, ascending id), ready for
+   * `rankMovies` once complete: `movieIds` always, the other core `MovieStats` columns only when
+   * the build wrote them (older builds lack the spread and per-gender columns, or spell some in
+   * the plural). Readers check `hasMovieStatsColumns` or fill the gaps with `completeMovieStats`.
+   * @throws ModelTableError naming the key when the table does not decode or a column has the wrong length
    */
   async movieStats(ver: string): Promise<MovieStatsTable> {
-    return this.decodedTable(ver, ModelTable.movieStats, (table, what) => {
-      columnOf(table, 'movieIds', Int32Array, what);
-      return table as MovieStatsTable;
-    });
+    return this.decodedTable(ver, ModelTable.movieStats, (table, what) => decodeMovieStats(table, what));
   }
 
   /**
@@ -252,14 +246,30 @@ export class ModelStore {
     return this.shardField(ver, name, id);
   }
 
-  /** A precomputed analytics table (JSON) of version `ver`, or null when the version has no table of that name. */
-  async analytics(ver: string, name: string): Promise<unknown> {
-    const home = await this.homeOf(ver, ModelTable.analytics(name));
+  /**
+   * Analytics table `name` of set version `ver`, decoded with its schema (`ANALYTICS_TABLES`);
+   * in a build from before the per-name tables, read from its combined `groups` table. Null
+   * when the version has neither (or its `groups` table lacks that one).
+   * @throws CorruptRecordError naming the key when the stored value is not of the table's shape
+   */
+  async analytics<N extends AnalyticsTableName>(ver: string, name: N): Promise<AnalyticsTable<N> | null> {
+    const schema = ANALYTICS_TABLES[name];
+    const own = await this.analyticsJson(ver, ModelTable.analytics(name));
+    if (own !== null) return decodeJson(schema, own.raw, `analytics table ${name} of model version ${ver}`, own.key);
+    const legacy = await this.analyticsJson(ver, ModelTable.analytics(LEGACY_GROUPS_TABLE));
+    if (legacy === null) return null;
+    const groups = decodeJson(legacyGroupsSchema, legacy.raw, `analytics groups table of model version ${ver}`, legacy.key);
+    const field = LEGACY_GROUP_FIELDS[name](groups);
+    return field === undefined ? null : decodeStored(schema, field, `analytics table ${name} in the groups table of model version ${ver}`, legacy.key);
+  }
+
+  /** The stored JSON of whole table `table` of set version `ver` and its key, or null when the set has none. */
+  private async analyticsJson(ver: string, table: string): Promise<{ raw: string; key: string } | null> {
+    const home = await this.homeOf(ver, table);
     if (home === null) return null;
-    const key = this.keys.modelTable(home.version, ModelTable.analytics(name));
+    const key = this.keys.modelTable(home.version, table);
     const raw = await this.redis.get(key);
-    // Each analytics table has its own shape, passed through to clients: checked to be JSON here.
-    return raw === null ? null : decodeJson(z.unknown(), raw, `analytics table ${name} of model version ${ver}`, key);
+    return raw === null ? null : { raw, key };
   }
 
   private async scoredList(ver: string, table: string, id: number): Promise<ScoredMovie[] | null> {

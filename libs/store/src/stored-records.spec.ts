@@ -200,6 +200,45 @@ describe('stored records read back from Redis', () => {
   });
 });
 
+describe('analytics tables read back', () => {
+  let ctx: ModelStores;
+  beforeEach(() => {
+    ctx = openModelStores('analytics');
+  });
+  afterEach(() => ctx.close());
+
+  /** Publishes an analytics kind version holding `tables` (JSON text by table name) as the whole set; returns the set version. */
+  async function publishTables(tables: Record<string, string>): Promise<string> {
+    const { writer, lifecycle } = ctx;
+    const ver = 'analytics-1000-ab';
+    await writer.begin(ver, 1000);
+    for (const [name, json] of Object.entries(tables)) await writer.putTable(ver, `analytics:${name}`, json);
+    const composition: SetComposition = {
+      kinds: ['analytics'],
+      required: ['analytics'],
+      compose: (kinds) => ({ datasetVersion: kinds.analytics.datasetVersion, singularValues: [], explainedVariance: 0, counts: { users: 0, movies: 0, ratings: 0 }, shards: 1, k: 0, analytics: Object.keys(tables) }),
+    };
+    const outcome = await lifecycle.publishKind({ id: ver, kind: 'analytics', datasetVersion: 'd1', datasetCreatedAt: 1000, params: {}, timings: {}, shards: 1, tables: await writer.collectStamps(ver), info: {}, host: 'h', createdAt: 1000 }, composition);
+    if (!outcome.published) throw new Error('not published');
+    return outcome.set.id;
+  }
+
+  it('a table of another shape is a CorruptRecordError naming its key and the bad path', async () => {
+    const set = await publishTables({ 'by-genre': JSON.stringify([{ group: 'Drama', count: '2', mean: 4 }]), summary: JSON.stringify({ totalRatings: 3, globalMean: 3.5 }) });
+    expect(await ctx.store.analytics(set, 'summary')).toEqual({ totalRatings: 3, globalMean: 3.5 });
+    expectCorrupt(await rejection(ctx.store.analytics(set, 'by-genre')), ctx.keys.modelTable('analytics-1000-ab', 'analytics:by-genre'), /^analytics table by-genre of model version .*: 0\.count: /);
+  });
+
+  it('an older build\'s combined groups table answers for each table it holds, checked field by field', async () => {
+    const groups = { totalRatings: 4, globalMean: 3, distribution: [{ stars: 1, count: 4 }], byGenre: [{ group: 'Comedy', count: 4, mean: 3 }], byAgeGroup: 'corrupt' };
+    const set = await publishTables({ groups: JSON.stringify(groups) });
+    expect(await ctx.store.analytics(set, 'summary')).toEqual({ totalRatings: 4, globalMean: 3 });
+    expect(await ctx.store.analytics(set, 'by-genre')).toEqual([{ group: 'Comedy', count: 4, mean: 3 }]);
+    expect(await ctx.store.analytics(set, 'by-occupation')).toBeNull();
+    expectCorrupt(await rejection(ctx.store.analytics(set, 'by-age')), ctx.keys.modelTable('analytics-1000-ab', 'analytics:groups'), /^analytics table by-age in the groups table .*: \(value\): /);
+  });
+});
+
 describe('binary codecs', () => {
   const table = packColumns({ ids: Int32Array.of(1, 2, 3), w: Float32Array.of(0.5, 1.5, 2.5) });
 

@@ -1,26 +1,20 @@
 import { Router } from 'express';
-import { genderGapQuery, minRatingsQuery, rankingLimitQuery as limitQuery } from '@movielens/contracts';
+import { genderGapQuery, minRatingsQuery, rankingLimitQuery as limitQuery, STORED_TABLES, type StoredTableName } from '@movielens/contracts';
 import { rankMovies, recentlyPopular, type RankOptions } from '@movielens/core';
+import { hasMovieStatsColumns, type MovieStatsColumn } from '@movielens/store';
 import type { AppDeps } from '../deps';
 import { sendModelAnswer } from '../middleware/cache';
 import { notFound } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
 import type { ModelSnapshot } from '../services/model-snapshot';
-import { hasColumns } from '../services/movie-stats.adapter';
-
-/**
- * Group tables served as stored by the rebuild. Each is looked up under its own name first,
- * then as a field of a combined `groups` table (core `GroupAnalytics`).
- */
-const STORED_TABLES = { distribution: 'distribution', 'by-age': 'byAgeGroup', 'by-occupation': 'byOccupation', 'by-genre': 'byGenre', 'by-gender': 'byGender' } as const;
 
 /** "Recently popular" counts the ratings of the newest tenth of the dataset's timeline. */
 const RECENT_SHARE = 0.1;
 
 /** Ranks with core `rankMovies` on the version's stats and adds titles and means. */
-async function ranking(snap: ModelSnapshot, options: RankOptions, needs: string[]) {
+async function ranking(snap: ModelSnapshot, options: RankOptions, needs: MovieStatsColumn[]) {
   const { raw, table } = await snap.stats();
-  if (!hasColumns(raw, ...needs)) throw notFound(`Model ${snap.version} has no ${needs.join('/')} statistics per movie; rebuild it with the current compute worker.`);
+  if (!hasMovieStatsColumns(raw, ...needs)) throw notFound(`Model ${snap.version} has no ${needs.join('/')} statistics per movie; rebuild it with the current compute worker.`);
   return rankMovies(table, options).map((r) => ({
     movieId: r.movieId,
     ...snap.listed(r.movieId),
@@ -105,15 +99,13 @@ export function analyticsRouter({ readModel, models, datasets }: AppDeps): Route
     }));
   });
 
-  for (const [name, field] of Object.entries(STORED_TABLES)) {
+  // Group tables served as the analytics kind stored them, decoded by the store with the
+  // contracts' schemas (an older build's combined groups table included).
+  for (const name of Object.keys(STORED_TABLES) as StoredTableName[]) {
     router.get(`/analytics/${name}`, async (req, res) => {
       const snap = await readModel.current();
       await sendModelAnswer(req, res, snap, `analytics:${name}`, async () => {
-        let data = await models.analytics(snap.version, name);
-        if (data === null) {
-          const groups = (await snap.memo('groups', () => models.analytics(snap.version, 'groups'))) as Record<string, unknown> | null;
-          data = groups?.[field] ?? null;
-        }
+        const data = await models.analytics(snap.version, name);
         if (data === null) throw notFound(`Model ${snap.version} has no ${name} table.`);
         return { model: snap.version, [name]: data };
       });

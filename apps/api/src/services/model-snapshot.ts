@@ -1,7 +1,6 @@
 import { findIdIndex, indexRatings, LstmPredictor, type FoldInFactors, type IndexedRatings, type MfModel, type Movie, type MovieStats } from '@movielens/core';
-import type { ColumnTable, LstmUserState, ModelFactors, ModelMeta } from '@movielens/store';
+import { completeMovieStats, type LstmUserState, type ModelFactors, type ModelMeta, type MovieStatsTable } from '@movielens/store';
 import { Lru } from './lru';
-import { toMovieStats } from './movie-stats.adapter';
 import type { DatasetReader, ModelReader } from './ports';
 import { foldText } from './text';
 
@@ -21,9 +20,9 @@ export interface ListedMovie {
 
 /** Per-movie statistics with a row index by movie id. */
 export interface StatsIndex {
-  /** The stored columns, as stored (to check which exist). */
-  raw: ColumnTable;
-  /** The columns in the core `MovieStats` shape. */
+  /** The stored columns: those an older build lacks are undefined (to check which exist). */
+  raw: MovieStatsTable;
+  /** Every column in the core `MovieStats` shape, absent ones filled (zero counts, NaN means: rankings leave them out). */
   table: MovieStats;
   /** Row of each movie id. */
   rowOf: Map<number, number>;
@@ -117,7 +116,7 @@ export class ModelSnapshot {
   stats(): Promise<StatsIndex> {
     return this.memo('stats', async () => {
       const raw = await this.models.movieStats(this.version);
-      const table = toMovieStats(raw);
+      const table = completeMovieStats(raw);
       const rowOf = new Map<number, number>();
       for (let i = 0; i < table.movieIds.length; i++) rowOf.set(table.movieIds[i], i);
       return { raw, table, rowOf };

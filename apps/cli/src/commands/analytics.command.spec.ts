@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
+import { KeySchema, ModelStore, packColumns, unpackColumns } from '@movielens/store';
 import { deleteKeysMatching, testPrefix, testRedisUrl } from '@movielens/test-support';
 // Brings the `redisUrl` ProvidedContext type that test-support's inject() relies on.
 import type {} from '@movielens/test-support/global-setup';
@@ -106,5 +107,48 @@ describe('movielens analytics / similar / similar-users / recommend output (chil
     const run = cli('analytics', 'top-rated', '--min-ratings', '100000');
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toMatch(/^top-rated: no movie has at least 100000 ratings \(the most any movie has is \d+\); try --min-ratings \d+\.$/);
+  });
+});
+
+describe('movielens analytics on stored tables that an older build or a corruption left (child process)', () => {
+  /** The key of table `name` of the served set, where its kind version wrote it. */
+  async function tableKey(name: string): Promise<string> {
+    const keys = new KeySchema(prefix);
+    const store = new ModelStore(redis, keys);
+    const home = (await store.meta((await store.currentVersion())!))!.tableHomes![name];
+    return keys.modelTable(home.version, name);
+  }
+
+  it('a corrupt stored table fails in one line naming its key and the bad path, not a crash', async () => {
+    const key = await tableKey('analytics:distribution');
+    const before = (await redis.get(key))!;
+    try {
+      await redis.set(key, JSON.stringify([{ stars: 1, count: null }]));
+      const run = cli('analytics', 'distribution');
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain(key);
+      expect(run.stderr).toMatch(/0\.count: /);
+    } finally {
+      await redis.set(key, before);
+    }
+  });
+
+  it('a ranking whose column an older build lacks says so in one line; the others still rank', async () => {
+    const key = await tableKey('movie-stats');
+    const before = (await redis.getBuffer(key))!;
+    try {
+      // An older build: count and mean in the plural spelling, no std.
+      const t = unpackColumns(before);
+      await redis.set(key, packColumns({ movieIds: t.movieIds, counts: t.count, means: t.mean }));
+      const divisive = cli('analytics', 'divisive', '--min-ratings', '1');
+      expect(divisive.code).toBe(1);
+      expect(divisive.stderr.trim()).toMatch(/^movielens analytics: model \S+ has no count\/std statistics per movie \(built by an older version\); run movielens rebuild$/);
+      const top = cli('analytics', 'most-rated', '--min-ratings', '1', '--limit', '2');
+      expect(top.code, top.stderr).toBe(0);
+      expect(tableLines(top.stdout)).toHaveLength(3);
+    } finally {
+      await redis.set(key, before);
+    }
   });
 });

@@ -1,25 +1,28 @@
 import { InputError, MovieLensError, rankMovies, type GroupStat, type MovieStats, type RankOptions } from '@movielens/core';
-import { DatasetStore, type ModelMeta } from '@movielens/store';
+import { ANALYTICS_TABLES, completeMovieStats, DatasetStore, hasMovieStatsColumns, isAnalyticsTableName, type AnalyticsTable, type AnalyticsTableName, type ModelMeta, type ModelStore, type MovieStatsColumn } from '@movielens/store';
 import type { Command } from '../command';
 import { currentModel, movieCatalogue, movieColumns, rankColumn } from '../model-reader';
 import { connectRedis, type CliRedis } from '../redis-connection';
 import { formatInt, formatTable, type Column } from '../table';
 import { intOption } from './rebuild.command';
 
-/** Rankings computed from the model's per-movie statistics, by name; `header` names the ranked value and its unit. */
-const RANKINGS: Record<string, { by: RankOptions['by']; header: string; label: string }> = {
-  'top-rated': { by: 'mean', header: 'mean stars', label: 'highest mean rating' },
-  'most-rated': { by: 'count', header: 'ratings', label: 'most ratings' },
-  'gender-gap': { by: 'gap', header: 'women - men (stars)', label: "women's mean minus men's mean" },
-  divisive: { by: 'std', header: 'std dev (stars)', label: 'highest standard deviation of the ratings' },
+/**
+ * Rankings computed from the model's per-movie statistics, by name; `header` names the ranked
+ * value and its unit; `needs`, the stored columns it ranks by (older builds lack some).
+ */
+const RANKINGS: Record<string, { by: RankOptions['by']; header: string; label: string; needs: MovieStatsColumn[] }> = {
+  'top-rated': { by: 'mean', header: 'mean stars', label: 'highest mean rating', needs: ['count', 'mean'] },
+  'most-rated': { by: 'count', header: 'ratings', label: 'most ratings', needs: ['count'] },
+  'gender-gap': { by: 'gap', header: 'women - men (stars)', label: "women's mean minus men's mean", needs: ['femaleCount', 'femaleMean', 'maleCount', 'maleMean'] },
+  divisive: { by: 'std', header: 'std dev (stars)', label: 'highest standard deviation of the ratings', needs: ['count', 'std'] },
 };
 
 /**
- * Tables stored as JSON by the rebuild, by CLI name (the same names as under /api/v1/analytics):
- * `summary` is the number of ratings and their mean, `distribution` the ratings per star value,
- * the others mean ratings per group of raters or per genre.
+ * Tables stored as JSON by the analytics kind, by CLI name (the same names as under
+ * /api/v1/analytics): `summary` is the number of ratings and their mean, `distribution` the
+ * ratings per star value, the others mean ratings per group of raters or per genre.
  */
-const STORED = ['summary', 'distribution', 'by-gender', 'by-age', 'by-occupation', 'by-genre'];
+const STORED = Object.keys(ANALYTICS_TABLES);
 
 /** The views that rest on the raters' demographics (gender, age, occupation), which only the users files of ML-100K and ML-1M carry. */
 const DEMOGRAPHIC = new Set(['gender-gap', 'by-gender', 'by-age', 'by-occupation']);
@@ -50,31 +53,37 @@ function largestCount(stats: MovieStats, by: RankOptions['by']): number {
   return most;
 }
 
-/** A stored table as text lines (a table per shape; anything else as JSON). */
-function storedLines(name: string, data: unknown): string[] {
+/** The rows of a group table (by gender, age, occupation or genre). */
+function groupLines(name: AnalyticsTableName, groups: GroupStat[]): string[] {
+  const columns: Column<GroupStat>[] = [
+    { header: name === 'by-genre' ? 'genre' : 'group', cell: (g) => g.group },
+    { header: 'ratings', align: 'right', cell: (g) => formatInt(g.count) },
+    { header: 'mean stars', align: 'right', cell: (g) => (g.mean === null ? '-' : g.mean.toFixed(3)) },
+  ];
+  return formatTable(columns, groups);
+}
+
+/**
+ * Stored table `name` of model version `ver` (decoded by the store with its schema: a corrupt
+ * one is a CorruptRecordError naming its key) and its text lines; null when the model has none.
+ */
+async function storedTable(models: ModelStore, ver: string, name: AnalyticsTableName): Promise<{ data: AnalyticsTable<AnalyticsTableName>; lines: string[] } | null> {
   if (name === 'summary') {
-    const s = data as { totalRatings: number; globalMean: number | null };
-    return [`  ratings      ${formatInt(s.totalRatings)}`, `  mean stars   ${s.globalMean === null ? '-' : s.globalMean.toFixed(3)}`];
+    const s = await models.analytics(ver, name);
+    return s === null ? null : { data: s, lines: [`  ratings      ${formatInt(s.totalRatings)}`, `  mean stars   ${s.globalMean === null ? '-' : s.globalMean.toFixed(3)}`] };
   }
   if (name === 'distribution') {
-    const bins = (data as { stars: number; count: number }[]).filter((b) => b.count > 0 || Number.isInteger(b.stars));
-    return formatTable<{ stars: number; count: number }>(
-      [
-        { header: 'stars', align: 'right', cell: (b) => String(b.stars) },
-        { header: 'ratings', align: 'right', cell: (b) => formatInt(b.count) },
-      ],
-      bins,
-    );
-  }
-  if (Array.isArray(data)) {
-    const columns: Column<GroupStat>[] = [
-      { header: name === 'by-genre' ? 'genre' : 'group', cell: (g) => g.group },
-      { header: 'ratings', align: 'right', cell: (g) => formatInt(g.count) },
-      { header: 'mean stars', align: 'right', cell: (g) => (g.mean === null ? '-' : g.mean.toFixed(3)) },
+    const bins = await models.analytics(ver, name);
+    if (bins === null) return null;
+    const shown = bins.filter((b) => b.count > 0 || Number.isInteger(b.stars));
+    const columns: Column<(typeof bins)[number]>[] = [
+      { header: 'stars', align: 'right', cell: (b) => String(b.stars) },
+      { header: 'ratings', align: 'right', cell: (b) => formatInt(b.count) },
     ];
-    return formatTable(columns, data as GroupStat[]);
+    return { data: bins, lines: formatTable(columns, shown) };
   }
-  return [JSON.stringify(data, null, 2)];
+  const groups = await models.analytics(ver, name);
+  return groups === null ? null : { data: groups, lines: groupLines(name, groups) };
 }
 
 /** `movielens analytics <name>`: rankings and group tables of the current model. */
@@ -106,15 +115,19 @@ export const analyticsCommand: Command = {
     try {
       const { models, meta } = await currentModel(conn);
       await requireDemographics(conn, meta, name);
-      const ranking = RANKINGS[name];
-      if (ranking === undefined) {
-        const data = await models.analytics(meta.id, name);
-        if (data === null) throw new InputError(`model ${meta.id} has no '${name}' table (built by an older version?)`);
+      if (isAnalyticsTableName(name)) {
+        const table = await storedTable(models, meta.id, name);
+        if (table === null) throw new InputError(`model ${meta.id} has no '${name}' table (built by an older version?)`);
         ctx.print(`${name} (model ${meta.id}):`);
-        for (const line of storedLines(name, data)) ctx.print(line);
-        return { name, model: meta.id, data };
+        for (const line of table.lines) ctx.print(line);
+        return { name, model: meta.id, data: table.data };
       }
-      const stats = await models.movieStats(meta.id);
+      const ranking = RANKINGS[name];
+      const stored = await models.movieStats(meta.id);
+      if (!hasMovieStatsColumns(stored, ...ranking.needs)) {
+        throw new InputError(`model ${meta.id} has no ${ranking.needs.join('/')} statistics per movie (built by an older version); run movielens rebuild`);
+      }
+      const stats = completeMovieStats(stored);
       const minCount = intOption(ctx, 'min-ratings') ?? (ranking.by === 'gap' ? 50 : 100);
       const limit = intOption(ctx, 'limit') ?? 20;
       const direction = ranking.by === 'gap' && ctx.args.values.men === true ? 'asc' : 'desc';

@@ -7,7 +7,7 @@
  * (r_i - mean) (V_i . V_j) of that sum.
  */
 import { findIdIndex, pureSvdContributions, pureSvdRowScores, rowCentre } from '@movielens/core';
-import { ModelTable } from '@movielens/store';
+import { ModelTable, ModelTableError } from '@movielens/store';
 import type { KindScorer, ModelReads, UserRow } from '../model-kind';
 import { denseUserRow, topContributions, type DenseUserRow } from '../scorer-rows';
 
@@ -28,6 +28,8 @@ export async function svdScorer(store: ModelReads, ver: string): Promise<KindSco
   if ((await store.homeOf(ver, ModelTable.factors)) === null) return null;
   const [f, users, stats] = await Promise.all([store.factors(ver), store.users(ver), store.movieStats(ver)]);
   const { V, k, movieIds } = f;
+  // Every build has per-movie counts and means (older ones spell them in the plural, which the store reads).
+  if (stats.count === undefined || stats.mean === undefined) throw new ModelTableError(`model version ${ver}: its movie-stats table has no count or mean column, which the svd scorer's global mean needs`);
   const globalMean = globalMeanOf(stats.count, stats.mean);
   const centre = (row: UserRow, dense: DenseUserRow): number => {
     const u = !row.changed && row.userId !== undefined ? findIdIndex(users.userIds, row.userId) : -1;
