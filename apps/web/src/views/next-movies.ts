@@ -1,6 +1,6 @@
 /** The sequence model's "what next" list, shared by a user's page and the visitor's own picks. */
 import { ApiError } from '../lib/api-client';
-import type { NextMovie } from '../lib/api-types';
+import type { NextMovie, NextMoviesAnswer } from '../lib/api-types';
 import type { ServiceInfo } from './context';
 import { h } from '../ui/dom';
 import { listedLink, nextRankFigure, rankedList } from './movie-lists';
@@ -15,6 +15,19 @@ export function nextMoviesList(who: 'you' | 'they', last: { movieId: number; tit
   // The movie named inside the sentence: its title only (the year and genres are for list entries).
   const lead = last === null ? `From the order of ${who === 'you' ? 'your' : 'their'} ratings:` : h('span', {}, `Because ${who} just watched `, listedLink({ movieId: last.movieId, title: last.title, year: null, genres: [] }), ':');
   return [h('p', { class: 'next-lead' }, lead), rankedList(next, (_m, rank) => nextRankFigure(rank))];
+}
+
+/**
+ * "The first one mostly because they rated <movie> 4★": the step of the history the API names
+ * as the one whose removal lowers the first suggestion's score most (`drivenBy`). Null when the
+ * answer names none.
+ */
+export function drivenByLine(who: 'you' | 'they', drivenBy: NextMoviesAnswer['drivenBy']): HTMLElement | null {
+  if (drivenBy === null) return null;
+  const stars = drivenBy.rating === null ? '' : ` ${drivenBy.rating}★`;
+  const when = drivenBy.stepsAgo === 0 ? ' (the last one)' : ` (${drivenBy.stepsAgo} ratings ago)`;
+  return h('p', { class: 'next-lead muted', id: 'next-driven-by' }, `The first one mostly because ${who} rated `,
+    listedLink({ movieId: drivenBy.movieId, title: drivenBy.title, year: null, genres: [] }), `${stars}${when}.`);
 }
 
 /**

@@ -8,7 +8,7 @@ import { idField } from '../ui/id-field';
 import { empty } from '../ui/status';
 import type { ViewContext } from './context';
 import { hasDemographics, load } from './context';
-import { nextMoviesList, nextMoviesUnavailable } from './next-movies';
+import { drivenByLine, nextMoviesList, nextMoviesUnavailable } from './next-movies';
 import { becauseLine, predictedFigure, rankedList, ratedFigure } from './movie-lists';
 import { rateUserCard } from './rate-user';
 
@@ -177,6 +177,8 @@ async function showNextMovies(ctx: ViewContext, id: number, card: HTMLElement, b
     const answer = await ctx.api.get<NextMoviesAnswer>(`/users/${id}/next`, { k: 10 }, ctx.signal);
     if (ctx.signal.aborted || answer.next.length === 0) return;
     body.append(...nextMoviesList('they', answer.lastWatched, answer.next));
+    const driver = drivenByLine('they', answer.drivenBy);
+    if (driver !== null) body.append(driver);
     card.hidden = false;
   } catch (error) {
     if (ctx.signal.aborted) return;
