@@ -363,6 +363,21 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     await screenshot(page, '10-admin-rebuild');
   });
 
+  it("rates a movie for a dataset user with the saved admin key, and their recommendations drop it at once", async () => {
+    const before = await api<{ recommendations: { movieId: number }[] }>('/users/3/recommendations?k=20');
+    const top = before.recommendations[0].movieId;
+    await open('#/user/3');
+    await page.locator('#recommendations .ranked-list li').first().waitFor();
+    await page.locator('#rate-user-movie').fill(String(top));
+    await page.locator('#rate-user-stars').fill('5');
+    await page.getByRole('button', { name: 'Rate', exact: true }).click();
+    await expect.poll(() => page.locator('#rate-user [role=status]').textContent()).toMatch(/^Rated movie/);
+    const after = await api<{ recommendations: { movieId: number; title: string; year: number }[] }>('/users/3/recommendations?k=20');
+    expect(after.recommendations.map((r) => r.movieId)).not.toContain(top);
+    await expect.poll(() => page.locator('#recommendations .movie-title').allTextContents()).toEqual(after.recommendations.map((r) => `${r.title} (${r.year})`));
+    await screenshot(page, '10b-user-rated');
+  });
+
   it('fits a phone screen without horizontal scrolling', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     try {

@@ -40,7 +40,7 @@ export function rateUserCard(ctx: ViewContext, userId: number, onRated: () => vo
     status.textContent = 'Sending…';
     ctx.api.postJson(`/users/${userId}/ratings`, input, true, ctx.signal).then(
       () => {
-        status.textContent = `Rated movie ${input.movieId} ${input.rating} ★: their recommendations below already include it.`;
+        status.textContent = `Rated movie ${input.movieId} ${input.rating} ★: their recommendations above already count it.`;
         ctx.announce(status.textContent);
         onRated();
       },
