@@ -16,10 +16,16 @@ export class LiveEpochs {
   private generation = 0;
   private subscriber: RedisClient | null = null;
 
+  /**
+   * @param maxUsers - users remembered at most (about 100 bytes each); one more clears them all
+   *   and starts a new generation, which retires every cached user answer (forgetting a user
+   *   without that would serve their answers from before their change). Default 1,000,000.
+   */
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: KeySchema,
     private readonly logger: Logger,
+    private readonly maxUsers = 1_000_000,
   ) {}
 
   /** Subscribes to the events channel. Idempotent. */
@@ -51,7 +57,12 @@ export class LiveEpochs {
   /** Records that user `userId` has live entry `entry` (ignored when an entry seen before is newer). */
   saw(userId: number, entry: string): void {
     const known = this.latest.get(userId);
-    if (known === undefined || compareEntryIds(known, entry) < 0) this.latest.set(userId, entry);
+    if (known !== undefined && compareEntryIds(known, entry) >= 0) return;
+    if (known === undefined && this.latest.size >= this.maxUsers) {
+      this.latest.clear();
+      this.generation++;
+    }
+    this.latest.set(userId, entry);
   }
 
   /**
