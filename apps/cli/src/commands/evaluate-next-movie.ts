@@ -46,6 +46,8 @@ export interface NextMovieTaskOptions {
   algorithms: string | undefined;
   /** `--lstm-epochs`: LSTM epochs; undefined = trainLstm's default (8). */
   lstmEpochs: number | undefined;
+  /** `--lstm-size`: embedding and hidden size, with twice as many sampled negatives; undefined = trainLstm's defaults (32, 64). */
+  lstmSize?: number | undefined;
 }
 
 /**
@@ -54,7 +56,7 @@ export interface NextMovieTaskOptions {
  * Returns the `--json` answer `{ task, source, seed, results: NextMovieJsonRow[] }`.
  */
 export async function evaluateNextMovieTask(ctx: CommandContext, table: RatingTable, options: NextMovieTaskOptions) {
-  const { source, seed, algorithms: algorithmList, lstmEpochs } = options;
+  const { source, seed, algorithms: algorithmList, lstmEpochs, lstmSize } = options;
   const names = algorithmList === undefined ? [...NEXT_MOVIE_ALGORITHMS] : algorithmList.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !isNextMovieAlgorithm(n));
   if (unknown.length > 0) throw new InputError(`unknown next-movie algorithm ${unknown.join(', ')}; choose from ${NEXT_MOVIE_ALGORITHMS.join(', ')}`);
@@ -64,7 +66,11 @@ export async function evaluateNextMovieTask(ctx: CommandContext, table: RatingTa
     algorithms: names as NextMovieAlgorithm[],
     seed,
     now: () => performance.now(),
-    lstm: { threads: Math.min(2, availableParallelism()), ...(lstmEpochs === undefined ? {} : { epochs: lstmEpochs }) },
+    lstm: {
+      threads: Math.min(2, availableParallelism()),
+      ...(lstmEpochs === undefined ? {} : { epochs: lstmEpochs }),
+      ...(lstmSize === undefined ? {} : { embeddingDim: lstmSize, hidden: lstmSize, negatives: 2 * lstmSize }),
+    },
     onProgress: ({ algorithm, phase, done, total }) => {
       const label = `${algorithm} ${phase}`;
       if (!bars.has(label)) bars.set(label, createProgress(ctx, label));
