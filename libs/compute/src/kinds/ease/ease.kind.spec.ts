@@ -108,10 +108,11 @@ describe('the ease kind', () => {
     }
   });
 
-  it('keeps only the easeTopMovies most-rated movies', async () => {
+  it('keeps only the easeTopMovies most-rated movies, which brings a catalogue above easeMaxMovies under it', async () => {
     const data = syntheticDataset();
     const harness = await start('ease-top', data);
-    await harness.rebuild({ k: 3, parts: 2, easeTopMovies: 20 });
+    // 60 movies would be skipped at easeMaxMovies 50; the 20 most rated are trained.
+    await harness.rebuild({ k: 3, parts: 2, easeTopMovies: 20, easeMaxMovies: 50 });
     const scorer = (await easeKind.recommender!.scorer!(harness.models, (await harness.models.currentVersion())!))!;
     const counts = new Map<number, number>();
     for (let i = 0; i < data.ratings.length; i++) counts.set(data.ratings.movies[i], (counts.get(data.ratings.movies[i]) ?? 0) + 1);
