@@ -1,10 +1,10 @@
 /** @movielens/jobs: queue names, job payload schemas and queue helpers. */
 export { bullPrefix, QueueName } from './queues';
-export { rebuildJobSchema, requestRebuild } from './rebuild.job';
-export type { RebuildJobData, RequestRebuildOptions } from './rebuild.job';
+export { rebuildJobSchema, rebuildResultSchema, requestRebuild } from './rebuild.job';
+export type { RebuildJobData, RebuildJobResult, RequestRebuildOptions } from './rebuild.job';
 export { rebuildStepSchema } from './rebuild.job';
 export type { RebuildStep } from './rebuild.job';
-export { buildParamsSchema, kindJobSchema, kindStepSchema, rowsJobSchema, ShardJobName } from './rebuild-shard.job';
+export { buildParamsSchema, kindJobResultSchema, kindJobSchema, kindStepSchema, rowsJobSchema, ShardJobName } from './rebuild-shard.job';
 export type { KindJobData, KindJobResult, RowsJobData, RowsJobResult } from './rebuild-shard.job';
 export { enqueueIngest, INGEST_JOB_OPTIONS, ingestJobSchema, ingestReportSchema } from './ingest.job';
 export { LIVE_APPLY_JOB, liveApplyJobSchema, requestLiveApply } from './live-apply.job';

@@ -1,6 +1,7 @@
 import { ingestReportSchema as contractReport } from '@movielens/contracts';
 import { describe, expect, it } from 'vitest';
 import { ingestReportSchema } from './ingest.job';
+import { rebuildResultSchema } from './rebuild.job';
 import { decodeJobResult, JobResultError } from './job-result';
 
 /** An ingest result as the ingest processor returns it (shape of `ingestReportSchema`). */
@@ -39,5 +40,19 @@ describe('ingestReportSchema', () => {
   it('refuses negative counts in a report, naming the path', () => {
     const bad = { ...report, read: { ratings: -1, movies: 0, users: 0 }, duplicates: { count: 0, examples: [{ file: 'u.data', line: -2, reason: 'x' }] } };
     expect(() => decodeJobResult(ingestReportSchema, bad, 'ingest job 3')).toThrow(/read\.ratings: .*; duplicates\.examples\.0\.line: /);
+  });
+});
+
+describe('rebuildResultSchema', () => {
+  const kind = { kind: 'svd', version: 'svd-1-ab', datasetVersion: 'd1', outcome: 'published', modelVersion: 'm1-ab', timings: { total: 5 }, host: 'h', pid: 7, workers: [{ host: 'h', pid: 7, jobs: 3 }] };
+  const result = { modelVersion: 'm1-ab', noop: false, datasetVersion: 'd1', kinds: { svd: kind }, timings: { total: 9 }, singularValues: [3, 1], explainedVariance: 0.4, shardWorkers: [{ host: 'h', pid: 7, jobs: 4 }] };
+
+  it('reads a rebuild result as the rebuild processor returns it', () => {
+    expect(decodeJobResult(rebuildResultSchema, result, 'rebuild job 1')).toEqual(result);
+  });
+
+  it('refuses an unknown kind outcome or a missing worker count, naming the paths', () => {
+    const bad = { ...result, kinds: { svd: { ...kind, outcome: 'done' } }, shardWorkers: [{ host: 'h', pid: 7 }] };
+    expect(() => decodeJobResult(rebuildResultSchema, bad, 'rebuild job 2')).toThrow(/^rebuild job 2: .*kinds\.svd\.outcome: .*; shardWorkers\.0\.jobs: /);
   });
 });

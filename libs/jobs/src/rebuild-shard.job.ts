@@ -34,24 +34,30 @@ export const kindStepSchema = z.object({
   version: z.string().optional(),
 });
 
-/** What a `kind` job returns to its rebuild. */
-export interface KindJobResult {
-  kind: string;
+/** A process that ran jobs of a build: host, pid and how many jobs. */
+export const workerJobsSchema = z.object({ host: z.string(), pid: z.number().int(), jobs: z.number().int().min(0) });
+
+/** What a `kind` job returns to its rebuild (read back from Redis by the rebuild, the CLI and tests: validated with this). */
+export const kindJobResultSchema = z.object({
+  kind: z.string(),
   /** The kind version built, or the served one when nothing needed building. */
-  version: string;
-  datasetVersion: string;
+  version: z.string(),
+  datasetVersion: z.string(),
   /** `published`: in the served set now; `waiting`: ready, a required kind has none yet; `stale`: newer data was served meanwhile (deleted); `current`: nothing to build. */
-  outcome: 'published' | 'waiting' | 'stale' | 'current';
+  outcome: z.enum(['published', 'waiting', 'stale', 'current']),
   /** The set version served after this job. */
-  modelVersion: string | null;
+  modelVersion: z.string().nullable(),
   /** Stage times, ms. */
-  timings: Record<string, number>;
+  timings: z.record(z.string(), z.number()),
   /** Host and pid that trained it. */
-  host: string;
-  pid: number;
+  host: z.string(),
+  pid: z.number().int(),
   /** Every process that ran a job of this kind's build (its kind job and its row jobs), with the number of jobs. */
-  workers: { host: string; pid: number; jobs: number }[];
-}
+  workers: z.array(workerJobsSchema),
+});
+
+/** What a `kind` job returns to its rebuild. */
+export type KindJobResult = z.infer<typeof kindJobResultSchema>;
 
 /** Payload of a `rows` job: one block of rows of one sharded table of a kind version being built. */
 export const rowsJobSchema = z.object({

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
-import { buildParamsSchema } from './rebuild-shard.job';
+import { buildParamsSchema, kindJobResultSchema, workerJobsSchema } from './rebuild-shard.job';
 
 /** Payload of a `rebuild` job. */
 export const rebuildJobSchema = z.object({
@@ -31,6 +31,31 @@ export const rebuildStepSchema = z.object({
 
 /** The step state of a running rebuild job. */
 export type RebuildStep = z.infer<typeof rebuildStepSchema>;
+
+/**
+ * What a `rebuild` job returns (@movielens/compute `RebuildResult`, checked equal to this in its
+ * tests): readers of a stored result (the CLI, tests) validate it with this schema.
+ */
+export const rebuildResultSchema = z.object({
+  /** The set version served after the rebuild: the new one, or the current one when nothing was built. */
+  modelVersion: z.string().nullable(),
+  /** True when every kind was already up to date with this dataset and these params. */
+  noop: z.boolean(),
+  datasetVersion: z.string(),
+  /** What each planned kind's job did. */
+  kinds: z.record(z.string(), kindJobResultSchema),
+  /** Stage timings of the kinds' jobs, ms, merged; `total` is the rebuild's wall time. */
+  timings: z.record(z.string(), z.number()),
+  /** Singular values of the served `svd` kind, descending. */
+  singularValues: z.array(z.number()),
+  /** Share of the centred matrix's squared Frobenius norm its factors explain, 0..1. */
+  explainedVariance: z.number(),
+  /** Every process that ran a kind job or a row job of this rebuild, with its number of jobs. */
+  shardWorkers: z.array(workerJobsSchema),
+});
+
+/** What a `rebuild` job returns. */
+export type RebuildJobResult = z.infer<typeof rebuildResultSchema>;
 
 /** Options of {@link requestRebuild}. */
 export interface RequestRebuildOptions {

@@ -16,7 +16,7 @@ import { freePort, sharedDataDir } from '@movielens/test-support';
 import { syntheticDump } from './harness/datasets';
 import { APP_IMAGES, buildImages, ComposeProject, dockerProblem, type BuiltImages } from './harness/docker';
 import { Poller } from './harness/poller';
-import { API, requestRebuildHttp, sleep, upload, waitFor, waitForJob, type ApiTarget, type UploadFile } from './harness/system';
+import { API, rebuildResultOf, requestRebuildHttp, sleep, upload, waitFor, waitForJob, type ApiTarget, type UploadFile } from './harness/system';
 
 /** Each step's limit: a busy 2-core machine builds, ingests and rebuilds slowly. */
 const TEST_MS = 300_000;
@@ -144,7 +144,7 @@ describe('docker-compose.yml built and run: two compute replicas on host network
     const job = await waitForJob(api, jobId, 180_000);
     const answers = await poller.stop();
     expect(job.state, await failure(String(job.failedReason))).toBe('completed');
-    const { modelVersion, kinds } = job.result as { modelVersion: string; kinds: Record<string, { version: string; outcome: string }> };
+    const { modelVersion, kinds } = rebuildResultOf(job);
     expect(modelVersion).not.toBe(firstModel);
     expect(await project!.state(holder)).toBe('exited');
     // The svd kind the holder was building was trained again and published by the survivor (the holder is dead).

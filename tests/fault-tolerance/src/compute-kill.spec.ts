@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFixture, loadAndBuild, versionsInKeys, type Fixture } from './harness/fixture';
-import { kindTrainingStarted, listedVersions, loggedAbout, type RebuildJobResult } from './harness/builds';
+import { kindTrainingStarted, listedVersions, loggedAbout } from './harness/builds';
 import { syntheticDump } from './harness/datasets';
 import { Poller, type PolledAnswer } from './harness/poller';
 import { createQueue, QueueName, ShardJobName } from '@movielens/jobs';
 import { AppScript, READY_LINE } from './harness/processes';
-import { API, requestRebuildHttp, startSystem, waitFor, waitForJob } from './harness/system';
+import { API, rebuildResultOf, requestRebuildHttp, startSystem, waitFor, waitForJob } from './harness/system';
 
 /** Lock duration and stall check of the workers in this test, ms (production default 30,000). */
 const STALL_MS = 3000;
@@ -48,7 +48,7 @@ describe('kill -9 of a compute worker during a rebuild', () => {
 
     expect(job.state, `${job.failedReason}\n${fx.procs.logs()}`).toBe('completed');
     expect(loggedAbout(holder, 'row jobs added', killed), 'the kill landed after the training').toBe(false);
-    const result = job.result as RebuildJobResult;
+    const result = rebuildResultOf(job);
     expect(result.noop).toBe(false);
     // `k` is the svd kind's parameter: the other kinds were up to date, so one set was published.
     expect(Object.keys(result.kinds)).toEqual(['svd']);
@@ -100,7 +100,7 @@ describe('kill -9 of a compute worker during a rebuild', () => {
     await shardQueue.close();
 
     expect(job.state, `${job.failedReason}\n${fx.procs.logs()}`).toBe('completed');
-    const result = job.result as RebuildJobResult;
+    const result = rebuildResultOf(job);
     expect(Object.keys(result.kinds)).toEqual(['svd']);
     const svd = result.kinds.svd;
     expect(svd.outcome).toBe('published');

@@ -3,7 +3,7 @@ import type { RatingTable } from '@movielens/core';
 import { createFixture, type Fixture } from './harness/fixture';
 import { fileOf, linesOf, syntheticDump } from './harness/datasets';
 import { AppScript, READY_LINE } from './harness/processes';
-import { startSystem, upload, waitForJob, type System } from './harness/system';
+import { ingestReportOf, startSystem, upload, waitForJob, type System } from './harness/system';
 
 /** (user, movie) -> rating, keyed `user:movie`. */
 type RatingMap = Map<string, number>;
@@ -67,7 +67,7 @@ describe('concurrent and repeated uploads', () => {
     expect(await currentRatings()).toEqual(base);
     const afterBase = await fx.datasets.currentVersion();
     const again = await waitForJob(system, await upload(system, dump.files));
-    expect((again.result as { unchanged: boolean }).unchanged).toBe(true);
+    expect(ingestReportOf(again).unchanged).toBe(true);
     expect(await fx.datasets.currentVersion()).toBe(afterBase);
 
     // Two different appends at once, and one of them a second time.

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createQueue, enqueueIngest, QueueName, requestRebuild, type IngestJobData, type IngestJobResult } from '@movielens/jobs';
 import { createFixture, loadAndBuild, versionsInKeys, type Fixture } from './harness/fixture';
-import { listedVersions, logRecord, type RebuildJobResult } from './harness/builds';
+import { listedVersions, logRecord } from './harness/builds';
 import { syntheticDump } from './harness/datasets';
-import { startSystem, upload, waitForJob, type System } from './harness/system';
+import { rebuildResultOf, startSystem, upload, waitForJob, type System } from './harness/system';
 
 describe('rebuild races and poison jobs', () => {
   let fx: Fixture;
@@ -32,7 +32,7 @@ describe('rebuild races and poison jobs', () => {
     await queue.close();
 
     expect(done.map((j) => j.state), fx.procs.logs()).toEqual(['completed', 'completed']);
-    const results = done.map((j) => j.result as RebuildJobResult);
+    const results = done.map(rebuildResultOf);
     const current = (await fx.models.currentVersion())!;
     const served = (await fx.models.meta(current))!;
     expect(results.map((r) => r.modelVersion)).toContain(current);

@@ -4,8 +4,8 @@ import { createRedis, DatasetStore, KeySchema, ModelStore } from '@movielens/sto
 import { syntheticDump } from './harness/datasets';
 import { AppScript, ProcessSet } from './harness/processes';
 import { startRedisCluster, type TestCluster } from './harness/redis-cluster';
-import { waitForBuildsIdle, type RebuildJobResult } from './harness/builds';
-import { API, requestRebuildHttp, startSystem, upload, waitForJob } from './harness/system';
+import { waitForBuildsIdle } from './harness/builds';
+import { API, rebuildResultOf, requestRebuildHttp, startSystem, upload, waitForJob } from './harness/system';
 
 describe('Redis Cluster (three masters)', () => {
   const procs = new ProcessSet();
@@ -57,7 +57,7 @@ describe('Redis Cluster (three masters)', () => {
     expect(append.state, `${append.failedReason}\n${procs.logs()}`).toBe('completed');
     const rebuild = await waitForJob(system, await requestRebuildHttp(system, { k: 10 }), 120_000);
     expect(rebuild.state, `${rebuild.failedReason}\n${procs.logs()}`).toBe('completed');
-    const result = rebuild.result as RebuildJobResult;
+    const result = rebuildResultOf(rebuild);
     // Nothing published after it ended: the set it ended with is the one served.
     await waitForBuildsIdle(client, prefix, 120_000);
     expect(await models.currentVersion()).toBe(result.modelVersion);

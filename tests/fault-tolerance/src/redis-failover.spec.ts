@@ -7,7 +7,7 @@ import { syntheticDump } from './harness/datasets';
 import { Poller } from './harness/poller';
 import { ProcessSet } from './harness/processes';
 import { startRedisCluster, type TestCluster } from './harness/redis-cluster';
-import { API, requestRebuildHttp, startSystem, upload, waitFor, waitForJob, type System } from './harness/system';
+import { API, rebuildResultOf, requestRebuildHttp, startSystem, upload, waitFor, waitForJob, type System } from './harness/system';
 
 const run = promisify(execFile);
 
@@ -101,7 +101,7 @@ describe('Redis Cluster failover (three masters, one replica each)', () => {
     const rebuild = await waitForJob(system, rebuildId, 180_000);
     const answers = await poller.stop();
     expect(rebuild.state, `${rebuild.failedReason}\n${procs.logs()}`).toBe('completed');
-    const { modelVersion } = rebuild.result as { modelVersion: string };
+    const { modelVersion } = rebuildResultOf(rebuild);
     expect(modelVersion).not.toBe(model);
     expect(await models.currentVersion()).toBe(modelVersion);
     // Requests during the failover window may answer 503 (UNAVAILABLE, the one error shape); never anything else, and 200 again after.

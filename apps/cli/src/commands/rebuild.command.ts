@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { QueueEvents } from 'bullmq';
 import { InputError } from '@movielens/core';
 import { computeWorkersReady, rebuildParamsSchema, rebuildProgressSchema, startComputeWorkers, type RebuildResult } from '@movielens/compute';
-import { bullPrefix, createQueue, hasActiveWorkers, QueueName, requestRebuild } from '@movielens/jobs';
+import { bullPrefix, createQueue, decodeJobResult, hasActiveWorkers, QueueName, rebuildResultSchema, requestRebuild } from '@movielens/jobs';
 import { createLogger } from '@movielens/config';
 import type { Command, CommandContext } from '../command';
 import { createProgress } from '../progress';
@@ -71,7 +71,8 @@ async function run(ctx: CommandContext): Promise<unknown> {
     events.on('progress', listener);
     let result: RebuildResult;
     try {
-      result = (await job.waitUntilFinished(events)) as RebuildResult;
+      // Validated, not cast: a worker of another version (or a corrupt value) fails here, naming the job.
+      result = decodeJobResult(rebuildResultSchema, await job.waitUntilFinished(events), `rebuild job ${job.id}`);
     } finally {
       events.off('progress', listener);
       bar.stop();

@@ -5,22 +5,13 @@
  * rather than for the first set that names the data.
  */
 import type { Cluster, Redis } from 'ioredis';
-import { createQueue, QueueName, type KindJobResult } from '@movielens/jobs';
+import { createQueue, QueueName } from '@movielens/jobs';
 import { kindOfId, ModelStore, type KeySchema } from '@movielens/store';
 import type { ManagedProcess } from './processes';
 import { waitFor } from './system';
 
-/** What a rebuild job returns, as far as the tests read it (libs/compute `RebuildResult`). */
-export interface RebuildJobResult {
-  /** The set version served when the rebuild ended (kinds publish one set each on the way). */
-  modelVersion: string | null;
-  noop: boolean;
-  datasetVersion: string;
-  /** What each planned kind's job did. */
-  kinds: Record<string, KindJobResult>;
-  /** Every process that ran a kind job or a row job of the rebuild. */
-  shardWorkers: { host: string; pid: number; jobs: number }[];
-}
+/** What a rebuild job returns: the jobs library's `rebuildResultSchema` (read it with `rebuildResultOf`). */
+export type { RebuildJobResult } from '@movielens/jobs';
 
 /** BullMQ states in which a job is still to run or running (BullMQ's names for getJobCounts). */
 const PENDING_STATES = ['active', 'wait', 'delayed', 'waiting-children', 'prioritized', 'paused'] as const;

@@ -3,6 +3,8 @@
  * Redis and key prefix, and the HTTP calls the tests drive it with.
  */
 import { randomBytes } from 'node:crypto';
+import { ingestReportSchema, jobAnswer, type IngestReport, type JobAnswer } from '@movielens/contracts';
+import { decodeJobResult, rebuildResultSchema, type RebuildJobResult } from '@movielens/jobs';
 import { freePort } from '@movielens/test-support';
 import { AppScript, READY_LINE, type ManagedProcess, type ProcessSet } from './processes';
 
@@ -83,13 +85,17 @@ export async function requestRebuildHttp(system: ApiTarget, params: Record<strin
   return body.jobId;
 }
 
-/** A job as `GET /jobs/:id` shows it to the key holder (details included). */
-export interface JobView {
-  id: string;
-  state: string;
-  result: unknown;
-  failedReason: string | null;
-  attemptsMade: number;
+/** A job as `GET /jobs/:id` shows it to the key holder (details included): the contracts' answer. */
+export type JobView = JobAnswer;
+
+/** The result of a finished rebuild job, validated with the jobs library's schema (fails naming the job). */
+export function rebuildResultOf(job: JobView): RebuildJobResult {
+  return decodeJobResult(rebuildResultSchema, job.result, `rebuild job ${job.id}`);
+}
+
+/** The report of a finished ingest job, validated with the contracts' schema (fails naming the job). */
+export function ingestReportOf(job: JobView): IngestReport {
+  return decodeJobResult(ingestReportSchema, job.result, `ingest job ${job.id}`);
 }
 
 /** Polls `GET /jobs/:id` until the job completed or failed (or the timeout passes). */
@@ -99,7 +105,7 @@ export async function waitForJob(system: ApiTarget, jobId: string, timeoutMs = 9
   while (Date.now() < deadline) {
     const res = await fetch(`${system.apiUrl}${API}/jobs/${jobId}`, { headers: { 'X-API-Key': system.apiKey } }).catch(() => null);
     if (res?.ok) {
-      last = (await res.json()) as JobView;
+      last = jobAnswer.parse(await res.json());
       if (last.state === 'completed' || last.state === 'failed') return last;
     } else if (res) last = `${res.status} ${await res.text()}`;
     await sleep(150);
