@@ -99,7 +99,6 @@ export class LiveRatings {
    */
   async trim(upTo: string): Promise<number> {
     const [ms, seq] = upTo.split('-');
-    let dropped = 0;
     for (let from = '-'; ; ) {
       const batch = await this.redis.xrange(this.keys.liveLog(), from, upTo, 'COUNT', TRIM_BATCH);
       const users = new Set(batch.map(([id, fields]) => decodeEntry(id, fields).userId));
@@ -108,8 +107,7 @@ export class LiveRatings {
       from = `(${batch[batch.length - 1][0]}`;
     }
     // MINID keeps entries >= the id: drop up to `upTo` itself by trimming to its successor.
-    dropped += Number(await this.redis.xtrim(this.keys.liveLog(), 'MINID', `${ms}-${Number(seq ?? 0) + 1}`));
-    return dropped;
+    return Number(await this.redis.xtrim(this.keys.liveLog(), 'MINID', `${ms}-${Number(seq ?? 0) + 1}`));
   }
 }
 
