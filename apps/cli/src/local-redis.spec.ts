@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { ensureLocalRedis, stopLocalRedis } from './local-redis';
+import { ensureLocalRedis, localRedisRunning, stopLocalRedis } from './local-redis';
 
 // A real background redis-server in a temp state folder (never the repository's .movielens/).
 const baseDir = mkdtempSync(join(tmpdir(), 'movielens-local-'));
@@ -29,5 +29,19 @@ describe('local redis-server', () => {
     const again = new Redis(await ensureLocalRedis({ baseDir }));
     expect(await again.get('kept')).toBe('yes');
     await again.quit();
+  });
+
+  it('takes a server.json of another shape (a hand edit, a cut write) as no server, without crashing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'movielens-corrupt-'));
+    try {
+      mkdirSync(join(dir, 'redis'));
+      for (const text of ['{"pid":"12","port":6379}', '{"pid":12}', '[1,2]', '{"pid":12,"port":70000}', '{"pid":']) {
+        writeFileSync(join(dir, 'redis', 'server.json'), text);
+        expect(await localRedisRunning({ baseDir: dir }), text).toBe(false);
+        expect(await stopLocalRedis({ baseDir: dir }), text).toBeNull();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

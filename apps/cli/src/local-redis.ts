@@ -27,12 +27,26 @@ function redisDir(options: LocalRedisOptions): string {
   return join(resolve(options.baseDir ?? '.movielens'), 'redis');
 }
 
+/** True for a positive integer (a pid or a port). */
+function isId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
+
+/**
+ * What `server.json` says, checked field by field (it is a file on disk: a hand edit or a cut
+ * write is possible); null when it is absent, not JSON or not of that shape, which is treated
+ * as no server started (the port is probed before any reuse).
+ */
 function readState(dir: string): ServerState | null {
+  let value: unknown;
   try {
-    return JSON.parse(readFileSync(join(dir, 'server.json'), 'utf8')) as ServerState;
+    value = JSON.parse(readFileSync(join(dir, 'server.json'), 'utf8'));
   } catch {
     return null;
   }
+  if (typeof value !== 'object' || value === null) return null;
+  const { pid, port } = value as Partial<Record<keyof ServerState, unknown>>;
+  return isId(pid) && isId(port) && port < 65536 ? { pid, port } : null;
 }
 
 /** The pid of the redis-server answering on `port`, or null when none answers. */

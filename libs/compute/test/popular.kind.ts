@@ -8,6 +8,7 @@
  */
 import { popularity, type Algorithm } from '@movielens/core';
 import { z } from 'zod';
+import { decodeJson } from '@movielens/store';
 import type { KindContext, KindTrained, ModelKind, ModelReads, RankedMovie } from '../src/kinds/model-kind';
 
 async function train(ctx: KindContext): Promise<KindTrained> {
@@ -22,10 +23,13 @@ async function train(ctx: KindContext): Promise<KindTrained> {
   return { info: { movies: top.length }, timings: { popular: 1 } };
 }
 
+/** The stored table as read back: (movie id, ratings) pairs, validated (a corrupt one is a CorruptRecordError). */
+const popularTable = z.array(z.tuple([z.number().int(), z.number().int().min(0)]));
+
 async function recommend(store: ModelReads, ver: string, _userId: number, k: number, rated: ReadonlySet<number>): Promise<RankedMovie[] | null> {
   const raw = await store.table(ver, 'popular');
   if (raw === null) return null;
-  const top = JSON.parse(raw.toString('utf8')) as [number, number][];
+  const top = decodeJson(popularTable, raw.toString('utf8'), `popular table of model version ${ver}`);
   return top.filter(([movieId]) => !rated.has(movieId)).slice(0, k).map(([movieId, count]) => ({ movieId, score: count }));
 }
 
