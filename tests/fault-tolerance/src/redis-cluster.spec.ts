@@ -5,7 +5,7 @@ import { syntheticDump } from './harness/datasets';
 import { AppScript, ProcessSet } from './harness/processes';
 import { startRedisCluster, type TestCluster } from './harness/redis-cluster';
 import { waitForBuildsIdle } from './harness/builds';
-import { API, rebuildResultOf, requestRebuildHttp, startSystem, upload, waitForJob } from './harness/system';
+import { API, rebuildResultOf, requestRebuildHttp, startSystem, upload, waitFor, waitForJob } from './harness/system';
 
 describe('Redis Cluster (three masters)', () => {
   const procs = new ProcessSet();
@@ -92,6 +92,36 @@ describe('Redis Cluster (three masters)', () => {
     // No job of any kind failed, and no process met a cross-slot error on the way.
     const jobs = (await (await fetch(`${system.apiUrl}${API}/jobs?limit=100`, { headers: { 'X-API-Key': system.apiKey } })).json()) as { jobs: { id: string; state: string; failedReason: string | null }[] };
     expect(jobs.jobs.filter((j) => j.state !== 'completed').map((j) => `${j.id} ${j.state} ${j.failedReason}`)).toEqual([]);
+    expect(procs.all().flatMap((p) => p.lines.filter((l) => /CROSSSLOT|same slots allocation/.test(l)))).toEqual([]);
+  });
+
+  it('takes live ratings: one script per request in the {live} slot, a retry replayed, applied to a new dataset version once', async () => {
+    const livePrefix = 'ft-cluster-live';
+    const liveKeys = new KeySchema(livePrefix);
+    const env = { REDIS_CLUSTER: 'true', LIVE_APPLY_AGE_MS: '300', LIVE_CHECK_MS: '100' };
+    const system = await startSystem(procs, { redisUrl: cluster.url, keyPrefix: livePrefix, computeWorkers: 0, env });
+    const datasets = new DatasetStore(client, liveKeys);
+    expect((await waitForJob(system, await upload(system, syntheticDump({ ratings: 3000, users: 80, movies: 120, seed: 5 }).files))).state).toBe('completed');
+    const before = (await datasets.currentVersion())!;
+    const post = (body: object, key: string) =>
+      fetch(`${system.apiUrl}${API}/users/100001/ratings`, { method: 'POST', headers: { 'X-API-Key': system.apiKey, 'Content-Type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify(body) });
+    const first = await post([{ movieId: 1, rating: 4 }, { movieId: 2, rating: 2 }], 'k1');
+    expect(first.status, await first.clone().text()).toBe(202);
+    const replay = await post([{ movieId: 1, rating: 4 }, { movieId: 2, rating: 2 }], 'k1');
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await replay.json()).toEqual(await first.json());
+    expect((await post({ movieId: 3, rating: 5 }, 'k1')).status).toBe(422);
+    expect((await post({ movieId: 2, rating: 5 }, 'k2')).status).toBe(202);
+
+    // Applied by the age threshold into a new version holding each change once (the re-rating of movie 2 wins).
+    const applied = await waitFor('the live ratings applied', async () => {
+      const ver = await datasets.currentVersion();
+      return ver !== before && (await datasets.meta(ver!))?.live?.applied === 3 ? ver! : undefined;
+    }, 30_000);
+    const table = await datasets.loadRatings(applied);
+    const live: string[] = [];
+    for (let i = 0; i < table.length; i++) if (table.users[i] === 100001) live.push(`${table.movies[i]}=${table.ratings[i]}`);
+    expect(live.sort()).toEqual(['1=4', '2=5']);
     expect(procs.all().flatMap((p) => p.lines.filter((l) => /CROSSSLOT|same slots allocation/.test(l)))).toEqual([]);
   });
 });
