@@ -63,14 +63,16 @@ export interface RunInProcessOptions extends QueueConnection {
  * worker process runs, for when no worker listens on the queue (a CLI without a cluster).
  * A temporary Worker takes jobs from the queue until this job has finished, so retries,
  * progress events and results behave exactly as with a remote worker. Resolves with the
- * job's result; rejects with its failure reason once no attempt is left.
+ * job's result as read back from Redis, unchecked like a remote worker's: validate it with
+ * `decodeJobResult` and the processor's result schema. Rejects with its failure reason once no
+ * attempt is left.
  */
-export async function runInProcess<D, R>(queue: Queue<D, R>, job: Job<D, R>, processor: Processor<D, R>, options: RunInProcessOptions): Promise<R> {
+export async function runInProcess<D, R>(queue: Queue<D, R>, job: Job<D, R>, processor: Processor<D, R>, options: RunInProcessOptions): Promise<unknown> {
   const events = options.events ?? createQueueEvents(queue.name as QueueName, options);
   await events.waitUntilReady();
   const worker = createWorker(queue.name as QueueName, processor, options);
   try {
-    return (await job.waitUntilFinished(events)) as R;
+    return await job.waitUntilFinished(events);
   } finally {
     await worker.close();
     if (options.events === undefined) await events.close();

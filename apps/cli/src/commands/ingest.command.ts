@@ -88,9 +88,11 @@ async function run(ctx: CommandContext): Promise<unknown> {
     const remote = await hasActiveWorkers(queue);
     let report: IngestJobResult;
     try {
-      report = remote
-        ? decodeJobResult(ingestReportSchema, await job.waitUntilFinished(events), `ingest job ${job.id}`)
+      // The result comes back from Redis either way: validated, not cast.
+      const result = remote
+        ? await job.waitUntilFinished(events)
         : await runInProcess(queue, job, createIngestProcessor({ redis: conn.redis, keys: conn.keys, rebuildQueue }), { connection: conn.bull, keyPrefix: conn.keyPrefix, events });
+      report = decodeJobResult(ingestReportSchema, result, `ingest job ${job.id}`);
     } catch (err) {
       throw await explainFailure(queue, job.id!, err);
     } finally {
