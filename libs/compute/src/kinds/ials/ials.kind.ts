@@ -104,5 +104,5 @@ export const ialsKind: ModelKind = {
   rowTables: ialsRowTables,
   recommender: { algorithm: 'ials', scoreUnit: 'predicted preference x_u . y_j (iALS, about 0..1)', recommend: recommendIals, scorer: ialsScorer },
   evaluation,
-  tuning: { ialsAlpha: [1, 3], ialsReg: [40, 100] },
+  tuning: { ialsAlpha: [1, 2], ialsReg: [40, 80] },
 };
