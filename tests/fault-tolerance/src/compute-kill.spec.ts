@@ -90,7 +90,8 @@ describe('kill -9 of a compute worker during a rebuild', () => {
     const svd1 = (await fx.models.meta(v1))!.kinds!.svd.version;
 
     const shardQueue = createQueue(QueueName.rebuildShard, { connection: fx.redis, keyPrefix: fx.prefix });
-    const poller = new Poller(`${system.apiUrl}${API}/users/1/recommendations?k=5`);
+    // The svd kind's stored lists by name: without `algorithm` the set's selected kind answers (model selection).
+    const poller = new Poller(`${system.apiUrl}${API}/users/1/recommendations?k=5&algorithm=puresvd`);
     const jobId = await requestRebuildHttp(system, { k: 20, parts: 4 });
     const running = await waitFor('a row job to be running', async () => (await shardQueue.getActive()).find((j) => j.name === ShardJobName.rows), 60_000, 5);
     await doomed.kill('SIGKILL');
