@@ -101,10 +101,10 @@ export function usersRouter({ readModel, models, datasets, queues, kinds, live, 
     const { id } = parseInput(idParams, req, 'params');
     const { movies } = parseInput(predictionsQuery, req, 'query');
     const snap = await readModel.current();
-    const row = await liveRows.row(snap, id);
+    const row = await liveRows.changedRow(snap, id);
     const scope = liveEpochs.scope(id);
     let answer: { predictions: { movieId: number; title: string | null; rating: number }[]; ignored: number[] };
-    if (row?.changed === true) {
+    if (row !== null) {
       // Live ratings changed the user's row: fold it in through the mf kind's scorer.
       const model = await snap.mf();
       const mf = recommenders.get('mf');

@@ -41,7 +41,21 @@ export class LiveRows {
     const [stored, overlay] = await Promise.all([snap.userRatings(userId), this.overlay(snap, userId)]);
     return overlaid(userId, stored, overlay);
   }
+
+  /**
+   * The user's row when live changes apply to it, else null, without reading the stored row
+   * first (a reader that needs it only then, like MF predictions, skips the per-version index).
+   */
+  async changedRow(snap: ModelSnapshot, userId: number): Promise<ChangedRow | null> {
+    const overlay = await this.overlay(snap, userId);
+    if (overlay.size === 0) return null;
+    const row = overlaid(userId, await snap.userRatings(userId), overlay);
+    return row === null || !row.changed ? null : { ...row, changed: true };
+  }
 }
+
+/** Rows only for users with live changes: see {@link LiveRows.changedRow}. */
+export type ChangedRow = LiveUserRow & { changed: true };
 
 /** `stored` with `overlay` applied (see {@link LiveRows.row}); pure. */
 export function overlaid(userId: number, stored: { movieIds: Int32Array; ratings: Float32Array } | null, overlay: ReadonlyMap<number, OverlayChange>): LiveUserRow | null {
