@@ -198,3 +198,26 @@ export async function openRebuildHarness(label: string): Promise<RebuildHarness>
     },
   };
 }
+
+/** A rebuild harness with dataset `d1` seeded and two shard slots of in-process compute workers. */
+export interface SeededRebuild {
+  h: RebuildHarness;
+  workers: ComputeWorkers;
+  /** Stops the workers, then closes the harness. */
+  close(): Promise<void>;
+}
+
+/** Opens a {@link SeededRebuild} (label as {@link openRebuildHarness}). */
+export async function openSeededRebuild(label: string): Promise<SeededRebuild> {
+  const h = await openRebuildHarness(label);
+  await seedDataset(h.redis, h.keys, 'd1');
+  const workers = await startInProcessWorkers(h.redis, h.connection, h.prefix, undefined, { shardConcurrency: 2 });
+  return {
+    h,
+    workers,
+    async close() {
+      await workers.close();
+      await h.close();
+    },
+  };
+}

@@ -4,8 +4,11 @@ import { buildParamsSchema, kindJobResultSchema, workerJobsSchema } from './rebu
 
 /** Payload of a `rebuild` job. */
 export const rebuildJobSchema = z.object({
-  /** Who asked: an ingest that produced a new dataset, the CLI, or the API. */
-  trigger: z.enum(['ingest', 'cli', 'api']),
+  /**
+   * Who asked: an ingest that produced a new dataset, the CLI, the API, or model selection (a
+   * follow-up that retrains the served ranking kinds with their newly tuned parameters).
+   */
+  trigger: z.enum(['ingest', 'cli', 'api', 'selection']),
   /** Dataset version that prompted the build; the build always uses the current dataset. */
   datasetVersion: z.string().optional(),
   /**
@@ -64,6 +67,11 @@ export interface RequestRebuildOptions {
    * wins), so a burst of uploads leads to a single rebuild. Default 2000; 0 runs at once.
    */
   debounceMs?: number;
+  /**
+   * Deduplication id of the debounce window. Default `rebuild`; a request of another id (model
+   * selection's follow-up) never replaces the payload of an operator's request.
+   */
+  deduplicationId?: string;
 }
 
 /**
@@ -74,7 +82,7 @@ export async function requestRebuild(queue: Queue, data: RebuildJobData, options
   const payload = rebuildJobSchema.parse(data);
   const debounceMs = options.debounceMs ?? 2000;
   return queue.add('rebuild', payload, {
-    ...(debounceMs > 0 ? { delay: debounceMs, deduplication: { id: 'rebuild', ttl: debounceMs, extend: true, replace: true } } : {}),
+    ...(debounceMs > 0 ? { delay: debounceMs, deduplication: { id: options.deduplicationId ?? 'rebuild', ttl: debounceMs, extend: true, replace: true } } : {}),
     attempts: 3,
     backoff: { type: 'exponential', delay: 1000 },
     removeOnComplete: { count: 100 },

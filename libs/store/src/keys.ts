@@ -23,8 +23,8 @@
  *   P:model:versions                       zset    set version -> created (ms)
  *   P:model:kind:<kind>:versions           zset    published kind version (<kind>-<ms>-<hex>) -> created (ms);
  *                                                  kept while a listed set serves it
- *   P:model:recipe                         string  JSON build parameters of the last explicit rebuild request: what an
- *                                                  ingest-triggered rebuild inherits (the new data gets the same recipe)
+ *   P:model:recipe                         string  JSON build parameters set explicitly by the last rebuild request (not
+ *                                                  its defaults): what an ingest- or selection-triggered rebuild inherits
  *   P:model:staging                        hash    kind version being built -> JSON {owner, startedAt}
  *                                                  (owner: its job id); swept once its build is dead
  *   P:{m:<ver>}:meta                       string  JSON ModelMeta of a set version (written once)

@@ -128,8 +128,9 @@ export class ModelLifecycle {
   }
 
   /**
-   * The build parameters of the last explicit rebuild request, or null before the first: what a
-   * rebuild asked for by an ingest inherits, even while that request's kinds are still training.
+   * The build parameters the last explicit rebuild request set (only those it named: model
+   * selection's tuned values fill the others), or null before the first: what a rebuild asked
+   * for by an ingest or by selection inherits, even while that request's kinds are still training.
    * Checked here for the shape `setRecipe` writes (numbers and booleans by name); the kind
    * registry checks the values. A corrupt recipe counts as none (the served set's parameters
    * apply, and the next explicit request writes a new one): it is a hint for the next build,
@@ -147,7 +148,7 @@ export class ModelLifecycle {
     }
   }
 
-  /** Records the build parameters of an explicit rebuild request (see {@link recipe}). */
+  /** Records the build parameters an explicit rebuild request named (see {@link recipe}). */
   async setRecipe(params: Readonly<Record<string, number | boolean>>): Promise<void> {
     await this.redis.set(this.keys.modelRecipe(), JSON.stringify(params));
   }

@@ -10,6 +10,7 @@ import { datasetInput } from '../kinds/dataset-input';
 import type { BuildParams, ModelKind } from '../kinds/model-kind';
 import { kindProgress } from '../rebuild-progress';
 import { childOptions, issuesOf, sameParams } from './job-helpers';
+import { requestTunedRetrain } from './tuned-retrain';
 
 /** What the `train` step leaves in the job data for the `rows` step. */
 interface TrainedState {
@@ -248,6 +249,20 @@ export function createKindProcessor(deps: ComputeDeps) {
     return startRound(job, token, kind, version, { ...finished, round: round + 1, rows, expected: countBy(rows.map((r) => r.table)), retries: 0 }, log);
   }
 
+  /**
+   * Queues model selection's follow-up rebuild if a served ranking kind is not trained with its
+   * tuned parameters (tuned-retrain.ts). Best effort: the kind is published either way, and the
+   * next publish checks again.
+   */
+  async function retrainTuned(meta: KindMeta, log: ComputeDeps['logger']): Promise<void> {
+    try {
+      const stale = await requestTunedRetrain(deps, { models, lifecycle, datasets }, meta);
+      if (stale.length > 0) log.info({ stale }, 'kinds not trained with their tuned parameters: follow-up rebuild requested');
+    } catch (err) {
+      log.warn({ err }, 'could not check or request the tuned follow-up rebuild');
+    }
+  }
+
   /** Drops the scratch tables, records the kind version's meta and publishes it. */
   async function publish(job: KindJob, kind: ModelKind, version: string, state: TrainedState, log: ComputeDeps['logger']): Promise<KindJobResult> {
     const timings = { ...state.timings };
@@ -271,6 +286,7 @@ export function createKindProcessor(deps: ComputeDeps) {
     await writer.writeKindMeta(meta);
     const outcome = await lifecycle.publishKind(meta, deps.registry.composition());
     timings.publish = performance.now() - t;
+    if (outcome.published) await retrainTuned(meta, log);
     await job.updateData({ ...job.data, step: 'done', version });
     await deps.locks.release(kind.name, job.id!);
     await reporter(job, kind)(kind.stages[kind.stages.length - 1], 100);

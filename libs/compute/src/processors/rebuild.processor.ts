@@ -4,9 +4,9 @@ import { QueueName, rebuildJobSchema, rebuildStepSchema, ShardJobName, type Kind
 import { DatasetStore, ModelLifecycle, ModelStore, type ModelMeta } from '@movielens/store';
 import type { ComputeDeps } from '../compute.deps';
 import { isPermanent, RebuildJobError, unrecoverable } from '../errors';
-import type { BuildParams } from '../kinds/model-kind';
-import type { KindRegistry } from '../kinds/registry';
+import { inheritsRecipe } from './build-params';
 import { childOptions, issuesOf, sameParams } from './job-helpers';
+import { planParams } from './plan-params';
 
 /** Return value of a rebuild job. */
 export interface RebuildResult {
@@ -36,7 +36,8 @@ type RebuildJob = Job<RebuildJobData & Partial<RebuildStep> & { startedAt?: numb
 
 /**
  * The processor of `rebuild` jobs: a thin orchestrator (BullMQ step job). Step `plan`: the
- * parameters (an ingest-triggered rebuild inherits the served set's), the current dataset, and
+ * parameters (explicit ones, an ingest- or selection-triggered rebuild inheriting the recipe, over
+ * the served selection's tuned values, over defaults), the current dataset, and
  * one `kind` job for each enabled kind that the served set does not already have for this data
  * and these parameters (turned-off kinds are retired). Kind jobs run on any compute worker, side
  * by side, and each publishes on its own. Step `kinds`: once they all ended, the summary; a kind
@@ -71,9 +72,10 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     if (!parsed.success) throw new InputError(`invalid rebuild payload: ${issuesOf(parsed.error)}`, [], { cause: parsed.error });
     const servedVer = await models.currentVersion();
     const served = servedVer === null ? null : await models.meta(servedVer);
-    const params = buildParams(deps.registry, parsed.data.trigger, job.data.params, (await lifecycle.recipe()) ?? served?.params ?? null);
-    // The recipe an ingest-triggered rebuild inherits: the last one asked for, even if still training.
-    if (parsed.data.trigger !== 'ingest') await lifecycle.setRecipe(params);
+    // Explicit values, then the served selection's tuned ones, then defaults (build-params.ts).
+    const { params, explicit } = await planParams(deps.registry, { models, lifecycle }, parsed.data.trigger, job.data.params, served);
+    // The recipe an ingest-triggered rebuild inherits: the last one asked for (its explicit values), even if still training.
+    if (!inheritsRecipe(parsed.data.trigger)) await lifecycle.setRecipe(explicit);
     const datasetVersion = await datasets.currentVersion();
     if (datasetVersion === null) throw new InputError('no dataset has been ingested yet: run `movielens ingest <dir>` first');
     const planned: string[] = [];
@@ -146,32 +148,4 @@ export function createRebuildProcessor(deps: ComputeDeps) {
       shardWorkers: [...workers.values()],
     };
   }
-}
-
-/**
- * The parameters of a build. A rebuild triggered by an ingest carries no parameters of its own:
- * it rebuilds the recipe last asked for (k, topK, minCount, mf, lstm, ...; the served set's when
- * none was recorded) on the new data, so an upload never silently drops something an operator
- * turned on (an LSTM, a minimum count), even while that request's kinds still train. Its own
- * overrides, if any, still win. CLI and API requests start from the documented defaults.
- * Inherited parameters that no longer validate are ignored (defaults apply).
- */
-function buildParams(registry: KindRegistry, trigger: RebuildJobData['trigger'], requested: RebuildJobData['params'], recipe: Record<string, unknown> | null): BuildParams {
-  const given = requested ?? {};
-  const checked = registry.paramsSchema.partial().strict().safeParse(given);
-  if (!checked.success) {
-    const issues = checked.error.issues.map((i) => `params.${i.path.map(String).join('.')}: ${i.message}`).join('; ');
-    throw new InputError(`invalid rebuild payload: ${issues}`, [], { cause: checked.error });
-  }
-  if (trigger === 'ingest' && recipe !== null) {
-    const inherited = registry.paramsSchema.partial().safeParse(stripUnknown(registry, recipe));
-    if (inherited.success) return registry.parseParams({ ...inherited.data, ...given });
-  }
-  return registry.parseParams(given);
-}
-
-/** Only the parameters the registry knows (a served set may carry those of a kind since removed). */
-function stripUnknown(registry: KindRegistry, params: Record<string, unknown>): Record<string, unknown> {
-  const known = new Set(Object.keys(registry.paramsSchema.shape));
-  return Object.fromEntries(Object.entries(params).filter(([k]) => known.has(k)));
 }

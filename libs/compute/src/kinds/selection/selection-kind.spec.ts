@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRebuildHarness, type RebuildHarness, seedDataset, startInProcessWorkers, syntheticDataset } from '../../../test/fixtures';
-import type { ComputeWorkers } from '../../compute-workers';
+import { openSeededRebuild, type RebuildHarness, type SeededRebuild, syntheticDataset } from '../../../test/fixtures';
 import { defaultKinds } from '../registry';
 import { runSelectionSync, selectionInfoSchema, type SelectionInfo } from './selection-grid';
 
@@ -9,17 +8,13 @@ import { runSelectionSync, selectionInfoSchema, type SelectionInfo } from './sel
 // inline on the same ratings and parameters.
 
 let h: RebuildHarness;
-let workers: ComputeWorkers;
+let seeded: SeededRebuild | undefined;
 
 beforeAll(async () => {
-  h = await openRebuildHarness('selection-kind');
-  await seedDataset(h.redis, h.keys, 'd1');
-  workers = await startInProcessWorkers(h.redis, h.connection, h.prefix, undefined, { shardConcurrency: 2 });
+  seeded = await openSeededRebuild('selection-kind');
+  h = seeded.h;
 }, 60_000);
-afterAll(async () => {
-  await workers?.close();
-  await h?.close();
-});
+afterAll(() => seeded?.close());
 
 /** The info without its timings (wall times differ between two runs). */
 const untimed = (info: SelectionInfo) => ({ ...info, grid: info.grid.map(({ ms: _ms, ...g }) => g) });

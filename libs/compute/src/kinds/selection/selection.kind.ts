@@ -20,6 +20,11 @@ import type { SelectionThreadInput, SelectionThreadMessage } from './selection.w
 export const selectionParams = z.object({
   /** Run model selection in the rebuild (its winner is the default recommendations' algorithm). Default true. */
   selection: z.boolean().default(true),
+  /**
+   * Once selection finishes, retrain the served ranking kinds whose parameters differ from the
+   * tuned ones (a follow-up rebuild, trigger `selection`; explicit values still win). Default true.
+   */
+  selectionRetrain: z.boolean().default(true),
 });
 
 /** Options of {@link createSelectionKind}. */
