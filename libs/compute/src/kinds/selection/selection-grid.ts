@@ -53,7 +53,7 @@ export const selectionInfoSchema = z.object({
   /** `ndcg@10`. */
   metric: z.string(),
   /** Every candidate in the order tried, with its validation scores (null when no held-out user had a relevant rating). */
-  grid: z.array(z.object({ kind: z.string(), algorithm: z.string(), params: paramsRecord, ndcg: z.number().nullable(), precision: z.number().nullable(), ms: z.number() })),
+  grid: z.array(z.object({ kind: z.string(), algorithm: z.string(), params: paramsRecord, ndcg: z.number().nullable(), precision: z.number().nullable(), ms: z.number(), fitMs: z.number().optional() })),
   /** The best grid point of each competing kind. */
   tuned: z.record(z.string(), paramsRecord),
   /** The best kind overall and its score; null when nothing competed or scored. */
@@ -110,13 +110,14 @@ export function runSelectionSync(ratings: RatingTable, kinds: readonly ModelKind
 function prepare(ratings: RatingTable, kinds: readonly ModelKind[], params: BuildParams, options: RunSelectionOptions) {
   const fraction = options.fraction ?? VALIDATION_FRACTION;
   const split = validationSplit(ratings, fraction);
-  return { split, fraction, candidates: selectionCandidates(kinds, params), score: validationScorer(split, { seed: options.seed, now: options.now }) };
+  const maxUsers = typeof params.selectionUsers === 'number' ? params.selectionUsers : undefined;
+  return { split, fraction, candidates: selectionCandidates(kinds, params), score: validationScorer(split, { seed: options.seed, now: options.now, maxUsers }) };
 }
 
 /** The stored form of the scores: the grid, each kind's best point, the winner. */
 function summarize(split: Split, fraction: number, candidates: readonly KindCandidate[], scores: readonly SelectionScore[]): SelectionInfo {
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
-  const grid = scores.map((s, i) => ({ kind: s.name, algorithm: candidates[i].served, params: { ...s.params }, ndcg: finite(s.ndcg), precision: finite(s.precision), ms: s.ms }));
+  const grid = scores.map((s, i) => ({ kind: s.name, algorithm: candidates[i].served, params: { ...s.params }, ndcg: finite(s.ndcg), precision: finite(s.precision), ms: s.ms, fitMs: s.fitMs }));
   const tuned: Record<string, Record<string, number>> = {};
   for (const kind of new Set(grid.map((g) => g.kind))) {
     const own = scores.map((s) => (s.name === kind ? s : { ...s, ndcg: Number.NaN }));

@@ -2,7 +2,8 @@
  * `selection`: model selection in the rebuild. It holds out a validation split of the dataset
  * (each user's last 10% of ratings by time, at least one), fits every competing ranking kind's
  * evaluation model at every point of its `tuning` grid on the rest, scores NDCG@10 with full
- * ranking (relevant = held-out rating >= 4), and records the grid, the scores, each kind's best
+ * ranking (relevant = held-out rating >= 4) for at most `selectionUsers` held-out users (a seeded
+ * sample, default 2,000: the same users for every candidate), and records the grid, the scores, each kind's best
  * parameters and the winner in its kind meta (`info`, `SelectionInfo`). The API serves the winner
  * as the default `?algorithm=`. Seeded (`seed`): the same data and params give the same choice.
  *
@@ -10,7 +11,7 @@
  *
  * The fits run one after another in a thread of their own for the default kinds (`thread`).
  */
-import { startThread, type RatingTable } from '@movielens/core';
+import { startThread, VALIDATION_MAX_USERS, type RatingTable } from '@movielens/core';
 import { z } from 'zod';
 import type { BuildParams, KindContext, KindTrained, ModelKind } from '../model-kind';
 import { competingKinds, runSelection, SELECTION_KIND, type SelectionInfo } from './selection-grid';
@@ -25,6 +26,11 @@ export const selectionParams = z.object({
    * tuned ones (a follow-up rebuild, trigger `selection`; explicit values still win). Default true.
    */
   selectionRetrain: z.boolean().default(true),
+  /**
+   * Held-out users ranked per candidate, at most: a sample seeded with `seed`, the same users for
+   * every candidate (ranking the whole catalogue for every user was most of the cost). Default 2,000.
+   */
+  selectionUsers: z.number().int().min(1).default(VALIDATION_MAX_USERS),
 });
 
 /** Options of {@link createSelectionKind}. */
