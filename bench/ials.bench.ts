@@ -3,8 +3,12 @@
  * a private redis-server: the kind's build (each half-iteration a round of row jobs) with 1 and
  * with 2 worker processes, against core's single-process `trainIals` in this process.
  *
- *   node --import tsx bench/ials.bench.ts [--runs 3] [--workers 1,2]
+ *   node --import tsx bench/ials.bench.ts [--runs 3] [--workers 1,2] [--sessions]
  *
+ * --sessions starts each worker process in a session of its own: with the kernel's scheduler
+ * autogroups (sched_autogroup_enabled), processes of one session share one CPU share, so on a
+ * machine busy with other sessions a second worker of the same session gains no CPU; separate
+ * sessions are what separate hosts or containers would be.
  * Each run rebuilds only the ials kind: the other ranking kinds are off and svd / analytics are
  * up to date after a warm-up build, and `ialsReg` moves by 1e-6 per run so the kind is stale.
  * Prints medians and a JSON line; quote them with the date and the machine in docs/BENCHMARKS.md.
@@ -28,7 +32,7 @@ const CLI = join(REPO, 'apps/cli/bin/movielens.js');
 const WORKER = join(REPO, 'apps/compute-worker/src/main.ts');
 const BASE = { ease: false, rp3beta: false, similarUsers: false, mf: false, ials: true };
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, workers: { type: 'string', default: '1,2' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, workers: { type: 'string', default: '1,2' }, sessions: { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
 const workerCounts = values.workers.split(',').map(Number);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -58,7 +62,7 @@ function cpuMs(pids: readonly (number | undefined)[]): number {
 async function startWorkers(url: string, n: number, shardQueue: Queue): Promise<ChildProcess[]> {
   const children: ChildProcess[] = [];
   for (let i = 0; i < n; i++) {
-    children.push(spawn(process.execPath, ['--import', 'tsx', WORKER], { cwd: REPO, env: { ...process.env, REDIS_URL: url, KEY_PREFIX: 'ml', LOG_LEVEL: 'warn', SHARD_CONCURRENCY: '1' }, stdio: ['ignore', 'ignore', 'inherit'] }));
+    children.push(spawn(process.execPath, ['--import', 'tsx', WORKER], { cwd: REPO, env: { ...process.env, REDIS_URL: url, KEY_PREFIX: 'ml', LOG_LEVEL: 'warn', SHARD_CONCURRENCY: '1' }, stdio: ['ignore', 'ignore', 'inherit'], detached: values.sessions }));
   }
   while ((await shardQueue.getWorkers()).length < n) await new Promise((r) => setTimeout(r, 100));
   return children;
@@ -122,7 +126,7 @@ async function main(): Promise<void> {
     await redisServer.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`\nials on the synthetic ML-1M shape (6,040 users, 3,706 movies, 1,000,209 ratings), default params; medians of ${runs} runs\n`);
+  console.log(`\nials on the synthetic ML-1M shape (6,040 users, 3,706 movies, 1,000,209 ratings), default params; medians of ${runs} runs${values.sessions ? '; each worker in its own session' : ''}\n`);
   console.log('| measure | value |');
   console.log('|---|---:|');
   for (const n of workerCounts) {
