@@ -3,7 +3,7 @@
  * enabled ranking kind (`recommender`) with an `evaluation` adapter and a `tuning` grid competes
  * with every point of its grid, so a new kind joins without an edit here.
  */
-import { bestScore, validationScorer, validationSplit, VALIDATION_FRACTION, type RatingTable, type SelectionCandidate, type SelectionScore, type Split } from '@movielens/core';
+import { bestScore, validationScorer, validationSplit, VALIDATION_FRACTION, type RatingTable, type SelectionCandidate, type SelectionScore } from '@movielens/core';
 import { z } from 'zod';
 import type { BuildParams, ModelKind } from '../model-kind';
 
@@ -90,21 +90,56 @@ export async function runSelection(
     scores.push(score(c));
     await between(scores.length, candidates.length);
   }
-  return summarize(split, fraction, candidates, scores);
+  return summarize({ trainRatings: split.train.length, heldOutRatings: split.test.length }, fraction, candidates, scores);
 }
 
 /**
- * {@link runSelection} without pauses, for a thread of its own (the selection kind) and for
- * `movielens evaluate`'s `auto` (its `fit` is synchronous); `after(done, total)` hears each fit.
+ * {@link runSelection} without pauses, for `movielens evaluate`'s `auto` (its `fit` is
+ * synchronous); `after(done, total)` hears each fit.
  */
 export function runSelectionSync(ratings: RatingTable, kinds: readonly ModelKind[], params: BuildParams, options: RunSelectionOptions, after?: (done: number, total: number) => void): SelectionInfo {
-  const { split, candidates, score, fraction } = prepare(ratings, kinds, params, options);
-  const scores: SelectionScore[] = [];
-  for (const c of candidates) {
-    scores.push(score(c));
-    after?.(scores.length, candidates.length);
+  return mergeShares(kinds, params, options, [scoreShare(ratings, kinds, params, options, { part: 0, of: 1 }, after)]);
+}
+
+/** Which candidates a share scores: those whose index modulo `of` is `part`. */
+export interface ShareOf {
+  part: number;
+  of: number;
+}
+
+/** The scores of one share of the candidates (a selection thread's result). */
+export interface SelectionShare {
+  /** Sizes of the validation split. */
+  trainRatings: number;
+  heldOutRatings: number;
+  /** Each scored candidate's index in {@link selectionCandidates} order, and its score. */
+  scores: { index: number; score: SelectionScore }[];
+}
+
+/**
+ * Scores the candidates of share `share` (round robin over the candidate order, so each kind's
+ * grid is spread over the shares) on the validation split; `after(done, total)` hears each fit.
+ */
+export function scoreShare(ratings: RatingTable, kinds: readonly ModelKind[], params: BuildParams, options: RunSelectionOptions, share: ShareOf, after?: (done: number, total: number) => void): SelectionShare {
+  const { split, candidates, score } = prepare(ratings, kinds, params, options);
+  const mine = candidates.map((_, i) => i).filter((i) => i % share.of === share.part);
+  const scores: SelectionShare['scores'] = [];
+  for (const index of mine) {
+    scores.push({ index, score: score(candidates[index]) });
+    after?.(scores.length, mine.length);
   }
-  return summarize(split, fraction, candidates, scores);
+  return { trainRatings: split.train.length, heldOutRatings: split.test.length, scores };
+}
+
+/** The selection from the scores of every share (each candidate scored by exactly one). */
+export function mergeShares(kinds: readonly ModelKind[], params: BuildParams, options: RunSelectionOptions, shares: readonly SelectionShare[]): SelectionInfo {
+  const candidates = selectionCandidates(kinds, params);
+  const scores: SelectionScore[] = new Array(candidates.length);
+  for (const s of shares.flatMap((x) => x.scores)) scores[s.index] = s.score;
+  const missing = candidates.findIndex((_, i) => scores[i] === undefined);
+  if (missing >= 0) throw new Error(`model selection: candidate ${missing} was not scored by any share`);
+  const fraction = options.fraction ?? VALIDATION_FRACTION;
+  return summarize({ trainRatings: shares[0].trainRatings, heldOutRatings: shares[0].heldOutRatings }, fraction, candidates, scores);
 }
 
 function prepare(ratings: RatingTable, kinds: readonly ModelKind[], params: BuildParams, options: RunSelectionOptions) {
@@ -115,7 +150,7 @@ function prepare(ratings: RatingTable, kinds: readonly ModelKind[], params: Buil
 }
 
 /** The stored form of the scores: the grid, each kind's best point, the winner. */
-function summarize(split: Split, fraction: number, candidates: readonly KindCandidate[], scores: readonly SelectionScore[]): SelectionInfo {
+function summarize(split: { trainRatings: number; heldOutRatings: number }, fraction: number, candidates: readonly KindCandidate[], scores: readonly SelectionScore[]): SelectionInfo {
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
   const grid = scores.map((s, i) => ({ kind: s.name, algorithm: candidates[i].served, params: { ...s.params }, ndcg: finite(s.ndcg), precision: finite(s.precision), ms: s.ms, fitMs: s.fitMs }));
   const tuned: Record<string, Record<string, number>> = {};
@@ -127,7 +162,7 @@ function summarize(split: Split, fraction: number, candidates: readonly KindCand
   const best = bestScore(scores);
   const w = best >= 0 ? grid[best] : null;
   return {
-    split: { rule: `each user's last ${Math.round(fraction * 100)}% of ratings by time (at least one; users with one rating keep it)`, fraction, trainRatings: split.train.length, heldOutRatings: split.test.length },
+    split: { rule: `each user's last ${Math.round(fraction * 100)}% of ratings by time (at least one; users with one rating keep it)`, fraction, trainRatings: split.trainRatings, heldOutRatings: split.heldOutRatings },
     metric: SELECTION_METRIC,
     grid,
     tuned,

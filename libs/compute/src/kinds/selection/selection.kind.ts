@@ -9,12 +9,14 @@
  *
  * Stored form: no tables; everything is in the kind version's meta.
  *
- * The fits run one after another in a thread of their own for the default kinds (`thread`).
+ * For the default kinds (`thread`) the fits run in threads of their own, as many as the worker
+ * has cores (`KindContext.cores`), each fitting every n-th candidate; the scores are merged in
+ * candidate order, so the result does not depend on the number of threads.
  */
 import { startThread, VALIDATION_MAX_USERS, type RatingTable } from '@movielens/core';
 import { z } from 'zod';
 import type { BuildParams, KindContext, KindTrained, ModelKind } from '../model-kind';
-import { competingKinds, runSelection, SELECTION_KIND, type SelectionInfo } from './selection-grid';
+import { competingKinds, mergeShares, runSelection, SELECTION_KIND, type SelectionInfo, type SelectionShare } from './selection-grid';
 import type { SelectionThreadInput, SelectionThreadMessage } from './selection.worker';
 
 /** The `selection` kind's slice of the rebuild parameters. */
@@ -36,7 +38,7 @@ export const selectionParams = z.object({
 /** Options of {@link createSelectionKind}. */
 export interface SelectionKindOptions {
   /**
-   * Run the fits in a thread of their own (`selection.worker.ts`, which selects among the
+   * Run the fits in threads of their own (`selection.worker.ts`, which selects among the
    * default kinds), so the kind job's event loop stays free to renew its BullMQ lock through
    * fits of a minute on ML-1M. Only for the default kinds (a thread cannot be handed kind
    * objects); other registries (tests) run the fits inline, pausing between them. Default false.
@@ -44,26 +46,41 @@ export interface SelectionKindOptions {
   thread?: boolean;
 }
 
-/** Runs the selection of the default kinds in `selection.worker.ts`, reporting each fit. */
-function selectInThread(ratings: RatingTable, params: BuildParams, seed: number, progress: (done: number, total: number) => Promise<void>): Promise<SelectionInfo> {
+/** Scores share `share` of the default kinds' candidates in a `selection.worker.ts` thread, reporting each fit. */
+function shareInThread(input: SelectionThreadInput, progress: (done: number, total: number) => void): Promise<SelectionShare> {
   return new Promise((resolve, reject) => {
-    const input: SelectionThreadInput = { ratings, params: { ...params }, seed };
     const worker = startThread('selection.worker', import.meta.url, { workerData: input });
     let settled = false;
     worker.on('message', (message: SelectionThreadMessage) => {
-      if ('info' in message) {
+      if ('share' in message) {
         settled = true;
-        resolve(message.info);
-      } else void progress(message.done, message.total).catch(() => undefined);
+        resolve(message.share);
+      } else progress(message.done, message.total);
     });
     worker.on('error', (err) => {
       settled = true;
       reject(err);
     });
     worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`the selection thread exited with code ${code} before its result`));
+      if (!settled) reject(new Error(`a selection thread exited with code ${code} before its result`));
     });
   });
+}
+
+/**
+ * Runs the selection of the default kinds on `threads` threads, each scoring every `threads`-th
+ * candidate (round robin, so each kind's grid is spread over them), and merges their scores.
+ */
+async function selectInThreads(kinds: readonly ModelKind[], ratings: RatingTable, params: BuildParams, seed: number, threads: number, progress: (done: number, total: number) => Promise<void>): Promise<SelectionInfo> {
+  const done = new Array<number>(threads).fill(0);
+  const totals = new Array<number>(threads).fill(1);
+  const report = (part: number) => (d: number, total: number) => {
+    done[part] = d;
+    totals[part] = total;
+    void progress(done.reduce((a, b) => a + b, 0), totals.reduce((a, b) => a + b, 0)).catch(() => undefined);
+  };
+  const shares = await Promise.all(Array.from({ length: threads }, (_, part) => shareInThread({ ratings, params: { ...params }, seed, share: { part, of: threads } }, report(part))));
+  return mergeShares(kinds, params, { seed, now: () => 0 }, shares);
 }
 
 /**
@@ -78,7 +95,7 @@ export function createSelectionKind(kinds: () => readonly ModelKind[], options: 
     const seed = Number(ctx.params.seed);
     const progress = (done: number, total: number) => ctx.progress('selection', Math.floor((100 * done) / total));
     const info = options.thread
-      ? await selectInThread(ratings, ctx.params, seed, progress)
+      ? await selectInThreads(kinds(), ratings, ctx.params, seed, Math.max(1, ctx.cores), progress)
       : await runSelection(ratings, kinds(), ctx.params, { seed, now: () => performance.now() }, async (done, total) => {
           await progress(done, total);
           // Let lock renewals and progress writes through between two fits.
