@@ -100,17 +100,17 @@ describe('rebuild pipeline', () => {
     expect((await models.movieStats(result.modelVersion)).movieIds).toHaveLength(60);
   });
 
-  it('stores the MF model trained by core trainMf on the loaded ratings (same seed and samples), decoded by ModelStore.mf', async () => {
+  it('stores the MF model trained by core trainMf on the loaded ratings (same seed, samples and implicit terms), decoded by ModelStore.mf', async () => {
     await seedDataset(redis, keys, 'd1');
-    const result = await rebuild({ k: 4, parts: 2, mfSamples: 6, seed: 9 });
+    const result = await rebuild({ k: 4, parts: 2, mfSamples: 6, mfImplicit: false, seed: 9 });
     const meta = (await models.meta(result.modelVersion))!;
-    expect(meta.params).toMatchObject({ mf: true, mfSamples: 6 });
+    expect(meta.params).toMatchObject({ mf: true, mfSamples: 6, mfImplicit: false });
     expect(meta.timings.mf).toBeGreaterThan(0);
     expect(meta.tables[ModelTable.mf].digest).toMatch(/^[0-9a-f]{40}$/);
     // Reference: the same training in this thread on the ratings the build loaded. Gibbs
     // sampling is deterministic for a seed, so the encoded bytes must be identical.
     const ratings = await new DatasetStore(redis, keys).loadRatings('d1');
-    const want = encodeMf(trainMf(ratings, { burnIn: 20, samples: 6, seed: 9 }));
+    const want = encodeMf(trainMf(ratings, { burnIn: 20, samples: 6, implicit: 'none', seed: 9 }));
     const stored = await redis.getBuffer(await tableKey(result.modelVersion, ModelTable.mf));
     expect(stored!.equals(Buffer.from(want))).toBe(true);
     const model = (await models.mf(result.modelVersion))!;

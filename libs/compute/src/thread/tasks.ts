@@ -24,6 +24,7 @@ import {
   type EaseModel,
   type EaseTimings,
   type GemmShare,
+  type MfImplicit,
   type IalsBlockInput,
   type InteractionGraph,
   type SimilarUsersBlock,
@@ -132,6 +133,8 @@ export interface TrainMfTask {
   samples: number;
   /** Sweeps discarded first. Default 20 (core default). */
   burnIn?: number;
+  /** Implicit-feedback terms of the sampler (core `MfGibbsOptions.implicit`). Default: the core's, `both`. */
+  implicit?: MfImplicit;
   /** Seed of the sampler. */
   seed: number;
 }
@@ -384,7 +387,7 @@ export function analytics(task: AnalyticsTask): AnalyticsTables {
 export function trainMfTask(task: TrainMfTask): TrainedMf {
   if (task.ratings.length === 0) throw new InputError('the dataset has no ratings: nothing to train');
   const started = performance.now();
-  const model = trainMf(task.ratings, { burnIn: task.burnIn ?? 20, samples: task.samples, seed: task.seed });
+  const model = trainMf(task.ratings, { burnIn: task.burnIn ?? 20, samples: task.samples, seed: task.seed, ...(task.implicit === undefined ? {} : { implicit: task.implicit }) });
   const bytes = encodeMf(model);
   return { bytes, users: model.userIds.length, movies: model.movieIds.length, factors: model.factors, ms: performance.now() - started };
 }

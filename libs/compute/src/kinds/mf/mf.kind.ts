@@ -18,6 +18,12 @@ export const mfParams = z.object({
   mf: z.boolean().default(true),
   /** Gibbs samples averaged after 20 burn-in sweeps (cost ~ linear; 40 gives RMSE 0.883 on ML-100K u1..u5 with the core's default implicit feedback). Default 40. */
   mfSamples: z.number().int().min(1).max(200).default(40),
+  /**
+   * Implicit feedback in the sampler (core `MfGibbsOptions.implicit` `both`; false: `none`).
+   * Default true: ML-100K u1..u5 RMSE 0.883 at 40 samples against 0.903 without, for about 5x
+   * the training CPU (ML-1M shape, 40 samples: 72 s against 14.5 s).
+   */
+  mfImplicit: z.boolean().default(true),
 });
 
 async function train(ctx: KindContext): Promise<KindTrained> {
@@ -27,7 +33,7 @@ async function train(ctx: KindContext): Promise<KindTrained> {
   const timings: Record<string, number> = { load: performance.now() - t };
   await ctx.progress('mf', 0);
   t = performance.now();
-  const mf = await ctx.thread.run({ kind: 'train-mf', ratings, samples: p.mfSamples, seed: Number(ctx.params.seed) });
+  const mf = await ctx.thread.run({ kind: 'train-mf', ratings, samples: p.mfSamples, implicit: p.mfImplicit ? 'both' : 'none', seed: Number(ctx.params.seed) });
   await ctx.writer.putTable(ctx.version, ModelTable.mf, Buffer.from(mf.bytes.buffer, mf.bytes.byteOffset, mf.bytes.byteLength));
   timings.mf = performance.now() - t;
   await ctx.progress('mf', 100);
