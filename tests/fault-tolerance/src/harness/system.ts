@@ -74,7 +74,7 @@ export async function upload(system: ApiTarget, files: UploadFile[], mode: 'repl
 }
 
 /** `POST /models/rebuild`; resolves with the queue-qualified rebuild job id. */
-export async function requestRebuildHttp(system: ApiTarget, params: Record<string, number> = {}): Promise<string> {
+export async function requestRebuildHttp(system: ApiTarget, params: Record<string, number | boolean> = {}): Promise<string> {
   const res = await fetch(`${system.apiUrl}${API}/models/rebuild`, {
     method: 'POST',
     headers: { 'X-API-Key': system.apiKey, 'Content-Type': 'application/json' },
