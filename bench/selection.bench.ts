@@ -1,14 +1,16 @@
 /**
  * Cost and outcome of model selection on the synthetic ML-1M shape (generateDataset, seed 42, in
  * memory): the rebuild's selection step exactly as the `selection` kind runs it (each user's last
- * 10% by time held out, every default ranking kind's tuning grid, NDCG@10 with full ranking), one
- * thread, with the time of each fit. Popularity is scored on the same split for comparison (it is
- * a reference, not a kind).
+ * 10% by time held out, every default ranking kind's tuning grid, NDCG@10 with full ranking on at
+ * most `selectionUsers` = 2,000 sampled held-out users), on `threads` threads as a compute worker
+ * with that many cores runs it (default 2), with the fit and scoring time of each candidate.
+ * Popularity is scored on the same split for comparison (it is a reference, not a kind).
  *
- *   node --import tsx bench/selection.bench.ts
+ *   node --import tsx bench/selection.bench.ts [threads]
  */
-import { defaultKinds, runSelection } from '@movielens/compute';
+import { defaultKinds } from '@movielens/compute';
 import { indexRatings, popularity, validationScorer, validationSplit } from '@movielens/core';
+import { selectInThreads } from '../libs/compute/src/kinds/selection/selection.kind';
 import { syntheticTable } from './synthetic-table';
 
 const table = syntheticTable('ml-1m');
@@ -16,13 +18,14 @@ const params = defaultKinds.parseParams({});
 console.log(`synthetic ML-1M shape: ${table.length} ratings, ${indexRatings(table).movieIds.length} movies`);
 const t = performance.now();
 const cpu = process.cpuUsage();
-const info = await runSelection(table, defaultKinds.kinds, params, { seed: 42, now: () => performance.now() }, async (done, total) => {
+const threads = Number(process.argv[2] ?? 2);
+const info = await selectInThreads(defaultKinds.kinds, table, params, 42, threads, async (done, total) => {
   process.stderr.write(`\r${done}/${total} candidates`);
 });
 const used = process.cpuUsage(cpu);
 process.stderr.write('\n');
-console.log(`selection: ${((performance.now() - t) / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU, ${info.grid.length} candidates; split: ${info.split.rule}, ${info.split.heldOutRatings} held out`);
-for (const g of info.grid) console.log(`  ${g.kind.padEnd(8)} ${JSON.stringify(g.params).padEnd(36)} ndcg@10 ${g.ndcg?.toFixed(4)}  precision@10 ${g.precision?.toFixed(4)}  ${(g.ms / 1000).toFixed(1)} s`);
+console.log(`selection on ${threads} threads: ${((performance.now() - t) / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU, ${info.grid.length} candidates; split: ${info.split.rule}, ${info.split.heldOutRatings} held out`);
+for (const g of info.grid) console.log(`  ${g.kind.padEnd(8)} ${JSON.stringify(g.params).padEnd(36)} ndcg@10 ${g.ndcg?.toFixed(4)}  precision@10 ${g.precision?.toFixed(4)}  ${(g.ms / 1000).toFixed(1)} s (fit ${((g.fitMs ?? 0) / 1000).toFixed(1)} s)`);
 console.log(`winner: ${JSON.stringify(info.winner)}`);
 const pop = validationScorer(validationSplit(table), { seed: 42, now: () => performance.now() })({ name: 'popularity', params: {}, algorithm: popularity });
 console.log(`popularity on the same split: ndcg@10 ${pop.ndcg.toFixed(4)}  precision@10 ${pop.precision.toFixed(4)}`);

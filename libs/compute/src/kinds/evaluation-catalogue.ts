@@ -20,16 +20,23 @@ const REFERENCES: readonly (readonly [string, () => Algorithm])[] = [
 export const AUTO_ALGORITHM = 'auto';
 
 /**
+ * `auto` with `selectionRandomSplit: true`: the selection's validation split is a random 10% of
+ * each user's ratings, like the random test ratings of `--official`, for evaluation parity only.
+ */
+export const AUTO_RANDOM_ALGORITHM = 'auto-random';
+
+/**
  * `auto`: what the rebuild serves by default, as one algorithm. Inside each fold's training data
  * it runs the whole model selection (its own validation split of each user's latest 10%, every
  * competing kind's grid, NDCG@10), then fits the winning kind with its winning parameters on the
- * whole training data. Seeded by the fold's seed.
+ * whole training data. Seeded by the fold's seed. With `randomSplit`, the validation split is a
+ * random 10% per user instead ({@link AUTO_RANDOM_ALGORITHM}).
  */
-export function autoAlgorithm(registry: KindRegistry = defaultKinds): Algorithm {
+export function autoAlgorithm(registry: KindRegistry = defaultKinds, randomSplit = false): Algorithm {
   return {
-    name: AUTO_ALGORITHM,
+    name: randomSplit ? AUTO_RANDOM_ALGORITHM : AUTO_ALGORITHM,
     fit(training) {
-      const params = registry.parseParams({ seed: training.seed });
+      const params = registry.parseParams({ seed: training.seed, ...(randomSplit ? { selectionRandomSplit: true } : {}) });
       const info = runSelectionSync(training.table, registry.kinds, params, { seed: training.seed, now: () => performance.now() });
       const kind = info.winner === null ? undefined : registry.get(info.winner.kind);
       if (info.winner === null || kind?.evaluation === undefined) throw new Error('auto: no ranking kind could be scored on the validation split');
@@ -47,7 +54,10 @@ export function evaluationCatalogue(registry: KindRegistry = defaultKinds): Map<
     if (catalogue.has(name)) throw new Error(`kind ${kind.name}: evaluation name ${name} is taken`);
     catalogue.set(name, kind.evaluation);
   }
-  if (competingKinds(registry.kinds, registry.parseParams({})).length > 0) catalogue.set(AUTO_ALGORITHM, () => autoAlgorithm(registry));
+  if (competingKinds(registry.kinds, registry.parseParams({})).length > 0) {
+    catalogue.set(AUTO_ALGORITHM, () => autoAlgorithm(registry));
+    if (registry.paramsSchema.shape.selectionRandomSplit !== undefined) catalogue.set(AUTO_RANDOM_ALGORITHM, () => autoAlgorithm(registry, true));
+  }
   return catalogue;
 }
 

@@ -12,6 +12,6 @@ export { RELEVANT_STARS, TOP_K, crossValidate, evaluateFold, groupTest } from '.
 export type { AlgorithmResult, CrossValidateOptions, FoldMetrics, ProgressEvent, TestSet } from './cross-validate';
 export { NEXT_MOVIE_ALGORITHMS, evaluateNextMovie, leaveLastOut, lstmScorer, rankTargets } from './next-movie';
 export type { LeaveLastOutSplit, NextMovieAlgorithm, NextMovieScorer, NextMovieOptions, NextMovieProgress, NextMovieRow } from './next-movie';
-export { VALIDATION_FRACTION, VALIDATION_MAX_USERS, bestScore, selectModel, validationScorer, validationSplit } from './model-selection';
+export { VALIDATION_FRACTION, VALIDATION_MAX_USERS, bestScore, randomValidationSplit, selectModel, validationScorer, validationSplit } from './model-selection';
 export type { SelectionCandidate, SelectionResult, SelectionScore, ValidationOptions } from './model-selection';
 export { sampleTestUsers } from './test-sample';

@@ -9,6 +9,7 @@ import { indexRatings } from '../factorization/mf-data';
 import type { RatingTable } from '../movielens/types';
 import type { Algorithm } from './algorithm';
 import { evaluateFold, groupTest } from './cross-validate';
+import { Random } from '../random';
 import { selectRows, type Split } from './folds';
 import { sampleTestUsers } from './test-sample';
 
@@ -35,6 +36,36 @@ export function validationSplit(table: RatingTable, fraction = VALIDATION_FRACTI
     start = end;
   }
   return { train: selectRows(table, Int32Array.from(train)), test: selectRows(table, Int32Array.from(test)) };
+}
+
+/**
+ * The random validation split, for parity with an evaluation protocol of random test ratings
+ * (ML-100K's u1..u5): of each user's ratings, `fraction` drawn at random (seeded, `seed`) are
+ * held out, rounded up so at least one; users with a single rating keep it. A live service
+ * should use {@link validationSplit}: the latest ratings are what it has to predict.
+ */
+export function randomValidationSplit(table: RatingTable, fraction: number, seed: number): Split {
+  const n = table.length;
+  const order = Array.from({ length: n }, (_, t) => t).sort((a, b) => table.users[a] - table.users[b] || a - b);
+  const random = new Random(seed);
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let start = 0; start < n; ) {
+    let end = start;
+    while (end < n && table.users[order[end]] === table.users[order[start]]) end++;
+    const rows = order.slice(start, end);
+    const held = rows.length < 2 ? 0 : Math.max(1, Math.ceil(rows.length * fraction));
+    // Partial Fisher-Yates: the first `held` rows are a uniform sample of the user's ratings.
+    for (let i = 0; i < held; i++) {
+      const j = i + random.int(rows.length - i);
+      [rows[i], rows[j]] = [rows[j], rows[i]];
+    }
+    test.push(...rows.slice(0, held));
+    train.push(...rows.slice(held));
+    start = end;
+  }
+  const sorted = (xs: number[]) => Int32Array.from(xs).sort();
+  return { train: selectRows(table, sorted(train)), test: selectRows(table, sorted(test)) };
 }
 
 /** One model to try: its name, the parameters it stands for, and the algorithm fitted with them. */

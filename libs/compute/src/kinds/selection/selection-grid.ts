@@ -3,7 +3,7 @@
  * enabled ranking kind (`recommender`) with an `evaluation` adapter and a `tuning` grid competes
  * with every point of its grid, so a new kind joins without an edit here.
  */
-import { bestScore, validationScorer, validationSplit, VALIDATION_FRACTION, type RatingTable, type SelectionCandidate, type SelectionScore } from '@movielens/core';
+import { bestScore, randomValidationSplit, validationScorer, validationSplit, VALIDATION_FRACTION, type RatingTable, type SelectionCandidate, type SelectionScore } from '@movielens/core';
 import { z } from 'zod';
 import type { BuildParams, ModelKind } from '../model-kind';
 
@@ -84,13 +84,13 @@ export async function runSelection(
   options: RunSelectionOptions,
   between: (done: number, total: number) => Promise<void>,
 ): Promise<SelectionInfo> {
-  const { split, candidates, score, fraction } = prepare(ratings, kinds, params, options);
+  const { split, candidates, score, fraction, rule } = prepare(ratings, kinds, params, options);
   const scores: SelectionScore[] = [];
   for (const c of candidates) {
     scores.push(score(c));
     await between(scores.length, candidates.length);
   }
-  return summarize({ trainRatings: split.train.length, heldOutRatings: split.test.length }, fraction, candidates, scores);
+  return summarize({ rule, trainRatings: split.train.length, heldOutRatings: split.test.length }, fraction, candidates, scores);
 }
 
 /**
@@ -109,6 +109,8 @@ export interface ShareOf {
 
 /** The scores of one share of the candidates (a selection thread's result). */
 export interface SelectionShare {
+  /** How the validation split was made (the stored `split.rule`). */
+  rule: string;
   /** Sizes of the validation split. */
   trainRatings: number;
   heldOutRatings: number;
@@ -121,14 +123,14 @@ export interface SelectionShare {
  * grid is spread over the shares) on the validation split; `after(done, total)` hears each fit.
  */
 export function scoreShare(ratings: RatingTable, kinds: readonly ModelKind[], params: BuildParams, options: RunSelectionOptions, share: ShareOf, after?: (done: number, total: number) => void): SelectionShare {
-  const { split, candidates, score } = prepare(ratings, kinds, params, options);
+  const { split, candidates, score, rule } = prepare(ratings, kinds, params, options);
   const mine = candidates.map((_, i) => i).filter((i) => i % share.of === share.part);
   const scores: SelectionShare['scores'] = [];
   for (const index of mine) {
     scores.push({ index, score: score(candidates[index]) });
     after?.(scores.length, mine.length);
   }
-  return { trainRatings: split.train.length, heldOutRatings: split.test.length, scores };
+  return { rule, trainRatings: split.train.length, heldOutRatings: split.test.length, scores };
 }
 
 /** The selection from the scores of every share (each candidate scored by exactly one). */
@@ -139,18 +141,22 @@ export function mergeShares(kinds: readonly ModelKind[], params: BuildParams, op
   const missing = candidates.findIndex((_, i) => scores[i] === undefined);
   if (missing >= 0) throw new Error(`model selection: candidate ${missing} was not scored by any share`);
   const fraction = options.fraction ?? VALIDATION_FRACTION;
-  return summarize({ trainRatings: shares[0].trainRatings, heldOutRatings: shares[0].heldOutRatings }, fraction, candidates, scores);
+  return summarize(shares[0], fraction, candidates, scores);
 }
 
 function prepare(ratings: RatingTable, kinds: readonly ModelKind[], params: BuildParams, options: RunSelectionOptions) {
   const fraction = options.fraction ?? VALIDATION_FRACTION;
-  const split = validationSplit(ratings, fraction);
+  const random = params.selectionRandomSplit === true;
+  const split = random ? randomValidationSplit(ratings, fraction, options.seed) : validationSplit(ratings, fraction);
   const maxUsers = typeof params.selectionUsers === 'number' ? params.selectionUsers : undefined;
-  return { split, fraction, candidates: selectionCandidates(kinds, params), score: validationScorer(split, { seed: options.seed, now: options.now, maxUsers }) };
+  const rule = random
+    ? `a random ${Math.round(fraction * 100)}% of each user's ratings, seed ${options.seed} (at least one; users with one rating keep it)`
+    : `each user's last ${Math.round(fraction * 100)}% of ratings by time (at least one; users with one rating keep it)`;
+  return { split, fraction, rule, candidates: selectionCandidates(kinds, params), score: validationScorer(split, { seed: options.seed, now: options.now, maxUsers }) };
 }
 
 /** The stored form of the scores: the grid, each kind's best point, the winner. */
-function summarize(split: { trainRatings: number; heldOutRatings: number }, fraction: number, candidates: readonly KindCandidate[], scores: readonly SelectionScore[]): SelectionInfo {
+function summarize(split: { rule: string; trainRatings: number; heldOutRatings: number }, fraction: number, candidates: readonly KindCandidate[], scores: readonly SelectionScore[]): SelectionInfo {
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
   const grid = scores.map((s, i) => ({ kind: s.name, algorithm: candidates[i].served, params: { ...s.params }, ndcg: finite(s.ndcg), precision: finite(s.precision), ms: s.ms, fitMs: s.fitMs }));
   const tuned: Record<string, Record<string, number>> = {};
@@ -162,7 +168,7 @@ function summarize(split: { trainRatings: number; heldOutRatings: number }, frac
   const best = bestScore(scores);
   const w = best >= 0 ? grid[best] : null;
   return {
-    split: { rule: `each user's last ${Math.round(fraction * 100)}% of ratings by time (at least one; users with one rating keep it)`, fraction, trainRatings: split.trainRatings, heldOutRatings: split.heldOutRatings },
+    split: { rule: split.rule, fraction, trainRatings: split.trainRatings, heldOutRatings: split.heldOutRatings },
     metric: SELECTION_METRIC,
     grid,
     tuned,

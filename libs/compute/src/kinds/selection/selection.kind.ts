@@ -33,6 +33,12 @@ export const selectionParams = z.object({
    * every candidate (ranking the whole catalogue for every user was most of the cost). Default 2,000.
    */
   selectionUsers: z.number().int().min(1).default(VALIDATION_MAX_USERS),
+  /**
+   * Hold out a random 10% of each user's ratings (seeded) instead of their latest 10%: only for
+   * parity with an evaluation of random test ratings (`movielens evaluate --official`); a live
+   * service predicts what users rate next, which the time split measures. Default false.
+   */
+  selectionRandomSplit: z.boolean().default(false),
 });
 
 /** Options of {@link createSelectionKind}. */
@@ -68,10 +74,11 @@ function shareInThread(input: SelectionThreadInput, progress: (done: number, tot
 }
 
 /**
- * Runs the selection of the default kinds on `threads` threads, each scoring every `threads`-th
+ * Runs the selection of the default kinds (`kinds` must be them: the threads build their
+ * candidates from the default registry) on `threads` threads, each scoring every `threads`-th
  * candidate (round robin, so each kind's grid is spread over them), and merges their scores.
  */
-async function selectInThreads(kinds: readonly ModelKind[], ratings: RatingTable, params: BuildParams, seed: number, threads: number, progress: (done: number, total: number) => Promise<void>): Promise<SelectionInfo> {
+export async function selectInThreads(kinds: readonly ModelKind[], ratings: RatingTable, params: BuildParams, seed: number, threads: number, progress: (done: number, total: number) => Promise<void>): Promise<SelectionInfo> {
   const done = new Array<number>(threads).fill(0);
   const totals = new Array<number>(threads).fill(1);
   const report = (part: number) => (d: number, total: number) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateFold, groupTest, indexRatings, popularity, pureSvdAlgorithm, validationSplit, type Algorithm } from '@movielens/core';
+import { evaluateFold, groupTest, indexRatings, popularity, pureSvdAlgorithm, randomValidationSplit, validationSplit, type Algorithm } from '@movielens/core';
 import { popularKind, syntheticDataset } from '../../../test/fixtures';
 import { autoAlgorithm, evaluationCatalogue } from '../evaluation-catalogue';
 import type { ModelKind } from '../model-kind';
@@ -26,6 +26,15 @@ function directNdcg(algorithm: Algorithm): number {
 }
 
 describe('model selection', () => {
+  it('selectionRandomSplit holds out a seeded random 10% per user instead of the latest, and says so', () => {
+    const info = runSelectionSync(ratings, registry.kinds, registry.parseParams({ seed: 3, selectionRandomSplit: true }), { seed: 3, now: () => 0 });
+    const split = randomValidationSplit(ratings, 0.1, 3);
+    expect(info.split).toMatchObject({ rule: expect.stringMatching(/^a random 10% of each user's ratings, seed 3/), trainRatings: split.train.length, heldOutRatings: split.test.length });
+    const data = indexRatings(split.train);
+    const want = evaluateFold(pureSvdAlgorithm(10).fit({ table: split.train, data, seed: 3 }), data, groupTest(split.test, data), 1).ndcg;
+    expect(info.grid[0].ndcg).toBeCloseTo(want, 12);
+  });
+
   it('tries every point of every competing kind grid, in order', () => {
     expect(gridPoints({ a: [1, 2], b: [5, 6, 7] })).toEqual([
       { a: 1, b: 5 }, { a: 1, b: 6 }, { a: 1, b: 7 },
@@ -59,6 +68,7 @@ describe('model selection', () => {
 
   it("evaluate's auto runs the selection inside its training data and fits the winner with its tuned parameters", () => {
     expect(evaluationCatalogue(registry).has('auto')).toBe(true);
+    expect(evaluationCatalogue(registry).get('auto-random')!().name).toBe('auto-random');
     const data = indexRatings(ratings);
     const info = runSelectionSync(ratings, registry.kinds, params, { seed: 3, now: () => 0 });
     const winner = registry.get(info.winner!.kind)!.evaluation!({ ...params, ...info.winner!.params });
