@@ -82,7 +82,7 @@ const stageNames: Record<string, string> = {
 
 /** One line per build waiting or running: who asked, how far, where its slowest part is, and the LSTM's own progress. */
 export function buildLine(b: BuildStatus): string {
-  const who = b.trigger === 'ingest' ? 'after an upload' : b.trigger === 'cli' ? 'asked from the command line' : b.trigger === 'api' ? 'asked here or through the API' : '';
+  const who = b.trigger === 'ingest' ? 'after an upload' : b.trigger === 'cli' ? 'asked from the command line' : b.trigger === 'api' ? 'asked here or through the API' : b.trigger === 'selection' ? 'to train with the parameters model selection tuned' : '';
   const what = `${b.lstm ? 'Model build with the next-movie LSTM' : 'Model build'}${who === '' ? '' : ` (${who})`}`;
   if (b.state !== 'active' && b.state !== 'waiting-children') return `${what}: queued.`;
   if (b.percent === null) return `${what}: starting.`;
