@@ -48,6 +48,8 @@ export interface NextMovieTaskOptions {
   lstmEpochs: number | undefined;
   /** `--lstm-size`: embedding and hidden size, with twice as many sampled negatives; undefined = trainLstm's defaults (32, 64). */
   lstmSize?: number | undefined;
+  /** `--lstm-negatives`: sampled negatives per window; undefined = twice `lstmSize`, or trainLstm's default (64). */
+  lstmNegatives?: number | undefined;
 }
 
 /**
@@ -56,7 +58,7 @@ export interface NextMovieTaskOptions {
  * Returns the `--json` answer `{ task, source, seed, results: NextMovieJsonRow[] }`.
  */
 export async function evaluateNextMovieTask(ctx: CommandContext, table: RatingTable, options: NextMovieTaskOptions) {
-  const { source, seed, algorithms: algorithmList, lstmEpochs, lstmSize } = options;
+  const { source, seed, algorithms: algorithmList, lstmEpochs, lstmSize, lstmNegatives } = options;
   const names = algorithmList === undefined ? [...NEXT_MOVIE_ALGORITHMS] : algorithmList.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !isNextMovieAlgorithm(n));
   if (unknown.length > 0) throw new InputError(`unknown next-movie algorithm ${unknown.join(', ')}; choose from ${NEXT_MOVIE_ALGORITHMS.join(', ')}`);
@@ -70,6 +72,7 @@ export async function evaluateNextMovieTask(ctx: CommandContext, table: RatingTa
       threads: Math.min(2, availableParallelism()),
       ...(lstmEpochs === undefined ? {} : { epochs: lstmEpochs }),
       ...(lstmSize === undefined ? {} : { embeddingDim: lstmSize, hidden: lstmSize, negatives: 2 * lstmSize }),
+      ...(lstmNegatives === undefined ? {} : { negatives: lstmNegatives }),
     },
     onProgress: ({ algorithm, phase, done, total }) => {
       const label = `${algorithm} ${phase}`;

@@ -75,7 +75,7 @@ describe('movielens evaluate (child process)', () => {
 
   it('--task next-movie --json gives mf and lstm rows with exactly algorithm, hr@10, ndcg@10, fitSeconds (then users)', () => {
     // One LSTM epoch on 1,500 ratings: a second or two; the row shape, not the accuracy, is tested.
-    const out = cli('evaluate', join(dir, 'small'), '--task', 'next-movie', '--algorithms', 'mf,lstm', '--lstm-epochs', '1', '--lstm-size', '8', '--json');
+    const out = cli('evaluate', join(dir, 'small'), '--task', 'next-movie', '--algorithms', 'mf,lstm', '--lstm-epochs', '1', '--lstm-size', '8', '--lstm-negatives', '12', '--json');
     expect(out.code, out.stderr).toBe(0);
     const parsed = JSON.parse(out.stdout) as { task: string; seed: number; results: Record<string, unknown>[] };
     expect(parsed).toMatchObject({ task: 'next-movie', seed: 42 });
@@ -93,10 +93,12 @@ describe('movielens evaluate (child process)', () => {
     }
   });
 
-  it('rejects --lstm-epochs or --lstm-size that is not a whole number >= 1, or without --task next-movie', () => {
+  it('rejects --lstm-epochs, --lstm-size or --lstm-negatives that is not a whole number >= 1, or without --task next-movie', () => {
     expect(cli('evaluate', join(dir, 'small'), '--task', 'next-movie', '--lstm-epochs', '0').stderr).toMatch(/--lstm-epochs must be a whole number >= 1/);
     expect(cli('evaluate', join(dir, 'small'), '--task', 'next-movie', '--lstm-size', 'x').stderr).toMatch(/--lstm-size must be a whole number >= 1/);
-    expect(cli('evaluate', join(dir, 'small'), '--lstm-epochs', '2').stderr).toMatch(/--lstm-epochs and --lstm-size apply to --task next-movie only/);
-    expect(cli('evaluate', join(dir, 'small'), '--lstm-size', '64').stderr).toMatch(/--lstm-epochs and --lstm-size apply to --task next-movie only/);
+    expect(cli('evaluate', join(dir, 'small'), '--task', 'next-movie', '--lstm-negatives', '0').stderr).toMatch(/--lstm-negatives must be a whole number >= 1/);
+    for (const option of ['--lstm-epochs', '--lstm-size', '--lstm-negatives']) {
+      expect(cli('evaluate', join(dir, 'small'), option, '2').stderr).toMatch(/--lstm-epochs, --lstm-size and --lstm-negatives apply to --task next-movie only/);
+    }
   });
 });

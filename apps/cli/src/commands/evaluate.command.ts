@@ -87,7 +87,7 @@ export const evaluateCommand: Command = {
   name: 'evaluate',
   summary: 'Cross-validate the recommenders (RMSE, MAE, precision/recall/NDCG@10, coverage)',
   usage: [
-    'Usage: movielens evaluate <folder> [--task rating|next-movie] [--folds N | --official] [--algorithms a,b] [--seed N] [--lstm-epochs N] [--lstm-size N] [--json]',
+    'Usage: movielens evaluate <folder> [--task rating|next-movie] [--folds N | --official] [--algorithms a,b] [--seed N] [--lstm-epochs N] [--lstm-size N] [--lstm-negatives N] [--json]',
     '',
     'Trains each algorithm on each fold and reports the mean over folds of RMSE and MAE (held-out',
     'ratings), precision@10, recall@10 and NDCG@10 (full ranking of every movie the user did not',
@@ -99,7 +99,7 @@ export const evaluateCommand: Command = {
     '--task next-movie: leave-last-out per user (the last rated movie by timestamp is the target),',
     'HR@10 and NDCG@10 over all unseen movies, for popularity, last-item-similar, mf and lstm.',
     '--lstm-epochs N: epochs of the lstm (default 8); --lstm-size N: its embedding and hidden',
-    'size (default 32), with 2N sampled negatives (default 64); --json rows are',
+    'size (default 32), with 2N sampled negatives unless --lstm-negatives N (default 64); --json rows are',
     '{ algorithm, "hr@10", "ndcg@10", fitSeconds, users }.',
   ].join('\n'),
   options: {
@@ -110,6 +110,7 @@ export const evaluateCommand: Command = {
     seed: { type: 'string' },
     'lstm-epochs': { type: 'string' },
     'lstm-size': { type: 'string' },
+    'lstm-negatives': { type: 'string' },
   },
   async run(ctx) {
     const folder = ctx.args.positionals[0];
@@ -122,13 +123,14 @@ export const evaluateCommand: Command = {
     const seed = intOption(ctx, 'seed', 42, 0);
     const lstmEpochs = ctx.args.values['lstm-epochs'] === undefined ? undefined : intOption(ctx, 'lstm-epochs', 8, 1);
     const lstmSize = ctx.args.values['lstm-size'] === undefined ? undefined : intOption(ctx, 'lstm-size', 32, 1);
+    const lstmNegatives = ctx.args.values['lstm-negatives'] === undefined ? undefined : intOption(ctx, 'lstm-negatives', 64, 1);
     if (task === 'next-movie') {
       if (official || ctx.args.values.folds !== undefined) throw new InputError('--task next-movie uses leave-last-out; --official and --folds do not apply');
       const { table, source } = await loadRatings(resolve(folder));
       const algorithms = typeof ctx.args.values.algorithms === 'string' ? ctx.args.values.algorithms : undefined;
-      return evaluateNextMovieTask(ctx, table, { source, seed, algorithms, lstmEpochs, lstmSize });
+      return evaluateNextMovieTask(ctx, table, { source, seed, algorithms, lstmEpochs, lstmSize, lstmNegatives });
     }
-    if (lstmEpochs !== undefined || lstmSize !== undefined) throw new InputError('--lstm-epochs and --lstm-size apply to --task next-movie only');
+    if (lstmEpochs !== undefined || lstmSize !== undefined || lstmNegatives !== undefined) throw new InputError('--lstm-epochs, --lstm-size and --lstm-negatives apply to --task next-movie only');
     const catalogue = evaluationCatalogue();
     const names = typeof ctx.args.values.algorithms === 'string' ? ctx.args.values.algorithms.split(',').map((s) => s.trim()) : defaultEvaluation();
     const unknown = names.filter((n) => !catalogue.has(n));
