@@ -140,7 +140,7 @@ describe('rebuild pipeline', () => {
     for (let u = 0; u < seqs.userIds.length; u++) {
       const state = (await models.lstmState(result.modelVersion, seqs.userIds[u]))!;
       expect([...state.history]).toEqual([...seqs.items.subarray(seqs.offsets[u], seqs.offsets[u + 1])]);
-      predictor.hiddenAfter(seqs.items, seqs.offsets[u], seqs.offsets[u + 1], expected);
+      predictor.hiddenAfter(seqs.items, seqs.offsets[u], seqs.offsets[u + 1], expected, 0, seqs.levels);
       // The same float32 forward code on the same weights: equal bit for bit.
       expect(state.hidden).toEqual(expected);
     }
