@@ -149,7 +149,8 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     for (const [i, movie] of movies.entries()) {
       const search = page.getByLabel('Find a movie you have seen');
       await search.fill(movie.title);
-      const row = page.locator('.result-list .rate-row', { hasText: movie.title }).first();
+      // The row of this very movie: its whole title and year (another title may contain this one).
+      const row = page.locator('.result-list .rate-row').filter({ has: page.locator('.movie-title').getByText(`${movie.title} (${movie.year})`, { exact: true }) }).first();
       await row.waitFor();
       if (i === 2) await row.getByRole('button', { name: /Like/ }).click();
       else await row.locator('label.star-label').nth(4 - i).click();
