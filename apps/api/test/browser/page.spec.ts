@@ -194,7 +194,12 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
       body: JSON.stringify({ params: { lstm: true, lstmEpochs: 1 } }),
     });
     expect(res.status).toBe(202);
-    await expect.poll(async () => (await api<{ current: string }>('/models')).current, { timeout: 120_000, interval: 200 }).not.toBe(before);
+    // Kinds publish on their own: wait for a served set that has the LSTM, not just any new set.
+    const servedLstm = async () => {
+      const models = await api<{ current: string; versions: { version: string; kinds?: Record<string, unknown> | null }[] }>('/models');
+      return models.current !== before && models.versions.some((v) => v.version === models.current && v.kinds?.lstm !== undefined);
+    };
+    await expect.poll(servedLstm, { timeout: 120_000, interval: 200 }).toBe(true);
 
     // The previous test's three picks are still in this browser, in the order they were made.
     await open('#/rate');
@@ -224,6 +229,8 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     await open('#/user/1');
     await page.locator('#next-movies .ranked-list li').first().waitFor();
     expect(await page.locator('#next-movies .next-lead').textContent()).toMatch(/^Because they just watched .+:$/);
+    // Below it, the step the API names as driving the first suggestion (drivenBy).
+    await expect.poll(() => page.locator('#next-movies #next-driven-by').textContent()).toMatch(/^The first one mostly because they rated .+\.$/);
   });
 
   it('draws every analytics chart, with its numbers in a table', async () => {

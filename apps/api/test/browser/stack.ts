@@ -77,6 +77,7 @@ export async function startStack(): Promise<Stack> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const rebuildQueue = createQueue(QueueName.rebuild, { connection, keyPrefix: prefix });
+  const shardQueue = createQueue(QueueName.rebuildShard, { connection, keyPrefix: prefix });
   const ingest: Worker = createWorker(QueueName.ingest, createIngestProcessor({ redis, keys, rebuildQueue, rebuildDebounceMs: 0, logger }), { connection, keyPrefix: prefix });
   const compute: ComputeWorkers = startComputeWorkers({ redis, connection, keys, bullPrefix: bullPrefix(prefix), logger });
   await ingest.waitUntilReady();
@@ -95,19 +96,26 @@ export async function startStack(): Promise<Stack> {
       for (const path of paths) form.append('files', new Blob([readFileSync(path)]), path.split('/').pop());
       const res = await fetch(`${baseUrl}api/v1/datasets`, { method: 'POST', body: form, headers: { 'X-API-Key': apiKey } });
       if (res.status !== 202) throw new Error(`upload refused: ${res.status} ${await res.text()}`);
-      let model: string | null = null;
       await eventually(async () => {
-        model = await currentModel(baseUrl);
+        const model = await currentModel(baseUrl);
         return model !== null && model !== before;
       }, 120_000);
-      return model!;
+      // Kinds publish on their own (svd first): the upload's whole rebuild, and the follow-up that
+      // trains with the selection's tuned values, end before the next test queues builds of its own.
+      await eventually(async () => {
+        const counts = await Promise.all([rebuildQueue, shardQueue].map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'waiting-children', 'prioritized')));
+        return counts.every((c) => Object.values(c).every((n) => n === 0));
+      }, 240_000);
+      const served = await currentModel(baseUrl);
+      if (served === null) throw new Error('no model served after the rebuild ended');
+      return served;
     },
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await ingest.close();
       await compute.close();
-      await rebuildQueue.close();
+      await Promise.all([rebuildQueue.close(), shardQueue.close()]);
       await Promise.all([redis.quit(), connection.quit()]);
       await harness.close();
     },

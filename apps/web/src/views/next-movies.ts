@@ -26,7 +26,7 @@ export function drivenByLine(who: 'you' | 'they', drivenBy: NextMoviesAnswer['dr
   if (drivenBy === null) return null;
   const stars = drivenBy.rating === null ? '' : ` ${drivenBy.rating}★`;
   const when = drivenBy.stepsAgo === 0 ? ' (the last one)' : ` (${drivenBy.stepsAgo} ratings ago)`;
-  return h('p', { class: 'next-lead muted', id: 'next-driven-by' }, `The first one mostly because ${who} rated `,
+  return h('p', { class: 'next-driven-by muted', id: 'next-driven-by' }, `The first one mostly because ${who} rated `,
     listedLink({ movieId: drivenBy.movieId, title: drivenBy.title, year: null, genres: [] }), `${stars}${when}.`);
 }
 
