@@ -18,6 +18,13 @@ export class RebuildJobError extends MovieLensError {
   }
 }
 
+/**
+ * A kind's evaluation fit refuses a training catalogue beyond the kind's declared bound (EASE's
+ * `easeMaxMovies`: memory in movies^2, time in movies^3). Model selection skips that candidate
+ * instead of failing; `movielens evaluate` reports it.
+ */
+export class KindBoundError extends InputError {}
+
 /** True for errors that fail the same way on every attempt (bad input, abandoned build, missing data). */
 export function isPermanent(err: unknown): boolean {
   return err instanceof InputError || err instanceof BuildAbandonedError || err instanceof RebuildJobError || err instanceof NotFoundError || err instanceof UnrecoverableError;

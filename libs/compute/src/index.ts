@@ -8,7 +8,7 @@ export { createRowsProcessor } from './processors/rows.processor';
 export { kindProgress, rebuildProgress, rebuildProgressSchema } from './rebuild-progress';
 export type { KindProgress, RebuildProgress } from './rebuild-progress';
 export { KIND_LOCK_TTL_MS as REBUILD_LOCK_TTL_MS } from './kind-lock';
-export { BuildAbandonedError, RebuildJobError } from './errors';
+export { BuildAbandonedError, KindBoundError, RebuildJobError } from './errors';
 export type { ComputeDeps } from './compute.deps';
 export { ComputeThread } from './thread/compute-thread';
 export { commonParams, DEFAULT_KINDS, defaultKinds, KindRegistry, rebuildParamsSchema } from './kinds/registry';

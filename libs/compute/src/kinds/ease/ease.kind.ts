@@ -21,6 +21,7 @@
  */
 import { easeAlgorithm, easeBytes, keptMovies, type Algorithm } from '@movielens/core';
 import { packColumns } from '@movielens/store';
+import { KindBoundError } from '../../errors';
 import type { BuildParams, KindContext, KindTrained, ModelKind } from '../model-kind';
 import { easeParams } from './ease.params';
 import { loadEaseScorer, recommendEase } from './ease-scorer';
@@ -61,11 +62,23 @@ async function train(ctx: KindContext): Promise<KindTrained> {
 
 /**
  * The same model as `movielens evaluate` fits it, with the build parameters (defaults when
- * omitted): every training movie is kept (`easeTopMovies` and `easeMaxMovies` bound the served
- * build only).
+ * omitted): every training movie is kept (`easeTopMovies` bounds the served build only), and a
+ * training catalogue above `easeMaxMovies` is refused (KindBoundError: model selection skips the
+ * candidate) rather than allocating movies^2 doubles.
  */
 function evaluation(params?: BuildParams): Algorithm {
-  return easeAlgorithm(easeParams.parse(params ?? {}).easeLambda);
+  const p = easeParams.parse(params ?? {});
+  const ease = easeAlgorithm(p.easeLambda);
+  return {
+    name: ease.name,
+    fit(training) {
+      const movies = training.data.movieIds.length;
+      if (movies > p.easeMaxMovies) {
+        throw new KindBoundError(`ease: ${movies} training movies exceed easeMaxMovies ${p.easeMaxMovies} (~${Math.round(easeBytes(movies) / 2 ** 20)} MB, time in movies^3); not fitted`);
+      }
+      return ease.fit(training);
+    },
+  };
 }
 
 /** The `ease` kind. */

@@ -5,6 +5,7 @@
  */
 import { bestScore, randomValidationSplit, validationScorer, validationSplit, VALIDATION_FRACTION, type RatingTable, type SelectionCandidate, type SelectionScore } from '@movielens/core';
 import { z } from 'zod';
+import { KindBoundError } from '../../errors';
 import type { BuildParams, ModelKind } from '../model-kind';
 
 /** Name of the selection kind (excluded from its own candidates). */
@@ -152,7 +153,18 @@ function prepare(ratings: RatingTable, kinds: readonly ModelKind[], params: Buil
   const rule = random
     ? `a random ${Math.round(fraction * 100)}% of each user's ratings, seed ${options.seed} (at least one; users with one rating keep it)`
     : `each user's last ${Math.round(fraction * 100)}% of ratings by time (at least one; users with one rating keep it)`;
-  return { split, fraction, rule, candidates: selectionCandidates(kinds, params), score: validationScorer(split, { seed: options.seed, now: options.now, maxUsers }) };
+  const scoreFit = validationScorer(split, { seed: options.seed, now: options.now, maxUsers });
+  // A candidate beyond its kind's bound (EASE on a catalogue above easeMaxMovies) is skipped: no
+  // score (null in the grid), never the winner; the other kinds are still compared.
+  const score = (c: KindCandidate): SelectionScore => {
+    try {
+      return scoreFit(c);
+    } catch (err) {
+      if (err instanceof KindBoundError) return { name: c.name, params: c.params, ndcg: Number.NaN, precision: Number.NaN, ms: 0, fitMs: 0 };
+      throw err;
+    }
+  };
+  return { split, fraction, rule, candidates: selectionCandidates(kinds, params), score };
 }
 
 /** The stored form of the scores: the grid, each kind's best point, the winner. */

@@ -4,7 +4,9 @@ import { popularKind, syntheticDataset } from '../../../test/fixtures';
 import { autoAlgorithm, evaluationCatalogue } from '../evaluation-catalogue';
 import type { ModelKind } from '../model-kind';
 import { KindRegistry } from '../registry';
+import { easeKind } from '../ease/ease.kind';
 import { svdKind } from '../svd/svd.kind';
+import { KindBoundError } from '../../errors';
 import { gridPoints, runSelectionSync, selectionCandidates } from './selection-grid';
 import { createSelectionKind } from './selection.kind';
 
@@ -33,6 +35,23 @@ describe('model selection', () => {
     const data = indexRatings(split.train);
     const want = evaluateFold(pureSvdAlgorithm(10).fit({ table: split.train, data, seed: 3 }), data, groupTest(split.test, data), 1).ndcg;
     expect(info.grid[0].ndcg).toBeCloseTo(want, 12);
+  });
+
+  it('skips the candidates of a kind beyond its bound (EASE above easeMaxMovies) and still picks among the others', () => {
+    const bounded = [svdKind, easeKind];
+    const reg = new KindRegistry([...bounded, createSelectionKind(() => bounded)]);
+    // 80 movies in the data, at most 50 for EASE: its adapter refuses to fit, selection goes on.
+    const p = reg.parseParams({ seed: 3, easeMaxMovies: 50 });
+    expect(() => easeKind.evaluation!(p).fit({ table: ratings, data: indexRatings(ratings), seed: 3 })).toThrow(KindBoundError);
+    const info = runSelectionSync(ratings, reg.kinds, p, { seed: 3, now: () => 0 });
+    const ease = info.grid.filter((g) => g.kind === 'ease');
+    expect(ease.length).toBe(easeKind.tuning!.easeLambda.length);
+    expect(ease.every((g) => g.ndcg === null && g.precision === null)).toBe(true);
+    expect(info.tuned.ease).toBeUndefined();
+    expect(info.winner?.kind).toBe('svd');
+    // Within the bound, EASE is fitted and scored.
+    const within = runSelectionSync(ratings, reg.kinds, reg.parseParams({ seed: 3 }), { seed: 3, now: () => 0 });
+    expect(within.grid.filter((g) => g.kind === 'ease').every((g) => g.ndcg !== null)).toBe(true);
   });
 
   it('tries every point of every competing kind grid, in order', () => {
