@@ -63,4 +63,13 @@ describe('GET /users/:id/similar', () => {
     const bad = await request(h.app).get('/api/v1/users/1/similar?k=0').expect(400);
     expect(bad.body.error.message).toMatch(/k/);
   });
+
+  it('is 503 naming the bound when the walk exceeds similarUsersMaxWork (the kind version is published with no lists)', async () => {
+    h = await startHarness();
+    await seedDataset(h.redis, h.keys, 'd1', syntheticDataset());
+    const built = await buildModel(testRedisUrl(), h.prefix, { k: 4, topK: 10, recsN: 10, mf: false, ease: false, ials: false, rp3beta: false, selection: false, similarUsersMaxWork: 1 });
+    await eventually(async () => (await h!.deps.readModel.current()).version === built);
+    const res = await request(h.app).get('/api/v1/users/1/similar').expect(503);
+    expect(res.body.error).toMatchObject({ code: 'NOT_READY', message: expect.stringMatching(/computed no similar users: the walk over \d+ users needs .* above similarUsersMaxWork/) });
+  });
 });

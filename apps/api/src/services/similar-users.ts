@@ -24,11 +24,21 @@ export function similarUsersSource(snap: ModelSnapshot): SimilarUsersSource {
 }
 
 /**
+ * A kind version skipped by its bound (`similarUsersMaxWork`) has no lists at all.
+ * @throws HttpError 503 NOT_READY naming the reason, when the version was skipped
+ */
+async function refuseSkipped(models: Pick<ModelReader, 'kindMeta'>, snap: ModelSnapshot, source: SimilarUsersSource): Promise<void> {
+  const skipped = (await models.kindMeta(source.version))?.info.skipped;
+  if (typeof skipped === 'string') throw new HttpError(503, 'NOT_READY', `Model ${snap.version}: the ${source.kind} kind version ${source.version} computed no similar users: ${skipped}.`);
+}
+
+/**
  * The answer: the user's `k` most similar users, most similar first.
  * @throws HttpError 404 when the kind version has no list for the user (unknown to the data it was trained on)
  */
-export async function similarUsersAnswer(models: Pick<ModelReader, 'row'>, snap: ModelSnapshot, source: SimilarUsersSource, userId: number, k: number) {
+export async function similarUsersAnswer(models: Pick<ModelReader, 'row' | 'kindMeta'>, snap: ModelSnapshot, source: SimilarUsersSource, userId: number, k: number) {
   const buf = await models.row(snap.version, SIMILAR_USERS_TABLE, userId);
+  if (buf === null) await refuseSkipped(models, snap, source);
   if (buf === null) throw notFound(`User ${userId} is not in the ${source.kind} kind of model ${snap.version} (trained on dataset ${source.datasetVersion}).`);
   let users: SimilarUser[];
   try {

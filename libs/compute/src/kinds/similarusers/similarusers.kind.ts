@@ -27,6 +27,12 @@ export const similarUsersParams = z.object({
   similarUsers: z.boolean().default(true),
   /** Similar users kept per user (the largest `k` the route can answer). Default 50. */
   similarUsersN: z.number().int().min(1).max(100).default(50),
+  /**
+   * The walk's bound: its steps are the sum over movies of (raters)^2 (about 1e9 on ML-1M, a few
+   * seconds of CPU; about 2e11 on ML-25M). Above it the kind is skipped, with the reason in its
+   * kind metadata (`info.skipped`), and `GET /users/:id/similar` answers 503 naming it. Default 1e11.
+   */
+  similarUsersMaxWork: z.number().min(1).default(1e11),
 });
 
 async function train(ctx: KindContext): Promise<KindTrained> {
@@ -39,11 +45,17 @@ async function train(ctx: KindContext): Promise<KindTrained> {
   t = performance.now();
   const staged = graphOf(ratings);
   const { graph } = staged;
+  // A user's row walks every rater of every movie they rated: sum over movies of (raters)^2.
+  const work = squaredDegrees(graph.moviePtr);
+  if (work > p.similarUsersMaxWork) {
+    const skipped = `the walk over ${graph.users} users needs ${work.toExponential(2)} steps (sum over movies of raters^2), above similarUsersMaxWork ${p.similarUsersMaxWork.toExponential(2)}; raise it to compute similar users anyway`;
+    ctx.logger.warn({ users: graph.users, walkSteps: work, maxWork: p.similarUsersMaxWork }, 'similarusers skipped');
+    await ctx.progress('similar-users', 100);
+    return { info: { skipped, users: graph.users, walkSteps: work, maxWork: p.similarUsersMaxWork }, timings };
+  }
   const scratch = [await stageGraph(ctx.writer, ctx.version, staged)];
   timings.graph = performance.now() - t;
   await ctx.progress('user-graph', 100);
-  // A user's row walks every rater of every movie they rated: sum over movies of (raters)^2.
-  const work = squaredDegrees(graph.moviePtr);
   const blocks = rowBlocks(graph.users, partsFor(graph.users, work));
   ctx.logger.info({ users: graph.users, movies: graph.movies, walkSteps: work, rowJobs: blocks.length }, 'similar-users graph staged');
   const rows = blocks.map((b) => ({ kind: 'similarusers', modelVersion: ctx.version, table: SIMILAR_USERS_TABLE, part: b.part, rowStart: b.start, rowEnd: b.end, shards, n: p.similarUsersN, minCount: 0 }));
