@@ -16,6 +16,7 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const THREADS = {
   'compute.worker': 'libs/compute/src/thread/compute.worker.ts',
   'train.worker': 'libs/core/src/sequence/train.worker.ts',
+  'mf-gibbs.worker': 'libs/core/src/factorization/mf-gibbs.worker.ts',
   'selection.worker': 'libs/compute/src/kinds/selection/selection.worker.ts',
 };
 

@@ -137,6 +137,8 @@ export interface TrainMfTask {
   implicit?: MfImplicit;
   /** Seed of the sampler. */
   seed: number;
+  /** Threads drawing each half-sweep, this compute thread included (core `MfGibbsOptions.threads`; the model does not depend on it). Default 1. */
+  threads?: number;
 }
 
 /** A trained MF model as stored. */
@@ -387,7 +389,7 @@ export function analytics(task: AnalyticsTask): AnalyticsTables {
 export function trainMfTask(task: TrainMfTask): TrainedMf {
   if (task.ratings.length === 0) throw new InputError('the dataset has no ratings: nothing to train');
   const started = performance.now();
-  const model = trainMf(task.ratings, { burnIn: task.burnIn ?? 20, samples: task.samples, seed: task.seed, ...(task.implicit === undefined ? {} : { implicit: task.implicit }) });
+  const model = trainMf(task.ratings, { burnIn: task.burnIn ?? 20, samples: task.samples, seed: task.seed, threads: task.threads ?? 1, ...(task.implicit === undefined ? {} : { implicit: task.implicit }) });
   const bytes = encodeMf(model);
   return { bytes, users: model.userIds.length, movies: model.movieIds.length, factors: model.factors, ms: performance.now() - started };
 }

@@ -51,7 +51,8 @@ export class ImplicitFactors {
     this.norm = new Float64Array(users.count);
     this.gram = new Float64Array(users.count * d * d);
     this.grad = new Float64Array(users.count * d);
-    const offset = new Float64Array(users.count * d);
+    // Shared memory: the sampler's helper threads read both while they draw the user vectors.
+    const offset = new Float64Array(new SharedArrayBuffer(users.count * d * 8));
     const y = this.group.vectors;
     for (let u = 0; u < users.count; u++) {
       const c = 1 / Math.sqrt(users.start[u + 1] - users.start[u]);
@@ -62,7 +63,8 @@ export class ImplicitFactors {
       }
     }
     users.offset = offset;
-    users.effective = users.vectors.map((v, k) => v + offset[k]);
+    users.effective = new Float64Array(new SharedArrayBuffer(offset.length * 8));
+    for (let k = 0; k < offset.length; k++) users.effective[k] = users.vectors[k] + offset[k];
   }
 
   /**

@@ -3,7 +3,9 @@ import type { MfModel } from './mf';
 import { fitBaseline } from './mf-baseline';
 import type { IndexedRatings } from './mf-data';
 import { ImplicitFactors } from './mf-gibbs-implicit';
-import { cholesky, gammaSample, solveLower, solveLowerTransposed } from './mf-gibbs-math';
+import { gammaSample } from './mf-gibbs-math';
+import { MfGibbsPool, sharedFloat64, sharedInt32 } from './mf-gibbs-pool';
+import { MOVIE_SIDE, USER_SIDE } from './mf-gibbs-rows';
 import { identityPrior, initialVectors, sampleHyper, Workspace, type Side } from './mf-gibbs-side';
 
 /** Which sides of the Gibbs-sampled MF get an implicit-feedback term (see `MfGibbsOptions.implicit`). */
@@ -29,6 +31,14 @@ export interface MfGibbsOptions {
   implicit?: MfImplicit;
   /** Seed of the initialisation and of every draw. Default 42. */
   seed?: number;
+  /**
+   * Threads drawing the vectors of each half-sweep, this one included (`mf-gibbs-pool.ts`);
+   * the biases, hyperparameters and implicit terms stay on this thread. The model does not
+   * depend on it (bit for bit). Default 1: no thread is started.
+   */
+  threads?: number;
+  /** Called once at the end with the rows that helper threads drew (0 with one thread). */
+  onHelperRows?: (rows: number) => void;
   /** Called after each sweep with (sweep 1-based, total sweeps). */
   onEpoch?: (epoch: number, epochs: number) => void;
 }
@@ -53,14 +63,15 @@ export interface MfGibbsOptions {
  * Cost per sweep: O(ratings x D^2 + (users + movies) x D^3).
  */
 export function trainMfGibbsIndexed(data: IndexedRatings, options: MfGibbsOptions = {}): MfModel {
-  const { factors: d = 10, burnIn = 20, samples = 60, alpha = 1.5, implicit = 'both', seed = 42, onEpoch } = options;
+  const { factors: d = 10, burnIn = 20, samples = 60, alpha = 1.5, implicit = 'both', seed = 42, threads = 1, onEpoch } = options;
   const random = new Random(seed);
   const baseline = fitBaseline(data);
   const users = data.userIds.length;
   const movies = data.movieIds.length;
   const n = data.ratings.length;
 
-  const residual = new Float64Array(n);
+  // Shared memory throughout: helper threads read and write the sides in place.
+  const residual = new Float64Array(new SharedArrayBuffer(n * 8));
   for (let u = 0; u < users; u++) {
     for (let p = data.userStart[u]; p < data.userStart[u + 1]; p++) {
       residual[p] = data.ratings[p] - baseline.mu;
@@ -83,25 +94,33 @@ export function trainMfGibbsIndexed(data: IndexedRatings, options: MfGibbsOption
   const scale = 1 / Math.sqrt(samples);
   const work = new Workspace(d);
   const sweeps = burnIn + samples;
-  for (let sweep = 1; sweep <= sweeps; sweep++) {
-    sampleHyper(userSide, d, random, work);
-    sampleVectors(userSide, movieSide, d, alpha, random, work);
-    sampleBiases(userSide, movieSide, d, alpha, random);
-    sampleHyper(movieSide, d, random, work);
-    sampleVectors(movieSide, userSide, d, alpha, random, work);
-    sampleBiases(movieSide, userSide, d, alpha, random);
-    implicitFactors?.sample(userSide, movieSide, alpha, random, work);
-    implicitMovieFactors?.sample(movieSide, userSide, alpha, random, work);
-    if (sweep > burnIn) {
-      const col = (sweep - burnIn - 1) * d;
-      // The stored factors are the effective ones (implicit terms folded in), so serving needs no y_j.
-      copyColumns(userSide.effective, users, d, P, width, col, scale);
-      copyColumns(movieSide.effective, movies, d, Q, width, col, scale);
-      for (let u = 0; u < users; u++) userBiasSum[u] += userSide.bias[u];
-      for (let i = 0; i < movies; i++) movieBiasSum[i] += movieSide.bias[i];
+  // The rows' random streams are named by the seed as a 32-bit word (as `Random` reads it).
+  const seedWord = seed | 0;
+  const pool = new MfGibbsPool([userSide, movieSide], d, alpha, threads);
+  try {
+    for (let sweep = 1; sweep <= sweeps; sweep++) {
+      sampleHyper(userSide, d, random, work);
+      pool.halfSweep({ seed: seedWord, sweep, side: USER_SIDE });
+      sampleBiases(userSide, movieSide, d, alpha, random);
+      sampleHyper(movieSide, d, random, work);
+      pool.halfSweep({ seed: seedWord, sweep, side: MOVIE_SIDE });
+      sampleBiases(movieSide, userSide, d, alpha, random);
+      implicitFactors?.sample(userSide, movieSide, alpha, random, work);
+      implicitMovieFactors?.sample(movieSide, userSide, alpha, random, work);
+      if (sweep > burnIn) {
+        const col = (sweep - burnIn - 1) * d;
+        // The stored factors are the effective ones (implicit terms folded in), so serving needs no y_j.
+        copyColumns(userSide.effective, users, d, P, width, col, scale);
+        copyColumns(movieSide.effective, movies, d, Q, width, col, scale);
+        for (let u = 0; u < users; u++) userBiasSum[u] += userSide.bias[u];
+        for (let i = 0; i < movies; i++) movieBiasSum[i] += movieSide.bias[i];
+      }
+      onEpoch?.(sweep, sweeps);
     }
-    onEpoch?.(sweep, sweeps);
+  } finally {
+    pool.finish();
   }
+  options.onHelperRows?.(pool.helped);
   return {
     factors: width,
     mu: baseline.mu,
@@ -117,8 +136,12 @@ export function trainMfGibbsIndexed(data: IndexedRatings, options: MfGibbsOption
 }
 
 function makeSide(count: number, d: number, start: Int32Array, other: Int32Array, values: Float64Array, random: Random): Side {
-  const vectors = initialVectors(count, d, random);
-  return { count, vectors, effective: vectors, offset: null, ...identityPrior(d), bias: new Float64Array(count), biasPrecision: 1, start, other, values };
+  const vectors = sharedFloat64(initialVectors(count, d, random));
+  const prior = identityPrior(d);
+  return {
+    count, vectors, effective: vectors, offset: null, mean: sharedFloat64(prior.mean), precision: sharedFloat64(prior.precision),
+    bias: sharedFloat64(new Float64Array(count)), biasPrecision: 1, start: sharedInt32(start), other: sharedInt32(other), values: sharedFloat64(values),
+  };
 }
 
 /** Regroups (row, col, value) triples stored by row into the same triples by column. */
@@ -138,46 +161,6 @@ function transposeGroups(start: Int32Array, cols: Int32Array, values: Float64Arr
     }
   }
   return { start: cStart, other, values: v };
-}
-
-/**
- * Draws every vector of `side` from its Gaussian conditional given the other side's effective
- * vectors v: precision A = Lambda + alpha sum v v^T, mean = A^-1 (Lambda mu + alpha sum r v),
- * where r is the rating less both biases and less this side's implicit term . v (if any).
- * With A = L L^T the draw is L^-T (L^-1 b + z), z ~ N(0, I).
- */
-function sampleVectors(side: Side, other: Side, d: number, alpha: number, random: Random, w: Workspace): void {
-  const { a, l, b } = w;
-  const otherVectors = other.effective;
-  const offset = side.offset;
-  for (let i = 0; i < side.count; i++) {
-    const o = i * d;
-    for (let k = 0; k < d * d; k++) a[k] = side.precision[k];
-    for (let r = 0; r < d; r++) {
-      let s = 0;
-      for (let c = 0; c < d; c++) s += side.precision[r * d + c] * side.mean[c];
-      b[r] = s;
-    }
-    for (let p = side.start[i]; p < side.start[i + 1]; p++) {
-      const q = side.other[p] * d;
-      let r0 = side.values[p] - side.bias[i] - other.bias[side.other[p]];
-      if (offset !== null) for (let k = 0; k < d; k++) r0 -= offset[o + k] * otherVectors[q + k];
-      const rv = alpha * r0;
-      for (let r = 0; r < d; r++) {
-        const vr = otherVectors[q + r];
-        b[r] += rv * vr;
-        const avr = alpha * vr;
-        for (let c = 0; c <= r; c++) a[r * d + c] += avr * otherVectors[q + c];
-      }
-    }
-    for (let r = 0; r < d; r++) for (let c = 0; c < r; c++) a[c * d + r] = a[r * d + c];
-    cholesky(a, d, l);
-    solveLower(l, d, b);
-    for (let k = 0; k < d; k++) b[k] += random.gaussian();
-    solveLowerTransposed(l, d, b);
-    for (let k = 0; k < d; k++) side.vectors[o + k] = b[k];
-    if (offset !== null) for (let k = 0; k < d; k++) side.effective[o + k] = b[k] + offset[o + k];
-  }
 }
 
 /**

@@ -33,7 +33,8 @@ async function train(ctx: KindContext): Promise<KindTrained> {
   const timings: Record<string, number> = { load: performance.now() - t };
   await ctx.progress('mf', 0);
   t = performance.now();
-  const mf = await ctx.thread.run({ kind: 'train-mf', ratings, samples: p.mfSamples, implicit: p.mfImplicit ? 'both' : 'none', seed: Number(ctx.params.seed) });
+  // Every core of this worker draws the half-sweeps (same model as on one thread, bit for bit).
+  const mf = await ctx.thread.run({ kind: 'train-mf', ratings, samples: p.mfSamples, implicit: p.mfImplicit ? 'both' : 'none', seed: Number(ctx.params.seed), threads: ctx.cores });
   await ctx.writer.putTable(ctx.version, ModelTable.mf, Buffer.from(mf.bytes.buffer, mf.bytes.byteOffset, mf.bytes.byteLength));
   timings.mf = performance.now() - t;
   await ctx.progress('mf', 100);
