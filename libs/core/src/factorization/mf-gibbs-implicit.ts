@@ -36,10 +36,10 @@ export class ImplicitFactors {
   private readonly d: number;
   /** c_u = |N(u)|^-1/2 by user index. */
   private readonly norm: Float64Array;
-  /** S_u by user, users x D x D, row-major, full (both triangles). */
-  private readonly gram: Float64Array;
-  /** g_u by user, users x D. */
-  private readonly grad: Float64Array;
+  /** S_u by user, users x D x D, row-major, full (both triangles); shared memory, written by `summariseRows` on any thread. */
+  readonly gram: Float64Array;
+  /** g_u by user, users x D; shared memory, as `gram`. */
+  readonly grad: Float64Array;
 
   /**
    * Draws the starting y_j and gives `users` its implicit term: `users.offset` (c_u sum y_j) and
@@ -49,8 +49,8 @@ export class ImplicitFactors {
     this.d = d;
     this.group = { count: movies, vectors: initialVectors(movies, d, random), ...identityPrior(d) };
     this.norm = new Float64Array(users.count);
-    this.gram = new Float64Array(users.count * d * d);
-    this.grad = new Float64Array(users.count * d);
+    this.gram = new Float64Array(new SharedArrayBuffer(users.count * d * d * 8));
+    this.grad = new Float64Array(new SharedArrayBuffer(users.count * d * 8));
     // Shared memory: the sampler's helper threads read both while they draw the user vectors.
     const offset = new Float64Array(new SharedArrayBuffer(users.count * d * 8));
     const y = this.group.vectors;
@@ -73,10 +73,15 @@ export class ImplicitFactors {
    * `users.effective` as it goes.
    */
   sample(users: Side, movies: Side, alpha: number, random: Random, w: Workspace): void {
+    this.summarise(users, movies);
+    this.sampleSummarised(users, movies, alpha, random, w);
+  }
+
+  /** `sample` after the summaries are up to date (the sampler computes them on several threads: `mf-gibbs-pool.ts`). */
+  sampleSummarised(users: Side, movies: Side, alpha: number, random: Random, w: Workspace): void {
     const { d, norm, gram, grad } = this;
     const offset = users.offset;
     if (offset === null) throw new Error('ImplicitFactors.sample: the user side has no implicit term');
-    this.summarise(users, movies);
     sampleHyper(this.group, d, random, w);
     const { a, l, b } = w;
     const y = this.group.vectors;
@@ -143,26 +148,34 @@ export class ImplicitFactors {
 
   /** Computes S_u and g_u for every user from the current vectors and biases (`sample` starts with it). O(ratings x D^2). */
   summarise(users: Side, movies: Side): void {
-    const { d, gram, grad } = this;
-    const p = users.effective;
-    const v = movies.effective;
-    gram.fill(0);
-    grad.fill(0);
-    for (let u = 0; u < users.count; u++) {
-      const uo = u * d;
-      const so = u * d * d;
-      for (let q = users.start[u]; q < users.start[u + 1]; q++) {
-        const i = users.other[q];
-        const io = i * d;
-        let e = users.values[q] - users.bias[u] - movies.bias[i];
-        for (let k = 0; k < d; k++) e -= p[uo + k] * v[io + k];
-        for (let r = 0; r < d; r++) {
-          const vr = v[io + r];
-          grad[uo + r] += e * vr;
-          for (let c = 0; c <= r; c++) gram[so + r * d + c] += vr * v[io + c];
-        }
+    summariseRows(users, movies, this.d, this.gram, this.grad, 0, users.count);
+  }
+}
+
+/**
+ * S_u and g_u (see `ImplicitFactors`) of users `from .. to-1` into `gram` and `grad`. Each user's
+ * summaries depend on that user's ratings only, so ranges can be computed on any thread with the
+ * same result bit for bit.
+ */
+export function summariseRows(users: Side, movies: Side, d: number, gram: Float64Array, grad: Float64Array, from: number, to: number): void {
+  const p = users.effective;
+  const v = movies.effective;
+  gram.fill(0, from * d * d, to * d * d);
+  grad.fill(0, from * d, to * d);
+  for (let u = from; u < to; u++) {
+    const uo = u * d;
+    const so = u * d * d;
+    for (let q = users.start[u]; q < users.start[u + 1]; q++) {
+      const i = users.other[q];
+      const io = i * d;
+      let e = users.values[q] - users.bias[u] - movies.bias[i];
+      for (let k = 0; k < d; k++) e -= p[uo + k] * v[io + k];
+      for (let r = 0; r < d; r++) {
+        const vr = v[io + r];
+        grad[uo + r] += e * vr;
+        for (let c = 0; c <= r; c++) gram[so + r * d + c] += vr * v[io + c];
       }
-      for (let r = 0; r < d; r++) for (let c = 0; c < r; c++) gram[so + c * d + r] = gram[so + r * d + c];
     }
+    for (let r = 0; r < d; r++) for (let c = 0; c < r; c++) gram[so + c * d + r] = gram[so + r * d + c];
   }
 }

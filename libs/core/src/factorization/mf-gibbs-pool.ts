@@ -1,10 +1,12 @@
 /**
- * Helper threads for the Gibbs sampler's half-sweeps (`mf-gibbs.ts`). Both sides live in shared
- * memory; the caller opens one job per half-sweep (which side, which sweep), then it and the
+ * Helper threads for the Gibbs sampler's half-sweeps (`mf-gibbs.ts`) and for the per-user
+ * summaries of its implicit terms (`mf-gibbs-implicit.ts`). Both sides live in shared memory;
+ * the caller opens one job per pass (which work, which side, which sweep), then it and the
  * helpers claim chunks of rows until none is left, and the caller waits until every chunk is
- * drawn before the sequential steps (biases, hyperparameters, implicit terms) that follow.
- * Each row draws from its own random stream (`mf-gibbs-rows.ts`), so which thread drew which
- * chunk changes nothing: the model is bit-identical with 1 or N threads.
+ * done before the sequential steps (biases, hyperparameters, implicit draws) that follow.
+ * A row's summaries depend on that row only, and each row draws from its own random stream
+ * (`mf-gibbs-rows.ts`), so which thread did which chunk changes nothing: the model is
+ * bit-identical with 1 or N threads.
  *
  * Claims: one word holds (job << 16) | next chunk, taken with compareExchange. A helper that
  * read the job's description and then lost the race to a newer job fails its exchange, because
@@ -16,6 +18,7 @@
 import type { Worker } from 'node:worker_threads';
 import { Random } from '../random';
 import { startThread } from '../threads/start-thread';
+import { summariseRows } from './mf-gibbs-implicit';
 import { drawRows, type HalfSweep } from './mf-gibbs-rows';
 import { Workspace, type Side } from './mf-gibbs-side';
 
@@ -29,11 +32,15 @@ const SWEEP = 5;
 const SEED = 6;
 const STOP = 7; // 1 when training is over: helpers return
 const READY = 8; // helpers that have started
-const HELPED = 9; // rows drawn by helpers, all jobs
-const WORDS = 10;
+const HELPED = 9; // rows done by helpers, all jobs
+const OP = 10; // DRAW or SUMMARISE
+const WORDS = 11;
+/** Jobs: draw the vectors of side SIDE; or compute the summaries of side SIDE's implicit term. */
+const DRAW = 0;
+const SUMMARISE = 1;
 /** The chunk part of a closed job's claim word: above any job's chunk count. */
 const CLOSED = 0xffff;
-/** Rows per claim: a few hundred microseconds of work at D = 10, so two threads balance and a claim is cheap. */
+/** Rows per claim: tens to hundreds of microseconds of work at D = 10, so two threads balance and a claim is cheap. */
 const CHUNK_ROWS = 64;
 /** Longest the caller waits for a chunk a helper took, ms (a helper that died would otherwise hang training). */
 const CHUNK_TIMEOUT_MS = 60_000;
@@ -43,12 +50,20 @@ const START_TIMEOUT_MS = 30_000;
 /** The arrays of one side a helper reads and writes, all over SharedArrayBuffers. */
 export type SharedSide = Omit<Side, 'biasPrecision'>;
 
+/** The per-row summaries of one side's implicit term (`ImplicitFactors.gram` and `grad`), shared memory. */
+export interface SharedSummaries {
+  gram: Float64Array;
+  grad: Float64Array;
+}
+
 /** What a helper thread needs (posted as workerData; the typed arrays share their memory). */
 export interface MfGibbsShare {
   d: number;
   alpha: number;
   /** Users, then movies. */
   sides: [SharedSide, SharedSide];
+  /** The summaries of the users' implicit term, then of the movies' (null: the side has none). */
+  summaries: [SharedSummaries | null, SharedSummaries | null];
   control: Int32Array;
 }
 
@@ -76,18 +91,20 @@ export class MfGibbsPool {
 
   /**
    * @param sides - users and movies, every array over a SharedArrayBuffer (the helpers keep views of them)
-   * @param threads - threads drawing rows, the caller included; 1 starts none
+   * @param summaries - the summaries of each side's implicit term, or null (see `MfGibbsShare.summaries`)
+   * @param threads - threads doing rows, the caller included; 1 starts none
    */
   constructor(
     private readonly sides: [Side, Side],
-    private readonly d: number,
-    private readonly alpha: number,
+    summaries: [SharedSummaries | null, SharedSummaries | null],
+    d: number,
+    alpha: number,
     threads: number,
   ) {
     this.work = new Workspace(d);
     const control = new Int32Array(new SharedArrayBuffer(WORDS * 4));
     const view = ({ biasPrecision: _ignored, ...rest }: Side): SharedSide => rest;
-    this.share = { d, alpha, sides: [view(sides[0]), view(sides[1])], control };
+    this.share = { d, alpha, sides: [view(sides[0]), view(sides[1])], summaries, control };
     const helpers = Math.max(0, Math.floor(threads) - 1);
     for (let h = 0; h < helpers; h++) {
       const worker = startThread('mf-gibbs.worker', import.meta.url, { workerData: this.share });
@@ -102,17 +119,25 @@ export class MfGibbsPool {
     }
   }
 
-  /** Rows drawn by helper threads so far (0 without helpers, or when the caller was faster). */
+  /** Rows (drawn or summarised) that helper threads did so far (0 without helpers, or when the caller was faster). */
   get helped(): number {
     return Atomics.load(this.share.control, HELPED);
   }
 
   /** Draws every vector of side `names.side` (0 users, 1 movies) given the other, with the helpers. */
   halfSweep(names: HalfSweep): void {
+    this.run(DRAW, names);
+  }
+
+  /** Computes the summaries of side `side`'s implicit term (`ImplicitFactors.summarise`), with the helpers. */
+  summarise(side: HalfSweep['side']): void {
+    this.run(SUMMARISE, { seed: 0, sweep: 0, side });
+  }
+
+  private run(op: number, names: HalfSweep): void {
     const side = this.sides[names.side];
-    const other = this.sides[1 - names.side];
     if (this.workers.length === 0) {
-      drawRows(side, other, this.d, this.alpha, 0, side.count, names, this.random, this.work);
+      runRows(this.share, op, names, 0, side.count, this.random, this.work);
       return;
     }
     const { control } = this.share;
@@ -121,13 +146,14 @@ export class MfGibbsPool {
     this.job = (this.job % 0x7fff) + 1;
     Atomics.store(control, DONE, 0);
     Atomics.store(control, CHUNKS, chunks);
+    Atomics.store(control, OP, op);
     Atomics.store(control, SIDE, names.side);
     Atomics.store(control, SWEEP, names.sweep);
     Atomics.store(control, SEED, names.seed);
     Atomics.store(control, CLAIM, this.job << 16);
     Atomics.add(control, GEN, 1);
     Atomics.notify(control, GEN);
-    drawChunks(this.share, this.job, names, this.random, this.work);
+    runChunks(this.share, this.job, op, names, this.random, this.work);
     for (let done = Atomics.load(control, DONE); done < chunks; done = Atomics.load(control, DONE)) {
       if (Atomics.wait(control, DONE, done, CHUNK_TIMEOUT_MS) === 'timed-out') throw new Error(`MF sampler: a helper thread did not finish its rows within ${CHUNK_TIMEOUT_MS} ms`);
     }
@@ -145,11 +171,24 @@ export class MfGibbsPool {
   }
 }
 
-/** Claims and draws chunks of the open job `job` until none is left; returns the rows drawn. */
-function drawChunks(share: MfGibbsShare, job: number, names: HalfSweep, random: Random, work: Workspace): number {
-  const { control, d, alpha } = share;
+/** Rows `from .. to-1` of job `op` on side `names.side`. */
+function runRows(share: MfGibbsShare, op: number, names: HalfSweep, from: number, to: number, random: Random, work: Workspace): void {
+  const { d, alpha } = share;
   const side = share.sides[names.side] as Side;
   const other = share.sides[1 - names.side] as Side;
+  if (op === DRAW) {
+    drawRows(side, other, d, alpha, from, to, names, random, work);
+    return;
+  }
+  const summaries = share.summaries[names.side];
+  if (summaries === null) throw new Error('MF sampler: summaries asked of a side without an implicit term');
+  summariseRows(side, other, d, summaries.gram, summaries.grad, from, to);
+}
+
+/** Claims and runs chunks of the open job `job` until none is left; returns the rows done. */
+function runChunks(share: MfGibbsShare, job: number, op: number, names: HalfSweep, random: Random, work: Workspace): number {
+  const { control } = share;
+  const count = share.sides[names.side].count;
   const chunks = Atomics.load(control, CHUNKS);
   let rows = 0;
   for (;;) {
@@ -158,8 +197,8 @@ function drawChunks(share: MfGibbsShare, job: number, names: HalfSweep, random: 
     if (word >>> 16 !== job || chunk >= chunks) return rows;
     if (Atomics.compareExchange(control, CLAIM, word, word + 1) !== word) continue;
     const from = chunk * CHUNK_ROWS;
-    const to = Math.min(side.count, from + CHUNK_ROWS);
-    drawRows(side, other, d, alpha, from, to, names, random, work);
+    const to = Math.min(count, from + CHUNK_ROWS);
+    runRows(share, op, names, from, to, random, work);
     rows += to - from;
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);
@@ -182,7 +221,8 @@ export function helpMfGibbs(share: MfGibbsShare): void {
     if (job !== 0) {
       const side = Atomics.load(control, SIDE) === 0 ? 0 : 1;
       const names: HalfSweep = { seed: Atomics.load(control, SEED), sweep: Atomics.load(control, SWEEP), side };
-      const rows = drawChunks(share, job, names, random, work);
+      const op = Atomics.load(control, OP);
+      const rows = runChunks(share, job, op, names, random, work);
       if (rows > 0) Atomics.add(control, HELPED, rows);
     }
     // Wakes at the next job (or at STOP, which also bumps GEN); the timeout only re-checks STOP.

@@ -37,7 +37,7 @@ export interface MfGibbsOptions {
    * depend on it (bit for bit). Default 1: no thread is started.
    */
   threads?: number;
-  /** Called once at the end with the rows that helper threads drew (0 with one thread). */
+  /** Called once at the end with the rows that helper threads drew or summarised (0 with one thread). */
   onHelperRows?: (rows: number) => void;
   /** Called after each sweep with (sweep 1-based, total sweeps). */
   onEpoch?: (epoch: number, epochs: number) => void;
@@ -96,7 +96,8 @@ export function trainMfGibbsIndexed(data: IndexedRatings, options: MfGibbsOption
   const sweeps = burnIn + samples;
   // The rows' random streams are named by the seed as a 32-bit word (as `Random` reads it).
   const seedWord = seed | 0;
-  const pool = new MfGibbsPool([userSide, movieSide], d, alpha, threads);
+  const summaries = [implicitFactors, implicitMovieFactors].map((f) => (f === null ? null : { gram: f.gram, grad: f.grad }));
+  const pool = new MfGibbsPool([userSide, movieSide], [summaries[0], summaries[1]], d, alpha, threads);
   try {
     for (let sweep = 1; sweep <= sweeps; sweep++) {
       sampleHyper(userSide, d, random, work);
@@ -105,8 +106,14 @@ export function trainMfGibbsIndexed(data: IndexedRatings, options: MfGibbsOption
       sampleHyper(movieSide, d, random, work);
       pool.halfSweep({ seed: seedWord, sweep, side: MOVIE_SIDE });
       sampleBiases(movieSide, userSide, d, alpha, random);
-      implicitFactors?.sample(userSide, movieSide, alpha, random, work);
-      implicitMovieFactors?.sample(movieSide, userSide, alpha, random, work);
+      if (implicitFactors !== null) {
+        pool.summarise(USER_SIDE);
+        implicitFactors.sampleSummarised(userSide, movieSide, alpha, random, work);
+      }
+      if (implicitMovieFactors !== null) {
+        pool.summarise(MOVIE_SIDE);
+        implicitMovieFactors.sampleSummarised(movieSide, userSide, alpha, random, work);
+      }
       if (sweep > burnIn) {
         const col = (sweep - burnIn - 1) * d;
         // The stored factors are the effective ones (implicit terms folded in), so serving needs no y_j.
