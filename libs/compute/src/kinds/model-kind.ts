@@ -212,4 +212,10 @@ export interface ModelKind {
    * tried (e.g. `{ easeLambda: [100, 250, 500, 1000] }`); kinds without one are not tuned.
    */
   tuning?: Readonly<Record<string, readonly number[]>>;
+  /**
+   * Whether the kind trains with the values model selection tuned for it (default true). False
+   * keeps it competing in selection at its grid without retraining it: `svd`'s `k` also shapes
+   * the served similar movies (the original method), which ranking NDCG does not measure.
+   */
+  trainsTuned?: boolean;
 }

@@ -28,6 +28,6 @@ export async function planParams(
 ): Promise<PlannedParams> {
   const recipe = (await stores.lifecycle.recipe()) ?? legacyRecipe(registry, served?.params);
   const explicit = explicitParams(registry, trigger, requested, recipe);
-  const tuning = await servedTuning(stores.models, served);
+  const tuning = await servedTuning(stores.models, served, registry.kinds);
   return { params: withTuned(registry, explicit, tuning?.params ?? null), explicit };
 }

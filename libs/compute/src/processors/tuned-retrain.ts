@@ -37,11 +37,11 @@ export interface TunedRetrainStores {
 export async function staleTunedKinds(deps: Pick<ComputeDeps, 'registry'>, stores: TunedRetrainStores, published: KindMeta): Promise<string[]> {
   const servedVer = await stores.models.currentVersion();
   const served = servedVer === null ? null : await stores.models.meta(servedVer);
-  const tuning = await servedTuning(stores.models, served);
+  const tuning = await servedTuning(stores.models, served, deps.registry.kinds);
   if (served === null || tuning === null || tuning.datasetVersion !== (await stores.datasets.currentVersion())) return [];
   const { params } = await planParams(deps.registry, stores, 'selection', {}, served);
   if (params.selectionRetrain === false) return [];
-  const candidates = competingKinds(deps.registry.kinds, params).filter((k) => published.kind === SELECTION_KIND || k.name === published.kind);
+  const candidates = competingKinds(deps.registry.kinds, params).filter((k) => k.trainsTuned !== false && (published.kind === SELECTION_KIND || k.name === published.kind));
   return candidates
     .filter((kind) => {
       const ref = served.kinds?.[kind.name];

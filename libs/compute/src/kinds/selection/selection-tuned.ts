@@ -20,16 +20,19 @@ export interface ServedTuning {
  * The tuned parameters of the selection served in `set`; null when the set has none or its record
  * does not validate (then defaults apply: a bad record must not stop a rebuild).
  */
-export async function servedTuning(models: Pick<ModelStore, 'kindMeta'>, set: ModelMeta | null): Promise<ServedTuning | null> {
+export async function servedTuning(models: Pick<ModelStore, 'kindMeta'>, set: ModelMeta | null, kinds: readonly ModelKind[]): Promise<ServedTuning | null> {
   const ref = set?.kinds?.[SELECTION_KIND];
   if (ref === undefined) return null;
   const meta = await models.kindMeta(ref.version);
   const info = selectionInfoSchema.safeParse(meta?.info);
   if (meta === null || !info.success) return null;
-  return { params: Object.assign({}, ...Object.values(info.data.tuned)), datasetVersion: meta.datasetVersion, version: ref.version };
+  // Only the kinds that train with their tuned values (not svd: see ModelKind.trainsTuned).
+  const trains = new Set(kinds.filter((k) => k.trainsTuned !== false).map((k) => k.name));
+  const tuned = Object.entries(info.data.tuned).filter(([kind]) => trains.has(kind)).map(([, params]) => params);
+  return { params: Object.assign({}, ...tuned), datasetVersion: meta.datasetVersion, version: ref.version };
 }
 
-/** Every parameter some kind's `tuning` grid covers (selection decides them unless a request sets them). */
+/** Every parameter selection decides for a kind that trains with it (unless a request sets it). */
 export function tunedKeys(kinds: readonly ModelKind[]): Set<string> {
-  return new Set(kinds.flatMap((k) => Object.keys(k.tuning ?? {})));
+  return new Set(kinds.filter((k) => k.trainsTuned !== false).flatMap((k) => Object.keys(k.tuning ?? {})));
 }

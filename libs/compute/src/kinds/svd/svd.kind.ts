@@ -126,4 +126,5 @@ export const svdKind: ModelKind = {
   recommender: { algorithm: 'puresvd', scoreUnit: 'predicted stars (PureSVD)', recommend, scorer: svdScorer },
   evaluation: (params) => pureSvdAlgorithm(svdParams.parse(params ?? {}).k),
   tuning: { k: [10, 25, 50] },
+  trainsTuned: false,
 };
