@@ -16,7 +16,7 @@ let version: string;
 const movieOf = (movieId: number) => data.movies.find((m) => m.id === movieId)!;
 
 beforeAll(async () => {
-  ({ harness: h, version } = await harnessWithModel(data, { k: 5, topK: 20, recsN: 20, mf: false }));
+  ({ harness: h, version } = await harnessWithModel(data, { k: 5, topK: 20, recsN: 20, mf: false, selection: false }));
 }, 120_000);
 afterAll(async () => h?.close());
 

@@ -69,6 +69,9 @@ describe('API key', () => {
     expect(wrong.body.error.code).toBe('FORBIDDEN');
     const ok = await request(h.app).post('/api/v1/models/rebuild').set('X-API-Key', KEY).send({ params: { k: 7 } }).expect(202);
     expect(ok.body.jobId).toMatch(/^rebuild:/);
+    // The job carries only the values named (no defaults: they would override the tuned ones).
+    const queued = await h.deps.queues.rebuild.getJob(ok.body.jobId.split(':')[1]);
+    expect(queued?.data.params).toEqual({ k: 7 });
     await request(h.app).post('/api/v1/models/rebuild').set('Authorization', `Bearer ${KEY}`).send({}).expect(202);
   });
 
@@ -237,8 +240,9 @@ describe('models', () => {
     h = await startHarness();
     await seedDataset(h.redis, h.keys, 'd1', syntheticDataset());
     // mf off: each build publishes its svd (and the first its analytics); the second build changes only svd.
-    const first = await buildModel(testRedisUrl(), h.prefix, { k: 4, topK: 10, recsN: 10, mf: false });
-    const second = await buildModel(testRedisUrl(), h.prefix, { k: 5, topK: 10, recsN: 10, mf: false });
+    // Selection off: its follow-up rebuild would publish more sets after the first build.
+    const first = await buildModel(testRedisUrl(), h.prefix, { k: 4, topK: 10, recsN: 10, mf: false, selection: false });
+    const second = await buildModel(testRedisUrl(), h.prefix, { k: 5, topK: 10, recsN: 10, mf: false, selection: false });
     const list = await request(h.app).get('/api/v1/models').expect(200);
     expect(list.body.current).toBe(second);
     // Newest first: the second build's one set, then the first build's served set.

@@ -47,8 +47,13 @@ export function modelsRouter({ models, admin, kinds, queues, readModel }: AppDep
 
   router.post('/models/rebuild', ...guard, express.json({ limit: '16kb' }), async (req, res) => {
     const { params } = parseInput(rebuildInput, req, 'body');
+    // Only the values the caller named: zod fills every default into the partial object, and a
+    // default is not an explicit value (it would override model selection's tuned values and
+    // become the recipe later uploads inherit).
+    const named = new Set(Object.keys((req.body as { params?: object }).params ?? {}));
+    const explicit = Object.fromEntries(Object.entries(params).filter(([name]) => named.has(name)));
     if (!readModel.redisReady()) throw unavailable();
-    const job = await requestRebuild(queues.rebuild, { trigger: 'api', params });
+    const job = await requestRebuild(queues.rebuild, { trigger: 'api', params: explicit });
     res.status(202).json({ jobId: `rebuild:${job.id}` });
   });
 

@@ -25,7 +25,7 @@ export interface RebuildCommandResult extends RebuildResult {
 }
 
 async function run(ctx: CommandContext): Promise<unknown> {
-  const parsed = rebuildParamsSchema.partial().safeParse({
+  const given: Record<string, number | boolean | undefined> = {
     k: intOption(ctx, 'k'),
     topK: intOption(ctx, 'top-k'),
     recsN: intOption(ctx, 'recs-n'),
@@ -36,9 +36,12 @@ async function run(ctx: CommandContext): Promise<unknown> {
     lstm: ctx.args.values.lstm === true ? true : undefined,
     lstmEpochs: intOption(ctx, 'lstm-epochs'),
     lstmThreads: intOption(ctx, 'lstm-threads'),
-  });
+  };
+  const parsed = rebuildParamsSchema.partial().safeParse(given);
   if (!parsed.success) throw new InputError(`bad rebuild option: ${parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; ')}`);
-  const params = Object.fromEntries(Object.entries(parsed.data).filter((e): e is [string, number | boolean] => typeof e[1] === 'number' || typeof e[1] === 'boolean'));
+  // Only the options given: zod fills every default into the partial object, and a default is
+  // not an explicit value (it would override model selection's tuned values and the recipe).
+  const params = Object.fromEntries(Object.entries(parsed.data).filter((e): e is [string, number | boolean] => given[e[0]] !== undefined && (typeof e[1] === 'number' || typeof e[1] === 'boolean')));
   const conn = await connectRedis(ctx);
   const queue = createQueue(QueueName.rebuild, { connection: conn.bull, keyPrefix: conn.keyPrefix });
   const events = new QueueEvents(QueueName.rebuild, { connection: conn.bull, prefix: bullPrefix(conn.keyPrefix) });
