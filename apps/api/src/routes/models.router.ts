@@ -7,6 +7,13 @@ import type { AppDeps } from '../deps';
 import { HttpError, notFound, unavailable } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
 
+/** Names of the rebuild parameters the raw body sets (none when it has no `params` object, or no body at all). */
+function namedParams(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null || !('params' in body)) return [];
+  const params: unknown = body.params;
+  return typeof params === 'object' && params !== null ? Object.keys(params) : [];
+}
+
 /**
  * `/models`: set versions with their kinds, parameters and metrics; rebuilds; rollback of the
  * whole set or of one kind.
@@ -50,7 +57,7 @@ export function modelsRouter({ models, admin, kinds, queues, readModel }: AppDep
     // Only the values the caller named: zod fills every default into the partial object, and a
     // default is not an explicit value (it would override model selection's tuned values and
     // become the recipe later uploads inherit).
-    const named = new Set(Object.keys((req.body as { params?: object }).params ?? {}));
+    const named = new Set(namedParams(req.body));
     const explicit = Object.fromEntries(Object.entries(params).filter(([name]) => named.has(name)));
     if (!readModel.redisReady()) throw unavailable();
     const job = await requestRebuild(queues.rebuild, { trigger: 'api', params: explicit });
