@@ -11,15 +11,11 @@ import { hasDemographics, load } from './context';
 import { drivenByLine, nextMoviesList, nextMoviesUnavailable } from './next-movies';
 import { becauseLine, predictedFigure, rankedList, ratedFigure } from './movie-lists';
 import { rateUserCard } from './rate-user';
+import { randomUserId } from '../lib/random-user';
 
 /** Recommendations shown per user. */
 const recommendationsK = 20;
 
-/** A uniformly random user id in 1..users (MovieLens numbers users from 1 without gaps). */
-export function randomUserId(users: number | null): number {
-  const n = users !== null && users > 0 ? users : 943;
-  return 1 + Math.floor(Math.random() * n);
-}
 
 function pickForm(ctx: ViewContext, id: number | null): HTMLElement {
   const [label, input] = idField('user-id', 'user', 'User id', id ?? '');
@@ -29,7 +25,7 @@ function pickForm(ctx: ViewContext, id: number | null): HTMLElement {
     label,
     input,
     h('button', { type: 'submit', class: 'button' }, 'Show'),
-    h('button', { type: 'button', class: 'button secondary', id: 'surprise', onclick: () => (location.hash = formatHash({ name: 'user', id: randomUserId(ctx.info()?.users ?? null) })) }, 'Surprise me'),
+    h('button', { type: 'button', class: 'button secondary', id: 'surprise', onclick: () => (location.hash = formatHash({ name: 'user', id: randomUserId(ctx.info()?.users ?? null, id) })) }, 'Surprise me'),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
