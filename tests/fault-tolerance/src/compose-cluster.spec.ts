@@ -133,12 +133,13 @@ describe('docker-compose.yml built and run: two compute replicas on host network
     const poller = new Poller(`${api.apiUrl}${API}/movies/1/similar?k=5`);
     const requestedAt = Date.now();
     const jobId = await requestRebuildHttp(api, { k: 24 });
-    // The rebuild runs as kind jobs side by side (svd, mf, analytics) on both replicas. The one
-    // that logs "svd done" for this rebuild goes on with the svd kind's row jobs: kill it there.
+    // `k` is the svd kind's parameter: this rebuild trains svd alone (the other kinds are current).
+    // Kill the replica that starts training it, mid-training (once its training was done, its
+    // whole kind could publish before the kill lands): the survivor takes the kind job over.
     const holder = await waitFor('the replica building the svd kind', async () => {
       for (const c of workers) {
         const records = logRecords(await project!.logs(c));
-        if (records.some((r) => r.msg === 'svd done' && Number(r.time) >= requestedAt)) return c;
+        if (records.some((r) => r.msg === 'kind svd training' && Number(r.time) >= requestedAt)) return c;
       }
       return undefined;
     }, 60_000, 100);
