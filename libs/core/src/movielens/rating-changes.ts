@@ -4,7 +4,7 @@
  * change of a (user, movie) pair wins, a set overwrites an earlier rating as an append does,
  * and a delete removes it.
  */
-import { deduplicate, mergeRatings } from './rating-table';
+import { deduplicate, mergeRatings, selectRows } from './rating-table';
 import type { RatingTable } from './types';
 
 /** Result of {@link applyRatingChanges}. */
@@ -49,23 +49,8 @@ export function applyRatingChanges(base: RatingTable, changes: RatingTable): App
       keptCount++;
     }
   }
-  const trimmed = keptCount === base.length ? base : select(base, kept, keptCount);
-  const setRows = select(c, Uint8Array.from({ length: c.length }, (_, i) => (Number.isNaN(c.ratings[i]) ? 0 : 1)), sets);
+  const trimmed = keptCount === base.length ? base : selectRows(base, kept, keptCount);
+  const setRows = selectRows(c, Uint8Array.from({ length: c.length }, (_, i) => (Number.isNaN(c.ratings[i]) ? 0 : 1)), sets);
   const merged = mergeRatings(trimmed, setRows);
   return { table: merged.table, overwritten: merged.overwritten, removed: base.length - keptCount, added: sets - merged.overwritten, superseded: last.count };
-}
-
-/** Copies the rows of `table` flagged in `keep` (`count` of them), in order. */
-function select(table: RatingTable, keep: Uint8Array, count: number): RatingTable {
-  const out: RatingTable = { length: count, users: new Int32Array(count), movies: new Int32Array(count), ratings: new Float32Array(count), timestamps: new Uint32Array(count) };
-  let j = 0;
-  for (let i = 0; i < table.length; i++) {
-    if (keep[i] === 0) continue;
-    out.users[j] = table.users[i];
-    out.movies[j] = table.movies[i];
-    out.ratings[j] = table.ratings[i];
-    out.timestamps[j] = table.timestamps[i];
-    j++;
-  }
-  return out;
 }

@@ -134,7 +134,7 @@ export function deduplicate(table: RatingTable, maxExamples = 5): Deduplicated {
   if (dropped === null) return { table, count: 0, examples };
   // Examples were found user by user; report them in file order.
   examples.sort((a, b) => a.kept - b.kept);
-  return { table: compact(table, dropped, n - count), count, examples };
+  return { table: selectRows(table, dropped, n - count, 0), count, examples };
 }
 
 /** Largest id for which a direct lookup table (4 bytes per possible id) is used. */
@@ -142,18 +142,15 @@ function denseLimit(n: number): number {
   return Math.max(1 << 20, 4 * n);
 }
 
-/** Copies the rows not flagged in `dropped`. */
-function compact(table: RatingTable, dropped: Uint8Array, kept: number): RatingTable {
-  const out: RatingTable = {
-    length: kept,
-    users: new Int32Array(kept),
-    movies: new Int32Array(kept),
-    ratings: new Float32Array(kept),
-    timestamps: new Uint32Array(kept),
-  };
+/**
+ * Copies, in order, the `count` rows of `table` whose flag in `flags` equals `keep` (1: the rows
+ * flagged, 0: the rows not flagged).
+ */
+export function selectRows(table: RatingTable, flags: Uint8Array, count: number, keep: 0 | 1 = 1): RatingTable {
+  const out: RatingTable = { length: count, users: new Int32Array(count), movies: new Int32Array(count), ratings: new Float32Array(count), timestamps: new Uint32Array(count) };
   let j = 0;
   for (let i = 0; i < table.length; i++) {
-    if (dropped[i]) continue;
+    if ((flags[i] === 0 ? 0 : 1) !== keep) continue;
     out.users[j] = table.users[i];
     out.movies[j] = table.movies[i];
     out.ratings[j] = table.ratings[i];
