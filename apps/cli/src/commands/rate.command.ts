@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { errorBody, liveRatingsAccepted, type LiveRatingsAccepted, type LiveRatingsRequest } from '@movielens/contracts';
+import { liveRatingsAccepted, type LiveRatingsRequest } from '@movielens/contracts';
+import { apiBase, callApi, DEFAULT_API } from '../api-client';
 import type { Command } from '../command';
 import { localApiKey } from '../api-key';
 
@@ -38,7 +39,7 @@ export const rateCommand: Command = {
   options: {
     timestamp: { type: 'string' },
     delete: { type: 'boolean', default: false },
-    api: { type: 'string', default: 'http://localhost:3000' },
+    api: { type: 'string', default: DEFAULT_API },
   },
   async run(ctx) {
     const [user, movie, stars] = ctx.args.positionals;
@@ -47,43 +48,14 @@ export const rateCommand: Command = {
     const remove = ctx.args.values.delete === true;
     if (!remove && (stars === undefined || !Number.isFinite(Number(stars)))) throw new Error(`stars: expected a number of stars, got ${JSON.stringify(stars ?? '')} (or --delete)`);
     const timestamp = ctx.args.values.timestamp === undefined ? undefined : positiveInt(String(ctx.args.values.timestamp), '--timestamp');
-    const base = String(ctx.args.values.api).replace(/\/+$/, '');
+    const base = apiBase(ctx.args.values.api);
     const url = remove ? `${base}/api/v1/users/${userId}/ratings/${movieId}` : `${base}/api/v1/users/${userId}/ratings`;
     const headers: Record<string, string> = { 'X-API-Key': localApiKey().key, 'Idempotency-Key': randomUUID() };
     const rating: LiveRatingsRequest = { movieId, rating: Number(stars), timestamp };
     const init: RequestInit = remove ? { method: 'DELETE', headers } : { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(rating) };
-    const answer = await send(url, init);
+    const answer = await callApi(url, init, { what: 'rate', okStatus: 202, answer: liveRatingsAccepted, attempts: ATTEMPTS });
     const change = answer.changes[0];
     ctx.print(change.rating === null ? `user ${userId}: rating of movie ${movieId} deleted (entry ${answer.entry})` : `user ${userId}: movie ${movieId} rated ${change.rating} (entry ${answer.entry})`);
     return answer;
   },
 };
-
-/**
- * Sends the request, retrying network errors and 5xx answers; throws the API's message on a 4xx.
- * The answer is validated against its contract (the `--json` output is exactly it).
- */
-async function send(url: string, init: RequestInit): Promise<LiveRatingsAccepted> {
-  let last = '';
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    let res: Response;
-    try {
-      res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-    } catch (err) {
-      last = `cannot reach ${url}: ${err instanceof Error ? err.message : String(err)}`;
-      await new Promise((r) => setTimeout(r, 200 * attempt));
-      continue;
-    }
-    const body: unknown = await res.json().catch(() => null);
-    if (res.status === 202) {
-      const accepted = liveRatingsAccepted.safeParse(body);
-      if (accepted.success) return accepted.data;
-      throw new Error(`rate: ${url} answered 202 with an unexpected body (${accepted.error.issues[0]?.message ?? 'invalid'}); is it this version's API?`);
-    }
-    const error = errorBody.safeParse(body);
-    last = `${res.status} ${error.data?.error.code ?? ''}: ${error.data?.error.message ?? res.statusText}`;
-    if (res.status < 500) break;
-    await new Promise((r) => setTimeout(r, 200 * attempt));
-  }
-  throw new Error(`rate: ${last}`);
-}

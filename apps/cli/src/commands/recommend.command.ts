@@ -1,15 +1,126 @@
-import { listCommand } from '../model-reader';
+import { recommendationsAnswer, type RecommendationsAnswer } from '@movielens/contracts';
+import { InputError } from '@movielens/core';
+import { apiBase, callApi } from '../api-client';
+import type { Command } from '../command';
+import { listLength, parseIds, printLists, type ListSpec } from '../model-reader';
+import { connectRedis } from '../redis-connection';
+import { formatTable, type Column } from '../table';
 
-/** `movielens recommend`: precomputed recommendations of one or more users, from the current model. */
-export const recommendCommand = listCommand(
-  'recommend',
-  'Top movies for the given users (predicted ratings, unseen movies only), from the current model',
-  [
+/** The stored lists `recommend` prints without the API: PureSVD's, computed at the rebuild. */
+const stored: ListSpec = {
+  scoreHeader: 'predicted stars',
+  idKey: 'userId',
+  listKey: 'recommendations',
+  noun: 'user',
+  fetch: (m, v, id) => m.recommendations(v, id),
+  allIds: async (m, v) => (await m.users(v)).userIds,
+};
+
+/** The options that make `recommend` ask the API. */
+const API_OPTIONS = ['algorithm', 'genre', 'exclude', 'offset', 'explain', 'api'] as const;
+
+type Entry = RecommendationsAnswer['recommendations'][number];
+
+/** `Toy Story (1995)`; a movie the catalogue lacks reads `?`. */
+function titled(e: { title: string | null; year?: number | null }): string {
+  if (e.title === null) return '?';
+  return e.year === null || e.year === undefined ? e.title : `${e.title} (${e.year})`;
+}
+
+/** The table of one answer of the API; `because` only under --explain. */
+function apiColumns(answer: RecommendationsAnswer, explain: boolean): Column<Entry>[] {
+  const columns: Column<Entry>[] = [
+    { header: '#', align: 'right', cell: (_e, i) => String(answer.offset + i + 1) },
+    { header: 'score', align: 'right', cell: (e) => e.score.toFixed(3) },
+    { header: 'movie id', align: 'right', cell: (e) => String(e.movieId) },
+    { header: 'title', cell: (e) => titled(e) },
+    { header: 'genres', cell: (e) => e.genres.join('|') },
+  ];
+  if (explain) columns.push({ header: 'because you rated', cell: (e) => (e.because ?? []).map((b) => `${b.title ?? `movie ${b.movieId}`} (${b.weight >= 0 ? '+' : ''}${Number(b.weight.toPrecision(2))})`).join('; ') || '-' });
+  return columns;
+}
+
+/** The option's values as given once or repeated, each possibly comma-separated. */
+function listValues(value: unknown): string[] {
+  const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return values.flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
+}
+
+/** The query string of `GET /users/:id/recommendations` for the command's options. */
+export function recommendationsQueryString(values: Record<string, unknown>, k: number): string {
+  const query = new URLSearchParams({ k: String(k) });
+  if (values.algorithm !== undefined) query.set('algorithm', String(values.algorithm));
+  for (const genre of listValues(values.genre)) query.append('genre', genre);
+  const exclude = listValues(values.exclude);
+  if (exclude.length > 0) query.set('exclude', exclude.join(','));
+  if (values.offset !== undefined) query.set('offset', String(values.offset));
+  if (values.explain === true) query.set('explain', '1');
+  return query.toString();
+}
+
+/** `movielens recommend`: a user's recommendations, stored (Redis) or ranked by the API with filters and explanations. */
+export const recommendCommand: Command = {
+  name: 'recommend',
+  summary: 'Top movies for the given users: the stored lists, or any ranking kind through the API with filters and explanations',
+  usage: [
     'Usage: movielens recommend <userId...> [-k 10] [--all]',
+    '       movielens recommend <userId...> [-k 10] [--algorithm A] [--genre G]... [--exclude ID,...] [--offset N] [--explain] [--api URL]',
     '',
-    '  -k N    entries per list (default 10; at most the model recsN)',
-    '  --all   every user of the model (use with --json)',
-    '  --json  { userId, model, recommendations: [{ movieId, title, score }] }, an array for several ids or --all',
+    'The first form reads the served model\'s stored lists from Redis (PureSVD, predicted stars,',
+    'unseen movies only; computed at the rebuild, no API needed). The second form asks the',
+    'running API (GET /api/v1/users/<id>/recommendations): the list the web page shows, ranked',
+    'by the model selection\'s winner unless --algorithm names a kind, with the user\'s live',
+    'ratings applied.',
+    '',
+    '  -k N            entries per list (default 10)',
+    '  --all           every user of the model, stored lists only (use with --json)',
+    '  --algorithm A   the ranking kind: puresvd, mf, ease, ials, rp3beta, ... (an unknown one is refused, naming them)',
+    '  --genre G       keep movies of this genre (repeat, or comma-separate, for any of several)',
+    '  --exclude IDS   leave these movie ids out (comma-separated or repeated)',
+    '  --offset N      skip the first N entries (the next page: --offset 10 after -k 10)',
+    '  --explain       name the rated movies that contributed most to each recommendation',
+    '  --api URL       the API (default http://localhost:3000)',
+    '  --json          first form: { userId, model, recommendations: [{ movieId, title, score }] };',
+    '                  second form: the API\'s answer; an array for several ids or --all',
   ].join('\n'),
-  { scoreHeader: 'predicted stars', idKey: 'userId', listKey: 'recommendations', noun: 'user', fetch: (m, v, id) => m.recommendations(v, id), allIds: async (m, v) => (await m.users(v)).userIds },
-);
+  options: {
+    k: { type: 'string', short: 'k' },
+    all: { type: 'boolean', default: false },
+    algorithm: { type: 'string' },
+    genre: { type: 'string', multiple: true },
+    exclude: { type: 'string', multiple: true },
+    offset: { type: 'string' },
+    explain: { type: 'boolean' },
+    api: { type: 'string' },
+  },
+  async run(ctx) {
+    const k = listLength(ctx.args.values.k);
+    const all = ctx.args.values.all === true;
+    const viaApi = API_OPTIONS.filter((name) => ctx.args.values[name] !== undefined && ctx.args.values[name] !== false);
+    if (viaApi.length === 0) {
+      const conn = await connectRedis(ctx);
+      try {
+        return await printLists(conn, stored, ctx.args.positionals, k, all, ctx.print);
+      } finally {
+        await conn.close();
+      }
+    }
+    if (all) throw new InputError(`--all reads the stored lists; it does not go with --${viaApi.join(', --')} (which ask the API, one user at a time)`);
+    const ids = parseIds(ctx.args.positionals, 'user');
+    if (ids.length === 0) throw new InputError('name at least one user id');
+    const base = apiBase(ctx.args.values.api);
+    const query = recommendationsQueryString(ctx.args.values, k);
+    const explain = ctx.args.values.explain === true;
+    const answers: RecommendationsAnswer[] = [];
+    for (const id of ids) {
+      const answer = await callApi(`${base}/api/v1/users/${id}/recommendations?${query}`, { method: 'GET' }, { what: `recommend ${id}`, okStatus: 200, answer: recommendationsAnswer, attempts: 2 });
+      answers.push(answer);
+      const page = answer.offset > 0 ? `, from #${answer.offset + 1}` : '';
+      ctx.print(`user ${id} (model ${answer.model}, algorithm ${answer.algorithm}${page}; score: ${answer.scoreUnit}):`);
+      for (const line of formatTable(apiColumns(answer, explain), answer.recommendations)) ctx.print(line);
+      if (answer.exhausted) ctx.print(answer.recommendations.length === 0 ? '(no movie passes the filters here)' : '(the end of the list: no more movies pass the filters)');
+    }
+    return ids.length === 1 ? answers[0] : answers;
+  },
+};
+

@@ -1,76 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateDataset } from '@movielens/core';
 import { ensureLocalRedis, localRedisRunning, stopLocalRedis } from '../local-redis';
 import { runCli } from './cli-runner.fixtures';
+import { interrupt, startUp, writeDataset } from './up-runner.fixtures';
 
 // The real `movielens up` in a temporary working folder, as a user runs it: its own
 // .movielens/ (local redis-server, API key), a tiny dataset folder, one compute worker.
 const work = mkdtempSync(join(tmpdir(), 'movielens-up-'));
 const baseDir = join(work, '.movielens');
-const bin = fileURLToPath(new URL('../../bin/movielens.js', import.meta.url));
 
 afterAll(async () => {
   await stopLocalRedis({ baseDir });
   rmSync(work, { recursive: true, force: true });
 });
-
-/** Writes a small synthetic ML-1M-shaped folder. */
-function writeDataset(): string {
-  const dir = join(work, 'data');
-  mkdirSync(dir, { recursive: true });
-  for (const file of generateDataset({ shape: 'ml-1m', seed: 3, ratings: 6000, users: 120, movies: 100 }).files) {
-    writeFileSync(join(dir, file.name), Buffer.concat([...file.chunks()]));
-  }
-  return dir;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** A running `up`, its stderr so far, and a wait for a line of it. */
-interface Up {
-  child: ChildProcess;
-  stderr: () => string;
-  port: number;
-}
-
-async function startUp(args: string[]): Promise<Up> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
-  delete env.REDIS_URL;
-  delete env.API_KEY;
-  const child = spawn(process.execPath, [bin, 'up', ...args, '--port', String(port), '--compute-workers', '1'], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stdout!.resume();
-  const deadline = Date.now() + 150_000;
-  while (!/up: ready\./.test(text)) {
-    if (child.exitCode !== null) throw new Error(`up exited early:\n${text}`);
-    if (Date.now() > deadline) throw new Error(`up was not ready in time:\n${text}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { child, stderr: () => text, port };
-}
-
-/** Ctrl-C: SIGINT, then the exit code. */
-async function interrupt(up: Up): Promise<number | null> {
-  const exited = once(up.child, 'exit');
-  up.child.kill('SIGINT');
-  const [code] = (await exited) as [number | null];
-  return code;
-}
 
 function pidAlive(pid: number): boolean {
   try {
@@ -86,7 +30,7 @@ describe('movielens up (child process in a temporary working folder)', () => {
 
   it('keeps its API key in .movielens/api-key (0600), and Ctrl-C stops the redis-server it started', async () => {
     expect(await localRedisRunning({ baseDir })).toBe(false);
-    const up = await startUp([writeDataset()]);
+    const up = await startUp(work, [writeDataset(work)]);
     const keyFile = join(baseDir, 'api-key');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     firstKey = readFileSync(keyFile, 'utf8').trim();
@@ -109,7 +53,7 @@ describe('movielens up (child process in a temporary working folder)', () => {
   it('reuses the kept key, and leaves a redis-server that was running before it alone', async () => {
     await ensureLocalRedis({ baseDir });
     // The data survived the stop (AOF): this start finds the dataset and model and is ready at once.
-    const up = await startUp([]);
+    const up = await startUp(work, []);
     expect(up.stderr()).not.toMatch(/ingest/i);
     expect(await interrupt(up)).toBe(0);
     expect(up.stderr()).toMatch(/up: the local redis-server was running before this command started: left running/);
