@@ -1,8 +1,7 @@
 /** Shared by the read commands (similar, recommend, analytics): the current model and movie titles. */
 import { InputError, NotFoundError, NotReadyError, type Movie } from '@movielens/core';
 import { DatasetStore, ModelStore, type ModelMeta } from '@movielens/store';
-import type { Command } from './command';
-import { connectRedis, type CliRedis } from './redis-connection';
+import type { CliRedis } from './redis-connection';
 import { formatTable, type Column } from './table';
 
 /** The model being served and its metadata; NotReadyError when none was built yet. */
@@ -113,22 +112,4 @@ export function listLength(value: unknown): number {
   const n = Number(value ?? 10);
   if (!Number.isInteger(n) || n < 1) throw new InputError(`-k must be a whole number >= 1, got '${String(value)}'`);
   return n;
-}
-
-/** A `similar`-style command: `<name> <id...> [-k 10] [--all]` printing the stored lists of `spec`. */
-export function listCommand(name: string, summary: string, usage: string, spec: ListSpec): Command {
-  return {
-    name,
-    summary,
-    usage,
-    options: { k: { type: 'string', short: 'k' }, all: { type: 'boolean', default: false } },
-    async run(ctx) {
-      const conn = await connectRedis(ctx);
-      try {
-        return await printLists(conn, spec, ctx.args.positionals, listLength(ctx.args.values.k), ctx.args.values.all === true, ctx.print);
-      } finally {
-        await conn.close();
-      }
-    },
-  };
 }

@@ -7,7 +7,7 @@ import { recommendationsQueryString } from './recommend.command';
 import { runCli } from './cli-runner.fixtures';
 import { freePort, interrupt, startUp, writeDataset, type Up } from './up-runner.fixtures';
 
-// `movielens recommend` with the API's options, against a real `movielens up` (local
+// `movielens recommend` and `similar` with the API's options, against a real `movielens up` (local
 // redis-server, API, one compute worker) in a temporary working folder.
 const work = mkdtempSync(join(tmpdir(), 'movielens-recommend-'));
 let up: Up | undefined;
@@ -64,10 +64,10 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe('movielens recommend through the API (filters, paging, algorithm, explanations)', () => {
+describe('movielens recommend and similar through the API (filters, paging, algorithm, explanations)', () => {
   it('builds the query of the options: repeated and comma-separated lists, explain as 1', () => {
     expect(recommendationsQueryString({ algorithm: 'ease', genre: ['Drama', 'Comedy,War'], exclude: ['1,2', '3'], offset: '5', explain: true }, 4)).toBe(
-      'k=4&algorithm=ease&genre=Drama&genre=Comedy&genre=War&exclude=1%2C2%2C3&offset=5&explain=1',
+      'k=4&genre=Drama&genre=Comedy&genre=War&exclude=1%2C2%2C3&offset=5&algorithm=ease&explain=1',
     );
     expect(recommendationsQueryString({}, 10)).toBe('k=10');
   });
@@ -148,6 +148,24 @@ describe('movielens recommend through the API (filters, paging, algorithm, expla
     const bad = cli('recommend', '1', '--explain', '--api', 'ftp://example');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--api: 'ftp:\/\/example' is not an http\(s\) URL/);
+  });
+
+  it('similar --genre/--exclude/--offset filters the stored list through the API, as GET /movies/:id/similar does', async () => {
+    const stored = cliJson('similar', '1', '-k', '30') as unknown as { similar: { movieId: number }[] };
+    const page = cliJson('similar', '1', '--genre', 'Drama', '--exclude', String(stored.similar[0].movieId), '--offset', '1', '-k', '4', '--api', api) as unknown as { offset: number; similar: Entry[] };
+    const direct = (await (await fetch(`${api}/api/v1/movies/1/similar?genre=Drama&exclude=${stored.similar[0].movieId}&offset=1&k=4`)).json()) as { similar: Entry[] };
+    expect(page.similar).toEqual(direct.similar);
+    expect(page.offset).toBe(1);
+    for (const e of page.similar) {
+      expect(e.genres).toContain('Drama');
+      expect(e.movieId).not.toBe(stored.similar[0].movieId);
+    }
+    // The page is entries 2.. of the stored order among the kept movies.
+    const full = cliJson('similar', '1', '--genre', 'Drama', '--exclude', String(stored.similar[0].movieId), '-k', '5', '--api', api) as unknown as { similar: Entry[] };
+    expect(page.similar.map((e) => e.movieId)).toEqual(full.similar.slice(1).map((e) => e.movieId));
+    const bad = cli('similar', '--all', '--genre', 'Drama');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--all reads the stored lists; it does not go with --genre/);
   });
 
   it('without API options it still reads the stored PureSVD lists from Redis, no API needed', () => {

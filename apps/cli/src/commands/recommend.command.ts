@@ -1,6 +1,7 @@
 import { recommendationsAnswer, type RecommendationsAnswer } from '@movielens/contracts';
 import { InputError } from '@movielens/core';
 import { apiBase, callApi } from '../api-client';
+import { exhaustedLine, givenOptions, LIST_FILTER_OPTIONS, LIST_FILTER_USAGE, listQueryParams, pageColumns } from '../api-lists';
 import type { Command } from '../command';
 import { listLength, parseIds, printLists, type ListSpec } from '../model-reader';
 import { connectRedis } from '../redis-connection';
@@ -17,43 +18,21 @@ const stored: ListSpec = {
 };
 
 /** The options that make `recommend` ask the API. */
-const API_OPTIONS = ['algorithm', 'genre', 'exclude', 'offset', 'explain', 'api'] as const;
+const API_OPTIONS = ['algorithm', 'genre', 'exclude', 'offset', 'explain', 'api'];
 
 type Entry = RecommendationsAnswer['recommendations'][number];
 
-/** `Toy Story (1995)`; a movie the catalogue lacks reads `?`. */
-function titled(e: { title: string | null; year?: number | null }): string {
-  if (e.title === null) return '?';
-  return e.year === null || e.year === undefined ? e.title : `${e.title} (${e.year})`;
-}
-
 /** The table of one answer of the API; `because` only under --explain. */
 function apiColumns(answer: RecommendationsAnswer, explain: boolean): Column<Entry>[] {
-  const columns: Column<Entry>[] = [
-    { header: '#', align: 'right', cell: (_e, i) => String(answer.offset + i + 1) },
-    { header: 'score', align: 'right', cell: (e) => e.score.toFixed(3) },
-    { header: 'movie id', align: 'right', cell: (e) => String(e.movieId) },
-    { header: 'title', cell: (e) => titled(e) },
-    { header: 'genres', cell: (e) => e.genres.join('|') },
-  ];
+  const columns = pageColumns<Entry>(answer.offset);
   if (explain) columns.push({ header: 'because you rated', cell: (e) => (e.because ?? []).map((b) => `${b.title ?? `movie ${b.movieId}`} (${b.weight >= 0 ? '+' : ''}${Number(b.weight.toPrecision(2))})`).join('; ') || '-' });
   return columns;
 }
 
-/** The option's values as given once or repeated, each possibly comma-separated. */
-function listValues(value: unknown): string[] {
-  const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  return values.flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
-}
-
 /** The query string of `GET /users/:id/recommendations` for the command's options. */
 export function recommendationsQueryString(values: Record<string, unknown>, k: number): string {
-  const query = new URLSearchParams({ k: String(k) });
+  const query = listQueryParams(values, k);
   if (values.algorithm !== undefined) query.set('algorithm', String(values.algorithm));
-  for (const genre of listValues(values.genre)) query.append('genre', genre);
-  const exclude = listValues(values.exclude);
-  if (exclude.length > 0) query.set('exclude', exclude.join(','));
-  if (values.offset !== undefined) query.set('offset', String(values.offset));
   if (values.explain === true) query.set('explain', '1');
   return query.toString();
 }
@@ -75,11 +54,8 @@ export const recommendCommand: Command = {
     '  -k N            entries per list (default 10)',
     '  --all           every user of the model, stored lists only (use with --json)',
     '  --algorithm A   the ranking kind: puresvd, mf, ease, ials, rp3beta, ... (an unknown one is refused, naming them)',
-    '  --genre G       keep movies of this genre (repeat, or comma-separate, for any of several)',
-    '  --exclude IDS   leave these movie ids out (comma-separated or repeated)',
-    '  --offset N      skip the first N entries (the next page: --offset 10 after -k 10)',
     '  --explain       name the rated movies that contributed most to each recommendation',
-    '  --api URL       the API (default http://localhost:3000)',
+    ...LIST_FILTER_USAGE,
     '  --json          first form: { userId, model, recommendations: [{ movieId, title, score }] };',
     '                  second form: the API\'s answer; an array for several ids or --all',
   ].join('\n'),
@@ -87,16 +63,13 @@ export const recommendCommand: Command = {
     k: { type: 'string', short: 'k' },
     all: { type: 'boolean', default: false },
     algorithm: { type: 'string' },
-    genre: { type: 'string', multiple: true },
-    exclude: { type: 'string', multiple: true },
-    offset: { type: 'string' },
     explain: { type: 'boolean' },
-    api: { type: 'string' },
+    ...LIST_FILTER_OPTIONS,
   },
   async run(ctx) {
     const k = listLength(ctx.args.values.k);
     const all = ctx.args.values.all === true;
-    const viaApi = API_OPTIONS.filter((name) => ctx.args.values[name] !== undefined && ctx.args.values[name] !== false);
+    const viaApi = givenOptions(ctx.args.values, API_OPTIONS);
     if (viaApi.length === 0) {
       const conn = await connectRedis(ctx);
       try {
@@ -118,7 +91,8 @@ export const recommendCommand: Command = {
       const page = answer.offset > 0 ? `, from #${answer.offset + 1}` : '';
       ctx.print(`user ${id} (model ${answer.model}, algorithm ${answer.algorithm}${page}; score: ${answer.scoreUnit}):`);
       for (const line of formatTable(apiColumns(answer, explain), answer.recommendations)) ctx.print(line);
-      if (answer.exhausted) ctx.print(answer.recommendations.length === 0 ? '(no movie passes the filters here)' : '(the end of the list: no more movies pass the filters)');
+      const end = exhaustedLine(answer, answer.recommendations.length);
+      if (end !== null) ctx.print(end);
     }
     return ids.length === 1 ? answers[0] : answers;
   },
