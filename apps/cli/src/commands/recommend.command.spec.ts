@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopLocalRedis } from '../local-redis';
-import { recommendationsQueryString } from './recommend.command';
+import { listQueryParams } from '../api-lists';
 import { runCli } from './cli-runner.fixtures';
 import { freePort, interrupt, startUp, writeDataset, type Up } from './up-runner.fixtures';
 
@@ -65,11 +65,9 @@ afterAll(async () => {
 });
 
 describe('movielens recommend and similar through the API (filters, paging, algorithm, explanations)', () => {
-  it('builds the query of the options: repeated and comma-separated lists, explain as 1', () => {
-    expect(recommendationsQueryString({ algorithm: 'ease', genre: ['Drama', 'Comedy,War'], exclude: ['1,2', '3'], offset: '5', explain: true }, 4)).toBe(
-      'k=4&genre=Drama&genre=Comedy&genre=War&exclude=1%2C2%2C3&offset=5&algorithm=ease&explain=1',
-    );
-    expect(recommendationsQueryString({}, 10)).toBe('k=10');
+  it('builds the list query of the options: repeated and comma-separated lists, blanks dropped', () => {
+    expect(listQueryParams({ genre: ['Drama', 'Comedy, War,'], exclude: ['1,2', '3'], offset: '5' }, 4).toString()).toBe('k=4&genre=Drama&genre=Comedy&genre=War&exclude=1%2C2%2C3&offset=5');
+    expect(listQueryParams({}, 10).toString()).toBe('k=10');
   });
 
   it('answers what GET /users/:id/recommendations answers, and the filters hold on every entry', async () => {

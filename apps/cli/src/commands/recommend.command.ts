@@ -1,11 +1,9 @@
 import { recommendationsAnswer, type RecommendationsAnswer } from '@movielens/contracts';
-import { InputError } from '@movielens/core';
-import { apiBase, callApi } from '../api-client';
-import { exhaustedLine, givenOptions, LIST_FILTER_OPTIONS, LIST_FILTER_USAGE, listQueryParams, pageColumns } from '../api-lists';
+import { LIST_FILTER_OPTIONS, LIST_FILTER_USAGE, pageColumns } from '../api-lists';
 import type { Command } from '../command';
-import { listLength, parseIds, printLists, type ListSpec } from '../model-reader';
-import { connectRedis } from '../redis-connection';
-import { formatTable, type Column } from '../table';
+import type { ListSpec } from '../model-reader';
+import { storedOrApiList } from '../stored-or-api-list';
+import type { Column } from '../table';
 
 /** The stored lists `recommend` prints without the API: PureSVD's, computed at the rebuild. */
 const stored: ListSpec = {
@@ -27,14 +25,6 @@ function apiColumns(answer: RecommendationsAnswer, explain: boolean): Column<Ent
   const columns = pageColumns<Entry>(answer.offset);
   if (explain) columns.push({ header: 'because you rated', cell: (e) => (e.because ?? []).map((b) => `${b.title ?? `movie ${b.movieId}`} (${b.weight >= 0 ? '+' : ''}${Number(b.weight.toPrecision(2))})`).join('; ') || '-' });
   return columns;
-}
-
-/** The query string of `GET /users/:id/recommendations` for the command's options. */
-export function recommendationsQueryString(values: Record<string, unknown>, k: number): string {
-  const query = listQueryParams(values, k);
-  if (values.algorithm !== undefined) query.set('algorithm', String(values.algorithm));
-  if (values.explain === true) query.set('explain', '1');
-  return query.toString();
 }
 
 /** `movielens recommend`: a user's recommendations, stored (Redis) or ranked by the API with filters and explanations. */
@@ -66,35 +56,17 @@ export const recommendCommand: Command = {
     explain: { type: 'boolean' },
     ...LIST_FILTER_OPTIONS,
   },
-  async run(ctx) {
-    const k = listLength(ctx.args.values.k);
-    const all = ctx.args.values.all === true;
-    const viaApi = givenOptions(ctx.args.values, API_OPTIONS);
-    if (viaApi.length === 0) {
-      const conn = await connectRedis(ctx);
-      try {
-        return await printLists(conn, stored, ctx.args.positionals, k, all, ctx.print);
-      } finally {
-        await conn.close();
-      }
-    }
-    if (all) throw new InputError(`--all reads the stored lists; it does not go with --${viaApi.join(', --')} (which ask the API, one user at a time)`);
-    const ids = parseIds(ctx.args.positionals, 'user');
-    if (ids.length === 0) throw new InputError('name at least one user id');
-    const base = apiBase(ctx.args.values.api);
-    const query = recommendationsQueryString(ctx.args.values, k);
-    const explain = ctx.args.values.explain === true;
-    const answers: RecommendationsAnswer[] = [];
-    for (const id of ids) {
-      const answer = await callApi(`${base}/api/v1/users/${id}/recommendations?${query}`, { method: 'GET' }, { what: `recommend ${id}`, okStatus: 200, answer: recommendationsAnswer, attempts: 2 });
-      answers.push(answer);
-      const page = answer.offset > 0 ? `, from #${answer.offset + 1}` : '';
-      ctx.print(`user ${id} (model ${answer.model}, algorithm ${answer.algorithm}${page}; score: ${answer.scoreUnit}):`);
-      for (const line of formatTable(apiColumns(answer, explain), answer.recommendations)) ctx.print(line);
-      const end = exhaustedLine(answer, answer.recommendations.length);
-      if (end !== null) ctx.print(end);
-    }
-    return ids.length === 1 ? answers[0] : answers;
-  },
+  run: (ctx) =>
+    storedOrApiList(ctx, stored, {
+      apiOptions: API_OPTIONS,
+      path: (id) => `/api/v1/users/${id}/recommendations`,
+      extraQuery: (values, query) => {
+        if (values.algorithm !== undefined) query.set('algorithm', String(values.algorithm));
+        if (values.explain === true) query.set('explain', '1');
+      },
+      answer: recommendationsAnswer,
+      entries: (answer) => answer.recommendations,
+      heading: (id, answer, page) => `user ${id} (model ${answer.model}, algorithm ${answer.algorithm}${page}; score: ${answer.scoreUnit}):`,
+      columns: (answer, values) => apiColumns(answer, values.explain === true),
+    }),
 };
-

@@ -1,11 +1,8 @@
 import { similarAnswer, type SimilarAnswer } from '@movielens/contracts';
-import { InputError } from '@movielens/core';
-import { apiBase, callApi } from '../api-client';
-import { exhaustedLine, givenOptions, LIST_FILTER_OPTIONS, LIST_FILTER_USAGE, listQueryParams, pageColumns } from '../api-lists';
+import { LIST_FILTER_OPTIONS, LIST_FILTER_USAGE, pageColumns } from '../api-lists';
 import type { Command } from '../command';
-import { listLength, parseIds, printLists, type ListSpec } from '../model-reader';
-import { connectRedis } from '../redis-connection';
-import { formatTable } from '../table';
+import type { ListSpec } from '../model-reader';
+import { storedOrApiList } from '../stored-or-api-list';
 
 /** The stored similar lists (cosine of SVD factors, topK per movie). */
 const stored: ListSpec = {
@@ -39,33 +36,13 @@ export const similarCommand: Command = {
     '                  second form: the API\'s answer; an array for several ids or --all',
   ].join('\n'),
   options: { k: { type: 'string', short: 'k' }, all: { type: 'boolean', default: false }, ...LIST_FILTER_OPTIONS },
-  async run(ctx) {
-    const k = listLength(ctx.args.values.k);
-    const all = ctx.args.values.all === true;
-    const viaApi = givenOptions(ctx.args.values, API_OPTIONS);
-    if (viaApi.length === 0) {
-      const conn = await connectRedis(ctx);
-      try {
-        return await printLists(conn, stored, ctx.args.positionals, k, all, ctx.print);
-      } finally {
-        await conn.close();
-      }
-    }
-    if (all) throw new InputError(`--all reads the stored lists; it does not go with --${viaApi.join(', --')} (which ask the API, one movie at a time)`);
-    const ids = parseIds(ctx.args.positionals, 'movie');
-    if (ids.length === 0) throw new InputError('name at least one movie id');
-    const base = apiBase(ctx.args.values.api);
-    const query = listQueryParams(ctx.args.values, k).toString();
-    const answers: SimilarAnswer[] = [];
-    for (const id of ids) {
-      const answer = await callApi(`${base}/api/v1/movies/${id}/similar?${query}`, { method: 'GET' }, { what: `similar ${id}`, okStatus: 200, answer: similarAnswer, attempts: 2 });
-      answers.push(answer);
-      const page = answer.offset > 0 ? `, from #${answer.offset + 1}` : '';
-      ctx.print(`movie ${id} (model ${answer.model}${page}; score: cosine similarity):`);
-      for (const line of formatTable(pageColumns<SimilarAnswer['similar'][number]>(answer.offset), answer.similar)) ctx.print(line);
-      const end = exhaustedLine(answer, answer.similar.length);
-      if (end !== null) ctx.print(end);
-    }
-    return ids.length === 1 ? answers[0] : answers;
-  },
+  run: (ctx) =>
+    storedOrApiList(ctx, stored, {
+      apiOptions: API_OPTIONS,
+      path: (id) => `/api/v1/movies/${id}/similar`,
+      answer: similarAnswer,
+      entries: (answer) => answer.similar,
+      heading: (id, answer, page) => `movie ${id} (model ${answer.model}${page}; score: cosine similarity):`,
+      columns: (answer) => pageColumns<SimilarAnswer['similar'][number]>(answer.offset),
+    }),
 };
