@@ -73,9 +73,11 @@ describe("model selection's tuned parameters in the rebuild", () => {
     expect(set.kinds!.svd.params.k).toBe(defaults.k);
     const jobs = await followUps();
     expect(jobs.length).toBeGreaterThanOrEqual(1);
-    // A follow-up's own kinds match the tuning, so they request none: at most one per kind that
-    // published stale after selection (here within one debounce window: one or two).
-    expect(jobs.length).toBeLessThanOrEqual(2);
+    // A follow-up's own kinds match the tuning, so they request none: at most one per tuned kind
+    // that published stale after selection (usually all within one debounce window: one or two;
+    // on a loaded machine their publications can straddle windows), never a cascade.
+    const retrainable = Object.keys(info.tuned).filter((kind) => trainsTuned.has(kind)).length;
+    expect(jobs.length).toBeLessThanOrEqual(retrainable);
     expect(jobs.every((j) => j.returnvalue !== null && j.finishedOn !== undefined && j.failedReason === undefined)).toBe(true);
     // Selection itself was not run again by its follow-up.
     expect(jobs.every((j) => (j.returnvalue as { kinds: Record<string, unknown> }).kinds.selection === undefined)).toBe(true);
