@@ -4,14 +4,14 @@ export { rebuildJobSchema, rebuildResultSchema, requestRebuild } from './rebuild
 export type { RebuildJobData, RebuildJobResult, RequestRebuildOptions } from './rebuild.job';
 export { rebuildStepSchema } from './rebuild.job';
 export type { RebuildStep } from './rebuild.job';
-export { buildParamsSchema, kindJobResultSchema, kindJobSchema, kindStepSchema, rowsJobSchema, ShardJobName } from './rebuild-shard.job';
+export { buildParamsSchema, kindJobResultSchema, kindJobSchema, kindStepSchema, rowsJobResultSchema, rowsJobSchema, ShardJobName } from './rebuild-shard.job';
 export type { KindJobData, KindJobResult, RowsJobData, RowsJobResult } from './rebuild-shard.job';
 export { enqueueIngest, INGEST_JOB_OPTIONS, ingestJobSchema, ingestReportSchema } from './ingest.job';
 export { LIVE_APPLY_JOB, liveApplyJobSchema, requestLiveApply } from './live-apply.job';
 export type { LiveApplyJobData, LiveApplyResult } from './live-apply.job';
 export type { IngestJobData, IngestJobResult, IngestProgress } from './ingest.job';
 export { createQueue, createQueueEvents, createWorker, hasActiveWorkers, runInProcess } from './queue.factory';
-export { decodeJobResult, JobResultError } from './job-result';
+export { decodeChildResults, decodeJobResult, JobResultError, readChildResults } from './job-result';
 export type { QueueConnection, RunInProcessOptions, WorkerFactoryOptions } from './queue.factory';
 export { startHeartbeat } from './heartbeat';
 export type { HeartbeatOptions, HeartbeatTarget } from './heartbeat';

@@ -86,21 +86,24 @@ export const rowsJobSchema = z.object({
 /** Payload of a `rows` job. */
 export type RowsJobData = z.infer<typeof rowsJobSchema>;
 
-/** What a `rows` job returns to its kind job: rows written and who computed them. */
-export interface RowsJobResult {
+/** What a `rows` job returns to its kind job: rows written and who computed them (read back from Redis by the kind job: validated with this). */
+export const rowsJobResultSchema = z.object({
   /** The version the job wrote to (a retried build can see children of an earlier attempt). */
-  modelVersion: string;
-  table: string;
-  part: number;
-  /** The round of the job (`RowsJobData.round`): a kind job counts only its current round's results. */
-  round: number;
-  rows: number;
+  modelVersion: z.string(),
+  table: z.string(),
+  part: z.number().int().min(0),
+  /** The round of the job (`RowsJobData.round`): a kind job counts only its current round's results; absent = 0 (single-round kinds). */
+  round: z.number().int().min(0).default(0),
+  rows: z.number().min(0),
   /** Host and pid of the worker that ran the job (shows how the work was spread). */
-  host: string;
-  pid: number;
+  host: z.string(),
+  pid: z.number().int(),
   /** Compute and write time, ms. */
-  ms: number;
+  ms: z.number(),
   /** When the job started and finished, ms since the epoch (a table's wall time spans its jobs). */
-  startedAt: number;
-  finishedAt: number;
-}
+  startedAt: z.number(),
+  finishedAt: z.number(),
+});
+
+/** What a `rows` job returns to its kind job. */
+export type RowsJobResult = z.infer<typeof rowsJobResultSchema>;
