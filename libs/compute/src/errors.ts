@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { InputError, MovieLensError, NotFoundError } from '@movielens/core';
+import { JobResultError } from '@movielens/jobs';
 
 /**
  * The model version a job works on is no longer being built: it was deleted after a failure,
@@ -25,9 +26,9 @@ export class RebuildJobError extends MovieLensError {
  */
 export class KindBoundError extends InputError {}
 
-/** True for errors that fail the same way on every attempt (bad input, abandoned build, missing data). */
+/** True for errors that fail the same way on every attempt (bad input, abandoned build, missing data, a corrupt stored job result). */
 export function isPermanent(err: unknown): boolean {
-  return err instanceof InputError || err instanceof BuildAbandonedError || err instanceof RebuildJobError || err instanceof NotFoundError || err instanceof UnrecoverableError;
+  return err instanceof JobResultError || err instanceof InputError || err instanceof BuildAbandonedError || err instanceof RebuildJobError || err instanceof NotFoundError || err instanceof UnrecoverableError;
 }
 
 /**

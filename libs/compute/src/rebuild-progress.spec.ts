@@ -7,6 +7,7 @@ import { deleteKeysMatching, testPrefix, testRedisClient, testRedisUrl } from '@
 // Brings the `redisUrl` ProvidedContext type that test-support's inject() relies on.
 import type {} from '@movielens/test-support/global-setup';
 import { defaultKinds } from './kinds/registry';
+import { RebuildJobError } from './errors';
 import { RebuildProgressReporter } from './rebuild-progress';
 
 // The progress stored on a rebuild job is read back from Redis (by BullMQ) before each merge: a
@@ -42,6 +43,26 @@ describe('RebuildProgressReporter', () => {
     // By hand: svd at 50 and analytics not heard from (0) -> mean 25; analytics is furthest
     // behind and has no stage yet -> 'plan'. The corrupt entries are dropped.
     expect((await queue.getJob(job.id!))?.progress).toEqual({ stage: 'plan', percent: 25, kinds: { svd: { stage: 'svd', percent: 50 } } });
+  });
+
+  it('merges into a progress of another shape written raw to the job hash as if nothing had been reported', async () => {
+    const job = await queue.add('rebuild', {});
+    await redis.hset(`${bullPrefix(prefix)}:${QueueName.rebuild}:${job.id}`, 'progress', JSON.stringify({ stage: 'svd', percent: 40, kinds: { svd: { stage: 'svd', percent: 80 }, lstm: { percent: null } } }));
+    expect(await reporter.advance(job.id!, ['svd', 'lstm'], 'lstm', { stage: 'lstm', percent: 10 })).toBe(true);
+    // By hand: the stored svd entry (80) is valid and kept, the bad lstm entry is replaced by 10
+    // -> mean 45 (above the stored 40); lstm is furthest behind -> its stage.
+    expect((await queue.getJob(job.id!))?.progress).toEqual({ stage: 'lstm', percent: 45, kinds: { svd: { stage: 'svd', percent: 80 }, lstm: { stage: 'lstm', percent: 10 } } });
+  });
+
+  it('refuses a stored progress that is not JSON with a RebuildJobError naming the job, not a bare SyntaxError', async () => {
+    const job = await queue.add('rebuild', {});
+    await redis.hset(`${bullPrefix(prefix)}:${QueueName.rebuild}:${job.id}`, 'progress', '{"stage":"svd",');
+    const err = await reporter.advance(job.id!, ['svd'], 'svd', { stage: 'svd', percent: 50 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RebuildJobError);
+    expect((err as Error).message).toMatch(new RegExp(`^rebuild job ${job.id}: its stored data or progress is not JSON \\(`));
+    // The progress lock was released: a later update of a repaired job goes through at once.
+    await redis.hset(`${bullPrefix(prefix)}:${QueueName.rebuild}:${job.id}`, 'progress', '0');
+    expect(await reporter.advance(job.id!, ['svd'], 'svd', { stage: 'svd', percent: 50 })).toBe(true);
   });
 
   it('never moves a valid stored progress back', async () => {

@@ -6,6 +6,7 @@
 import { Job, type MinimalQueue } from 'bullmq';
 import { z } from 'zod';
 import { withShortLock, type KeySchema, type RedisClient } from '@movielens/store';
+import { RebuildJobError } from './errors';
 import type { KindRegistry } from './kinds/registry';
 
 /** Where one kind's job is: a stage of the kind, and 0..100 within the kind's whole job. */
@@ -42,8 +43,8 @@ export function rebuildProgress(registry: KindRegistry, planned: readonly string
   return { stage: registry.stages.includes(stage) ? stage : 'plan', percent, kinds };
 }
 
-/** A kind's entry in a stored rebuild progress. */
-const kindProgressSchema = z.object({ stage: z.string(), percent: z.number() });
+/** A {@link KindProgress} as stored (a kind job's `job.progress`, a kind's entry in a rebuild's), for readers that validate it rather than cast it. */
+export const kindProgressSchema = z.object({ stage: z.string(), percent: z.number() });
 
 /**
  * A whole {@link RebuildProgress} payload, for readers of a rebuild job's progress (its
@@ -71,6 +72,20 @@ function storedProgress(progress: unknown): { percent: number | null; kinds: Rec
 }
 
 /**
+ * Rebuild job `id`, or undefined when it is gone. BullMQ parses the stored data and progress
+ * with JSON.parse and throws a bare SyntaxError on a corrupt one: that becomes a RebuildJobError
+ * naming the job.
+ */
+async function readJob(queue: MinimalQueue, id: string): Promise<Job | undefined> {
+  try {
+    return await Job.fromId(queue, id);
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new RebuildJobError(`rebuild job ${id}: its stored data or progress is not JSON (${err.message})`, { cause: err });
+    throw err;
+  }
+}
+
+/**
  * Writes rebuild progress that never moves back, though several processes report it (each kind
  * job for its kind). Each update takes the rebuild job's short progress lock, reads the stored
  * progress and merges the kind's entry only when it is ahead.
@@ -91,7 +106,7 @@ export class RebuildProgressReporter {
    */
   async advance(rebuildId: string, planned: readonly string[], kind: string | null, progress: KindProgress | null): Promise<boolean> {
     const outcome = await withShortLock(this.redis, this.keys.progressLock(rebuildId), async () => {
-      const job = await Job.fromId(this.queue, rebuildId);
+      const job = await readJob(this.queue, rebuildId);
       if (!job) return false;
       const stored = storedProgress(job.progress);
       const kinds = stored.kinds;

@@ -6,7 +6,7 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { allocateRatingTable, Random, type Movie, type RatingTable, type User } from '@movielens/core';
-import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
+import { bullPrefix, decodeJobResult, kindStepSchema, QueueName, rebuildResultSchema, requestRebuild } from '@movielens/jobs';
 import { DatasetWriter, KeySchema, ModelStore, type DatasetMeta } from '@movielens/store';
 import { createLogger } from '@movielens/config';
 import { deleteKeysMatching, testPrefix, testRedisClient, testRedisUrl } from '@movielens/test-support';
@@ -146,7 +146,9 @@ export async function requestBuildWaitingForRows(h: RebuildHarness, params: Reco
     return kindJob !== undefined && (await kindJob.getState()) === 'waiting-children';
   }, 'the svd kind job to wait for its row jobs');
   const fresh = (await kindJobsOf(h.connection, h.prefix, 'svd')).find((j) => j.id === kindJob!.id)!;
-  return { job, kindJob: fresh, ver: fresh.data.version as string };
+  const ver = kindStepSchema.parse(fresh.data).version;
+  if (ver === undefined) throw new Error(`kind job ${fresh.id} waits for its rows without a version in its data`);
+  return { job, kindJob: fresh, ver };
 }
 
 /** Every key of model version `ver` under `prefix` (all its slots). */
@@ -188,7 +190,7 @@ export async function openRebuildHarness(label: string): Promise<RebuildHarness>
     events,
     async rebuild(params = {}) {
       const job = await requestRebuild(queue, { trigger: 'cli', params }, { debounceMs: 0 });
-      return (await job.waitUntilFinished(events, 60_000)) as RebuildResult;
+      return decodeJobResult(rebuildResultSchema, await job.waitUntilFinished(events, 60_000), `rebuild job ${job.id}`);
     },
     async close() {
       await events.close();

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DelayedError, WaitingChildrenError, type Job } from 'bullmq';
 import { InputError } from '@movielens/core';
-import { kindJobSchema, kindStepSchema, QueueName, ShardJobName, type KindJobData, type KindJobResult, type RowsJobData, type RowsJobResult } from '@movielens/jobs';
+import { kindJobSchema, kindStepSchema, QueueName, readChildResults, rowsJobResultSchema, ShardJobName, type KindJobData, type KindJobResult, type RowsJobData, type RowsJobResult } from '@movielens/jobs';
 import { DatasetStore, ModelLifecycle, ModelStore, ModelWriter, type KindMeta } from '@movielens/store';
 import type { ComputeDeps } from '../compute.deps';
 import { isPermanent, RebuildJobError, unrecoverable } from '../errors';
 import { datasetInput } from '../kinds/dataset-input';
 import type { BuildParams, ModelKind } from '../kinds/model-kind';
-import { kindProgress } from '../rebuild-progress';
+import { kindProgress, kindProgressSchema } from '../rebuild-progress';
 import { childOptions, issuesOf, sameParams } from './job-helpers';
 import { requestTunedRetrain } from './tuned-retrain';
 
@@ -110,7 +110,8 @@ export function createKindProcessor(deps: ComputeDeps) {
   function reporter(job: KindJob, kind: ModelKind) {
     const parentId = job.parent?.id;
     const planned = parentPlanned(job);
-    let last = typeof (job.progress as { percent?: unknown })?.percent === 'number' ? (job.progress as { percent: number }).percent : -1;
+    // The job's own stored progress (a retried attempt's): BullMQ's initial 0 or another shape counts as none yet.
+    let last = kindProgressSchema.safeParse(job.progress).data?.percent ?? -1;
     return async (stage: string, percent: number) => {
       const p = kindProgress(kind.stages, stage, percent);
       if (p.percent <= last) return;
@@ -217,7 +218,8 @@ export function createKindProcessor(deps: ComputeDeps) {
   async function finish(job: KindJob, token: string, kind: ModelKind, version: string, state: TrainedState, log: ComputeDeps['logger']): Promise<KindJobResult> {
     const round = state.round ?? 0;
     const expectedTables = Object.keys(state.expected);
-    const results = expectedTables.length === 0 ? [] : Object.values(await job.getChildrenValues<RowsJobResult>()).filter((r) => r?.modelVersion === version && (r.round ?? 0) === round);
+    // Validated, not cast: a corrupt stored result fails the build naming the row job (JobResultError, permanent).
+    const results = expectedTables.length === 0 ? [] : Object.values(await readChildResults(job, rowsJobResultSchema, `kind job ${job.id}`)).filter((r) => r.modelVersion === version && r.round === round);
     if (expectedTables.length === 0) return publish(job, kind, version, state, log);
     const done = new Set(results.map((r) => `${r.table}#${r.part}`));
     const missing = (state.rows ?? []).filter((r) => !done.has(`${r.table}#${r.part}`));

@@ -1,6 +1,6 @@
 import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import { InputError } from '@movielens/core';
-import { QueueName, rebuildJobSchema, rebuildStepSchema, ShardJobName, type KindJobData, type KindJobResult, type RebuildJobData, type RebuildStep } from '@movielens/jobs';
+import { kindJobResultSchema, QueueName, readChildResults, rebuildJobSchema, rebuildStepSchema, ShardJobName, type KindJobData, type KindJobResult, type RebuildJobData, type RebuildStep } from '@movielens/jobs';
 import { DatasetStore, ModelLifecycle, ModelStore, type ModelMeta } from '@movielens/store';
 import type { ComputeDeps } from '../compute.deps';
 import { isPermanent, RebuildJobError, unrecoverable } from '../errors';
@@ -115,7 +115,8 @@ export function createRebuildProcessor(deps: ComputeDeps) {
 
   async function summarize(job: RebuildJob): Promise<RebuildResult> {
     const planned = job.data.planned ?? [];
-    const results = Object.values(await job.getChildrenValues<KindJobResult>()).filter((r) => r && planned.includes(r.kind));
+    // Validated, not cast: a corrupt stored result fails the rebuild naming the kind job (JobResultError, permanent).
+    const results = Object.values(await readChildResults(job, kindJobResultSchema, `rebuild job ${job.id}`)).filter((r) => planned.includes(r.kind));
     const kinds = Object.fromEntries(results.map((r) => [r.kind, r]));
     const failures = Object.values(await job.getIgnoredChildrenFailures());
     const current = await models.currentVersion();
