@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { deleteKeysMatching, testPrefix, testRedisClient } from '@movielens/test-support';
 import type {} from '@movielens/test-support/global-setup';
 import { KeySchema } from '../keys';
+import { CorruptRecordError } from '../stored-json';
 import { compareEntryIds, entryTimeMs } from './live-entry';
 import { LiveRatings } from './live-ratings.store';
 
@@ -34,6 +35,22 @@ describe('LiveRatings', () => {
     expect((await live.append(8, [{ movieId: 3, rating: 4 }], 'req-1')).status).toBe('new');
     expect(await redis.xlen(keys.liveLog())).toBe(2);
     expect(await live.accepted()).toBe(2);
+  });
+
+  it('refuses a corrupt idempotency record (raw SET) with a CorruptRecordError naming its key, writing nothing', async () => {
+    await live.append(7, [{ movieId: 3, rating: 4 }], 'req-1');
+    const [record] = await redis.keys(`${prefix}:{live}:idem:*`);
+    const hash = (await redis.get(record))!.split('|')[0];
+    // No separator: the script used to fail inside Lua (arithmetic on nil), a bare ReplyError.
+    await redis.set(record, 'garbage');
+    const err = await live.append(7, [{ movieId: 3, rating: 4 }], 'req-1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptRecordError);
+    expect((err as CorruptRecordError).key).toBe(record);
+    expect((err as Error).message).toBe(`live idempotency record (${record}): not "<body hash>|<entry id>"`);
+    // The body hash matches but the entry id is not one: the reply fails its schema, naming the key.
+    await redis.set(record, `${hash}|not-an-id`);
+    await expect(live.append(7, [{ movieId: 3, rating: 4 }], 'req-1')).rejects.toThrow(new CorruptRecordError(`live append reply (${record}): 1: not a stream entry id`, { key: record }));
+    expect(await redis.xlen(keys.liveLog())).toBe(1);
   });
 
   it('keeps each accepted request once under 200 concurrent retries of 20 keys', async () => {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { RedisClient } from '../connection';
 import type { KeySchema } from '../keys';
-import { CorruptRecordError, decodeJson } from '../stored-json';
+import { CorruptRecordError, decodeJson, decodeStored } from '../stored-json';
 import { compareEntryIds, liveOpsSchema, type LiveChange, type LiveEntry, type OverlayChange } from './live-entry';
-import { APPEND_SCRIPT, runScript, TRIM_USER_SCRIPT } from './live-scripts';
+import { APPEND_SCRIPT, appendReplySchema, runScript, TRIM_USER_SCRIPT } from './live-scripts';
 
 /** Options of {@link LiveRatings}. */
 export interface LiveRatingsOptions {
@@ -54,7 +54,8 @@ export class LiveRatings {
     const args: (string | number)[] = [bodyHash, this.ttlMs, userId, opsJson, changes.length];
     for (const c of changes) args.push(c.movieId, c.rating === null ? 'd' : c.rating, c.timestamp ?? -1);
     const keys = [this.keys.liveIdempotency(keyDigest || 'none'), this.keys.liveLog(), this.keys.liveStats(), this.keys.liveUser(userId)];
-    const [status, entry] = (await runScript(this.redis, APPEND_SCRIPT, keys, args)) as [AppendOutcome['status'], string];
+    const [status, entry] = decodeStored(appendReplySchema, await runScript(this.redis, APPEND_SCRIPT, keys, args), 'live append reply', keys[0]);
+    if (status === 'corrupt') throw new CorruptRecordError(`live idempotency record (${keys[0]}): not "<body hash>|<entry id>"`, { key: keys[0] });
     return { status, entry };
   }
 

@@ -3,6 +3,7 @@
  * atomically on one node, also in a Redis Cluster.
  */
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { RedisClient } from '../connection';
 
 /**
@@ -10,7 +11,8 @@ import type { RedisClient } from '../connection';
  * ARGV: body sha256 ('' = no Idempotency-Key), record TTL ms, user id, ops JSON, op count,
  * then per op: movie id, stars or `d`, unix s or -1. Returns `{status, entry id}`: `new`
  * (written now), `replay` (the same key and body were accepted before: nothing written) or
- * `conflict` (the key was used with another body: nothing written). The idempotency record
+ * `conflict` (the key was used with another body: nothing written), or `{corrupt, ''}` when the
+ * stored record is not `<body hash>|<entry id>` (nothing written). The idempotency record
  * is written in the same script as the entry, so an entry exists if and only if its record does.
  */
 export const APPEND_SCRIPT = `
@@ -18,6 +20,7 @@ if ARGV[1] ~= '' then
   local rec = redis.call('GET', KEYS[1])
   if rec then
     local sep = string.find(rec, '|', 1, true)
+    if not sep then return {'corrupt', ''} end
     local id = string.sub(rec, sep + 1)
     if string.sub(rec, 1, sep - 1) == ARGV[1] then return {'replay', id} end
     return {'conflict', id}
@@ -51,6 +54,16 @@ for i = 1, #f, 2 do
   end
 end
 return n`;
+
+/**
+ * The reply of {@link APPEND_SCRIPT}, validated rather than cast: a status and, but for
+ * `corrupt`, a stream entry id (`<ms>-<seq>`; for `replay` and `conflict` read from the stored
+ * idempotency record).
+ */
+export const appendReplySchema = z.union([
+  z.tuple([z.enum(['new', 'replay', 'conflict']), z.string().regex(/^\d+-\d+$/, 'not a stream entry id')]),
+  z.tuple([z.literal('corrupt'), z.literal('')]),
+]);
 
 const shaOf = new Map<string, string>();
 
