@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultKinds } from '@movielens/compute';
 import { recentlyPopular } from '@movielens/core';
 import { requestRebuild } from '@movielens/jobs';
 import { harnessWithModel, seedDataset, startHarness, syntheticDataset, type Harness } from './fixtures';
@@ -41,6 +42,23 @@ describe('GET /status', () => {
     expect(res.body.newDataset).toBeNull();
     const { movies } = (await request(h.app).get('/api/v1/analytics/most-rated?limit=1').expect(200)).body as { movies: { title: string }[] };
     expect(res.body.searchExample).toBe(movies[0].title);
+  });
+
+  it("lists every ranking kind's algorithm in registry order: served when the set has its kind, puresvd the default without a selection", async () => {
+    const res = await request(h.app).get('/api/v1/status').expect(200);
+    const algorithms = res.body.model.algorithms as { algorithm: string; kind: string; scoreUnit: string; served: boolean; default: boolean }[];
+    // Expected from the registry itself (its recommenders, in order) and this harness's set: built with mf: false, selection: false.
+    expect(algorithms.map((a) => a.algorithm)).toEqual([...defaultKinds.recommenders().keys()]);
+    const by = new Map(algorithms.map((a) => [a.algorithm, a]));
+    expect(by.get('puresvd')).toEqual({ algorithm: 'puresvd', kind: 'svd', scoreUnit: defaultKinds.recommenders().get('puresvd')!.recommender.scoreUnit, served: true, default: true });
+    expect(by.get('mf')).toMatchObject({ kind: 'mf', served: false, default: false });
+    expect(algorithms.filter((a) => a.default)).toHaveLength(1);
+    // Each algorithm's served flag agrees with what its recommendations answer: 200, or 503 NOT_READY.
+    const user = data.ratings.users[0];
+    for (const a of algorithms) {
+      const recs = await request(h.app).get(`/api/v1/users/${user}/recommendations?k=3&algorithm=${a.algorithm}`);
+      expect(recs.status, a.algorithm).toBe(a.served ? 200 : 503);
+    }
   });
 
   it('names a newer dataset that the served model is not built from yet', async () => {

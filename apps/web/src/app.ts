@@ -105,7 +105,7 @@ export function startApp(): void {
         movieView(ctx, route.id);
         break;
       case 'user':
-        userView(ctx, route.id);
+        userView(ctx, route.id, route.recs);
         break;
       case 'rate':
         rateView(ctx);

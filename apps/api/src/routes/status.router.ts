@@ -9,7 +9,7 @@ import { isNoModel, serviceStatus } from '../services/status';
  * data, no demographics, "a new dataset is being built", LSTM training) and the admin view.
  * Public: it shows no payload, file or failure reason. Never cached (it changes as builds move).
  */
-export function statusRouter({ readModel, datasets, queues }: AppDeps): Router {
+export function statusRouter({ readModel, datasets, queues, kinds }: AppDeps): Router {
   const router = Router();
   router.get('/status', async (_req, res) => {
     if (!readModel.redisReady()) throw unavailable();
@@ -20,7 +20,7 @@ export function statusRouter({ readModel, datasets, queues }: AppDeps): Router {
       if (!isNoModel(err)) throw err;
     }
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await serviceStatus(snap, datasets, queues));
+    res.json(await serviceStatus(snap, datasets, queues, kinds));
   });
   return router;
 }

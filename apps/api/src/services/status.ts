@@ -5,10 +5,12 @@
  * builds to tell "being trained" from "not asked for".
  */
 import type { StatusAnswer } from '@movielens/contracts';
+import type { KindRegistry } from '@movielens/compute';
 import { isSyntheticCatalogue, rankMovies } from '@movielens/core';
 import { buildsInProgress, type BuildInProgress } from '@movielens/jobs';
 import type { ApiQueues } from '../deps';
 import { HttpError, lstmNotReady, lstmTraining } from '../middleware/errors';
+import { defaultAlgorithm } from './default-algorithm';
 import type { ModelSnapshot } from './model-snapshot';
 import type { NoLstm } from './next-movies';
 import type { DatasetReader } from './ports';
@@ -61,8 +63,14 @@ function searchExample(snap: ModelSnapshot): Promise<string | null> {
   });
 }
 
-/** Builds the status; `snap` is null before the first model. */
-export async function serviceStatus(snap: ModelSnapshot | null, datasets: DatasetReader, queues: ApiQueues): Promise<ServiceStatus> {
+/** Every ranking kind's `?algorithm=`, whether the set serves its kind, and which one answers without `?algorithm=`. */
+async function servedAlgorithms(snap: ModelSnapshot, kinds: KindRegistry): Promise<NonNullable<StatusAnswer['model']>['algorithms']> {
+  const chosen = await defaultAlgorithm(snap);
+  return [...kinds.recommenders()].map(([algorithm, { kind, recommender }]) => ({ algorithm, kind, scoreUnit: recommender.scoreUnit, served: snap.source(kind) !== null, default: algorithm === chosen }));
+}
+
+/** Builds the status; `snap` is null before the first model. `kinds` names the algorithms the model offers. */
+export async function serviceStatus(snap: ModelSnapshot | null, datasets: DatasetReader, queues: ApiQueues, kinds: KindRegistry): Promise<ServiceStatus> {
   const [current, builds] = await Promise.all([datasets.currentVersion(), currentBuilds(queues)]);
   const newVersion = current !== null && current !== snap?.meta.datasetVersion ? current : null;
   const newMeta = newVersion === null ? null : await datasets.meta(newVersion);
@@ -70,7 +78,13 @@ export async function serviceStatus(snap: ModelSnapshot | null, datasets: Datase
     model:
       snap === null
         ? null
-        : { version: snap.version, createdAt: Number.isFinite(snap.meta.createdAt) ? iso(snap.meta.createdAt) : null, datasetVersion: snap.meta.datasetVersion, nextMovies: (await snap.lstm()) !== null },
+        : {
+            version: snap.version,
+            createdAt: Number.isFinite(snap.meta.createdAt) ? iso(snap.meta.createdAt) : null,
+            datasetVersion: snap.meta.datasetVersion,
+            nextMovies: (await snap.lstm()) !== null,
+            algorithms: await servedAlgorithms(snap, kinds),
+          },
     dataset: snap === null ? null : await servedDataset(snap, datasets),
     newDataset: newVersion === null ? null : { version: newVersion, createdAt: newMeta === null ? null : iso(newMeta.createdAt) },
     builds: builds.map((b) => ({ ...b, createdAt: iso(b.createdAt), startedAt: b.startedAt === null ? null : iso(b.startedAt) })),

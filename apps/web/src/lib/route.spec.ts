@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Route } from './route';
+import { noRecsFilters } from './recs-filters';
 import { chartIds, formatHash, parseHash, sectionOf } from './route';
 
 describe('parseHash', () => {
@@ -15,8 +16,13 @@ describe('parseHash', () => {
 
   it('reads movie and user ids', () => {
     expect(parseHash('#/movie/42')).toEqual({ name: 'movie', id: 42 });
-    expect(parseHash('#/user/7')).toEqual({ name: 'user', id: 7 });
-    expect(parseHash('#/user')).toEqual({ name: 'user', id: null });
+    expect(parseHash('#/user/7')).toEqual({ name: 'user', id: 7, recs: noRecsFilters });
+    expect(parseHash('#/user')).toEqual({ name: 'user', id: null, recs: noRecsFilters });
+  });
+
+  it("reads a user's recommendation filters, dropping malformed ones", () => {
+    expect(parseHash('#/user/7?algorithm=ease&genre=Film-Noir&offset=20')).toEqual({ name: 'user', id: 7, recs: { algorithm: 'ease', genre: 'Film-Noir', offset: 20 } });
+    expect(parseHash('#/user/7?algorithm=EASE!&offset=-20')).toEqual({ name: 'user', id: 7, recs: noRecsFilters });
   });
 
   it('rejects ids that are not positive integers', () => {
@@ -45,8 +51,10 @@ describe('formatHash', () => {
     { name: 'search', query: 'love', genre: 'Film-Noir' },
     { name: 'search', query: '', genre: "Children's" },
     { name: 'movie', id: 1 },
-    { name: 'user', id: null },
-    { name: 'user', id: 943 },
+    { name: 'user', id: null, recs: noRecsFilters },
+    { name: 'user', id: 943, recs: noRecsFilters },
+    { name: 'user', id: 943, recs: { algorithm: 'rp3beta', genre: "Children's", offset: 40 } },
+    { name: 'user', id: null, recs: { algorithm: '', genre: 'Sci-Fi', offset: 0 } },
     { name: 'rate' },
     { name: 'admin' },
     ...chartIds.map((chart): Route => ({ name: 'analytics', chart })),

@@ -2,6 +2,8 @@
  * Hash routing: the page state lives in `location.hash` (`#/movie/1`), so links, reload
  * and back/forward all work without a server-side router. Pure: parse and format only.
  */
+import type { RecsFilters } from './recs-filters';
+import { formatRecsFilters, parseRecsFilters } from './recs-filters';
 
 /** Analytics charts, in the order the page lists them. */
 export const chartIds = [
@@ -22,7 +24,7 @@ export type ChartId = (typeof chartIds)[number];
 export type Route =
   | { name: 'search'; query: string; genre: string }
   | { name: 'movie'; id: number }
-  | { name: 'user'; id: number | null }
+  | { name: 'user'; id: number | null; recs: RecsFilters }
   | { name: 'rate' }
   | { name: 'analytics'; chart: ChartId }
   | { name: 'admin' }
@@ -64,9 +66,11 @@ export function parseHash(hash: string): Route {
       if (id !== null) return { name: 'movie', id };
     }
     if (head === 'user') {
-      if (parts.length === 1) return { name: 'user', id: null };
+      // The recommendation filters are kept without a user too, so picking one keeps them.
+      const recs = parseRecsFilters(params);
+      if (parts.length === 1) return { name: 'user', id: null, recs };
       const id = positiveInt(arg);
-      if (id !== null) return { name: 'user', id };
+      if (id !== null) return { name: 'user', id, recs };
     }
     if (head === 'rate' && parts.length === 1) return { name: 'rate' };
     if (head === 'admin' && parts.length === 1) return { name: 'admin' };
@@ -91,8 +95,10 @@ export function formatHash(route: Route): string {
     }
     case 'movie':
       return `#/movie/${route.id}`;
-    case 'user':
-      return route.id === null ? '#/user' : `#/user/${route.id}`;
+    case 'user': {
+      const query = formatRecsFilters(route.recs);
+      return `${route.id === null ? '#/user' : `#/user/${route.id}`}${query === '' ? '' : `?${query}`}`;
+    }
     case 'rate':
       return '#/rate';
     case 'analytics':

@@ -23,8 +23,8 @@ export function movieLink(movie: { id: number; title: string; year?: number | nu
   );
 }
 
-/** Genre names of the served model (from the by-genre table), for the filter. */
-function loadGenres(ctx: ViewContext): Promise<string[]> {
+/** Genre names of the served model (from the by-genre table), sorted, for the filters (search, a user's recommendations). */
+export function loadGenres(ctx: ViewContext): Promise<string[]> {
   return ctx.api.get<Record<string, unknown>>('/analytics/by-genre', undefined, ctx.signal).then((answer) => {
     const rows = answer['by-genre'];
     return Array.isArray(rows) ? rows.map((r: { group?: unknown }) => String(r.group)).sort((a, b) => a.localeCompare(b)) : [];

@@ -1,8 +1,10 @@
 /** A user: profile, favourite genres, highest-rated movies and recommendations. */
 import { ApiError } from '../lib/api-client';
 import type { NextMoviesAnswer, RecommendationsAnswer, UserAnswer } from '../lib/api-types';
+import type { RecsFilters } from '../lib/recs-filters';
+import { noRecsFilters } from '../lib/recs-filters';
 import { formatCount, formatRating, genderLabel, pluralize } from '../lib/format';
-import { formatHash } from '../lib/route';
+import { formatHash, parseHash } from '../lib/route';
 import { h, replaceChildren } from '../ui/dom';
 import { idField } from '../ui/id-field';
 import { empty } from '../ui/status';
@@ -11,11 +13,18 @@ import { hasDemographics, load } from './context';
 import { drivenByLine, nextMoviesList, nextMoviesUnavailable } from './next-movies';
 import { becauseLine, predictedFigure, rankedList, ratedFigure } from './movie-lists';
 import { rateUserCard } from './rate-user';
+import { recommendationsCard } from './user-recs';
 import { randomUserId } from '../lib/random-user';
 
-/** Recommendations shown per user. */
-const recommendationsK = 20;
-
+/**
+ * The hash of another user's page: the recommendation filters of the current route (the card keeps
+ * them there) carry over, from their first page.
+ */
+function userHash(id: number): string {
+  const current = parseHash(location.hash);
+  const recs = current.name === 'user' ? current.recs : noRecsFilters;
+  return formatHash({ name: 'user', id, recs: { ...recs, offset: 0 } });
+}
 
 function pickForm(ctx: ViewContext, id: number | null): HTMLElement {
   const [label, input] = idField('user-id', 'user', 'User id', id ?? '');
@@ -25,12 +34,12 @@ function pickForm(ctx: ViewContext, id: number | null): HTMLElement {
     label,
     input,
     h('button', { type: 'submit', class: 'button' }, 'Show'),
-    h('button', { type: 'button', class: 'button secondary', id: 'surprise', onclick: () => (location.hash = formatHash({ name: 'user', id: randomUserId(ctx.info()?.users ?? null, id) })) }, 'Surprise me'),
+    h('button', { type: 'button', class: 'button secondary', id: 'surprise', onclick: () => (location.hash = userHash(randomUserId(ctx.info()?.users ?? null, id))) }, 'Surprise me'),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const value = Number(input.value);
-    if (Number.isInteger(value) && value > 0) location.hash = formatHash({ name: 'user', id: value });
+    if (Number.isInteger(value) && value > 0) location.hash = userHash(value);
   });
   return form;
 }
@@ -88,8 +97,8 @@ export function recommendationList(answer: RecommendationsAnswer, who: 'you' | '
   return rankedList(answer.recommendations, (r) => h('span', { class: 'rec-figure' }, predictedFigure(r.score), becauseLine(r.because, who)));
 }
 
-/** Renders the user page; without an id, only the picker. */
-export function userView(ctx: ViewContext, id: number | null): void {
+/** Renders the user page; without an id, only the picker. `recs`: the recommendation filters of the route. */
+export function userView(ctx: ViewContext, id: number | null, recs: RecsFilters): void {
   ctx.setTitle(id === null ? 'Users' : `User ${id}`);
   ctx.root.append(h('h1', {}, id === null ? 'Users' : `User ${id}`), h('section', { class: 'card' }, pickForm(ctx, id)));
   if (id === null) {
@@ -98,8 +107,8 @@ export function userView(ctx: ViewContext, id: number | null): void {
   }
   const profileBody = h('div');
   const ratedBody = h('div');
-  const recsBody = h('div');
   const nextBody = h('div');
+  const recsCard = recommendationsCard(ctx, id, recs);
   const nextCard = h('section', { class: 'card', id: 'next-movies', hidden: true }, h('h2', {}, 'Up next'), nextBody);
   const ratedCard = h('section', { class: 'card' }, h('h2', {}, 'Highest rated'), ratedBody);
   ctx.root.append(
@@ -108,7 +117,7 @@ export function userView(ctx: ViewContext, id: number | null): void {
       { class: 'grid-3' },
       h('section', { class: 'card' }, h('h2', {}, 'Profile'), profileBody),
       ratedCard,
-      h('section', { class: 'card', id: 'recommendations' }, h('h2', {}, 'Recommended'), recsBody),
+      recsCard.card,
     ),
     nextCard,
   );
@@ -146,16 +155,7 @@ export function userView(ctx: ViewContext, id: number | null): void {
       },
       'Loading their ratings…',
     );
-    void load(
-      ctx,
-      recsBody,
-      () => ctx.api.get<RecommendationsAnswer>(`/users/${userId}/recommendations`, { k: recommendationsK, explain: 1 }, ctx.signal),
-      (answer) => {
-        recsBody.append(recommendationList(answer, 'they'));
-        ctx.announce(`${pluralize(answer.recommendations.length, 'recommendation')} for user ${userId}`);
-      },
-      'Computing recommendations…',
-    );
+    recsCard.reload();
     replaceChildren(nextBody);
     void showNextMovies(ctx, userId, nextCard, nextBody);
   }

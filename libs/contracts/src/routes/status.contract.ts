@@ -21,11 +21,20 @@ export const buildStatus = z.object({
   startedAt: z.string().nullable(),
 });
 
+/** One `?algorithm=` of `GET /users/:id/recommendations`, as the served set offers it (the page's algorithm choice). */
+export const servedAlgorithm = z.object({
+  algorithm: z.string().describe('The ?algorithm= value, e.g. puresvd'),
+  kind: z.string().describe('The model kind serving it, e.g. svd'),
+  scoreUnit: z.string().describe('What its score means'),
+  served: z.boolean().describe('The set has a version of its kind (else ?algorithm= it answers 503 NOT_READY)'),
+  default: z.boolean().describe('Recommendations use it when no ?algorithm= is given (the model selection winner, else puresvd)'),
+});
+
 /** `GET /status`. */
 export const statusAnswer = z
   .object({
     model: z
-      .object({ version: z.string(), createdAt: z.string().nullable(), datasetVersion: z.string(), nextMovies: z.boolean().describe('The set has an LSTM') })
+      .object({ version: z.string(), createdAt: z.string().nullable(), datasetVersion: z.string(), nextMovies: z.boolean().describe('The set has an LSTM'), algorithms: z.array(servedAlgorithm).describe('Every ranking kind, in registry order') })
       .nullable()
       .describe('The set served, or null before the first'),
     dataset: z
