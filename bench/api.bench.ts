@@ -23,6 +23,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeJobResult, ingestReportSchema } from '@movielens/jobs';
 import { freePort, sharedDataDir } from '@movielens/test-support';
 import { followJob, MAINS, startCluster, startProcess, stopProcess, until, uploadFiles, waitForModel } from '../apps/api/test/cluster';
 import { load, loadGenerator, writeIds, type LoadResult, type LoadTarget } from './api-load';
@@ -56,7 +57,7 @@ let two: ReturnType<typeof startProcess> | undefined;
 try {
   const { jobId } = await uploadFiles(cluster, ['u.data', 'u.item', 'u.user'].map((f) => join(ml100k, f)));
   const ingest = await followJob(cluster, jobId);
-  const model = await waitForModel(cluster, (ingest.result as { datasetVersion: string }).datasetVersion);
+  const model = await waitForModel(cluster, decodeJobResult(ingestReportSchema, ingest.result, `ingest job ${jobId}`).datasetVersion);
   two = startProcess('api-2w', MAINS.api, { REDIS_URL: cluster.redisUrl, KEY_PREFIX: 'ml', LOG_LEVEL: 'warn', PORT: String(twoPort), HOST: '127.0.0.1', API_WORKERS: '2' }, cluster.logs);
   const twoUrl = `http://127.0.0.1:${twoPort}`;
   await until('the 2-worker API to be ready', async () => ((await fetch(`${twoUrl}/readyz`)).ok ? true : undefined), 120_000);

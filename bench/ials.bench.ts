@@ -22,10 +22,9 @@ import { parseArgs } from 'node:util';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { indexRatings, parseFile, trainIals } from '@movielens/core';
-import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
+import { bullPrefix, decodeJobResult, QueueName, rebuildResultSchema, requestRebuild } from '@movielens/jobs';
 import { KeySchema, ModelStore } from '@movielens/store';
 import { startRedisServer } from '@movielens/test-support';
-import type { RebuildResult } from '@movielens/compute';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const CLI = join(REPO, 'apps/cli/bin/movielens.js');
@@ -100,7 +99,7 @@ async function main(): Promise<void> {
         const start = performance.now();
         const cpuBefore = cpuMs(children.map((c) => c.pid));
         const job = await requestRebuild(queue, { trigger: 'cli', params: { ...BASE, ialsReg: 40 + 1e-6 * ++bump } }, { debounceMs: 0 });
-        const result = (await job.waitUntilFinished(events)) as RebuildResult;
+        const result = decodeJobResult(rebuildResultSchema, await job.waitUntilFinished(events), `rebuild job ${job.id}`);
         const wall = performance.now() - start;
         const ials = result.kinds.ials;
         if (ials?.outcome !== 'published') throw new Error(`ials was not built: ${JSON.stringify(result.kinds)}`);

@@ -21,10 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
+import { bullPrefix, decodeJobResult, QueueName, rebuildResultSchema, requestRebuild } from '@movielens/jobs';
 import { KeySchema, ModelStore } from '@movielens/store';
 import { startRedisServer } from '@movielens/test-support';
-import type { RebuildResult } from '@movielens/compute';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const CLI = join(REPO, 'apps/cli/bin/movielens.js');
@@ -66,7 +65,7 @@ async function main(): Promise<void> {
     for (let i = -1; i < (values['skip-default'] ? 0 : runs); i++) {
       const start = performance.now();
       const job = await requestRebuild(queue, { trigger: 'cli', params: { seed: 100 + i } }, { debounceMs: 0 });
-      const result = (await job.waitUntilFinished(events)) as RebuildResult;
+      const result = decodeJobResult(rebuildResultSchema, await job.waitUntilFinished(events), `rebuild job ${job.id}`);
       const wall = performance.now() - start;
       const kinds = Object.fromEntries(Object.values(result.kinds).map((k) => [k.kind, k.timings.total ?? 0]));
       if (i < 0) continue; // warm-up: thread start, JIT
@@ -92,8 +91,8 @@ async function main(): Promise<void> {
     while ((await servedKinds()).svd?.datasetVersion !== datasetVersion) await new Promise((r) => setTimeout(r, 50));
     const servedAfter = performance.now() - ingested;
     const lstmStillTraining = (await servedKinds()).lstm?.datasetVersion !== datasetVersion;
-    const uploadResult = (await upload.waitUntilFinished(events)) as RebuildResult;
-    const lstmResult = (await lstmJob.waitUntilFinished(events)) as RebuildResult;
+    const uploadResult = decodeJobResult(rebuildResultSchema, await upload.waitUntilFinished(events), `rebuild job ${upload.id}`);
+    const lstmResult = decodeJobResult(rebuildResultSchema, await lstmJob.waitUntilFinished(events), `rebuild job ${lstmJob.id}`);
     // The svd kind version of the new data, whichever rebuild built it (the ingest's own, or the one requested here).
     const svdVersion = (await servedKinds()).svd?.version;
     const svdBuild = svdVersion === undefined ? Number.NaN : ((await models.kindMeta(svdVersion))?.timings.total ?? Number.NaN);

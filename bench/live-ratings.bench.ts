@@ -33,7 +33,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { bullPrefix, QueueName, requestLiveApply } from '@movielens/jobs';
+import { bullPrefix, decodeJobResult, ingestReportSchema, QueueName, requestLiveApply } from '@movielens/jobs';
 import { DatasetStore, KeySchema, LiveRatings } from '@movielens/store';
 import { freePort, startRedisServer } from '@movielens/test-support';
 import { followJob, MAINS, startProcess, stopProcess, until, uploadFiles, waitForModel, type LocalCluster } from '../apps/api/test/cluster';
@@ -103,7 +103,7 @@ try {
   const files = readFileSync(join(work, 'ratings.dat')).length;
   const { jobId } = await uploadFiles(cluster, ['ratings.dat', 'movies.dat', 'users.dat'].map((f) => join(work, f)));
   const ingest = await followJob(cluster, jobId, 300_000);
-  const datasetVersion = (ingest.result as { datasetVersion: string }).datasetVersion;
+  const datasetVersion = decodeJobResult(ingestReportSchema, ingest.result, `ingest job ${jobId}`).datasetVersion;
   const built = Date.now();
   const model = await waitForModel(cluster, datasetVersion, 900_000);
   console.log(`model ${model} of dataset ${datasetVersion} (ratings.dat ${files} bytes) built in ${((Date.now() - built) / 1000).toFixed(1)} s`);

@@ -26,10 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
+import { bullPrefix, decodeJobResult, QueueName, rebuildResultSchema, requestRebuild } from '@movielens/jobs';
 import { KeySchema, ModelStore } from '@movielens/store';
 import { startRedisServer } from '@movielens/test-support';
-import type { RebuildResult } from '@movielens/compute';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const CLI = join(REPO, 'apps/cli/bin/movielens.js');
@@ -99,7 +98,7 @@ async function main(): Promise<void> {
         const start = performance.now();
         const cpuStart = procs.reduce((sum, p) => sum + cpuMs(p.pid!), 0);
         const job = await requestRebuild(queue, { trigger: 'cli', params: { ...PARAMS, seed: seed++ } }, { debounceMs: 0 });
-        const result = (await job.waitUntilFinished(events)) as RebuildResult;
+        const result = decodeJobResult(rebuildResultSchema, await job.waitUntilFinished(events), `rebuild job ${job.id}`);
         if (i < 0) continue;
         r.wall.push(performance.now() - start);
         r.cpu.push(procs.reduce((sum, p) => sum + cpuMs(p.pid!), 0) - cpuStart);
