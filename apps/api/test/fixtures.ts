@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { createLogger } from '@movielens/config';
 import { allocateRatingTable, Random, type Movie, type RatingTable, type User } from '@movielens/core';
 import { startComputeWorkers, type KindRegistry } from '@movielens/compute';
-import { bullPrefix, QueueName, requestRebuild } from '@movielens/jobs';
+import { bullPrefix, decodeJobResult, QueueName, rebuildResultSchema, requestRebuild } from '@movielens/jobs';
 import { DatasetWriter, KeySchema, type DatasetMeta } from '@movielens/store';
 import { deleteKeysMatching, testPrefix, testRedisUrl } from '@movielens/test-support';
 import type {} from '@movielens/test-support/global-setup';
@@ -113,8 +113,9 @@ export async function buildModel(redisUrl: string, prefix: string, params: Recor
   try {
     await events.waitUntilReady();
     const job = await requestRebuild(queue, { trigger: 'cli', params }, { debounceMs: 0 });
-    const result = (await job.waitUntilFinished(events, 120_000)) as { modelVersion: string };
-    return result.modelVersion;
+    const { modelVersion } = decodeJobResult(rebuildResultSchema, await job.waitUntilFinished(events, 120_000), `rebuild job ${job.id}`);
+    if (modelVersion === null) throw new Error(`rebuild job ${job.id} served no model`);
+    return modelVersion;
   } finally {
     await workers.close();
     await events.close();
