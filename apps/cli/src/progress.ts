@@ -4,6 +4,7 @@
  */
 import { SingleBar, Presets } from 'cli-progress';
 import type { QueueEvents } from 'bullmq';
+import { ingestProgressSchema, type IngestProgress } from '@movielens/jobs';
 import type { CommandContext } from './command';
 
 /** A bar that can be updated and stopped; a no-op in JSON mode. */
@@ -33,12 +34,9 @@ export function createProgress(ctx: CommandContext, title: string): Progress {
   };
 }
 
-/** Job progress as reported by the job (`{ phase?, done, total }`), or null for other shapes. */
-function asProgress(data: unknown): { phase?: string; done: number; total: number } | null {
-  if (typeof data !== 'object' || data === null) return null;
-  const { done, total, phase } = data as Record<string, unknown>;
-  if (typeof done !== 'number' || typeof total !== 'number') return null;
-  return { done, total, phase: typeof phase === 'string' ? phase : undefined };
+/** An ingest job's progress as it reported it (`{ phase, done, total }`), validated; null for other shapes (BullMQ's initial 0, another job's). */
+function asProgress(data: unknown): IngestProgress | null {
+  return ingestProgressSchema.safeParse(data).data ?? null;
 }
 
 /**
@@ -48,7 +46,7 @@ function asProgress(data: unknown): { phase?: string; done: number; total: numbe
 export function followJobProgress(events: QueueEvents, jobId: string, progress: Progress): () => void {
   const listener = ({ jobId: id, data }: { jobId: string; data: unknown }) => {
     const p = id === jobId ? asProgress(data) : null;
-    if (p) progress.update(p.done, p.total, p.phase ?? '');
+    if (p) progress.update(p.done, p.total, p.phase);
   };
   events.on('progress', listener);
   return () => events.off('progress', listener);

@@ -6,7 +6,7 @@ export { rebuildStepSchema } from './rebuild.job';
 export type { RebuildStep } from './rebuild.job';
 export { buildParamsSchema, kindJobResultSchema, kindJobSchema, kindStepSchema, rowsJobResultSchema, rowsJobSchema, ShardJobName } from './rebuild-shard.job';
 export type { KindJobData, KindJobResult, RowsJobData, RowsJobResult } from './rebuild-shard.job';
-export { enqueueIngest, INGEST_JOB_OPTIONS, ingestJobSchema, ingestReportSchema } from './ingest.job';
+export { enqueueIngest, INGEST_JOB_OPTIONS, ingestJobSchema, ingestProgressSchema, ingestReportSchema } from './ingest.job';
 export { LIVE_APPLY_JOB, liveApplyJobSchema, requestLiveApply } from './live-apply.job';
 export type { LiveApplyJobData, LiveApplyResult } from './live-apply.job';
 export type { IngestJobData, IngestJobResult, IngestProgress } from './ingest.job';

@@ -21,15 +21,21 @@ export { ingestReportSchema };
 /** Result of an `ingest` job. */
 export type IngestJobResult = z.infer<typeof ingestReportSchema>;
 
-/** Progress an ingest job reports (`job.progress`): bytes of the upload parsed so far, and in total. */
-export interface IngestProgress {
+/**
+ * Progress an ingest job reports (`job.progress`): bytes of the upload parsed so far, and in
+ * total. Readers (the CLI's bar, from `progress` events) validate it with this rather than cast it.
+ */
+export const ingestProgressSchema = z.object({
   /** What is happening: `parse` (reading files), `write` (storing the dataset), `done`. */
-  phase: 'parse' | 'write' | 'done';
+  phase: z.enum(['parse', 'write', 'done']),
   /** Bytes parsed so far. */
-  done: number;
+  done: z.number(),
   /** Bytes of all files of the upload. */
-  total: number;
-}
+  total: z.number(),
+});
+
+/** Progress an ingest job reports. */
+export type IngestProgress = z.infer<typeof ingestProgressSchema>;
 
 /** Job options of an ingest: 3 attempts (transient Redis faults), exponential backoff from 1 s. */
 export const INGEST_JOB_OPTIONS: JobsOptions = {
