@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RebuildJobError } from './errors';
-import { decodeKindRowsState, decodeRowResults } from './kind-job-state';
+import { decodeKindRowsState, decodeRowResults, decodeTrainedState } from './kind-job-state';
 
 describe('decodeKindRowsState', () => {
   it('reads the kind, its planned kinds and the current round, with defaults for single-round kinds', () => {
@@ -36,5 +36,18 @@ describe('decodeRowResults', () => {
   it('names the child whose result is corrupt', () => {
     expect(() => decodeRowResults({ 'bull:q:1': { table: 'recs' }, 'bull:q:9': 'garbage' }, '7')).toThrow(RebuildJobError);
     expect(() => decodeRowResults({ 'bull:q:9': { table: null } }, '7')).toThrow(/^kind job 7: the result of its row job bull:q:9 is not of the expected shape \(table: /);
+  });
+});
+
+describe('decodeTrainedState', () => {
+  const state = { datasetVersion: 'd1', datasetCreatedAt: 1, createdAt: 2, params: { k: 4 }, buildParams: { k: 4, mf: false }, info: { singularValues: [3, 2] }, timings: { svd: 5 }, shards: 4, scratch: ['staging:factors'], expected: { similar: 2 }, rowsAddedAt: 3, startedAt: 2 };
+
+  it('reads a state saved before rounds, retries and row workers existed with their defaults', () => {
+    expect(decodeTrainedState(state, '7')).toEqual({ ...state, rows: [], round: 0, roundsTotal: 1, retries: 0, rowWorkers: {} });
+  });
+
+  it('refuses a state of another shape with a RebuildJobError naming the job and each bad path', () => {
+    expect(() => decodeTrainedState({ ...state, shards: 0, rows: [{ table: 'similar' }] }, '9')).toThrow(RebuildJobError);
+    expect(() => decodeTrainedState({ ...state, shards: 0 }, '9')).toThrow(/^kind job 9: its trained state is not of the expected shape \(shards: /);
   });
 });

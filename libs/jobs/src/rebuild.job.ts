@@ -30,6 +30,10 @@ export const rebuildStepSchema = z.object({
   step: z.enum(['plan', 'kinds', 'done']).default('plan'),
   /** The kinds planned, in registry order (set in the `plan` step). */
   planned: z.array(z.string()).optional(),
+  /** The dataset version the `plan` step planned for (set with `planned`). */
+  datasetVersion: z.string().optional(),
+  /** When the `plan` step started, ms since the epoch (set with `planned`; the summary's `total`). */
+  startedAt: z.number().optional(),
 });
 
 /** The step state of a running rebuild job. */

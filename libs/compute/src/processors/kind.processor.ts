@@ -6,42 +6,15 @@ import { kindJobSchema, kindStepSchema, QueueName, readChildResults, rowsJobResu
 import { DatasetStore, ModelLifecycle, ModelStore, ModelWriter, type KindMeta } from '@movielens/store';
 import type { ComputeDeps } from '../compute.deps';
 import { isPermanent, RebuildJobError, unrecoverable } from '../errors';
+import { decodeTrainedState, type TrainedState } from '../kind-job-state';
 import { datasetInput } from '../kinds/dataset-input';
 import type { BuildParams, ModelKind } from '../kinds/model-kind';
 import { kindProgress, kindProgressSchema } from '../rebuild-progress';
 import { childOptions, issuesOf, sameParams } from './job-helpers';
 import { requestTunedRetrain } from './tuned-retrain';
 
-/** What the `train` step leaves in the job data for the `rows` step. */
-interface TrainedState {
-  datasetVersion: string;
-  datasetCreatedAt: number;
-  createdAt: number;
-  params: Record<string, number | boolean>;
-  buildParams: Record<string, number | boolean>;
-  info: Record<string, unknown>;
-  timings: Record<string, number>;
-  shards: number;
-  scratch: string[];
-  /** Row jobs of the current round added per table: finishing checks that every one of them returned. */
-  expected: Record<string, number>;
-  /** The current round's row job payloads, to add again those that did not return. */
-  rows: RowsJobData[];
-  /** The current round of row jobs (0: those `train` returned; more with the kind's `nextRound`). */
-  round: number;
-  /** Rounds the kind expects (`KindTrained.rounds`), for progress. */
-  roundsTotal: number;
-  /** Times the current round's missing row jobs were added again (at most `MAX_ROW_RETRIES`). */
-  retries: number;
-  /** Row jobs run so far per process (`host:pid`), over every round. */
-  rowWorkers: Record<string, number>;
-  /** Epoch ms when the first round's row jobs were added. */
-  rowsAddedAt: number;
-  /** Epoch ms when training started. */
-  startedAt: number;
-}
-
-type KindJob = Job<KindJobData & { step?: string; version?: string; trained?: TrainedState }, KindJobResult>;
+/** A kind job: its payload and the step state it records (validated when read: `kindStepSchema`, `decodeTrainedState`). */
+type KindJob = Job<KindJobData & { step?: string; version?: string; trained?: unknown }, KindJobResult>;
 
 /** BullMQ priority of row jobs (lower runs first): before every kind job (priority 10 and up). */
 const ROWS_PRIORITY = 1;
@@ -82,8 +55,9 @@ export function createKindProcessor(deps: ComputeDeps) {
     try {
       if (step.data.step === 'rows' && version !== undefined && job.data.trained !== undefined) {
         // A retried or stalled finish: wait for the row jobs again (false: all of them finished).
+        const trained = decodeTrainedState(job.data.trained, job.id);
         if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
-        return await finish(job, token, kind, version, job.data.trained, log.child({ version, datasetVersion: job.data.trained.datasetVersion }));
+        return await finish(job, token, kind, version, trained, log.child({ version, datasetVersion: trained.datasetVersion }));
       }
       return await train(job, token, kind, payload.data, log);
     } catch (err) {
@@ -216,14 +190,14 @@ export function createKindProcessor(deps: ComputeDeps) {
    * a multi-round kind for its next round, and publishes the version when there is none.
    */
   async function finish(job: KindJob, token: string, kind: ModelKind, version: string, state: TrainedState, log: ComputeDeps['logger']): Promise<KindJobResult> {
-    const round = state.round ?? 0;
+    const round = state.round;
     const expectedTables = Object.keys(state.expected);
     // Validated, not cast: a corrupt stored result fails the build naming the row job (JobResultError, permanent).
     const results = expectedTables.length === 0 ? [] : Object.values(await readChildResults(job, rowsJobResultSchema, `kind job ${job.id}`)).filter((r) => r.modelVersion === version && r.round === round);
     if (expectedTables.length === 0) return publish(job, kind, version, state, log);
     const done = new Set(results.map((r) => `${r.table}#${r.part}`));
-    const missing = (state.rows ?? []).filter((r) => !done.has(`${r.table}#${r.part}`));
-    const retries = state.retries ?? 0;
+    const missing = state.rows.filter((r) => !done.has(`${r.table}#${r.part}`));
+    const retries = state.retries;
     if (missing.length > 0 && retries < MAX_ROW_RETRIES) {
       log.warn({ missing: missing.map((r) => `${r.table}#${r.part}`).slice(0, 8), round, retry: retries + 1 }, 'row jobs did not return: adding them again');
       const next = { ...state, retries: retries + 1 };
@@ -243,7 +217,7 @@ export function createKindProcessor(deps: ComputeDeps) {
       timings[stage] = (timings[stage] ?? 0) + tableWallMs(results.filter((r) => r.table === table));
     }
     timings.rows = Date.now() - state.rowsAddedAt;
-    const rowWorkers = { ...(state.rowWorkers ?? {}) };
+    const rowWorkers = { ...state.rowWorkers };
     for (const r of results) rowWorkers[`${r.host}:${r.pid}`] = (rowWorkers[`${r.host}:${r.pid}`] ?? 0) + 1;
     const finished: TrainedState = { ...state, timings, rowWorkers };
     const rows = kind.nextRound === undefined ? null : await kind.nextRound({ version, params: state.buildParams, round, writer, logger: log });
@@ -295,7 +269,7 @@ export function createKindProcessor(deps: ComputeDeps) {
     const modelVersion = await models.currentVersion();
     const result = outcome.published ? 'published' : outcome.waiting ? 'waiting' : 'stale';
     log.info({ outcome: result, modelVersion, timings }, `kind ${kind.name} ${result}`);
-    return { kind: kind.name, version, datasetVersion: state.datasetVersion, outcome: result, modelVersion, timings, host: hostname(), pid: process.pid, workers: workersOf(state.rowWorkers ?? {}) };
+    return { kind: kind.name, version, datasetVersion: state.datasetVersion, outcome: result, modelVersion, timings, host: hostname(), pid: process.pid, workers: workersOf(state.rowWorkers) };
   }
 }
 

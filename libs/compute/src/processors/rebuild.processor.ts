@@ -31,8 +31,8 @@ export interface RebuildResult {
  */
 const KIND_PRIORITY = 10;
 
-/** A rebuild job: its payload, the step state it records (`rebuildStepSchema`) and when its plan step started (ms since the epoch). */
-type RebuildJob = Job<RebuildJobData & Partial<RebuildStep> & { startedAt?: number }, RebuildResult>;
+/** A rebuild job: its payload and the step state it records (`rebuildStepSchema`, validated when read). */
+type RebuildJob = Job<RebuildJobData & Partial<RebuildStep>, RebuildResult>;
 
 /**
  * The processor of `rebuild` jobs: a thin orchestrator (BullMQ step job). Step `plan`: the
@@ -56,7 +56,7 @@ export function createRebuildProcessor(deps: ComputeDeps) {
       if (step.data.step === 'kinds' && step.data.planned !== undefined) {
         // A retried or stalled summary: wait for the kind jobs again (false: all of them ended).
         if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
-        return await summarize(job);
+        return await summarize(job, step.data);
       }
       return await plan(job, token);
     } catch (err) {
@@ -110,11 +110,12 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     await deps.progress.advance(job.id!, planned, null, null);
     log.info({ planned }, 'kind jobs added');
     if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
-    return summarize(job);
+    return summarize(job, { step: 'kinds', planned, datasetVersion, startedAt });
   }
 
-  async function summarize(job: RebuildJob): Promise<RebuildResult> {
-    const planned = job.data.planned ?? [];
+  /** Step `kinds`: the summary of the kind jobs, once they all ended (`state`: the step state the plan step recorded). */
+  async function summarize(job: RebuildJob, state: RebuildStep): Promise<RebuildResult> {
+    const planned = state.planned ?? [];
     // Validated, not cast: a corrupt stored result fails the rebuild naming the kind job (JobResultError, permanent).
     const results = Object.values(await readChildResults(job, kindJobResultSchema, `rebuild job ${job.id}`)).filter((r) => planned.includes(r.kind));
     const kinds = Object.fromEntries(results.map((r) => [r.kind, r]));
@@ -125,7 +126,7 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     const svd = kinds.svd === undefined ? null : await models.kindMeta(kinds.svd.version);
     const svdFields = svd === null ? null : (deps.registry.get('svd')?.setFields?.(svd) ?? null);
     const timings: Record<string, number> = Object.assign({}, ...results.map((r) => r.timings));
-    timings.total = Date.now() - (job.data.startedAt ?? job.timestamp);
+    timings.total = Date.now() - (state.startedAt ?? job.timestamp);
     await job.updateData({ ...job.data, step: 'done' });
     const missing = planned.filter((k) => kinds[k] === undefined);
     if (failures.length > 0 || missing.length > 0) {
@@ -141,7 +142,7 @@ export function createRebuildProcessor(deps: ComputeDeps) {
     return {
       modelVersion: current,
       noop: false,
-      datasetVersion: job.data.datasetVersion ?? meta?.datasetVersion ?? '',
+      datasetVersion: state.datasetVersion ?? meta?.datasetVersion ?? '',
       kinds,
       timings,
       singularValues: svdFields?.singularValues ?? meta?.singularValues ?? [],

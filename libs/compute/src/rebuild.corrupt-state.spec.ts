@@ -4,8 +4,8 @@ import { gatedRegistry, kindJobsOf, modelKeysOf, openRebuildHarness, requestBuil
 import type { ComputeWorkers } from './compute-workers';
 
 // The rebuild reads its kind jobs' results, and a kind job its row jobs' results, back from Redis
-// (BullMQ's `<job>:processed` hash, one JSON value per child key). A value of another shape,
-// written here with a raw HSET while the svd rows wait at their gate, fails the reader at once,
+// (BullMQ's `<job>:processed` hash, one JSON value per child key), and a retried kind finish its
+// own trained state (the job's `data`). A value of another shape, written here with a raw HSET while the svd rows wait at their gate, fails the reader at once,
 // naming the job and the child, instead of a TypeError later or a summary built from garbage.
 
 let h: RebuildHarness;
@@ -13,7 +13,7 @@ let workers: ComputeWorkers;
 let gate: ReturnType<typeof gatedRegistry>;
 
 beforeEach(async () => {
-  h = await openRebuildHarness('child-results');
+  h = await openRebuildHarness('corrupt-state');
   await seedDataset(h.redis, h.keys, 'd1');
   gate = gatedRegistry();
   workers = await startInProcessWorkers(h.redis, h.connection, h.prefix, undefined, { registry: gate.registry });
@@ -30,7 +30,7 @@ const processedKey = (queue: string, id: string) => `${bullPrefix(h.prefix)}:${q
 /** The key BullMQ gives a child job of the shard queue (how the processed hash names it). */
 const shardJobKey = (id: string) => `${bullPrefix(h.prefix)}:${QueueName.rebuildShard}:${id}`;
 
-describe('child results read back from Redis', () => {
+describe('job results and state read back from Redis', () => {
   it('a kind job fails naming its row job whose stored result is corrupt, deletes its version, and the rebuild names the kind', async () => {
     const { job, kindJob, ver } = await requestBuildWaitingForRows(h, { k: 4, parts: 2, mf: false });
     const bogus = shardJobKey('bogus-row');
@@ -41,6 +41,22 @@ describe('child results read back from Redis', () => {
     expect((await kindJobsOf(h.connection, h.prefix, 'svd')).find((j) => j.id === kindJob.id)!.attemptsMade).toBe(1);
     await waitFor(async () => (await modelKeysOf(h.redis, h.prefix, ver)).length === 0, 'the failed version to be deleted');
     expect(await h.models.currentVersion()).toBeNull();
+  });
+
+  it('a kind job whose stored trained state is corrupt fails naming it when its finish is retried, and the rebuild names the kind', async () => {
+    const { job, kindJob, ver } = await requestBuildWaitingForRows(h, { k: 4, parts: 2, mf: false });
+    const jobKey = shardJobKey(kindJob.id!);
+    const data = JSON.parse((await h.redis.hget(jobKey, 'data'))!) as { trained: Record<string, unknown> };
+    await h.redis.hset(jobKey, 'data', JSON.stringify({ ...data, trained: { ...data.trained, expected: { similar: 'two' } } }));
+    // What a worker that died while the job waited for its rows leaves once BullMQ's stall check
+    // has run (as in rebuild.recovery.spec.ts): the job back in `wait`, its finish to be retried.
+    const shardKey = (name: string) => `${bullPrefix(h.prefix)}:${QueueName.rebuildShard}:${name}`;
+    await h.redis.zrem(shardKey('waiting-children'), kindJob.id!);
+    await h.redis.lpush(shardKey('wait'), kindJob.id!);
+    await h.redis.zadd(shardKey('marker'), 0, '0');
+    gate.open();
+    await expect(job.waitUntilFinished(h.events, 60_000)).rejects.toThrow(`kinds svd failed (kind job ${kindJob.id}: its trained state is not of the expected shape (expected.similar: `);
+    await waitFor(async () => (await modelKeysOf(h.redis, h.prefix, ver)).length === 0, 'the failed version to be deleted');
   });
 
   it('a rebuild fails naming its kind job whose stored result is corrupt', async () => {
