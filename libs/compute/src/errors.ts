@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { InputError, MovieLensError, NotFoundError } from '@movielens/core';
 import { JobResultError } from '@movielens/jobs';
+import { CorruptRecordError } from '@movielens/store';
 
 /**
  * The model version a job works on is no longer being built: it was deleted after a failure,
@@ -26,9 +27,9 @@ export class RebuildJobError extends MovieLensError {
  */
 export class KindBoundError extends InputError {}
 
-/** True for errors that fail the same way on every attempt (bad input, abandoned build, missing data, a corrupt stored job result). */
+/** True for errors that fail the same way on every attempt (bad input, abandoned build, missing data, a corrupt stored record or job result). */
 export function isPermanent(err: unknown): boolean {
-  return err instanceof JobResultError || err instanceof InputError || err instanceof BuildAbandonedError || err instanceof RebuildJobError || err instanceof NotFoundError || err instanceof UnrecoverableError;
+  return err instanceof CorruptRecordError || err instanceof JobResultError || err instanceof InputError || err instanceof BuildAbandonedError || err instanceof RebuildJobError || err instanceof NotFoundError || err instanceof UnrecoverableError;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
 import { bullPrefix, QueueName } from '@movielens/jobs';
+import { ModelTable, packColumns } from '@movielens/store';
 import { gatedRegistry, kindJobsOf, modelKeysOf, openRebuildHarness, requestBuildWaitingForRows, type RebuildHarness, seedDataset, startInProcessWorkers, waitFor } from '../test/fixtures';
 import type { ComputeWorkers } from './compute-workers';
 
@@ -57,6 +59,17 @@ describe('job results and state read back from Redis', () => {
     gate.open();
     await expect(job.waitUntilFinished(h.events, 60_000)).rejects.toThrow(`kinds svd failed (kind job ${kindJob.id}: its trained state is not of the expected shape (expected.similar: `);
     await waitFor(async () => (await modelKeysOf(h.redis, h.prefix, ver)).length === 0, 'the failed version to be deleted');
+  });
+
+  it('row jobs fail naming the staged table whose column is missing (raw SET of another column table)', async () => {
+    const { job, ver } = await requestBuildWaitingForRows(h, { k: 4, parts: 2, mf: false });
+    await h.redis.set(h.keys.modelTable(ver, ModelTable.stagedFactors), packColumns({ movieIds: new Int32Array([3, 6]), counts: new Int32Array([1, 1]) }));
+    gate.open();
+    await expect(job.waitUntilFinished(h.events, 120_000)).rejects.toThrow(/kinds svd failed .*row jobs did not finish/);
+    const shard = new Queue(QueueName.rebuildShard, { connection: h.connection, prefix: bullPrefix(h.prefix) });
+    const reasons = new Set((await shard.getJobs(['failed'])).filter((j) => j.name === 'rows' && j.data.table === 'similar').map((j) => j.failedReason));
+    await shard.close();
+    expect([...reasons]).toEqual([`model version ${ver} staged factors: column V is missing`]);
   });
 
   it('a rebuild fails naming its kind job whose stored result is corrupt', async () => {

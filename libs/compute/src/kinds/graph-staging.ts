@@ -9,7 +9,7 @@
  *                     moviePtr Int32, movieUsers Int32, options Float64 (the kind's numeric params) }
  */
 import { indexRatings, interactionGraph, type InteractionGraph, type RatingTable } from '@movielens/core';
-import { packColumns, unpackColumns, type ModelWriter } from '@movielens/store';
+import { columnOf, packColumns, unpackColumns, type ModelWriter } from '@movielens/store';
 import { BuildAbandonedError } from '../errors';
 import type { RowsContext } from './model-kind';
 import { memoized } from './row-memo';
@@ -54,18 +54,19 @@ async function readGraph(writer: ModelWriter, ver: string): Promise<StagedGraph>
   const buf = await writer.getTable(ver, STAGED_GRAPH_TABLE);
   if (buf === null) throw new BuildAbandonedError(`model version ${ver}: the staged rating graph is missing (build abandoned or swept?)`);
   const t = unpackColumns(buf);
-  const userIds = t.userIds as Int32Array;
-  const movieIds = t.movieIds as Int32Array;
+  const what = `model version ${ver} staged rating graph`;
+  const userIds = columnOf(t, 'userIds', Int32Array, what);
+  const movieIds = columnOf(t, 'movieIds', Int32Array, what);
   // In shared memory: every row job of this version hands the graph to a compute thread without a copy.
   const graph: InteractionGraph = {
     users: userIds.length,
     movies: movieIds.length,
-    userPtr: shared(t.userPtr as Int32Array),
-    userMovies: shared(t.userMovies as Int32Array),
-    moviePtr: shared(t.moviePtr as Int32Array),
-    movieUsers: shared(t.movieUsers as Int32Array),
+    userPtr: shared(columnOf(t, 'userPtr', Int32Array, what)),
+    userMovies: shared(columnOf(t, 'userMovies', Int32Array, what)),
+    moviePtr: shared(columnOf(t, 'moviePtr', Int32Array, what)),
+    movieUsers: shared(columnOf(t, 'movieUsers', Int32Array, what)),
   };
-  return { graph, userIds, movieIds, options: t.options as Float64Array };
+  return { graph, userIds, movieIds, options: columnOf(t, 'options', Float64Array, what) };
 }
 
 /** A copy of `a` in a SharedArrayBuffer. */

@@ -5,7 +5,7 @@
  * the rated movies i with the largest B[i][j].
  */
 import { findIdIndex, NotReadyError, scoreEase } from '@movielens/core';
-import { unpackColumns } from '@movielens/store';
+import { columnOf, unpackColumns } from '@movielens/store';
 import type { Contribution, KindScorer, ModelReads, RankedMovie, UserRow } from '../model-kind';
 import { denseUserRow, topContributions } from '../scorer-rows';
 import { recommendByScorer, scorerMemo } from '../scorer-recommend';
@@ -56,8 +56,9 @@ export async function loadEaseScorer(store: ModelReads, ver: string): Promise<Ea
     throw new NotReadyError(`the ease kind version ${kind.version} of model ${ver} was skipped: its catalogue exceeds easeMaxMovies (the reason is in GET /api/v1/models/kinds/ease)`);
   }
   const columns = unpackColumns(raw);
-  const movieIds = columns.movieIds as Int32Array;
-  const [movies, rowsPerPart, parts] = columns.layout as Int32Array;
+  const what = `model ${ver} ease movies table`;
+  const movieIds = columnOf(columns, 'movieIds', Int32Array, what);
+  const [movies, rowsPerPart, parts] = columnOf(columns, 'layout', Int32Array, what);
   const weights = new Float32Array(movies * movies);
   const buffers = await Promise.all(Array.from({ length: parts }, (_, part) => store.table(ver, easePartTable(part))));
   buffers.forEach((buf, part) => {

@@ -6,7 +6,7 @@
  * stored user that is the fold-in of their own row, which their stored (CG) factors approximate.
  */
 import { extraConfidence, findIdIndex, foldInIals, ialsContributions, ialsGram, type IalsConfidence, type IalsRowEntries } from '@movielens/core';
-import { ModelTable, unpackColumns } from '@movielens/store';
+import { columnOf, ModelTable, unpackColumns } from '@movielens/store';
 import type { KindScorer, ModelReads, RankedMovie, UserRow } from '../model-kind';
 import { denseUserRow, topContributions } from '../scorer-rows';
 import { CONFIDENCE_CODE } from './ials-rows';
@@ -31,11 +31,11 @@ async function loadFactors(store: ModelReads, ver: string): Promise<IalsFactors 
   if (users === null || movies === null) return null;
   const u = unpackColumns(users);
   const m = unpackColumns(movies);
-  const movieIds = m.movieIds as Int32Array;
-  const Y = m.Y as Float32Array;
+  const movieIds = columnOf(m, 'movieIds', Int32Array, `model ${ver} ials movies table`);
+  const Y = columnOf(m, 'Y', Float32Array, `model ${ver} ials movies table`);
   const k = Y.length / Math.max(1, movieIds.length);
-  const [alpha, reg, code] = m.settings;
-  return { userIds: u.userIds as Int32Array, X: u.X as Float32Array, movieIds, Y, k, gram: ialsGram(Y, movieIds.length, k), alpha, reg, confidence: code === CONFIDENCE_CODE.binary ? 'binary' : 'rating' };
+  const [alpha, reg, code] = columnOf(m, 'settings', Float64Array, `model ${ver} ials movies table`);
+  return { userIds: columnOf(u, 'userIds', Int32Array, `model ${ver} ials users table`), X: columnOf(u, 'X', Float32Array, `model ${ver} ials users table`), movieIds, Y, k, gram: ialsGram(Y, movieIds.length, k), alpha, reg, confidence: code === CONFIDENCE_CODE.binary ? 'binary' : 'rating' };
 }
 
 /** The row's known movies as fold-in entries (dense indices, c - 1), with their MovieLens ids. */

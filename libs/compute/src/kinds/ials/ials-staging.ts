@@ -11,7 +11,7 @@
  * Round r of the build solves side `users` (r even) or `movies` (r odd) of iteration r/2 + 1.
  */
 import type { IalsRows } from '@movielens/core';
-import { ModelTable, packColumns, unpackColumns, type ModelWriter } from '@movielens/store';
+import { columnOf, decodeJson, ModelTable, packColumns, unpackColumns, type ModelWriter } from '@movielens/store';
 import { z } from 'zod';
 import { BuildAbandonedError } from '../../errors';
 import type { RowBlock } from '../svd/staging';
@@ -82,18 +82,20 @@ async function staged(writer: ModelWriter, ver: string, name: string): Promise<B
 
 /** The staged config. */
 export async function loadIalsConfig(writer: ModelWriter, ver: string): Promise<IalsConfig> {
-  return ialsConfigSchema.parse(JSON.parse((await staged(writer, ver, ModelTable.ialsStaged('config'))).toString('utf8')));
+  return decodeJson(ialsConfigSchema, (await staged(writer, ver, ModelTable.ialsStaged('config'))).toString('utf8'), `kind version ${ver} staged config`);
 }
 
 /** The staged CSR of `side`. */
 export async function loadSideRows(writer: ModelWriter, ver: string, side: IalsSide): Promise<IalsSideRows> {
   const t = unpackColumns(await staged(writer, ver, ModelTable.ialsStaged(side)));
-  return { ids: t.ids as Int32Array, indptr: t.indptr as Int32Array, indices: t.indices as Int32Array, extra: t.extra as Float32Array };
+  const what = `kind version ${ver} staged ${side} rows`;
+  return { ids: columnOf(t, 'ids', Int32Array, what), indptr: columnOf(t, 'indptr', Int32Array, what), indices: columnOf(t, 'indices', Int32Array, what), extra: columnOf(t, 'extra', Float32Array, what) };
 }
 
 /** One staged block of factors. */
 export async function loadFactorBlock(writer: ModelWriter, ver: string, side: IalsSide, iteration: number, part: number): Promise<Float32Array> {
-  return unpackColumns(await staged(writer, ver, factorBlockTable(side, iteration, part))).F as Float32Array;
+  const name = factorBlockTable(side, iteration, part);
+  return columnOf(unpackColumns(await staged(writer, ver, name)), 'F', Float32Array, `kind version ${ver} staged ${name}`);
 }
 
 /** All of `side`'s factors after `iteration`, its blocks put together (rows x k). */

@@ -5,7 +5,7 @@
  * graph). `explain` names the rated movies i with the largest W[i][j].
  */
 import { findIdIndex } from '@movielens/core';
-import { unpackColumns, unpackScoredList } from '@movielens/store';
+import { columnOf, unpackColumns, unpackScoredList } from '@movielens/store';
 import type { Contribution, KindScorer, ModelReads, RankedMovie, UserRow } from '../model-kind';
 import { recommendByScorer, scorerMemo } from '../scorer-recommend';
 import { RP3_MOVIES_TABLE, RP3_TABLE } from './rp3beta.tables';
@@ -64,7 +64,7 @@ export class Rp3betaScorer implements KindScorer {
 export async function loadRp3betaScorer(store: ModelReads, ver: string): Promise<Rp3betaScorer | null> {
   const raw = await store.table(ver, RP3_MOVIES_TABLE);
   if (raw === null) return null;
-  const movieIds = unpackColumns(raw).movieIds as Int32Array;
+  const movieIds = columnOf(unpackColumns(raw), 'movieIds', Int32Array, `model ${ver} rp3beta movies table`);
   const rows: ReturnType<typeof unpackScoredList>[] = [];
   for (let start = 0; start < movieIds.length; start += LOAD_BATCH) {
     const batch = Array.from(movieIds.subarray(start, start + LOAD_BATCH), (id) => store.row(ver, RP3_TABLE, id));

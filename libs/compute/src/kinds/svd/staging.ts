@@ -6,7 +6,7 @@
  *   staged factors          { movieIds Int32, counts Int32, V Float64 (movies x k), S Float64 }
  *   staged users of a part  { userIds Int32, means Float64, U Float64 (block x k), indptr Int32, indices Int32 }
  */
-import { ModelTable, packColumns, unpackColumns, type ModelWriter } from '@movielens/store';
+import { columnOf, ModelTable, packColumns, unpackColumns, type ModelWriter } from '@movielens/store';
 import { BuildAbandonedError } from '../../errors';
 import type { Factorization } from '../../thread/tasks';
 
@@ -71,10 +71,12 @@ export async function loadStagedFactors(writer: ModelWriter, ver: string): Promi
   const buf = await writer.getTable(ver, ModelTable.stagedFactors);
   if (buf === null) throw new BuildAbandonedError(`model version ${ver}: staged factors are missing (build abandoned or swept?)`);
   const t = unpackColumns(buf);
-  const movieIds = t.movieIds as Int32Array;
-  const V = new Float64Array(new SharedArrayBuffer(t.V.byteLength));
-  V.set(t.V);
-  return { movieIds, counts: t.counts as Int32Array, V, S: t.S as Float64Array, k: t.S.length };
+  const what = `model version ${ver} staged factors`;
+  const staged = columnOf(t, 'V', Float64Array, what);
+  const V = new Float64Array(new SharedArrayBuffer(staged.byteLength));
+  V.set(staged);
+  const S = columnOf(t, 'S', Float64Array, what);
+  return { movieIds: columnOf(t, 'movieIds', Int32Array, what), counts: columnOf(t, 'counts', Int32Array, what), V, S, k: S.length };
 }
 
 /** Reads the staged users of one recommendations part. */
@@ -82,5 +84,6 @@ export async function loadStagedUsers(writer: ModelWriter, ver: string, part: nu
   const buf = await writer.getTable(ver, ModelTable.stagedUsers(part));
   if (buf === null) throw new BuildAbandonedError(`model version ${ver}: staged users of part ${part} are missing (build abandoned or swept?)`);
   const t = unpackColumns(buf);
-  return { userIds: t.userIds as Int32Array, means: t.means as Float64Array, U: t.U as Float64Array, indptr: t.indptr as Int32Array, indices: t.indices as Int32Array };
+  const what = `model version ${ver} staged users of part ${part}`;
+  return { userIds: columnOf(t, 'userIds', Int32Array, what), means: columnOf(t, 'means', Float64Array, what), U: columnOf(t, 'U', Float64Array, what), indptr: columnOf(t, 'indptr', Int32Array, what), indices: columnOf(t, 'indices', Int32Array, what) };
 }
