@@ -52,6 +52,12 @@ export class KindLocks {
     await this.lock(kind).release(jobId);
   }
 
+  /** True when a live job holds the lock of `kind` (a build of it is under way). */
+  async busy(kind: string): Promise<boolean> {
+    const holder = await this.lock(kind).holder();
+    return holder !== null && (await this.isLive(holder));
+  }
+
   /** True when job `jobId` still owns its build (running, waiting for its rows, or retrying). */
   async isLive(jobId: string): Promise<boolean> {
     const job = await Job.fromId(this.queue, jobId);

@@ -82,4 +82,45 @@ describe('per-kind lifecycle with real workers', () => {
     expect(await servedData()).toMatchObject({ svd: 'd2', analytics: 'd2', lstm: 'd2' });
     expect(seen.every((s) => s.svd === 'd2')).toBe(true);
   });
+
+  it("an upload's required kinds train first: optional kinds start their training only once svd is built", async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let svdStarted = false;
+    const optionalStarts: { kind: string; svdServed: boolean }[] = [];
+    const kinds = DEFAULT_KINDS.map((k): ModelKind => {
+      if (k.name === 'svd') {
+        return {
+          ...k,
+          async train(ctx) {
+            svdStarted = true;
+            await gate;
+            return k.train(ctx);
+          },
+        };
+      }
+      if (k.required) return k;
+      return {
+        ...k,
+        async train(ctx) {
+          optionalStarts.push({ kind: k.name, svdServed: (await servedData()).svd === 'd1' });
+          return k.train(ctx);
+        },
+      };
+    });
+    // Room for every kind job at once: without the rule the optional kinds would train beside svd.
+    workers.push(await startInProcessWorkers(h.redis, h.connection, h.prefix, undefined, { registry: new KindRegistry(kinds), shardConcurrency: 6 }));
+    const job = await requestRebuild(h.queue, { trigger: 'cli', params: { k: 3, parts: 2, mf: false, selection: false } }, { debounceMs: 0 });
+    await waitFor(async () => svdStarted, 'svd training');
+    // Several retry periods of the waiting kinds (1 s each): none of them trains meanwhile.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(optionalStarts).toEqual([]);
+    open();
+    const result = (await job.waitUntilFinished(h.events, 90_000)) as RebuildResult;
+    const optional = Object.keys(result.kinds).filter((name) => !DEFAULT_KINDS.find((k) => k.name === name)!.required);
+    expect(optional.length).toBeGreaterThan(0);
+    expect(optionalStarts.map((s) => s.kind).sort()).toEqual(optional.sort());
+    // Each started once svd was built: served (or, within the same moment, published with it).
+    expect(optionalStarts.every((s) => s.svdServed)).toBe(true);
+  });
 });

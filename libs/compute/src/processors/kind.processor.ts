@@ -25,6 +25,12 @@ const ROWS_PRIORITY = 1;
  */
 const MAX_ROW_RETRIES = 2;
 
+/** Longest an optional kind's job defers its training to a required kind's build, ms from the job's creation (10 min). */
+const MAX_YIELD_MS = 10 * 60_000;
+
+/** How long after its creation a kind job assumes a planned required kind that holds no lock yet is about to take it, ms. */
+const LOCK_GRACE_MS = 5000;
+
 /** How long a kind job waits before looking again at a busy kind lock or a missing dependency, ms. */
 const RETRY_DELAY_MS = 1000;
 
@@ -80,6 +86,27 @@ export function createKindProcessor(deps: ComputeDeps) {
     throw new DelayedError();
   }
 
+  /**
+   * True while a required kind planned by the same rebuild is not ready for `datasetVersion`
+   * and is being built (its lock held by a live job), or was added with this job less than
+   * LOCK_GRACE_MS ago and has not taken its lock yet (the kind jobs of a rebuild start together).
+   */
+  async function requiredBuilding(job: KindJob, data: KindJobData, datasetVersion: string): Promise<boolean> {
+    for (const first of deps.registry.kinds) {
+      if (!first.required || !data.planned.includes(first.name)) continue;
+      if (await deps.locks.busy(first.name)) return true;
+      if (Date.now() - job.timestamp < LOCK_GRACE_MS && !(await readyFor(first.name, datasetVersion))) return true;
+    }
+    return false;
+  }
+
+  /** True when the newest ready version of kind `name` was trained on `datasetVersion`. */
+  async function readyFor(name: string, datasetVersion: string): Promise<boolean> {
+    const ready = await lifecycle.kindVersions(name);
+    const newest = ready.length === 0 ? null : await models.kindMeta(ready[ready.length - 1].id);
+    return newest?.datasetVersion === datasetVersion;
+  }
+
   /** Reports the kind's progress on its own job and on its rebuild's; never the same or a lower value twice. */
   function reporter(job: KindJob, kind: ModelKind) {
     const parentId = job.parent?.id;
@@ -105,9 +132,7 @@ export function createKindProcessor(deps: ComputeDeps) {
     const datasetMeta = await datasets.meta(datasetVersion);
     if (datasetMeta === null) throw new InputError(`dataset ${datasetVersion} has no metadata`);
     for (const dep of kind.dependsOn) {
-      const ready = await lifecycle.kindVersions(dep);
-      const newest = ready.length === 0 ? null : await models.kindMeta(ready[ready.length - 1].id);
-      if (newest?.datasetVersion !== datasetVersion) {
+      if (!(await readyFor(dep, datasetVersion))) {
         await deps.locks.release(kind.name, job.id!);
         return delay(job, token);
       }
@@ -124,6 +149,14 @@ export function createKindProcessor(deps: ComputeDeps) {
       await deps.locks.release(kind.name, job.id!);
       await reporter(job, kind)(kind.stages[kind.stages.length - 1], 100);
       return { kind: kind.name, version: newest.version, datasetVersion, outcome: 'current', modelVersion: servedVer, timings: {}, host: hostname(), pid: process.pid, workers: workersOf({}) };
+    }
+    // What an upload waits to see goes first: while a required kind (svd, analytics) of this
+    // rebuild is being built, an optional kind does not start its training beside it on the same
+    // cores; it looks again in a moment. A build already training is not stopped, and after
+    // MAX_YIELD_MS the kind starts anyway (a stream of uploads cannot starve it).
+    if (!kind.required && Date.now() - job.timestamp < MAX_YIELD_MS && (await requiredBuilding(job, data, datasetVersion))) {
+      await deps.locks.release(kind.name, job.id!);
+      return delay(job, token);
     }
     // Versions of builds whose job died; those of live jobs (another kind training now) are kept.
     const swept = await lifecycle.sweepStaging(undefined, async (owner) => owner !== job.id && (await deps.locks.isLive(owner)));
