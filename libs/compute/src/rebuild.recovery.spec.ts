@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FlowProducer, Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createLogger } from '@movielens/config';
-import { bullPrefix, QueueName, requestRebuild, ShardJobName } from '@movielens/jobs';
+import { bullPrefix, QueueName, ShardJobName } from '@movielens/jobs';
 import { KeySchema, ModelLifecycle, ModelStore } from '@movielens/store';
 import { gatedRegistry, modelKeysOf, openRebuildHarness, requestBuildWaitingForRows, type RebuildHarness, seedDataset, startInProcessWorkers, waitFor } from '../test/fixtures';
 import type { ComputeWorkers, ComputeWorkersOptions } from './compute-workers';
