@@ -87,9 +87,9 @@ export function createKindProcessor(deps: ComputeDeps) {
   }
 
   /**
-   * True while a required kind planned by the same rebuild is not ready for `datasetVersion`
-   * and is being built (its lock held by a live job), or was added with this job less than
-   * LOCK_GRACE_MS ago and has not taken its lock yet (the kind jobs of a rebuild start together).
+   * True while a required kind planned by the same rebuild is being built (a live job holds its
+   * lock) or, within LOCK_GRACE_MS of this job's creation, has no ready version for
+   * `datasetVersion` yet: the kind jobs of a rebuild start together, before it takes its lock.
    */
   async function requiredBuilding(job: KindJob, data: KindJobData, datasetVersion: string): Promise<boolean> {
     for (const first of deps.registry.kinds) {
