@@ -1,4 +1,5 @@
 /** The ranked lists the CLI asks the API for (`recommend`, `similar` with filters): query strings and tables. */
+import { displayTitle } from './model-reader';
 import type { Column } from './table';
 
 /** The list options every API-answered list takes (`--genre`, `--exclude`, `--offset`). */
@@ -53,7 +54,7 @@ export function pageColumns<E extends ListedEntry>(offset: number): Column<E>[] 
     { header: '#', align: 'right', cell: (_e, i) => String(offset + i + 1) },
     { header: 'score', align: 'right', cell: (e) => e.score.toFixed(3) },
     { header: 'movie id', align: 'right', cell: (e) => String(e.movieId) },
-    { header: 'title', cell: (e) => (e.title === null ? '?' : e.year === null ? e.title : `${e.title} (${e.year})`) },
+    { header: 'title', cell: (e) => displayTitle(e) },
     { header: 'genres', cell: (e) => e.genres.join('|') },
   ];
 }

@@ -20,9 +20,9 @@ export async function movieCatalogue(conn: CliRedis, meta: ModelMeta): Promise<M
   return new Map(movies.map((m) => [m.id, m]));
 }
 
-/** How a movie reads in a table: `Toy Story (1995)`; an id the catalogue lacks reads `?`. */
-export function displayTitle(movie: Movie | undefined): string {
-  if (movie === undefined) return '?';
+/** How a movie reads in a table: `Toy Story (1995)`; a movie the catalogue lacks (or an answer's null title) reads `?`. */
+export function displayTitle(movie: { title: string | null; year: number | null } | undefined): string {
+  if (movie === undefined || movie.title === null) return '?';
   return movie.year === null ? movie.title : `${movie.title} (${movie.year})`;
 }
 

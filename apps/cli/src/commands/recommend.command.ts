@@ -16,7 +16,7 @@ const stored: ListSpec = {
 };
 
 /** The options that make `recommend` ask the API. */
-const API_OPTIONS = ['algorithm', 'genre', 'exclude', 'offset', 'explain', 'api'];
+const API_OPTIONS = ['algorithm', 'explain', ...Object.keys(LIST_FILTER_OPTIONS)];
 
 type Entry = RecommendationsAnswer['recommendations'][number];
 
