@@ -1,8 +1,9 @@
 /**
  * What model selection chooses inside each official ML-100K training fold (u1..u5.base), with
- * the time split (the rebuild's default) and with `selectionRandomSplit` (the random 10% per
- * user of `auto-random`): the winner and each kind's best validation NDCG@10 and grid point.
- * This is the choice `movielens evaluate --algorithms auto,auto-random` refits per fold.
+ * the time split (`selectionRandomSplit: false`, as `auto-time`) and with the random 10% per user
+ * (the rebuild's default, as `auto`): the winner and each kind's best validation NDCG@10, grid
+ * point and liked weight. This is the choice `movielens evaluate --algorithms auto,auto-time`
+ * refits per fold.
  *
  *   node --import tsx bench/selection-folds.ts ../shared/data/ml-100k
  */
@@ -19,7 +20,7 @@ async function load(dir: string, file: string): Promise<RatingTable> {
 
 const dir = process.argv[2] ?? '../shared/data/ml-100k';
 for (const randomSplit of [false, true]) {
-  console.log(randomSplit ? 'selectionRandomSplit: true (auto-random)' : 'time split (auto)');
+  console.log(randomSplit ? 'random split (auto, the default)' : 'time split (auto-time)');
   for (let fold = 1; fold <= 5; fold++) {
     const table = await load(dir, `u${fold}.base`);
     const params = defaultKinds.parseParams({ seed: 42, selectionRandomSplit: randomSplit });

@@ -18,6 +18,7 @@ export { defaultEvaluation, evaluationCatalogue } from './kinds/evaluation-catal
 export { SIMILAR_USERS_TABLE, similarUsersKind } from './kinds/similarusers/similarusers.kind';
 export { unpackSimilarUsers, type SimilarUser } from './kinds/similarusers/similar-users.codec';
 export { createSelectionKind, selectionParams } from './kinds/selection/selection.kind';
-export { runSelection, runSelectionSync, SELECTION_KIND, selectionInfoSchema } from './kinds/selection/selection-grid';
+export { LIKED_KEY, runSelection, runSelectionSync, SELECTION_KIND, selectionInfoSchema } from './kinds/selection/selection-grid';
+export { likedWeightOf } from './kinds/selection/selection-tuned';
 export type { SelectionInfo } from './kinds/selection/selection-grid';
 export { AUTO_ALGORITHM, autoAlgorithm } from './kinds/evaluation-catalogue';

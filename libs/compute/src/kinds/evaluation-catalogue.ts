@@ -3,9 +3,10 @@
  * kind's model as its `evaluation` adapter fits it, by algorithm name. A new kind with an
  * evaluation adapter is evaluated without an edit here or in the CLI.
  */
-import { baseline, globalMean, mfAlgorithm, movieMean, popularity, type Algorithm } from '@movielens/core';
+import { baseline, globalMean, likedPrior, mfAlgorithm, movieMean, popularity, withLikedPrior, type Algorithm } from '@movielens/core';
 import { defaultKinds, type KindRegistry } from './registry';
-import { competingKinds, runSelectionSync } from './selection/selection-grid';
+import { competingKinds, LIKED_KEY, runSelectionSync } from './selection/selection-grid';
+import { withoutLiked } from './selection/selection-tuned';
 
 /** Reference algorithms that are not model kinds (baselines, and the SGD-trained MF for comparison). */
 const REFERENCES: readonly (readonly [string, () => Algorithm])[] = [
@@ -20,27 +21,29 @@ const REFERENCES: readonly (readonly [string, () => Algorithm])[] = [
 export const AUTO_ALGORITHM = 'auto';
 
 /**
- * `auto` with `selectionRandomSplit: true`: the selection's validation split is a random 10% of
- * each user's ratings, like the random test ratings of `--official`, for evaluation parity only.
+ * `auto` with `selectionRandomSplit: false`: the selection's validation split is each user's
+ * latest 10% of ratings by time (the rebuild's default until 2026-12-07), for comparison.
  */
-export const AUTO_RANDOM_ALGORITHM = 'auto-random';
+export const AUTO_TIME_ALGORITHM = 'auto-time';
 
 /**
  * `auto`: what the rebuild serves by default, as one algorithm. Inside each fold's training data
- * it runs the whole model selection (its own validation split of each user's latest 10%, every
- * competing kind's grid, NDCG@10), then fits the winning kind with its winning parameters on the
- * whole training data. Seeded by the fold's seed. With `randomSplit`, the validation split is a
- * random 10% per user instead ({@link AUTO_RANDOM_ALGORITHM}).
+ * it runs the whole model selection (its own validation split, a random 10% of each user's
+ * ratings; every competing kind's grid and liked weight; NDCG@10), then fits the winning kind
+ * with its winning parameters on the whole training data and ranks with its liked weight, as
+ * the API serves it. Seeded by the fold's seed. With `timeSplit`, the validation split is each
+ * user's latest 10% instead ({@link AUTO_TIME_ALGORITHM}).
  */
-export function autoAlgorithm(registry: KindRegistry = defaultKinds, randomSplit = false): Algorithm {
+export function autoAlgorithm(registry: KindRegistry = defaultKinds, timeSplit = false): Algorithm {
   return {
-    name: randomSplit ? AUTO_RANDOM_ALGORITHM : AUTO_ALGORITHM,
+    name: timeSplit ? AUTO_TIME_ALGORITHM : AUTO_ALGORITHM,
     fit(training) {
-      const params = registry.parseParams({ seed: training.seed, ...(randomSplit ? { selectionRandomSplit: true } : {}) });
+      const params = registry.parseParams({ seed: training.seed, ...(timeSplit ? { selectionRandomSplit: false } : {}) });
       const info = runSelectionSync(training.table, registry.kinds, params, { seed: training.seed, now: () => performance.now() });
       const kind = info.winner === null ? undefined : registry.get(info.winner.kind);
       if (info.winner === null || kind?.evaluation === undefined) throw new Error('auto: no ranking kind could be scored on the validation split');
-      return kind.evaluation({ ...params, ...info.winner.params }).fit(training);
+      const model = kind.evaluation({ ...params, ...withoutLiked(info.winner.params) }).fit(training);
+      return withLikedPrior(model, likedPrior(training.data), info.winner.params[LIKED_KEY] ?? 0);
     },
   };
 }
@@ -56,7 +59,7 @@ export function evaluationCatalogue(registry: KindRegistry = defaultKinds): Map<
   }
   if (competingKinds(registry.kinds, registry.parseParams({})).length > 0) {
     catalogue.set(AUTO_ALGORITHM, () => autoAlgorithm(registry));
-    if (registry.paramsSchema.shape.selectionRandomSplit !== undefined) catalogue.set(AUTO_RANDOM_ALGORITHM, () => autoAlgorithm(registry, true));
+    if (registry.paramsSchema.shape.selectionRandomSplit !== undefined) catalogue.set(AUTO_TIME_ALGORITHM, () => autoAlgorithm(registry, true));
   }
   return catalogue;
 }

@@ -148,18 +148,40 @@ export interface FoldMetrics {
 export function evaluateFold(model: FittedModel, data: IndexedRatings, test: TestSet, catalogueSize: number): FoldMetrics {
   const errors = new ErrorAccumulator();
   for (let t = 0; t < test.users.length; t++) errors.add(model.predict(test.users[t], test.movies[t]), test.ratings[t]);
+  const [ranking] = evaluateRanking(model, data, test, [null]);
+  return { rmse: errors.rmse(), mae: errors.mae(), precision: ranking.precision, recall: ranking.recall, ndcg: ranking.ndcg, coverage: ranking.covered / catalogueSize };
+}
 
+/** Ranking metrics of one variant of a model's scores on a test set. */
+export interface RankingMetrics {
+  precision: number;
+  recall: number;
+  ndcg: number;
+  /** Distinct movies in anyone's top 10. */
+  covered: number;
+}
+
+/**
+ * Changes one user's scores of every training movie in place (e.g. `applyLikedPrior`) before
+ * they are ranked; null ranks the model's own scores.
+ */
+export type ScoreVariant = ((scores: Float64Array) => void) | null;
+
+/**
+ * The ranking metrics of `model` under each of `variants`, scoring every test user once: each
+ * variant ranks its own copy of the user's scores (the rated movies are left out after the
+ * variant ran, so a variant sees the whole catalogue, as a served scorer does).
+ */
+export function evaluateRanking(model: FittedModel, data: IndexedRatings, test: TestSet, variants: readonly ScoreVariant[]): RankingMetrics[] {
   const movies = data.movieIds.length;
   const scores = new Float64Array(movies);
+  const work = new Float64Array(movies);
   const relevant = new Uint8Array(movies);
   const top = new TopN(TOP_K);
   const ranked = new Int32Array(TOP_K);
   const rankedScores = new Float64Array(TOP_K);
-  const recommended = new Uint8Array(movies);
-  let precisionSum = 0;
+  const tallies = variants.map(() => ({ recommended: new Uint8Array(movies), precision: 0, recall: 0, ndcg: 0 }));
   let rankedUsers = 0;
-  let recallSum = 0;
-  let ndcgSum = 0;
   let relevantUsers = 0;
   for (let start = 0; start < test.users.length; ) {
     const user = test.users[start];
@@ -174,33 +196,33 @@ export function evaluateFold(model: FittedModel, data: IndexedRatings, test: Tes
         }
       }
       model.scoreAll(user, scores);
-      for (let p = data.userStart[user]; p < data.userStart[user + 1]; p++) scores[data.movies[p]] = Number.NaN;
-      top.reset();
-      for (let i = 0; i < movies; i++) top.offer(i, scores[i]);
-      top.drainInto(ranked, rankedScores, 0);
-      for (let r = 0; r < TOP_K; r++) if (ranked[r] >= 0) recommended[ranked[r]] = 1;
-      const s = rankingScores(ranked, (m) => relevant[m] === 1, relevantCount, TOP_K);
-      precisionSum += s.precision;
       rankedUsers++;
-      if (relevantCount > 0) {
-        recallSum += s.recall;
-        ndcgSum += s.ndcg;
-        relevantUsers++;
-      }
+      if (relevantCount > 0) relevantUsers++;
+      variants.forEach((variant, v) => {
+        work.set(scores);
+        variant?.(work);
+        for (let p = data.userStart[user]; p < data.userStart[user + 1]; p++) work[data.movies[p]] = Number.NaN;
+        top.reset();
+        for (let i = 0; i < movies; i++) top.offer(i, work[i]);
+        top.drainInto(ranked, rankedScores, 0);
+        const tally = tallies[v];
+        for (let r = 0; r < TOP_K; r++) if (ranked[r] >= 0) tally.recommended[ranked[r]] = 1;
+        const s = rankingScores(ranked, (m) => relevant[m] === 1, relevantCount, TOP_K);
+        tally.precision += s.precision;
+        if (relevantCount > 0) {
+          tally.recall += s.recall;
+          tally.ndcg += s.ndcg;
+        }
+      });
       for (let t = start; t < end; t++) if (test.movies[t] >= 0) relevant[test.movies[t]] = 0;
     }
     start = end;
   }
-  let covered = 0;
-  for (let i = 0; i < movies; i++) covered += recommended[i];
-  return {
-    rmse: errors.rmse(),
-    mae: errors.mae(),
-    precision: precisionSum / rankedUsers,
-    recall: recallSum / relevantUsers,
-    ndcg: ndcgSum / relevantUsers,
-    coverage: covered / catalogueSize,
-  };
+  return tallies.map((t) => {
+    let covered = 0;
+    for (let i = 0; i < movies; i++) covered += t.recommended[i];
+    return { precision: t.precision / rankedUsers, recall: t.recall / relevantUsers, ndcg: t.ndcg / relevantUsers, covered };
+  });
 }
 
 /** Number of distinct movies in training and test together. */

@@ -8,7 +8,8 @@
 import { indexRatings } from '../factorization/mf-data';
 import type { RatingTable } from '../movielens/types';
 import type { Algorithm } from './algorithm';
-import { evaluateFold, groupTest } from './cross-validate';
+import { evaluateRanking, groupTest } from './cross-validate';
+import { applyLikedPrior, likedPrior } from './liked-prior';
 import { Random } from '../random';
 import { selectRows, type Split } from './folds';
 import { sampleTestUsers } from './test-sample';
@@ -75,6 +76,12 @@ export interface SelectionCandidate {
   /** The parameters of this grid point, e.g. `{ k: 50 }`. */
   params: Readonly<Record<string, number>>;
   algorithm: Algorithm;
+  /**
+   * Weights of the liked prior (`liked-prior.ts`) the fit is ranked with: one score per weight,
+   * its params with `liked` set, all from one fit and one scoring of each user. Default: none
+   * (one score, the model's own ranking, params as given).
+   */
+  likedWeights?: readonly number[];
 }
 
 /** A candidate's validation result. */
@@ -85,7 +92,7 @@ export interface SelectionScore {
   ndcg: number;
   /** Precision@10 on the validation split. */
   precision: number;
-  /** Fit and scoring wall time, ms (as measured by the caller's clock). */
+  /** Fit and scoring wall time, ms (as measured by the caller's clock); shared by the liked weights of one fit. */
   ms: number;
   /** The fit's share of `ms`, ms (the rest is ranking the validation users). */
   fitMs: number;
@@ -113,18 +120,24 @@ export const VALIDATION_MAX_USERS = 2000;
 
 /**
  * A scorer of candidates on `split`: the training ratings are indexed and the held-out ones
- * grouped once, then each call fits one candidate and scores it (see the file comment).
+ * grouped once, then each call fits one candidate and scores it (see the file comment), once
+ * per liked weight of the candidate.
  */
-export function validationScorer(split: Split, options: ValidationOptions): (candidate: SelectionCandidate) => SelectionScore {
+export function validationScorer(split: Split, options: ValidationOptions): (candidate: SelectionCandidate) => SelectionScore[] {
   const data = indexRatings(split.train);
   const test = sampleTestUsers(groupTest(split.test, data), options.maxUsers ?? VALIDATION_MAX_USERS, options.seed);
+  let prior: Float64Array | null = null;
   return (c) => {
+    const weights = c.likedWeights;
+    if (weights !== undefined) prior ??= likedPrior(data);
     const t0 = options.now();
     const model = c.algorithm.fit({ table: split.train, data, seed: options.seed });
     const t1 = options.now();
-    // Coverage is not used here: its denominator does not matter.
-    const m = evaluateFold(model, data, test, 1);
-    return { name: c.name, params: c.params, ndcg: m.ndcg, precision: m.precision, ms: options.now() - t0, fitMs: t1 - t0 };
+    const p = prior;
+    const variants = p === null || weights === undefined ? [null] : weights.map((w) => (w === 0 ? null : (scores: Float64Array) => applyLikedPrior(scores, p, w)));
+    const metrics = evaluateRanking(model, data, test, variants);
+    const ms = options.now() - t0;
+    return metrics.map((m, v) => ({ name: c.name, params: weights === undefined ? c.params : { ...c.params, liked: weights[v] }, ndcg: m.ndcg, precision: m.precision, ms, fitMs: t1 - t0 }));
   };
 }
 
@@ -143,9 +156,9 @@ export interface SelectionResult {
   best: number;
 }
 
-/** Fits and scores every candidate on `split`, one after another. */
+/** Fits and scores every candidate on `split`, one after another (one score per liked weight of each, in order). */
 export function selectModel(split: Split, candidates: readonly SelectionCandidate[], options: ValidationOptions): SelectionResult {
   const score = validationScorer(split, options);
-  const scores = candidates.map((c) => score(c));
+  const scores = candidates.flatMap((c) => score(c));
   return { scores, best: bestScore(scores) };
 }

@@ -3,13 +3,16 @@
  * enabled ranking kind (`recommender`) with an `evaluation` adapter and a `tuning` grid competes
  * with every point of its grid, so a new kind joins without an edit here.
  */
-import { bestScore, randomValidationSplit, validationScorer, validationSplit, VALIDATION_FRACTION, type RatingTable, type SelectionCandidate, type SelectionScore } from '@movielens/core';
+import { bestScore, LIKED_WEIGHTS, randomValidationSplit, validationScorer, validationSplit, VALIDATION_FRACTION, type RatingTable, type SelectionCandidate, type SelectionScore } from '@movielens/core';
 import { z } from 'zod';
 import { KindBoundError } from '../../errors';
 import type { BuildParams, ModelKind } from '../model-kind';
 
 /** Name of the selection kind (excluded from its own candidates). */
 export const SELECTION_KIND = 'selection';
+
+/** The grid key of the liked prior's weight (core `liked-prior.ts`), tuned for every kind without a refit. */
+export const LIKED_KEY = 'liked';
 
 /** The metric selection ranks by. */
 export const SELECTION_METRIC = 'ndcg@10';
@@ -32,11 +35,16 @@ export function competingKinds(kinds: readonly ModelKind[], params: BuildParams)
   return kinds.filter((k) => k.name !== SELECTION_KIND && k.recommender !== undefined && k.evaluation !== undefined && k.tuning !== undefined && (k.enabled?.(params) ?? true));
 }
 
-/** Every candidate: each competing kind at each point of its grid, over the build parameters `params`. */
+/**
+ * Every candidate: each competing kind at each point of its grid, over the build parameters
+ * `params`, ranked at each liked weight (only 0 with `selectionLiked: false`, and for a kind that
+ * does not train tuned: `svd`'s served lists stay the original method's).
+ */
 export function selectionCandidates(kinds: readonly ModelKind[], params: BuildParams): KindCandidate[] {
-  return competingKinds(kinds, params).flatMap((kind) =>
-    gridPoints(kind.tuning!).map((point) => ({ name: kind.name, served: kind.recommender!.algorithm, params: point, algorithm: kind.evaluation!({ ...params, ...point }) })),
-  );
+  return competingKinds(kinds, params).flatMap((kind) => {
+    const likedWeights = params.selectionLiked !== false && kind.trainsTuned !== false ? LIKED_WEIGHTS : [0];
+    return gridPoints(kind.tuning!).map((point) => ({ name: kind.name, served: kind.recommender!.algorithm, params: point, algorithm: kind.evaluation!({ ...params, ...point }), likedWeights }));
+  });
 }
 
 const paramsRecord = z.record(z.string(), z.number());
@@ -53,9 +61,12 @@ export const selectionInfoSchema = z.object({
   }),
   /** `ndcg@10`. */
   metric: z.string(),
-  /** Every candidate in the order tried, with its validation scores (null when no held-out user had a relevant rating). */
+  /**
+   * Every candidate in the order tried, with its validation scores (null when no held-out user had
+   * a relevant rating); with the liked prior on, one row per weight of each fit (params `liked`).
+   */
   grid: z.array(z.object({ kind: z.string(), algorithm: z.string(), params: paramsRecord, ndcg: z.number().nullable(), precision: z.number().nullable(), ms: z.number(), fitMs: z.number().optional() })),
-  /** The best grid point of each competing kind. */
+  /** The best grid point of each competing kind (with its `liked` weight when the prior is tuned). */
   tuned: z.record(z.string(), paramsRecord),
   /** The best kind overall and its score; null when nothing competed or scored. */
   winner: z.object({ kind: z.string(), algorithm: z.string(), params: paramsRecord, ndcg: z.number() }).nullable(),
@@ -86,7 +97,7 @@ export async function runSelection(
   between: (done: number, total: number) => Promise<void>,
 ): Promise<SelectionInfo> {
   const { split, candidates, score, fraction, rule } = prepare(ratings, kinds, params, options);
-  const scores: SelectionScore[] = [];
+  const scores: SelectionScore[][] = [];
   for (const c of candidates) {
     scores.push(score(c));
     await between(scores.length, candidates.length);
@@ -115,8 +126,8 @@ export interface SelectionShare {
   /** Sizes of the validation split. */
   trainRatings: number;
   heldOutRatings: number;
-  /** Each scored candidate's index in {@link selectionCandidates} order, and its score. */
-  scores: { index: number; score: SelectionScore }[];
+  /** Each scored candidate's index in {@link selectionCandidates} order, and its scores (one per liked weight). */
+  scores: { index: number; score: SelectionScore[] }[];
 }
 
 /**
@@ -137,7 +148,7 @@ export function scoreShare(ratings: RatingTable, kinds: readonly ModelKind[], pa
 /** The selection from the scores of every share (each candidate scored by exactly one). */
 export function mergeShares(kinds: readonly ModelKind[], params: BuildParams, options: RunSelectionOptions, shares: readonly SelectionShare[]): SelectionInfo {
   const candidates = selectionCandidates(kinds, params);
-  const scores: SelectionScore[] = new Array(candidates.length);
+  const scores: SelectionScore[][] = new Array(candidates.length);
   for (const s of shares.flatMap((x) => x.scores)) scores[s.index] = s.score;
   const missing = candidates.findIndex((_, i) => scores[i] === undefined);
   if (missing >= 0) throw new Error(`model selection: candidate ${missing} was not scored by any share`);
@@ -156,21 +167,23 @@ function prepare(ratings: RatingTable, kinds: readonly ModelKind[], params: Buil
   const scoreFit = validationScorer(split, { seed: options.seed, now: options.now, maxUsers });
   // A candidate beyond its kind's bound (EASE on a catalogue above easeMaxMovies) is skipped: no
   // score (null in the grid), never the winner; the other kinds are still compared.
-  const score = (c: KindCandidate): SelectionScore => {
+  const score = (c: KindCandidate): SelectionScore[] => {
     try {
       return scoreFit(c);
     } catch (err) {
-      if (err instanceof KindBoundError) return { name: c.name, params: c.params, ndcg: Number.NaN, precision: Number.NaN, ms: 0, fitMs: 0 };
-      throw err;
+      if (!(err instanceof KindBoundError)) throw err;
+      return (c.likedWeights ?? [0]).map((w) => ({ name: c.name, params: { ...c.params, [LIKED_KEY]: w }, ndcg: Number.NaN, precision: Number.NaN, ms: 0, fitMs: 0 }));
     }
   };
   return { split, fraction, rule, candidates: selectionCandidates(kinds, params), score };
 }
 
 /** The stored form of the scores: the grid, each kind's best point, the winner. */
-function summarize(split: { rule: string; trainRatings: number; heldOutRatings: number }, fraction: number, candidates: readonly KindCandidate[], scores: readonly SelectionScore[]): SelectionInfo {
+function summarize(split: { rule: string; trainRatings: number; heldOutRatings: number }, fraction: number, candidates: readonly KindCandidate[], perFit: readonly SelectionScore[][]): SelectionInfo {
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
-  const grid = scores.map((s, i) => ({ kind: s.name, algorithm: candidates[i].served, params: { ...s.params }, ndcg: finite(s.ndcg), precision: finite(s.precision), ms: s.ms, fitMs: s.fitMs }));
+  const scores = perFit.flat();
+  const served = perFit.flatMap((fit, i) => fit.map(() => candidates[i].served));
+  const grid = scores.map((s, i) => ({ kind: s.name, algorithm: served[i], params: { ...s.params }, ndcg: finite(s.ndcg), precision: finite(s.precision), ms: s.ms, fitMs: s.fitMs }));
   const tuned: Record<string, Record<string, number>> = {};
   for (const kind of new Set(grid.map((g) => g.kind))) {
     const own = scores.map((s) => (s.name === kind ? s : { ...s, ndcg: Number.NaN }));
