@@ -46,9 +46,9 @@ export interface NextMovieTaskOptions {
   algorithms: string | undefined;
   /** `--lstm-epochs`: LSTM epochs; undefined = trainLstm's default (8). */
   lstmEpochs: number | undefined;
-  /** `--lstm-size`: embedding and hidden size, with twice as many sampled negatives; undefined = trainLstm's defaults (32, 64). */
+  /** `--lstm-size`: embedding and hidden size, with twice as many sampled negatives; undefined = trainLstm's defaults (`lstmCapacity`: 64 wide with 512 negatives up to 250,000 ratings, else 32 with 64). */
   lstmSize?: number | undefined;
-  /** `--lstm-negatives`: sampled negatives per window; undefined = twice `lstmSize`, or trainLstm's default (64). */
+  /** `--lstm-negatives`: sampled negatives per window; undefined = twice `lstmSize`, or trainLstm's default (512 or 64, see `lstmCapacity`). */
   lstmNegatives?: number | undefined;
 }
 

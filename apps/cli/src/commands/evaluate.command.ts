@@ -99,7 +99,8 @@ export const evaluateCommand: Command = {
     '--task next-movie: leave-last-out per user (the last rated movie by timestamp is the target),',
     'HR@10 and NDCG@10 over all unseen movies, for popularity, last-item-similar, mf and lstm.',
     '--lstm-epochs N: epochs of the lstm (default 8); --lstm-size N: its embedding and hidden',
-    'size (default 32), with 2N sampled negatives unless --lstm-negatives N (default 64); --json rows are',
+    'size (default 64 up to 250,000 ratings, else 32), with 2N sampled negatives unless',
+    '--lstm-negatives N (default 512 up to 250,000 ratings, else 64); --json rows are',
     '{ algorithm, "hr@10", "ndcg@10", fitSeconds, users }.',
   ].join('\n'),
   options: {

@@ -13,9 +13,9 @@ import { LstmTrainer, type LstmStepOptions } from './trainer';
 
 /** Options of trainLstm; every field has a default. */
 export interface LstmTrainOptions {
-  /** Input movie embedding size; default 32. */
+  /** Input movie embedding size; default from {@link lstmCapacity} (64 up to 250,000 ratings, else 32). */
   embeddingDim?: number;
-  /** LSTM hidden size (= output embedding size); default 32. */
+  /** LSTM hidden size (= output embedding size); default from {@link lstmCapacity}. */
   hidden?: number;
   /**
    * Feed each step's rating with its movie (a rating embedding added to the movie's input
@@ -29,7 +29,7 @@ export interface LstmTrainOptions {
   window?: number;
   /** Windows per Adam update; default 4. */
   batchWindows?: number;
-  /** Sampled negatives per window; default 64. */
+  /** Sampled negatives per window; default from {@link lstmCapacity} (512 or 64). */
   negatives?: number;
   /** Popularity exponent of the negative sampler; default 0.75. */
   alpha?: number;
@@ -52,6 +52,30 @@ export interface LstmTrainOptions {
   onEpoch?: (epoch: number, meanLoss: number) => void;
 }
 
+/** Size of the LSTM's embeddings, hidden state and sampled softmax. */
+export interface LstmCapacity {
+  embeddingDim: number;
+  hidden: number;
+  negatives: number;
+}
+
+/**
+ * Training sets up to this many ratings get the wide LSTM by default. 64 wide with 512
+ * negatives costs about 5.6x the CPU of 32 wide with 64 (about 2.2 CPU s per 1,000 ratings
+ * for 8 epochs), so this bound keeps a default training under about 5 minutes on two cores.
+ */
+export const LSTM_WIDE_MAX_RATINGS = 250_000;
+
+/**
+ * The default size for a training set of `ratings` ratings. Up to
+ * {@link LSTM_WIDE_MAX_RATINGS}: 64 wide with 512 sampled negatives (HR@10 0.195 on ML-100K,
+ * docs/EVALUATION.md); above it: 32 wide with 64 negatives (about 47 CPU s an epoch on ML-1M,
+ * where the wide model would need about 260).
+ */
+export function lstmCapacity(ratings: number): LstmCapacity {
+  return ratings <= LSTM_WIDE_MAX_RATINGS ? { embeddingDim: 64, hidden: 64, negatives: 512 } : { embeddingDim: 32, hidden: 32, negatives: 64 };
+}
+
 /**
  * Trains the next-movie LSTM on every user's time-ordered ratings (all of them are
  * training data: split beforehand for evaluation). Resolves to a model whose weights are
@@ -64,16 +88,17 @@ export interface LstmTrainOptions {
  */
 export async function trainLstm(table: RatingTable, options: LstmTrainOptions = {}): Promise<LstmModel> {
   const seqs = buildUserSequences(table);
+  const capacity = lstmCapacity(seqs.items.length);
   const shape: LstmShape = {
     numMovies: seqs.movieIds.length,
-    embeddingDim: options.embeddingDim ?? 32,
-    hidden: options.hidden ?? 32,
+    embeddingDim: options.embeddingDim ?? capacity.embeddingDim,
+    hidden: options.hidden ?? capacity.hidden,
   };
   if (options.ratings ?? true) shape.ratingLevels = RATING_LEVELS;
   const step: LstmStepOptions = {
     window: options.window ?? 32,
     batchWindows: options.batchWindows ?? 4,
-    negatives: options.negatives ?? 64,
+    negatives: options.negatives ?? capacity.negatives,
     learningRate: options.learningRate ?? 0.003,
     clipNorm: options.clipNorm ?? 5,
     l2: options.l2 ?? 1e-5,
