@@ -47,7 +47,7 @@ describe('?algorithm=ease', () => {
   it('ranks a user and a visitor by summed B rows, explains with the largest B[rated][movie], and names its source', async () => {
     h = await startHarness();
     await seedDataset(h.redis, h.keys, 'd1', data);
-    const set = await buildModel(testRedisUrl(), h.prefix, { k: 4, topK: 10, recsN: 10, mf: false, easeLambda: 30 });
+    const set = await buildModel(testRedisUrl(), h.prefix, { k: 4, topK: 10, recsN: 10, mf: false, easeLambda: 30, selectionLiked: false });
     await eventually(async () => (await h!.deps.readModel.current()).version === set);
 
     const rated = ratedBy(5);

@@ -8,7 +8,7 @@ import { buildModel, eventually, seedDataset, startHarness, syntheticDataset, ty
 // round of row jobs): the user's top movies are those of core's single-process trainIals with the
 // same seed and settings, rated movies left out, and ?explain=1 names rated movies.
 
-const PARAMS = { k: 4, topK: 10, recsN: 10, mf: false, ease: false, rp3beta: false, similarUsers: false, ialsFactors: 6, ialsIterations: 3, seed: 42 };
+const PARAMS = { selectionLiked: false, k: 4, topK: 10, recsN: 10, mf: false, ease: false, rp3beta: false, similarUsers: false, ialsFactors: 6, ialsIterations: 3, seed: 42 };
 
 let h: Harness | undefined;
 afterEach(async () => {

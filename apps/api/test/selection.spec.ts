@@ -8,6 +8,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSelectionKind, DEFAULT_KINDS, KindRegistry, selectionInfoSchema, type ModelKind, type SelectionInfo } from '@movielens/compute';
+import { LIKED_WEIGHTS } from '@movielens/core';
 import { popularKind } from '@movielens/compute/testing';
 import { ModelStore } from '@movielens/store';
 import { testRedisUrl } from '@movielens/test-support';
@@ -33,15 +34,16 @@ afterAll(async () => h?.close());
 
 describe('model selection over HTTP', () => {
   it('records every grid point with its NDCG@10, and the winner is the best of them', () => {
-    expect(info.grid.map((g) => [g.kind, g.params])).toEqual([
-      ['popular', { popularN: 10 }],
-      ['popular', { popularN: 30 }],
-    ]);
-    // Popularity does not depend on popularN: a tie, won by the first point.
+    // Each point ranked at each liked weight (one fit per point).
+    expect(info.grid.map((g) => [g.kind, g.params])).toEqual([10, 30].flatMap((popularN) => LIKED_WEIGHTS.map((liked) => ['popular', { popularN, liked }])));
+    // Popularity does not depend on popularN: a tie between the points, won by the first.
     expect(info.grid[0].ndcg).toBeGreaterThan(0);
-    expect(info.grid[1].ndcg).toBe(info.grid[0].ndcg);
-    expect(info.winner).toEqual({ kind: 'popular', algorithm: 'popular', params: { popularN: 10 }, ndcg: info.grid[0].ndcg });
-    expect(info.split.rule).toMatch(/last 10% of ratings by time/);
+    const w = LIKED_WEIGHTS.length;
+    expect(info.grid.slice(w).map((g) => g.ndcg)).toEqual(info.grid.slice(0, w).map((g) => g.ndcg));
+    const best = info.grid.reduce((b, g, i) => (g.ndcg! > info.grid[b].ndcg! ? i : b), 0);
+    expect(best).toBeLessThan(w);
+    expect(info.winner).toEqual({ kind: 'popular', algorithm: 'popular', params: info.grid[best].params, ndcg: info.grid[best].ndcg });
+    expect(info.split.rule).toMatch(/^a random 10% of each user's ratings/);
   });
 
   it('serves the winner by default; ?algorithm= still picks any kind', async () => {

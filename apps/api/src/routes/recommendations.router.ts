@@ -7,6 +7,7 @@ import { HttpError, kindNotReady } from '../middleware/errors';
 import { parseInput } from '../middleware/validate';
 import { defaultAlgorithm, FALLBACK_ALGORITHM } from '../services/default-algorithm';
 import { rankUser } from '../services/rank-user';
+import { likedScoreUnit } from '../services/served-liked';
 import { registryFacts } from '../openapi';
 import { listFilter } from './list-query';
 
@@ -58,7 +59,7 @@ export function recommendationsRouter({ readModel, models, kinds }: AppDeps): Ro
       model: snap.version,
       algorithm,
       source,
-      scoreUnit: recommender.scoreUnit,
+      scoreUnit: likedScoreUnit(recommender.scoreUnit, page?.liked ?? 0),
       ignored,
       offset: q.offset,
       exhausted: page?.exhausted ?? true,

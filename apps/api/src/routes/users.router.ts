@@ -13,6 +13,7 @@ import { idParams, kQuery } from './params';
 import { registryFacts } from '../openapi';
 import { listFilter, listResource } from './list-query';
 import { rankUser } from '../services/rank-user';
+import { likedScoreUnit } from '../services/served-liked';
 import { defaultAlgorithm } from '../services/default-algorithm';
 import { predictionsForRow } from '../services/live-predictions';
 import { LiveRows } from '../services/live-row';
@@ -74,7 +75,7 @@ export function usersRouter({ readModel, models, datasets, queues, kinds, live, 
       const page = await rankUser({ snap, models, scorers: readModel.scorers, kind, recommender, row, rated, q, filter });
       if (page === null) throw notFound(`User ${id} is not in model ${snap.version}.`);
       const recommendations = page.items.map(({ movieId, score, because }) => ({ movieId, ...snap.listed(movieId), score, ...(because === undefined ? {} : { because }) }));
-      return { userId: id, model: snap.version, algorithm, source, scoreUnit: recommender.scoreUnit, offset: q.offset, exhausted: page.exhausted, recommendations };
+      return { userId: id, model: snap.version, algorithm, source, scoreUnit: likedScoreUnit(recommender.scoreUnit, page.liked), offset: q.offset, exhausted: page.exhausted, recommendations };
     }, scope.current);
   });
 
