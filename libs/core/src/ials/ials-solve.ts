@@ -8,8 +8,10 @@
  * costs O(k^2 + k nnz) per conjugate-gradient step instead of O(k^2 nnz + k^3) for forming and
  * factoring its own matrix (Takacs, Pilaszy, Tikk 2011). A few CG steps warm-started from the
  * previous iteration's x are enough (the `implicit` library takes 3; our default is 2, see
- * `IALS_DEFAULTS`). Factors are stored as Float32 (row-major); every sum runs in Float64.
+ * `IALS_DEFAULTS`). Factors are stored as Float32 (row-major); every sum runs in Float64. The two
+ * passes over the row's entries per step run in WebAssembly (`ials-kernel.ts`).
  */
+import { IalsRowKernel } from './ials-kernel';
 
 /** Y^T Y of `n` rows of `y` (n x k, row-major) as a dense k x k Float64 matrix. */
 export function ialsGram(y: Float32Array, n: number, k: number): Float64Array {
@@ -57,23 +59,20 @@ export interface IalsBlockInput {
 export function solveIalsBlock(input: IalsBlockInput): Float32Array {
   const { indptr, indices, extra, other, gram, k, reg, start, end, warm, cgSteps } = input;
   const out = new Float32Array((end - start) * k);
-  const x = new Float64Array(k);
-  const r = new Float64Array(k);
-  const p = new Float64Array(k);
-  const ap = new Float64Array(k);
   let longest = 0;
   for (let row = start; row < end; row++) longest = Math.max(longest, indptr[row + 1] - indptr[row]);
-  // The row's observed factors gathered once into contiguous Float64 (read 1 + cgSteps times).
-  const g = new Float64Array(longest * k);
-  const w = new Float64Array(longest);
+  // The row's observed factors are gathered once into the kernel's memory (read 1 + cgSteps
+  // times), and its two passes per step run there (ials-rows.wat).
+  const kernel = new IalsRowKernel(longest, k);
+  const { x, r, p, ap } = kernel;
   for (let row = start; row < end; row++) {
     const local = (row - start) * k;
     for (let a = 0; a < k; a++) x[a] = warm === null ? 0 : warm[local + a];
-    const n = gather(indptr, indices, extra, other, k, row, g, w);
+    const n = gather(indptr, indices, extra, other, k, row, kernel);
     // r = b - A x = sum_q (c_q - e_q (y_q . x)) y_q - (Y^T Y + reg I) x, in one pass over the row.
     applyGram(gram, reg, k, x, r);
     for (let a = 0; a < k; a++) r[a] = -r[a];
-    for (let q = 0, o = 0; q < n; q++, o += k) axpy(1 + w[q] - w[q] * dot(g, o, x, k), g, o, r, k);
+    kernel.addResidual(n);
     let rs = 0;
     for (let a = 0; a < k; a++) {
       p[a] = r[a];
@@ -81,7 +80,7 @@ export function solveIalsBlock(input: IalsBlockInput): Float32Array {
     }
     for (let step = 0; step < cgSteps && rs > 1e-20; step++) {
       applyGram(gram, reg, k, p, ap);
-      for (let q = 0, o = 0; q < n; q++, o += k) axpy(w[q] * dot(g, o, p, k), g, o, ap, k);
+      kernel.addProduct(n);
       let pap = 0;
       for (let a = 0; a < k; a++) pap += p[a] * ap[a];
       const alpha = rs / pap;
@@ -100,15 +99,19 @@ export function solveIalsBlock(input: IalsBlockInput): Float32Array {
   return out;
 }
 
-/** Copies row `row`'s observed factors into `g` (n x k) and their c - 1 into `w`; returns n. */
-function gather(indptr: Int32Array, indices: Int32Array, extra: Float32Array, other: Float32Array, k: number, row: number, g: Float64Array, w: Float64Array): number {
+/** Copies row `row`'s observed factors into the kernel (n x stride) with their c - 1, 1 + (c - 1) and -(c - 1); returns n. */
+function gather(indptr: Int32Array, indices: Int32Array, extra: Float32Array, other: Float32Array, k: number, row: number, kernel: IalsRowKernel): number {
+  const { g, e, onePlus, minus, stride } = kernel;
   const s = indptr[row];
   const n = indptr[row + 1] - s;
   for (let q = 0; q < n; q++) {
     const base = indices[s + q] * k;
-    const o = q * k;
+    const o = q * stride;
     for (let a = 0; a < k; a++) g[o + a] = other[base + a];
-    w[q] = extra[s + q];
+    const w = extra[s + q];
+    e[q] = w;
+    onePlus[q] = 1 + w;
+    minus[q] = -w;
   }
   return n;
 }
@@ -133,9 +136,4 @@ function dot(g: Float64Array, o: number, v: Float64Array, k: number): number {
   }
   for (; a < k; a++) s0 += g[o + a] * v[a];
   return s0 + s1 + (s2 + s3);
-}
-
-/** out += c g[o .. o + k). */
-function axpy(c: number, g: Float64Array, o: number, out: Float64Array, k: number): void {
-  for (let a = 0; a < k; a++) out[a] += c * g[o + a];
 }

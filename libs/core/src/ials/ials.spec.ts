@@ -68,6 +68,30 @@ describe('the iALS row solve', () => {
     expect(shares[1]).toBeCloseTo(0.4, 12);
   });
 
+  it.each([5, 11])('matches a direct dense solve with an odd factor count (%i: the kernel pads a zero column)', (k) => {
+    const random = new Random(k);
+    const n = 30;
+    const other = Float32Array.from({ length: n * k }, () => random.gaussian());
+    // Two rows of different lengths, so the second reuses the kernel's memory after a longer one.
+    const indices = Int32Array.from([0, 3, 7, 12, 20, 29, 2, 5]);
+    const extra = Float32Array.from([2, 4, 1, 3, 5, 2, 6, 1]);
+    const rows = { indptr: Int32Array.from([0, 6, 8]), indices, extra };
+    const gram = ialsGram(other, n, k);
+    const x = solveIalsBlock({ ...rows, other, gram, k, reg: 1.5, start: 0, end: 2, warm: null, cgSteps: 4 * k });
+    for (const row of [0, 1]) {
+      const own = indices.subarray(rows.indptr[row], rows.indptr[row + 1]);
+      const e = extra.subarray(rows.indptr[row], rows.indptr[row + 1]);
+      const A = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => {
+        let s = gram[a * k + b] + (a === b ? 1.5 : 0);
+        own.forEach((i, q) => (s += e[q] * other[i * k + a] * other[i * k + b]));
+        return s;
+      }));
+      const b = Array.from({ length: k }, (_, a) => Array.from(own).reduce((s, i, q) => s + (1 + e[q]) * other[i * k + a], 0));
+      const want = gaussSolve(A, b);
+      for (let a = 0; a < k; a++) expect(x[row * k + a]).toBeCloseTo(want[a], 4);
+    }
+  });
+
   it('matches a direct dense solve on a random 8-factor case; 3 warm-started steps come close', () => {
     const k = 8;
     const random = new Random(7);
