@@ -7,19 +7,11 @@
  *   node --import tsx bench/ials-train.bench.ts [runs]
  */
 // Relative imports, not @movielens/core: run in another checkout, it times that checkout's code.
-import { allocateRatingTable, generateDataset, indexRatings, trainIals } from '../libs/core/src/index';
+import { indexRatings, trainIals } from '../libs/core/src/index';
+import { syntheticTable } from './synthetic-table';
 
 const runs = Number(process.argv[2] ?? 3);
-const dataset = generateDataset({ shape: 'ml-1m', seed: 42 });
-const table = allocateRatingTable(dataset.plan.ratings);
-dataset.forEachRating((user, movie, rating, timestamp) => {
-  const i = table.length++;
-  table.users[i] = user;
-  table.movies[i] = movie;
-  table.ratings[i] = rating;
-  table.timestamps[i] = timestamp;
-});
-const data = indexRatings(table);
+const data = indexRatings(syntheticTable('ml-1m'));
 const walls: number[] = [];
 const cpus: number[] = [];
 for (let r = 0; r < runs; r++) {

@@ -2,7 +2,8 @@
  * The synthetic dataset of a shape (core `generateDataset`) as one in-memory rating table, for
  * benchmarks that time a model rather than the parsers.
  */
-import { allocateRatingTable, generateDataset, type RatingTable, type Shape } from '@movielens/core';
+// A relative import, not @movielens/core (the same file here): run from another checkout, a bench times that checkout's core.
+import { allocateRatingTable, generateDataset, type RatingTable, type Shape } from '../libs/core/src/index';
 
 /** Every rating of the generated `shape` (seed `seed`, default 42) in file order. */
 export function syntheticTable(shape: Shape, seed = 42): RatingTable {

@@ -1,34 +1,14 @@
 /**
  * The WebAssembly kernel of iALS's row solves (ials-rows.wat): the two passes over a row's
- * observed factors that each conjugate-gradient step makes, with 128-bit SIMD, about 2x the
- * scalar loop (docs/BENCHMARKS.md, iALS). One instance per block of rows (and thread): its memory
+ * observed factors that each conjugate-gradient step makes, with 128-bit SIMD: a whole iALS fit on
+ * the ML-1M shape took 2.5x less time than with the scalar loops (docs/BENCHMARKS.md, iALS). One instance per block of rows (and thread): its memory
  * holds the gathered factors of the longest row of the block and the CG vectors, which the solve
  * reads and writes through the typed-array views below.
  */
+import { instantiateKernel } from '../linalg/wasm-module';
 import { WASM_BASE64 } from './ials-rows.wasm';
 
-/** Bytes per WebAssembly page. */
-const PAGE = 65536;
-
-/** The part of the WebAssembly API used here (the compiler's ES lib has no WebAssembly values). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
 type AccumulateFunction = (g: number, n: number, k: number, a: number, b: number, v: number, out: number) => void;
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { exports: { accumulate: AccumulateFunction } };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-let compiled: object | null = null;
-
-/** The module, compiled once per thread. */
-function kernelModule(): object {
-  compiled ??= new wasm.Module(Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0)));
-  return compiled;
-}
 
 /** Memory and views of one block's row solves (see the file comment). */
 export class IalsRowKernel {
@@ -65,8 +45,8 @@ export class IalsRowKernel {
     const bytes = at.ap + vec;
     this.at = at;
     // Allocated at its final size and never grown (growing detaches the views; see dot-kernel.ts).
-    const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
-    this.accumulate = new wasm.Instance(kernelModule(), { env: { memory } }).exports.accumulate;
+    const { memory, run } = instantiateKernel<AccumulateFunction>(WASM_BASE64, 'accumulate', bytes);
+    this.accumulate = run;
     const view = (offset: number, length: number) => new Float64Array(memory.buffer, offset, length);
     this.g = view(at.g, n * this.stride);
     this.e = view(at.e, n);
