@@ -62,7 +62,16 @@ async function main(): Promise<void> {
     // 1. The default rebuild: wall against the slowest kind and the sum of the kinds.
     const rows: { wall: number; slowest: number; sum: number; kinds: Record<string, number> }[] = [];
     // --skip-default: one build only, as the starting point of the upload measure.
+    // Before each run, wait until no rebuild or kind job is pending: the previous run's
+    // selection follow-up (a retrain with the tuned values) must not share the cores with the
+    // run timed, nor be merged with its request.
+    const idle = async () => {
+      const counts = [await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'waiting-children'), await shardQueue.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'waiting-children')];
+      return counts.every((c) => Object.values(c).every((n) => n === 0));
+    };
     for (let i = -1; i < (values['skip-default'] ? 0 : runs); i++) {
+      do await new Promise((r) => setTimeout(r, 1000));
+      while (!(await idle()));
       const start = performance.now();
       const job = await requestRebuild(queue, { trigger: 'cli', params: { seed: 100 + i } }, { debounceMs: 0 });
       const result = decodeJobResult(rebuildResultSchema, await job.waitUntilFinished(events), `rebuild job ${job.id}`);
