@@ -66,12 +66,12 @@ describe('Redis Cluster (three masters)', () => {
     expect(result.shardWorkers.length).toBeGreaterThanOrEqual(1);
     // The CLI reads the same deployment through the cluster.
     const cliEnv = { REDIS_CLUSTER: 'true', KEY_PREFIX: prefix };
-    const status = procs.node('cli-status', AppScript.cli, { args: ['status', '--json', '--redis', cluster.url], env: cliEnv });
+    const status = procs.node('cli-status', AppScript.cli, { args: ['status', '--json', '--redis', cluster.url], env: cliEnv, keepLines: Infinity });
     expect(await status.exited, status.tail()).toEqual({ code: 0, signal: null });
     const statusJson = JSON.parse(status.lines.join('\n')) as { dataset: { version: string }; model: { version: string } };
     expect(statusJson.model.version).toBe(result.modelVersion);
     expect(statusJson.dataset.version).toBe(await datasets.currentVersion());
-    const similarCli = procs.node('cli-similar', AppScript.cli, { args: ['similar', '1', '-k', '3', '--json', '--redis', cluster.url], env: cliEnv });
+    const similarCli = procs.node('cli-similar', AppScript.cli, { args: ['similar', '1', '-k', '3', '--json', '--redis', cluster.url], env: cliEnv, keepLines: Infinity });
     expect(await similarCli.exited, similarCli.tail()).toEqual({ code: 0, signal: null });
     expect(similarCli.lines.join('\n')).toContain(result.modelVersion);
 

@@ -49,14 +49,32 @@ beforeAll(async () => {
   up = await startUp(work, [writeDataset(work)]);
   api = `http://127.0.0.1:${up.port}`;
   // PureSVD serves at "ready"; the ranking kinds publish after it: wait for the ones used here.
-  const deadline = Date.now() + 150_000;
+  const deadline = Date.now() + 240_000;
   for (const algorithm of ['puresvd', 'ease']) {
     while ((await fetch(`${api}/api/v1/users/1/recommendations?algorithm=${algorithm}`)).status !== 200) {
       if (Date.now() > deadline) throw new Error(`the ${algorithm} kind was not served in time:\n${up.stderr()}`);
       await new Promise((r) => setTimeout(r, 500));
     }
   }
-}, 200_000);
+  // Then until the model selection is served and no build is pending (its follow-up retrain, the
+  // LSTM `up` queues): selection sets the liked weight ease is served with, and a retrain may
+  // change ease itself, so the answers compared below must come from one set.
+  const settled = async () => {
+    const models = (await (await fetch(`${api}/api/v1/models`)).json()) as { selection: unknown };
+    const status = (await (await fetch(`${api}/api/v1/status`)).json()) as { builds: unknown[] };
+    return models.selection !== null && models.selection !== undefined && status.builds.length === 0;
+  };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  for (;;) {
+    // Settled twice, 2 s apart: a follow-up is queued a moment after the build that causes it.
+    if (await settled()) {
+      await sleep(2000);
+      if (await settled()) break;
+    }
+    if (Date.now() > deadline) throw new Error(`the builds did not settle in time:\n${up.stderr()}`);
+    await sleep(500);
+  }
+}, 300_000);
 
 afterAll(async () => {
   if (up !== undefined) await interrupt(up);

@@ -26,7 +26,7 @@ export const READY_LINE = {
   compute: /compute worker ready/,
 } as const;
 
-/** Lines kept per process for failure messages. */
+/** Lines kept per process for failure messages (default of `StartOptions.keepLines`). */
 const KEEP_LINES = 400;
 
 /** One spawned process with its captured output. */
@@ -40,6 +40,8 @@ export class ManagedProcess {
     /** Log prefix, e.g. `compute-1`. */
     readonly name: string,
     readonly child: ChildProcess,
+    /** Output lines kept: the last ones (a server's log is for failure messages). */
+    private readonly keepLines = KEEP_LINES,
   ) {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     for (const stream of [child.stdout, child.stderr]) {
@@ -59,7 +61,7 @@ export class ManagedProcess {
 
   private onLine(line: string): void {
     this.lines.push(line);
-    if (this.lines.length > KEEP_LINES) this.lines.shift();
+    if (this.lines.length > this.keepLines) this.lines.shift();
     for (const w of this.waiters) {
       if (w.matches(line)) {
         this.waiters.delete(w);
@@ -118,6 +120,11 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Extra arguments after the script. */
   args?: string[];
+  /**
+   * Output lines kept, the last ones; default 400. A command whose whole answer the test reads
+   * (a CLI's JSON, which grows with the model selection's grid) passes Infinity.
+   */
+  keepLines?: number;
 }
 
 /** The processes of one test: start them, find them, and stop them all afterwards. */
@@ -133,7 +140,7 @@ export class ProcessSet {
       env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const managed = new ManagedProcess(name, child);
+    const managed = new ManagedProcess(name, child, options.keepLines);
     this.list.push(managed);
     return managed;
   }
