@@ -7,7 +7,7 @@ import { deserializeLstm, serializeLstm, type LstmHeader, type LstmModel } from 
 import { LstmPredictor, topK } from './predictor';
 import { PopularitySampler } from './sampler';
 import { buildUserSequences } from './sequences';
-import { trainLstm } from './train';
+import { LSTM_WIDE_MAX_RATINGS, lstmCapacity, trainLstm } from './train';
 
 /**
  * Users walk a fixed cycle of movies 1 -> 2 -> ... -> 12 -> 1 from a random start, rating one
@@ -113,6 +113,17 @@ describe('topK', () => {
 describe('trainLstm', () => {
   const table = cyclicTable(60, 40, 12, 6);
   const options = { embeddingDim: 16, hidden: 16, negatives: 8, epochs: 6, window: 10, learningRate: 0.01, seed: 7 };
+
+  it('sizes the model by the training set when no size is given: 64 wide with 512 negatives up to LSTM_WIDE_MAX_RATINGS ratings, 32 with 64 above', async () => {
+    expect(LSTM_WIDE_MAX_RATINGS).toBe(250_000);
+    expect(lstmCapacity(LSTM_WIDE_MAX_RATINGS)).toEqual({ embeddingDim: 64, hidden: 64, negatives: 512 });
+    expect(lstmCapacity(LSTM_WIDE_MAX_RATINGS + 1)).toEqual({ embeddingDim: 32, hidden: 32, negatives: 64 });
+    const wide = await trainLstm(table, { epochs: 1, window: 10, seed: 7 });
+    expect([wide.shape.embeddingDim, wide.shape.hidden]).toEqual([64, 64]);
+    // An explicit size wins over the rule.
+    const narrow = await trainLstm(table, { epochs: 1, window: 10, seed: 7, hidden: 8 });
+    expect([narrow.shape.embeddingDim, narrow.shape.hidden]).toEqual([64, 8]);
+  });
 
   it('learns a deterministic cycle: the true next movie ranks first for most histories', async () => {
     const losses: number[] = [];
