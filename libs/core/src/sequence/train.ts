@@ -68,8 +68,8 @@ export const LSTM_WIDE_MAX_RATINGS = 250_000;
 
 /**
  * The default size for a training set of `ratings` ratings. Up to
- * {@link LSTM_WIDE_MAX_RATINGS}: 64 wide with 512 sampled negatives (HR@10 0.195 on ML-100K,
- * docs/EVALUATION.md); above it: 32 wide with 64 negatives (about 47 CPU s an epoch on ML-1M,
+ * {@link LSTM_WIDE_MAX_RATINGS}: 64 wide with 512 sampled negatives (HR@10 0.180-0.196 over four
+ * runs on ML-100K, mean 0.191, docs/EVALUATION.md); above it: 32 wide with 64 negatives (about 47 CPU s an epoch on ML-1M,
  * where the wide model would need about 260).
  */
 export function lstmCapacity(ratings: number): LstmCapacity {
