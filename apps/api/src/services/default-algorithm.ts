@@ -4,10 +4,15 @@ import type { ModelSnapshot } from './model-snapshot';
 /** The algorithm served when a request names none and the set has no model selection: the original method's stored lists. */
 export const FALLBACK_ALGORITHM = 'puresvd';
 
-/** The served set's model selection (grid, scores, winner); null when the set has none or its meta does not parse. */
-export async function servedSelection(snap: ModelSnapshot): Promise<SelectionInfo | null> {
-  const info = selectionInfoSchema.safeParse(await snap.kindInfo(SELECTION_KIND));
-  return info.success ? info.data : null;
+/**
+ * The served set's model selection (grid, scores, winner); null when the set has none or its meta
+ * does not parse. Validated once per set version (every recommendation request reads it).
+ */
+export function servedSelection(snap: ModelSnapshot): Promise<SelectionInfo | null> {
+  return snap.memo('selection', async () => {
+    const info = selectionInfoSchema.safeParse(await snap.kindInfo(SELECTION_KIND));
+    return info.success ? info.data : null;
+  });
 }
 
 /**

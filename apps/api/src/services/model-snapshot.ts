@@ -129,13 +129,12 @@ export class ModelSnapshot {
   }
 
   /**
-   * The factors in the shape `foldIn` takes: V widened to Float64 once per version, and the
-   * global mean rating, which the model does not store, derived from the per-movie stats
-   * as sum(count x mean) / sum(count).
+   * The global mean rating, which the model does not store, derived from the per-movie stats
+   * as sum(count x mean) / sum(count); 3 when no movie has a rating. Once per version.
    */
-  foldInFactors(): Promise<FoldInFactors> {
-    return this.memo('fold-in', async () => {
-      const [f, { table }] = await Promise.all([this.factors(), this.stats()]);
+  globalMean(): Promise<number> {
+    return this.memo('global-mean', async () => {
+      const { table } = await this.stats();
       let sum = 0;
       let n = 0;
       for (let i = 0; i < table.count.length; i++) {
@@ -143,7 +142,15 @@ export class ModelSnapshot {
         sum += table.count[i] * table.mean[i];
         n += table.count[i];
       }
-      return { movieIds: f.movieIds, k: f.k, V: Float64Array.from(f.V), S: f.S, globalMean: n > 0 ? sum / n : 3 };
+      return n > 0 ? sum / n : 3;
+    });
+  }
+
+  /** The factors in the shape `foldIn` takes: V widened to Float64 once per version, and the {@link globalMean}. */
+  foldInFactors(): Promise<FoldInFactors> {
+    return this.memo('fold-in', async () => {
+      const [f, globalMean] = await Promise.all([this.factors(), this.globalMean()]);
+      return { movieIds: f.movieIds, k: f.k, V: Float64Array.from(f.V), S: f.S, globalMean };
     });
   }
 

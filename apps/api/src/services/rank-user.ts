@@ -74,7 +74,7 @@ export async function rankUser(input: RankUserInput): Promise<RankedUserPage | n
   if (row === null) return null;
   const scores = new Float32Array(scorer.movieIds.length);
   if (!scorer.score(row, scores)) return null;
-  if (tuned > 0) applyLikedPrior(scores, await servedLikedPrior(snap, scorer.movieIds), tuned);
+  if (tuned > 0) applyLikedPrior(scores, await servedLikedPrior(snap, kind, scorer.movieIds), tuned);
   const page = { ...rankedPage(scorer.movieIds, scores, keep, q.offset, q.k), liked: tuned };
   if (!q.explain || scorer.explain === undefined) return page;
   const explain = scorer.explain.bind(scorer);

@@ -15,34 +15,24 @@ export async function servedLikedWeight(snap: ModelSnapshot, kind: string): Prom
   return selection === null ? 0 : likedWeightOf(selection.tuned, kind);
 }
 
-/** Priors computed per scorer catalogue, for the set version they were computed in. */
-const priors = new WeakMap<Int32Array, { version: string; prior: Float64Array }>();
-
 /**
- * The prior of each movie of `movieIds` (a scorer's catalogue) from the served set's movie
- * statistics; 0 for a movie without statistics. Computed once per catalogue and set version.
+ * The prior of each movie of `movieIds` (the catalogue of `kind`'s scorer in this set) from the
+ * served set's movie statistics; 0 for a movie without statistics. Once per kind and set version
+ * (a set holds one version of each kind, so one catalogue).
  */
-export async function servedLikedPrior(snap: ModelSnapshot, movieIds: Int32Array): Promise<Float64Array> {
-  const hit = priors.get(movieIds);
-  if (hit?.version === snap.version) return hit.prior;
-  const { table, rowOf } = await snap.stats();
-  let sum = 0;
-  let n = 0;
-  for (let i = 0; i < table.count.length; i++) {
-    sum += table.count[i] * (table.count[i] > 0 ? table.mean[i] : 0);
-    n += table.count[i];
-  }
-  const count = new Float64Array(movieIds.length);
-  const mean = new Float64Array(movieIds.length);
-  movieIds.forEach((id, j) => {
-    const row = rowOf.get(id);
-    if (row === undefined) return;
-    count[j] = table.count[row];
-    mean[j] = table.mean[row];
+export function servedLikedPrior(snap: ModelSnapshot, kind: string, movieIds: Int32Array): Promise<Float64Array> {
+  return snap.memo(`liked-prior:${kind}`, async () => {
+    const [{ table, rowOf }, globalMean] = await Promise.all([snap.stats(), snap.globalMean()]);
+    const count = new Float64Array(movieIds.length);
+    const mean = new Float64Array(movieIds.length);
+    movieIds.forEach((id, j) => {
+      const row = rowOf.get(id);
+      if (row === undefined) return;
+      count[j] = table.count[row];
+      mean[j] = table.mean[row];
+    });
+    return likedPriorOf(count, mean, globalMean);
   });
-  const prior = likedPriorOf(count, mean, n > 0 ? sum / n : 0);
-  priors.set(movieIds, { version: snap.version, prior });
-  return prior;
 }
 
 /** The answer's `scoreUnit` for a kind served with liked weight `weight`. */
