@@ -36,7 +36,7 @@ const keyPrefix = config.KEY_PREFIX;
 const rebuildQueue = createQueue(QueueName.rebuild, { connection: bull, keyPrefix });
 const ingestQueue = createQueue(QueueName.ingest, { connection: bull, keyPrefix });
 const keys = new KeySchema(keyPrefix);
-const processor = createIngestQueueProcessor({ redis, keys, rebuildQueue, rebuildDebounceMs: config.REBUILD_DEBOUNCE_MS, logger });
+const processor = createIngestQueueProcessor({ redis, keys, rebuildQueue, ingestQueue, rebuildDebounceMs: config.REBUILD_DEBOUNCE_MS, logger });
 const livePolicy = new LivePolicy({ redis, keys, queue: ingestQueue, count: config.LIVE_APPLY_COUNT, ageMs: config.LIVE_APPLY_AGE_MS, pollMs: config.LIVE_CHECK_MS, logger });
 const worker = createWorker(QueueName.ingest, processor, {
   connection: bull,

@@ -1,11 +1,9 @@
-import { Job, type MinimalQueue } from 'bullmq';
+import type { MinimalQueue } from 'bullmq';
+import { jobIsLive } from '@movielens/jobs';
 import { OwnedLock, type KeySchema, type RedisClient } from '@movielens/store';
 
 /** Default expiry of a kind lock, ms (30 min); the heartbeat renews it every third of this. */
 export const KIND_LOCK_TTL_MS = 30 * 60_000;
-
-/** Job states in which a kind job still owns its build (running, waiting for its rows, or retrying). */
-const LIVE_STATES = new Set(['active', 'waiting-children', 'delayed', 'waiting', 'prioritized']);
 
 /**
  * One build per model kind at a time (two `svd` builds would race to publish; an `svd` and an
@@ -60,8 +58,7 @@ export class KindLocks {
 
   /** True when job `jobId` still owns its build (running, waiting for its rows, or retrying). */
   async isLive(jobId: string): Promise<boolean> {
-    const job = await Job.fromId(this.queue, jobId);
-    return job !== undefined && LIVE_STATES.has(await job.getState());
+    return jobIsLive(this.queue, jobId);
   }
 
   /** Stops every heartbeat of this process (the locks then expire unless released). */

@@ -28,6 +28,12 @@ export interface IngestDeps {
   now?: () => number;
   /** Staged versions of other owners older than this are crash leftovers and deleted, ms. Default 6 h. */
   staleStagingMs?: number;
+  /**
+   * False when the owner of a staged version (`ingest:<jobId>`, `live:<jobId>`) can no longer
+   * write it: its job completed, failed or is gone. Its staged keys are then deleted at once
+   * instead of after `staleStagingMs`. Default: every owner may still write.
+   */
+  ownerIsLive?: (owner: string) => Promise<boolean>;
 }
 
 /** One ingest to run. */
@@ -63,8 +69,11 @@ export async function runIngest(deps: IngestDeps, request: IngestRequest, onProg
   const hash = contentHash(manifest.files, request.mode);
   // An earlier attempt that committed before its process died: sweeping would delete the current version.
   const done = await committedMeta(datasets, deps, request.version);
-  if (done !== null) return done.report;
-  await sweepStaging(writer, request, now() - (deps.staleStagingMs ?? 6 * 3600_000));
+  if (done !== null) {
+    await writer.unregister(request.version);
+    return done.report;
+  }
+  await sweepStaging(writer, request, now() - (deps.staleStagingMs ?? 6 * 3600_000), deps.ownerIsLive);
 
   for (let attempt = 1; attempt <= MAX_SWITCH_ATTEMPTS; attempt++) {
     const parent = await datasets.currentVersion();
@@ -75,7 +84,7 @@ export async function runIngest(deps: IngestDeps, request: IngestRequest, onProg
     if (unchanged !== null) return unchanged;
     try {
       const meta = await stageVersion({ deps, request, inputs, hash, uploads, datasets, writer, parent, parentMeta, started, onProgress });
-      if (await writer.commit(request.version, parent, meta.createdAt)) {
+      if (await commitStaged(writer, request, parent, meta.createdAt)) {
         await writer.prune();
         await onProgress({ phase: 'done', done: inputs.totalBytes, total: inputs.totalBytes });
         return meta.report;
@@ -101,12 +110,34 @@ export async function committedMeta(datasets: DatasetStore, deps: Pick<IngestDep
   return datasets.meta(ver);
 }
 
-/** Deletes staged versions left by an earlier attempt of this job, and stale ones of crashed others. */
-export async function sweepStaging(writer: DatasetWriter, request: Pick<IngestRequest, 'version' | 'owner'>, staleBefore: number): Promise<void> {
+/**
+ * Deletes staged versions left by an earlier attempt of this job, those of other owners that
+ * `ownerIsLive` says have ended (a job that failed for good after its process died mid-write),
+ * and stale ones (begun before `staleBefore`).
+ */
+export async function sweepStaging(
+  writer: DatasetWriter,
+  request: Pick<IngestRequest, 'version' | 'owner'>,
+  staleBefore: number,
+  ownerIsLive: (owner: string) => Promise<boolean> = async () => true,
+): Promise<void> {
   for (const [ver, record] of await writer.staging()) {
-    if (ver === request.version || record.owner === request.owner || record.startedAt < staleBefore) await writer.discard(ver);
+    if (ver === request.version || record.owner === request.owner || record.startedAt < staleBefore || !(await ownerIsLive(record.owner))) await writer.discard(ver);
   }
   await writer.discard(request.version);
+}
+
+/**
+ * Switches the current pointer to the staged `request.version` (see DatasetWriter.commit), after
+ * checking that its staging record is still this owner's: when another job swept it (this
+ * job's attempt was given up while it still ran), its keys may be gone, and it throws instead.
+ */
+export async function commitStaged(writer: DatasetWriter, request: Pick<IngestRequest, 'version' | 'owner'>, parent: string | null, createdAt: number): Promise<boolean> {
+  const owner = await writer.stagingOwner(request.version);
+  if (owner !== request.owner) {
+    throw new Error(`staged dataset version ${request.version} is no longer registered to ${request.owner} (${owner === null ? 'swept' : `now ${owner}`}): its job was given up while this attempt wrote it, so it does not switch`);
+  }
+  return writer.commit(request.version, parent, createdAt);
 }
 
 interface StageContext {

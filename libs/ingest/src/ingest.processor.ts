@@ -2,10 +2,10 @@
  * The ingest job as BullMQ runs it, in the worker process or in-process from the CLI
  * (`runInProcess`): the same function either way.
  */
-import { UnrecoverableError, type Job, type Processor, type Queue } from 'bullmq';
+import { UnrecoverableError, type Job, type MinimalQueue, type Processor, type Queue } from 'bullmq';
 import { InputError, formatIssue } from '@movielens/core';
 import type { Logger } from '@movielens/config';
-import { ingestJobSchema, requestRebuild, type IngestJobData, type IngestJobResult, type IngestProgress } from '@movielens/jobs';
+import { ingestJobSchema, jobIsLive, requestRebuild, type IngestJobData, type IngestJobResult, type IngestProgress } from '@movielens/jobs';
 import { UploadStore, type IngestReport, type KeySchema, type RedisClient } from '@movielens/store';
 import { runIngest } from './ingest.pipeline';
 
@@ -20,6 +20,23 @@ export interface IngestProcessorDeps {
   logger?: Logger;
   /** Ratings per stored chunk; default 131,072. */
   chunkSize?: number;
+  /**
+   * The queue these jobs come from. With it, a version staged by a job that has ended (failed
+   * for good after its process died mid-write) is swept by the next ingest at once; without
+   * it, after 6 h.
+   */
+  ingestQueue?: MinimalQueue;
+}
+
+/**
+ * Whether the owner of a staged version (`ingest:<jobId>`, `live:<jobId>`) may still write it:
+ * its job in `queue` is live. An owner of another form is assumed live.
+ */
+export function stagingOwnerIsLive(queue: MinimalQueue): (owner: string) => Promise<boolean> {
+  return async (owner) => {
+    const colon = owner.indexOf(':');
+    return colon < 0 || (await jobIsLive(queue, owner.slice(colon + 1)));
+  };
 }
 
 /** Minimum interval between two job progress updates, ms (each is a Redis write and an event). */
@@ -53,7 +70,7 @@ export function createIngestProcessor(deps: IngestProcessorDeps): Processor<Inge
     let report: IngestReport;
     try {
       report = await runIngest(
-        { redis: deps.redis, keys: deps.keys, chunkSize: deps.chunkSize },
+        { redis: deps.redis, keys: deps.keys, chunkSize: deps.chunkSize, ownerIsLive: deps.ingestQueue && stagingOwnerIsLive(deps.ingestQueue) },
         { uploadId: data.uploadId, mode: data.mode, maxErrors: data.maxErrors, version: versionIdOf(job), owner: `ingest:${job.id}` },
         onProgress,
       );

@@ -9,7 +9,7 @@ import { allocateRatingTable, applyRatingChanges, isOnScale, type RatingTable } 
 import type { LiveApplyResult } from '@movielens/jobs';
 import { DatasetStore, DatasetWriter, LIVE_START, LiveRatings, type DatasetMeta, type LiveEntry } from '@movielens/store';
 import { assembleDataset } from './dataset-assembly';
-import { committedMeta, sweepStaging, type IngestDeps } from './ingest.pipeline';
+import { commitStaged, committedMeta, sweepStaging, type IngestDeps } from './ingest.pipeline';
 
 /** One apply to run. */
 export interface LiveApplyRequest {
@@ -56,8 +56,11 @@ export async function runLiveApply(deps: IngestDeps, request: LiveApplyRequest):
   const live = new LiveRatings(deps.redis, deps.keys);
 
   const done = await committedMeta(datasets, deps, request.version);
-  if (done !== null) return { datasetVersion: done.version, created: false, entries: 0, changes: 0, skipped: 0, upTo: (done.live ?? LIVE_START).upTo };
-  await sweepStaging(writer, request, now() - (deps.staleStagingMs ?? 6 * 3600_000));
+  if (done !== null) {
+    await writer.unregister(request.version);
+    return { datasetVersion: done.version, created: false, entries: 0, changes: 0, skipped: 0, upTo: (done.live ?? LIVE_START).upTo };
+  }
+  await sweepStaging(writer, request, now() - (deps.staleStagingMs ?? 6 * 3600_000), deps.ownerIsLive);
 
   for (let attempt = 1; attempt <= MAX_SWITCH_ATTEMPTS; attempt++) {
     const parent = await datasets.currentVersion();
@@ -68,7 +71,7 @@ export async function runLiveApply(deps: IngestDeps, request: LiveApplyRequest):
     if (entries.length === 0) return { datasetVersion: parent, created: false, entries: 0, changes: 0, skipped: 0, upTo: mark.upTo };
     try {
       const meta = await stageLiveVersion(datasets, writer, request, parentMeta, entries, started, now);
-      if (await writer.commit(request.version, parent, meta.createdAt)) {
+      if (await commitStaged(writer, request, parent, meta.createdAt)) {
         await writer.prune();
         const changes = meta.live!.applied - mark.applied;
         return { datasetVersion: request.version, created: true, entries: entries.length, changes, skipped: changes - meta.report.read.ratings, upTo: meta.live!.upTo };

@@ -4,7 +4,7 @@
  */
 import { UnrecoverableError, type Job, type Processor } from 'bullmq';
 import { LIVE_APPLY_JOB, liveApplyJobSchema, requestRebuild, type IngestJobData, type IngestJobResult, type LiveApplyJobData, type LiveApplyResult } from '@movielens/jobs';
-import { createIngestProcessor, versionIdOf, type IngestProcessorDeps } from './ingest.processor';
+import { createIngestProcessor, stagingOwnerIsLive, versionIdOf, type IngestProcessorDeps } from './ingest.processor';
 import { runLiveApply } from './live-apply.pipeline';
 
 /** Creates the `apply-live` job processor. A Redis fault fails the attempt, which BullMQ retries. */
@@ -14,7 +14,7 @@ export function createLiveApplyProcessor(deps: IngestProcessorDeps): Processor<L
     if (!parsed.success) throw new UnrecoverableError(`invalid apply-live payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const log = deps.logger?.child({ jobId: job.id });
     const version = versionIdOf(job);
-    const result = await runLiveApply({ redis: deps.redis, keys: deps.keys, chunkSize: deps.chunkSize }, { version, owner: `live:${job.id}` });
+    const result = await runLiveApply({ redis: deps.redis, keys: deps.keys, chunkSize: deps.chunkSize, ownerIsLive: deps.ingestQueue && stagingOwnerIsLive(deps.ingestQueue) }, { version, owner: `live:${job.id}` });
     // Also when an earlier attempt made the version and died before asking: rebuild requests are debounced, so asking twice costs nothing.
     if (result.datasetVersion === version && deps.rebuildQueue) {
       await requestRebuild(deps.rebuildQueue, { trigger: 'ingest', datasetVersion: result.datasetVersion }, { debounceMs: deps.rebuildDebounceMs });

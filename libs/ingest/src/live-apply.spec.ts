@@ -1,9 +1,11 @@
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { bullPrefix, LIVE_APPLY_JOB, QueueName, requestLiveApply, type LiveApplyJobData, type LiveApplyResult } from '@movielens/jobs';
-import { LiveRatings } from '@movielens/store';
+import { DatasetWriter, LiveRatings } from '@movielens/store';
 import { testRedisUrl } from '@movielens/test-support';
 import { ingestFiles, moviesDat, useTestRedis } from './ingest.fixtures';
+import { commitStaged } from './ingest.pipeline';
+import { stagingOwnerIsLive } from './ingest.processor';
 import { runLiveApply } from './live-apply.pipeline';
 import { createLiveApplyProcessor } from './live-apply.processor';
 import { LivePolicy } from './live-policy';
@@ -111,6 +113,62 @@ describe('runIngest retried after its pointer switch', () => {
     expect(retry).toEqual(first);
     expect(await t.datasets.currentVersion()).toBe('up1');
     expect(await ratingsOf('up1')).toEqual(['1:10=1']);
+  });
+});
+
+describe('staged versions left by a job that died', () => {
+  it('a committed version whose process died before unregistering it is unregistered by its retry, its keys kept', async () => {
+    await base();
+    await new LiveRatings(t.redis, t.keys).append(1, [{ movieId: 12, rating: 3 }]);
+    await runLiveApply({ redis: t.redis, keys: t.keys }, { version: 'l1', owner: 'live:1' });
+    // The crash: switched and listed, the staging record still there.
+    await new DatasetWriter(t.redis, t.keys).begin('l1', { owner: 'live:1', chunkBound: 1, startedAt: Date.now() });
+    const retry = await runLiveApply({ redis: t.redis, keys: t.keys }, { version: 'l1', owner: 'live:1' });
+    expect(retry).toMatchObject({ created: false, datasetVersion: 'l1' });
+    expect(await t.redis.hlen(t.keys.datasetStaging())).toBe(0);
+    expect(await ratingsOf('l1')).toEqual(['1:10=1', '1:11=2', '1:12=3', '2:10=3']);
+  });
+
+  it("sweeps a version staged by a job that has ended at once, and keeps one whose job may still run", async () => {
+    const parent = await base();
+    const connection = { url: testRedisUrl() };
+    const ingestQueue = new Queue<LiveApplyJobData, LiveApplyResult>(QueueName.ingest, { connection, prefix: bullPrefix(t.prefix) });
+    try {
+      const waiting = await requestLiveApply(ingestQueue, { trigger: 'manual', pending: 1 });
+      const writer = new DatasetWriter(t.redis, t.keys, 1000);
+      // Both staged just now (far from stale), with a chunk written: one by the waiting job, one by a job that is gone.
+      const ratings = await t.datasets.loadRatings(parent);
+      for (const [ver, owner] of [['dead', 'live:no-such-job'], ['alive', `live:${waiting.id}`]]) {
+        await writer.begin(ver, { owner, chunkBound: 1, startedAt: Date.now() });
+        await writer.writeRatings(ver, ratings);
+      }
+      await new LiveRatings(t.redis, t.keys).append(1, [{ movieId: 12, rating: 3 }]);
+      const ownerIsLive = stagingOwnerIsLive(ingestQueue);
+      expect(await ownerIsLive('live:no-such-job')).toBe(false);
+      expect(await ownerIsLive(`live:${waiting.id}`)).toBe(true);
+      await runLiveApply({ redis: t.redis, keys: t.keys, ownerIsLive }, { version: 'l1', owner: 'live:other' });
+      expect([...(await writer.staging()).keys()]).toEqual(['alive']);
+      expect(await t.redis.exists(t.keys.datasetRatingsChunk('dead', 0), t.keys.datasetRatingsChunk('alive', 0))).toBe(1);
+      // Without the queue (the default), only stale versions of other owners are swept.
+      await writer.begin('dead', { owner: 'live:no-such-job', chunkBound: 1, startedAt: Date.now() });
+      await new LiveRatings(t.redis, t.keys).append(1, [{ movieId: 13, rating: 4 }]);
+      await runLiveApply({ redis: t.redis, keys: t.keys }, { version: 'l2', owner: 'live:other2' });
+      expect([...(await writer.staging()).keys()].sort()).toEqual(['alive', 'dead']);
+    } finally {
+      await ingestQueue.obliterate({ force: true });
+      await ingestQueue.close();
+    }
+  });
+
+  it('an attempt whose staged version was swept meanwhile does not switch to it', async () => {
+    const parent = await base();
+    const writer = new DatasetWriter(t.redis, t.keys, 1000);
+    await writer.begin('z1', { owner: 'live:z', chunkBound: 0, startedAt: Date.now() });
+    await writer.discard('z1'); // another job swept it
+    await expect(commitStaged(writer, { version: 'z1', owner: 'live:z' }, parent, Date.now())).rejects.toThrow(/no longer registered to live:z \(swept\)/);
+    await writer.begin('z1', { owner: 'live:y', chunkBound: 0, startedAt: Date.now() });
+    await expect(commitStaged(writer, { version: 'z1', owner: 'live:z' }, parent, Date.now())).rejects.toThrow(/now live:y/);
+    expect(await t.datasets.currentVersion()).toBe(parent);
   });
 });
 

@@ -16,4 +16,5 @@ export type { QueueConnection, RunInProcessOptions, WorkerFactoryOptions } from 
 export { startHeartbeat } from './heartbeat';
 export type { HeartbeatOptions, HeartbeatTarget } from './heartbeat';
 export { buildsInProgress } from './build-status';
+export { jobIsLive, LIVE_JOB_STATES } from './job-liveness';
 export type { BuildInProgress } from './build-status';

@@ -45,6 +45,21 @@ export class DatasetWriter {
     await this.redis.hset(this.keys.datasetStaging(), ver, JSON.stringify(record));
   }
 
+  /** Owner of staged version `ver` (from its staging record), or null when it is not registered. */
+  async stagingOwner(ver: string): Promise<string | null> {
+    const key = this.keys.datasetStaging();
+    const json = await this.redis.hget(key, ver);
+    return json === null ? null : decodeJson(stagingRecordSchema, json, `staging record of dataset version ${ver}`, `${key}#${ver}`).owner;
+  }
+
+  /**
+   * Unregisters `ver` from staging without touching its keys: for a version that is already
+   * committed (a crash between the pointer switch and the unregistering left its record).
+   */
+  async unregister(ver: string): Promise<void> {
+    await this.redis.hdel(this.keys.datasetStaging(), ver);
+  }
+
   /**
    * Versions registered as staging (written, or left behind by a crash).
    * @throws CorruptRecordError naming the hash field when a record is not a staging record

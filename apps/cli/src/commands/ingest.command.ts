@@ -91,7 +91,7 @@ async function run(ctx: CommandContext): Promise<unknown> {
       // The result comes back from Redis either way: validated, not cast.
       const result = remote
         ? await job.waitUntilFinished(events)
-        : await runInProcess(queue, job, createIngestProcessor({ redis: conn.redis, keys: conn.keys, rebuildQueue }), { connection: conn.bull, keyPrefix: conn.keyPrefix, events });
+        : await runInProcess(queue, job, createIngestProcessor({ redis: conn.redis, keys: conn.keys, rebuildQueue, ingestQueue: queue }), { connection: conn.bull, keyPrefix: conn.keyPrefix, events });
       report = decodeJobResult(ingestReportSchema, result, `ingest job ${job.id}`);
     } catch (err) {
       throw await explainFailure(queue, job.id!, err);
