@@ -4,7 +4,10 @@
  * the same method in numpy/scipy (bench/reference/rebuild_reference.py) on the same ratings file.
  *
  *   node --import tsx bench/rebuild.bench.ts [--shape ml-1m] [--runs 3] [--workers 1,2] [--dir DIR]
- *     [--no-reference] [--warmup 1] [--pin]
+ *     [--no-reference] [--warmup 1] [--pin] [--kinds original|default]
+ *
+ * --kinds original (the default) builds the notebook's method only (svd, analytics), the one the
+ * reference computes; --kinds default builds every default kind (use --no-reference).
  *
  * --pin runs worker i on CPU i alone (taskset): w pinned workers stand for w one-core machines,
  * the way to measure scale-out across processes on one small machine.
@@ -33,10 +36,16 @@ import { startRedisServer } from '@movielens/test-support';
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const CLI = join(REPO, 'apps/cli/bin/movielens.js');
 const WORKER = join(REPO, 'apps/compute-worker/src/main.ts');
-// mf: false: the reference is the original method only (the MF model adds ~20-30 s, measured separately in docs/BENCHMARKS.md).
-const PARAMS = { k: 50, topK: 50, recsN: 100, mf: false };
+// The reference is the original method only (svd: similar movies and PureSVD recommendations; analytics):
+// every other kind is off (they are measured in bench/kinds.bench.ts and bench/first-model.bench.ts).
+const OTHER_KINDS_OFF = { mf: false, lstm: false, ease: false, ials: false, rp3beta: false, similarUsers: false, selection: false };
 
-const { values } = parseArgs({ options: { shape: { type: 'string', default: 'ml-1m' }, runs: { type: 'string', default: '3' }, workers: { type: 'string', default: '1' }, dir: { type: 'string' }, 'no-reference': { type: 'boolean', default: false }, pin: { type: 'boolean', default: false }, warmup: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { shape: { type: 'string', default: 'ml-1m' }, runs: { type: 'string', default: '3' }, workers: { type: 'string', default: '1' }, dir: { type: 'string' }, 'no-reference': { type: 'boolean', default: false }, pin: { type: 'boolean', default: false }, warmup: { type: 'string', default: '1' }, kinds: { type: 'string', default: 'original' } } });
+if (values.kinds !== 'original' && values.kinds !== 'default') throw new Error(`--kinds is original or default, not ${values.kinds}`);
+// --kinds default: the whole default rebuild (every default kind with its default parameters), but
+// without model selection's follow-up rebuild (selectionRetrain: false), a second rebuild of its own.
+const ORIGINAL = { k: 50, topK: 50, recsN: 100 };
+const PARAMS = values.kinds === 'original' ? { ...ORIGINAL, ...OTHER_KINDS_OFF } : { selectionRetrain: false };
 const warmups = Number(values.warmup);
 const runs = Number(values.runs);
 const workerCounts = String(values.workers).split(',').map(Number);
@@ -68,7 +77,7 @@ async function main(): Promise<void> {
     execFileSync(process.execPath, [CLI, 'ingest', dir, '--redis', redisServer.url, '--json'], { stdio: 'ignore' });
     console.error(`ingested ${dir} in ${sec(performance.now() - t0)} s`);
 
-    const reference = values['no-reference'] ? null : JSON.parse(execFileSync('/usr/bin/python3', [join(REPO, 'bench/reference/rebuild_reference.py'), ratingsFile, String(PARAMS.k), String(PARAMS.topK), String(PARAMS.recsN), String(runs)], { encoding: 'utf8', maxBuffer: 1 << 24 }));
+    const reference = values['no-reference'] ? null : JSON.parse(execFileSync('/usr/bin/python3', [join(REPO, 'bench/reference/rebuild_reference.py'), ratingsFile, String(ORIGINAL.k), String(ORIGINAL.topK), String(ORIGINAL.recsN), String(runs)], { encoding: 'utf8', maxBuffer: 1 << 24 }));
 
     const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
     const keys = new KeySchema('ml');
@@ -121,7 +130,7 @@ async function main(): Promise<void> {
     await Promise.all([redis.quit(), eventsConnection.quit()]);
 
     const ref = (reference?.runs ?? []) as Record<string, number>[];
-    console.log(`\n${String(values.shape)} ${JSON.stringify(Object.values(results)[0]?.counts)}; k=${PARAMS.k}, topK=${PARAMS.topK}, recsN=${PARAMS.recsN}; medians of ${runs} runs (s)\n`);
+    console.log(`\n${String(values.shape)} ${JSON.stringify(Object.values(results)[0]?.counts)}; ${values.kinds === 'original' ? `k=${ORIGINAL.k}, topK=${ORIGINAL.topK}, recsN=${ORIGINAL.recsN}` : 'every default kind'}; medians of ${runs} runs (s)\n`);
     console.log('| run | load | matrix | svd | rows (similar + recs) | analytics | publish | total (job) | wall (client) | peak RSS / process |');
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const [w, r] of Object.entries(results)) {

@@ -7,13 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
-const SOURCES = ['libs/core/src/linalg/dots.wat', 'libs/core/src/ease/gemm.wat', 'libs/core/src/ials/ials-rows.wat'];
+const SOURCES = ['libs/core/src/linalg/dots.wat', 'libs/core/src/ease/gemm.wat', 'libs/core/src/ials/ials-rows.wat', 'libs/core/src/sparse/gram-rows.wat'];
 const root = fileURLToPath(new URL('../', import.meta.url));
 
 /** The .wasm.ts module text for a .wat source. */
 export async function compileWat(path) {
   const wabt = await wabtInit();
-  // SIMD (dots.wat, gemm.wat, ials-rows.wat), relaxed SIMD's fused multiply-add and shared memory (gemm.wat).
+  // SIMD (dots.wat, gemm.wat, ials-rows.wat, gram-rows.wat), relaxed SIMD's fused multiply-add and shared memory (gemm.wat, gram-rows.wat).
   const features = { simd: true, relaxed_simd: true, threads: true };
   const module = wabt.parseWat(path, readFileSync(path, 'utf8'), features);
   module.validate(features);

@@ -11,12 +11,16 @@
  * (e.g. after the analytics that run beside the SVD) and never blocks the leader: if no helper
  * comes, the leader runs every block itself.
  *
+ * Each thread runs its blocks with core's WebAssembly kernel (`GramKernel`, 2.6x the scalar
+ * pass), all on one shared kernel memory holding g, x and the partial slices; a g past the
+ * kernel's 4 GiB runs the scalar `multiplyGramRows` on shared copies instead.
+ *
  * Memory ordering: x and the partial slices are plain shared memory; the Atomics on the
  * control words order them (the leader writes x before resetting NEXT; a helper reads x only
  * after taking a block from NEXT; it writes its slice before adding to DONE, which the leader
  * waits for before summing and before writing the next x).
  */
-import { multiplyGramRows, type CsrMatrix } from '@movielens/core';
+import { GramKernel, multiplyGramRows, type CsrMatrix, type GramLayout } from '@movielens/core';
 import { sharedCopy } from './shared-memory';
 
 /** Control words (Int32Array indices). */
@@ -27,8 +31,10 @@ const STOP = 3; // 1 when the leader is done: helpers return
 
 /** Everything a helper thread needs, all in shared memory (posted to it without a copy). */
 export interface GramShare {
-  /** g, with its arrays in SharedArrayBuffers. */
-  matrix: CsrMatrix;
+  /** The kernel memory (g, x, one slice per block) when g fits it, else null and the three below. */
+  kernel: GramLayout | null;
+  /** g, with its arrays in SharedArrayBuffers (null with a kernel). */
+  matrix: CsrMatrix | null;
   /** The pass's input vector, length g.cols. */
   x: Float64Array;
   /** One g.cols slice per block. */
@@ -67,27 +73,35 @@ export class ParallelGram {
    *   joins mid-pass; the summation costs blocks x g.cols per pass, small beside nnz)
    */
   constructor(g: CsrMatrix, blocks = 16) {
-    const matrix = isShared(g) ? g : { ...g, indptr: sharedCopy(g.indptr), indices: sharedCopy(g.indices), values: sharedCopy(g.values) };
     this.blocks = Math.max(1, blocks);
     const bounds = new Int32Array(this.blocks + 1);
-    const nnz = matrix.indptr[matrix.rows];
+    const nnz = g.indptr[g.rows];
     let row = 0;
     for (let b = 1; b < this.blocks; b++) {
       const target = (nnz * b) / this.blocks;
-      while (row < matrix.rows && matrix.indptr[row] < target) row++;
+      while (row < g.rows && g.indptr[row] < target) row++;
       bounds[b] = row;
     }
-    bounds[this.blocks] = matrix.rows;
+    bounds[this.blocks] = g.rows;
     const control = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
     // No pass yet: a helper arriving now finds no block to take.
     control[NEXT] = this.blocks;
-    this.share = { matrix, x: sharedFloat64(matrix.cols), partial: sharedFloat64(this.blocks * matrix.cols), bounds, control };
+    this.cols = g.cols;
+    if (GramKernel.fits(g, this.blocks)) {
+      const kernel = GramKernel.forMatrix(g, this.blocks);
+      this.share = { kernel: kernel.layout, matrix: null, x: kernel.x, partial: kernel.out, bounds, control };
+    } else {
+      const matrix = isShared(g) ? g : { ...g, indptr: sharedCopy(g.indptr), indices: sharedCopy(g.indices), values: sharedCopy(g.values) };
+      this.share = { kernel: null, matrix, x: sharedFloat64(g.cols), partial: sharedFloat64(this.blocks * g.cols), bounds, control };
+    }
   }
+
+  private readonly cols: number;
 
   /** `out = g^T g x` (out overwritten), with whatever helpers have joined. */
   readonly apply = (x: Float64Array, out: Float64Array): void => {
     const { control, partial } = this.share;
-    const cols = this.share.matrix.cols;
+    const cols = this.cols;
     this.share.x.set(x);
     Atomics.store(control, DONE, 0);
     Atomics.store(control, NEXT, 0);
@@ -120,17 +134,37 @@ export class ParallelGram {
   }
 }
 
+/** This thread's Gram pass over a block's rows into its slice: the kernel (attached once per thread and layout), or the scalar pass. */
+type BlockRunner = (rowStart: number, rowEnd: number, block: number) => void;
+const runners = new WeakMap<GramShare, BlockRunner>();
+
+function runnerOf(share: GramShare): BlockRunner {
+  let run = runners.get(share);
+  if (run === undefined) {
+    if (share.kernel !== null) {
+      const kernel = GramKernel.attach(share.kernel);
+      run = (start, end, b) => kernel.addRows(start, end, b);
+    } else {
+      const { matrix, x, partial } = share;
+      const cols = matrix!.cols;
+      run = (start, end, b) => multiplyGramRows(matrix!, x, partial.subarray(b * cols, (b + 1) * cols), start, end);
+    }
+    runners.set(share, run);
+  }
+  return run;
+}
+
 /** Takes and runs blocks of the current pass until none is left; returns how many it ran. */
 function runBlocks(share: GramShare): number {
-  const { control, bounds, matrix, x, partial } = share;
+  const { control, bounds, partial } = share;
   const blocks = bounds.length - 1;
-  const cols = matrix.cols;
+  const cols = partial.length / blocks;
+  const run = runnerOf(share);
   for (let ran = 0; ; ran++) {
     const b = Atomics.add(control, NEXT, 1);
     if (b >= blocks) return ran;
-    const out = partial.subarray(b * cols, (b + 1) * cols);
-    out.fill(0);
-    multiplyGramRows(matrix, x, out, bounds[b], bounds[b + 1]);
+    partial.fill(0, b * cols, (b + 1) * cols);
+    run(bounds[b], bounds[b + 1], b);
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);
   }

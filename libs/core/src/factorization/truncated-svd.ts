@@ -1,8 +1,8 @@
 import { basisTimesSmall, combineBasis, norm, orthogonalizeAgainst, scale } from '../linalg/basis';
 import { symmetricEigen, type SymmetricEigen } from '../linalg/symmetric-eigen';
 import { Random } from '../random';
-import type { CsrMatrix } from '../sparse/csr';
-import { frobeniusNormSquared, multiplyDenseRows, multiplyGram, transpose } from '../sparse/csr';
+import { frobeniusNormSquared, multiplyDenseRows, multiplyGram, transpose, type CsrMatrix } from '../sparse/csr';
+import { GramKernel } from '../sparse/gram-kernel';
 
 /** Options of `truncatedSvd`. */
 export interface TruncatedSvdOptions {
@@ -31,7 +31,8 @@ export interface TruncatedSvdOptions {
   transposed?: CsrMatrix;
   /**
    * The Gram operator `out = g^T g x` on the smaller side's vectors (g = A, or A^T when rows <
-   * cols), overwriting `out`; default `multiplyGram(g, x, out)`. Lets a caller spread the one
+   * cols), overwriting `out`; default the WebAssembly kernel in this thread (`GramKernel`), or
+   * `multiplyGram(g, x, out)` past its 4 GiB. Lets a caller spread the one
    * O(nnz) pass of each Lanczos step over threads (the compute library's parallel Gram); any
    * operator equal to g^T g up to rounding gives the same factors up to rounding.
    */
@@ -109,7 +110,7 @@ export function truncatedSvd(a: CsrMatrix, options: TruncatedSvdOptions = {}): T
   const wide = m < n;
   const g = wide ? (options.transposed ?? transpose(a)) : a;
   const size = g.cols;
-  const gram = options.gram ?? ((x: Float64Array, out: Float64Array) => multiplyGram(g, x, out));
+  const gram = options.gram ?? defaultGram(g);
   const random = new Random(seed);
 
   let Q = new Float64Array((d + 1) * size);
@@ -252,4 +253,11 @@ function empty(m: number, n: number, total: number): TruncatedSvd {
     maxResidual: 0,
     explainedVariance: total > 0 ? 0 : Number.NaN,
   };
+}
+
+/** The Gram operator of `g` in one thread: the WebAssembly kernel, or the scalar pass when g exceeds its 4 GiB. */
+function defaultGram(g: CsrMatrix): (x: Float64Array, out: Float64Array) => void {
+  if (!GramKernel.fits(g)) return (x, out) => multiplyGram(g, x, out);
+  const kernel = GramKernel.forMatrix(g);
+  return (x, out) => kernel.multiply(x, out);
 }
