@@ -113,7 +113,9 @@ export async function committedMeta(datasets: DatasetStore, deps: Pick<IngestDep
 /**
  * Deletes staged versions left by an earlier attempt of this job, those of other owners that
  * `ownerIsLive` says have ended (a job that failed for good after its process died mid-write),
- * and stale ones (begun before `staleBefore`).
+ * and stale ones (begun before `staleBefore`). A version among them that was committed (its
+ * process died between the pointer switch and unregistering it) is only unregistered: its keys
+ * are a dataset version.
  */
 export async function sweepStaging(
   writer: DatasetWriter,
@@ -122,7 +124,9 @@ export async function sweepStaging(
   ownerIsLive: (owner: string) => Promise<boolean> = async () => true,
 ): Promise<void> {
   for (const [ver, record] of await writer.staging()) {
-    if (ver === request.version || record.owner === request.owner || record.startedAt < staleBefore || !(await ownerIsLive(record.owner))) await writer.discard(ver);
+    if (ver !== request.version && record.owner !== request.owner && record.startedAt >= staleBefore && (await ownerIsLive(record.owner))) continue;
+    if (await writer.isCommitted(ver)) await writer.unregister(ver);
+    else await writer.discard(ver);
   }
   await writer.discard(request.version);
 }

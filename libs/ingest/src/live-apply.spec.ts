@@ -142,6 +142,8 @@ describe('staged versions left by a job that died', () => {
         await writer.begin(ver, { owner, chunkBound: 1, startedAt: Date.now() });
         await writer.writeRatings(ver, ratings);
       }
+      // And the committed current version with a record left by a job that died after switching to it: its keys are the dataset.
+      await writer.begin(parent, { owner: 'live:no-such-job', chunkBound: 1, startedAt: Date.now() });
       await new LiveRatings(t.redis, t.keys).append(1, [{ movieId: 12, rating: 3 }]);
       const ownerIsLive = stagingOwnerIsLive(ingestQueue);
       expect(await ownerIsLive('live:no-such-job')).toBe(false);
@@ -149,6 +151,8 @@ describe('staged versions left by a job that died', () => {
       await runLiveApply({ redis: t.redis, keys: t.keys, ownerIsLive }, { version: 'l1', owner: 'live:other' });
       expect([...(await writer.staging()).keys()]).toEqual(['alive']);
       expect(await t.redis.exists(t.keys.datasetRatingsChunk('dead', 0), t.keys.datasetRatingsChunk('alive', 0))).toBe(1);
+      expect(await ratingsOf(parent)).toEqual(['1:10=1', '1:11=2', '2:10=3']);
+      expect(await ratingsOf('l1')).toEqual(['1:10=1', '1:11=2', '1:12=3', '2:10=3']);
       // Without the queue (the default), only stale versions of other owners are swept.
       await writer.begin('dead', { owner: 'live:no-such-job', chunkBound: 1, startedAt: Date.now() });
       await new LiveRatings(t.redis, t.keys).append(1, [{ movieId: 13, rating: 4 }]);

@@ -52,6 +52,12 @@ export class DatasetWriter {
     return json === null ? null : decodeJson(stagingRecordSchema, json, `staging record of dataset version ${ver}`, `${key}#${ver}`).owner;
   }
 
+  /** True when `ver` was committed: it is current or listed (then its staging record, if any, is a crash leftover, not its keys). */
+  async isCommitted(ver: string): Promise<boolean> {
+    if ((await this.redis.zscore(this.keys.datasetVersions(), ver)) !== null) return true;
+    return (await this.redis.get(this.keys.datasetCurrent())) === ver;
+  }
+
   /**
    * Unregisters `ver` from staging without touching its keys: for a version that is already
    * committed (a crash between the pointer switch and the unregistering left its record).
