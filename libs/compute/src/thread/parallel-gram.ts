@@ -63,12 +63,13 @@ function sharedFloat64(length: number): Float64Array {
 export class ParallelGram {
   readonly share: GramShare;
   private readonly blocks: number;
+  private readonly cols: number;
   private passes = 0;
   private ownBlocks = 0;
 
   /**
-   * @param g - the matrix whose Gram operator is applied; copied to shared memory unless it
-   *   already is (build it with `buildRatingMatrix(table, { shared: true })` to avoid the copy)
+   * @param g - the matrix whose Gram operator is applied; copied into the kernel's shared
+   *   memory, or, past the kernel's 4 GiB, to shared memory unless it already is there
    * @param blocks - row blocks per pass; default 16 (enough for two threads to balance when one
    *   joins mid-pass; the summation costs blocks x g.cols per pass, small beside nnz)
    */
@@ -95,8 +96,6 @@ export class ParallelGram {
       this.share = { kernel: null, matrix, x: sharedFloat64(g.cols), partial: sharedFloat64(this.blocks * g.cols), bounds, control };
     }
   }
-
-  private readonly cols: number;
 
   /** `out = g^T g x` (out overwritten), with whatever helpers have joined. */
   readonly apply = (x: Float64Array, out: Float64Array): void => {
