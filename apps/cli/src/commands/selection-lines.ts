@@ -25,15 +25,33 @@ function gridColumns(winner: SelectionInfo['winner']): Column<GridRow>[] {
   ];
 }
 
+/** The best-scoring grid point of each kind (unscored points last), in the order the kinds first appear. */
+function bestPerKind(grid: readonly GridRow[]): GridRow[] {
+  const best = new Map<string, GridRow>();
+  for (const g of grid) {
+    const seen = best.get(g.kind);
+    if (seen === undefined || (g.ndcg !== null && (seen.ndcg === null || g.ndcg > seen.ndcg))) best.set(g.kind, g);
+  }
+  return [...best.values()];
+}
+
 /**
  * What `movielens status` shows of the served set's model selection: the winner (served as the
- * default recommendations), the split it was chosen on, then the grid with every score.
+ * default recommendations), the split it was chosen on, then the grid: each kind's best point
+ * with how many it tried, or with `full` every point with its score.
  */
-export function selectionLines(info: SelectionInfo): string[] {
+export function selectionLines(info: SelectionInfo, options: { full?: boolean } = {}): string[] {
   const w = info.winner;
   const head =
     w === null
       ? 'selection no winner: no ranking kind scored on the validation split'
       : `selection ${w.algorithm} (kind ${w.kind}${Object.keys(w.params).length > 0 ? `, ${paramsText(w.params)}` : ''}), ${info.metric} ${w.ndcg.toFixed(4)}: the default recommendations`;
-  return [head, `          on ${info.split.rule}: ${info.split.heldOutRatings} held out, ${info.split.trainRatings} to fit`, ...formatTable(gridColumns(w), info.grid)];
+  const split = `          on ${info.split.rule}: ${info.split.heldOutRatings} held out, ${info.split.trainRatings} to fit`;
+  if (options.full === true) return [head, split, ...formatTable(gridColumns(w), info.grid)];
+  const tried = (kind: string) => info.grid.filter((g) => g.kind === kind).length;
+  const rows = bestPerKind(info.grid);
+  const columns = gridColumns(w);
+  columns.splice(3, 0, { header: 'best of', align: 'right', cell: (g) => String(tried(g.kind)) });
+  const more = rows.length < info.grid.length ? [`          each kind's best of ${info.grid.length} grid points; \`movielens status --grid\` lists every one`] : [];
+  return [head, split, ...formatTable(columns, rows), ...more];
 }

@@ -92,7 +92,7 @@ async function run(ctx: CommandContext): Promise<unknown> {
     if (dataset !== null && model !== null && model.datasetVersion !== dataset.version) {
       ctx.print(`building a model of dataset ${dataset.version}: until it is published, answers come from dataset ${model.datasetVersion}`);
     }
-    if (selection !== null) for (const line of selectionLines(selection)) ctx.print(line);
+    if (selection !== null) for (const line of selectionLines(selection, { full: ctx.args.values.grid === true })) ctx.print(line);
     if (builds.length === 0) ctx.print('builds   none waiting or running');
     else {
       ctx.print('builds');
@@ -112,7 +112,7 @@ export const statusCommand: Command = {
   name: 'status',
   summary: 'Show the current dataset and model versions and the job queues',
   usage:
-    'Usage: movielens status [--redis URL] [--json]\n\nPrints the current dataset (counts), the current model (or that there is none), its model selection (the winner served as the default recommendations, the validation split, every grid point of every kind with its NDCG@10), the rebuilds waiting or running (percent done over their kinds, the stage of the slowest, whether they train the next-movie LSTM and how far it is, since when), and per queue the waiting/active/delayed/failed jobs and listening workers. --json adds `builds` and `selection`.',
-  options: {},
+    'Usage: movielens status [--grid] [--redis URL] [--json]\n\nPrints the current dataset (counts), the current model (or that there is none), its model selection (the winner served as the default recommendations, the validation split, and each kind\'s best grid point with its NDCG@10; --grid lists every grid point), the rebuilds waiting or running (percent done over their kinds, the stage of the slowest, whether they train the next-movie LSTM and how far it is, since when), and per queue the waiting/active/delayed/failed jobs and listening workers. --json adds `builds` and `selection`.',
+  options: { grid: { type: 'boolean', default: false } },
   run,
 };
