@@ -346,15 +346,35 @@ describe.skipIf(skipBrowser)('the web page in Chromium against the real API', ()
     await screenshot(page, '08-admin-upload');
   });
 
-  it('shows the served model selection on the admin page: the chosen kind and every grid point', async () => {
-    const { selection } = await api<{ selection: { winner: { algorithm: string; ndcg: number } | null; grid: unknown[] } | null }>('/models');
+  it("shows the served model selection on the admin page: the chosen kind, each kind's best grid point, and every point on request", async () => {
+    const { selection } = await api<{ selection: { winner: { algorithm: string; kind: string; ndcg: number } | null; grid: { kind: string; ndcg: number | null }[] } | null }>('/models');
     expect(selection).not.toBeNull();
     await open('#/admin');
     const card = page.locator('#selection');
     await card.waitFor();
     if (selection!.winner !== null) await expect.poll(() => card.locator('p').first().textContent()).toMatch(new RegExp(`^Default recommendations: ${selection!.winner.algorithm} .*NDCG@10 ${selection!.winner.ndcg.toFixed(3)}\\.$`));
-    expect(await card.locator('tbody tr').count()).toBe(selection!.grid.length);
-    expect(await card.locator('tbody tr.current').count()).toBe(selection!.winner === null ? 0 : 1);
+    const kinds = [...new Set(selection!.grid.map((g) => g.kind))];
+    const best = card.locator('table.selection-best tbody tr');
+    expect(await best.count()).toBe(kinds.length);
+    expect(await best.locator('th').allTextContents()).toEqual(kinds.map((k) => (selection!.winner?.kind === k ? `${k}Chosen` : k)));
+    expect(await card.locator('table.selection-best tbody tr.current').count()).toBe(selection!.winner === null ? 0 : 1);
+    // Each row is its kind's best NDCG@10 and says how many points the kind tried.
+    for (const [i, kind] of kinds.entries()) {
+      const points = selection!.grid.filter((g) => g.kind === kind);
+      const top = Math.max(...points.map((g) => g.ndcg ?? -1));
+      const cells = await best.nth(i).locator('td').allTextContents();
+      expect(cells[1]).toBe(String(points.length));
+      expect(cells[2]).toBe(top < 0 ? '–' : top.toFixed(3));
+    }
+    const all = card.locator('details.selection-all');
+    if (selection!.grid.length > kinds.length) {
+      await expect.poll(() => all.locator('summary').textContent()).toBe(`All ${selection!.grid.length} grid points`);
+      expect(await all.locator('table').isVisible()).toBe(false);
+      await all.locator('summary').click();
+      await expect.poll(() => all.locator('table').isVisible()).toBe(true);
+      expect(await all.locator('tbody tr').count()).toBe(selection!.grid.length);
+      expect(await all.locator('tbody tr.current').count()).toBe(selection!.winner === null ? 0 : 1);
+    } else expect(await all.count()).toBe(0);
   });
 
   it('rolls back to the previous model version from the admin page', async () => {
