@@ -1,35 +1,18 @@
+import { kernelOn, MAX_WASM_BYTES, sharedMemory, type SharedWasmMemory } from '../linalg/wasm-module';
 import { WASM_BASE64 } from './gemm.wasm';
 
-/** Bytes per WebAssembly page. */
-const PAGE = 65536;
 /** Dot-length chunk of one kernel call, doubles (even). */
 const CHUNK = 512;
 /** Query rows of one kernel call. */
 const QUERY_BLOCK = 64;
 /** Target rows of one kernel call. */
 const TARGET_BLOCK = 256;
-/** Largest memory a 32-bit WebAssembly instance can address, bytes (65,536 pages). */
-export const MAX_KERNEL_BYTES = 65536 * PAGE;
+/** Largest workspace, bytes: what a 32-bit WebAssembly instance can address. */
+export const MAX_KERNEL_BYTES = MAX_WASM_BYTES;
 
-/** The part of the WebAssembly API used here (the compiler's ES lib has no WebAssembly values). */
-export interface WasmMemory {
-  readonly buffer: SharedArrayBuffer;
-}
+/** The workspace's shared memory (posted to helper threads). */
+export type WasmMemory = SharedWasmMemory;
 type GemmFunction = (q: number, qs: number, t: number, ts: number, out: number, os: number, nq: number, nt: number, len: number) => void;
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => WasmMemory;
-  Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { exports: { gemmNt: GemmFunction } };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-let compiled: object | null = null;
-
-/** The kernel module, compiled once per thread (about 1 KB). */
-function kernelModule(): object {
-  compiled ??= new wasm.Module(Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0)));
-  return compiled;
-}
 
 /**
  * A Float64 workspace in shared WebAssembly memory and the SIMD kernel that works on it (gemm.wat):
@@ -52,17 +35,11 @@ export class GemmKernel {
    *   the memory of another thread's kernel to work on
    */
   constructor(workspace: number | WasmMemory) {
-    let memory: WasmMemory;
-    if (typeof workspace === 'number') {
-      const bytes = workspace * 8;
-      if (bytes > MAX_KERNEL_BYTES) throw new RangeError(`a workspace of ${bytes} bytes exceeds the 4 GiB a WebAssembly memory can address`);
-      // Never grown: growing a memory changes its buffer under every view, and a grown shared
-      // memory cannot shrink back; at its final size from the start, it needs neither.
-      const pages = Math.max(1, Math.ceil(bytes / PAGE));
-      memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
-    } else memory = workspace;
+    // Never grown: growing a memory changes its buffer under every view, and a grown shared
+    // memory cannot shrink back; at its final size from the start, it needs neither.
+    const memory = typeof workspace === 'number' ? sharedMemory(workspace * 8) : workspace;
     this.memory = memory;
-    this.gemm = new wasm.Instance(kernelModule(), { env: { memory } }).exports.gemmNt;
+    this.gemm = kernelOn<GemmFunction>(WASM_BASE64, 'gemmNt', memory);
     this.data = new Float64Array(memory.buffer, 0, Math.floor(memory.buffer.byteLength / 8));
   }
 
